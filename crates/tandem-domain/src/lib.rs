@@ -1,0 +1,8 @@
+//! Tandem's domain: the types and rules every other crate shares.
+//!
+//! Nothing here performs IO, awaits, or knows about a database or HTTP.
+//! See ARCHITECTURE.md for the invariants.
+
+pub mod people;
+pub mod permissions;
+pub mod roles;

@@ -1,0 +1,831 @@
+//! The capacitated assignment of mentees to mentors, exactly optimal for the
+//! chosen [`Mode`], with a [`Certificate`] that proves it.
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::cardinality::{self, Adjacency};
+use crate::certificate::{Blocked, Certificate, FairWitness, WeightTransform};
+use crate::engine::{self, Graph, NONE};
+
+/// Transformed weights must stay within this bound so the engine's `i64`
+/// arithmetic (duals within `[0, max w]`, reduced costs within three times
+/// that) cannot overflow.
+const WEIGHT_LIMIT: i64 = 1 << 60;
+
+/// What the assignment optimises. Every mode returns an assignment in which
+/// each mentee has at most one mentor and no mentor exceeds their capacity.
+/// "Lexicographic" below means the first objective is maximised, then the
+/// second among assignments that achieve the first, and so on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Mode {
+    /// Maximise the total score; among assignments with that total, match
+    /// as many mentees as possible. So a pair with a negative score is never
+    /// matched (leaving both free scores more), and a pair scoring zero is
+    /// matched whenever a slot allows, because it costs nothing.
+    #[default]
+    MaxScore,
+    /// Lexicographic: match as many mentees as possible, then maximise the
+    /// lowest score among the matched pairs, then the total score. Fairness
+    /// therefore never leaves someone unmatched who could have been matched.
+    Fair,
+    /// Take mentees in request order (`mentee_order`, ties by mentee index).
+    /// The set of matched mentees is the lexicographically earliest one: a
+    /// mentee is matched if and only if it can be matched together with all
+    /// earlier mentees already chosen. So an earlier request is never left
+    /// unmatched while a later one is matched in its place. Among
+    /// assignments matching exactly that set, maximise the total score.
+    FirstComeFirstServed,
+    /// Lexicographic: match as many mentees as possible, then maximise the
+    /// total score.
+    MaxMatches,
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Mode::MaxScore => "highest total score",
+            Mode::Fair => "fairest (best lowest score)",
+            Mode::FirstComeFirstServed => "first come, first served",
+            Mode::MaxMatches => "most mentees matched",
+        })
+    }
+}
+
+/// One admissible pair, or one matched pair in a [`Solution`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pair {
+    /// Mentee index, `0..mentee_count`.
+    pub mentee: usize,
+    /// Mentor index, `0..mentor_capacity.len()`.
+    pub mentor: usize,
+    /// The pair's score; higher is better.
+    pub score: i64,
+}
+
+/// An assignment problem given as an explicit list of admissible pairs.
+/// Pairs not listed are inadmissible (excluded).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problem {
+    /// Number of mentees; mentees are `0..mentee_count`.
+    pub mentee_count: usize,
+    /// Free places of each mentor; mentors are `0..mentor_capacity.len()`.
+    pub mentor_capacity: Vec<u32>,
+    /// The admissible pairs, each `(mentee, mentor)` at most once.
+    pub pairs: Vec<Pair>,
+    /// Request order for [`Mode::FirstComeFirstServed`] (for example the
+    /// request time); smaller is earlier. `None` means mentee index order.
+    pub mentee_order: Option<Vec<u64>>,
+}
+
+/// How to solve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SolveOptions {
+    /// The objective.
+    pub mode: Mode,
+    /// Solve first on each mentee's best `k` pairs, then prove the result
+    /// against every pair (adding any pair that breaks the proof and solving
+    /// again). `None` solves on all pairs at once. The result is optimal
+    /// either way; this only affects speed.
+    pub candidates_per_mentee: Option<usize>,
+    /// Threads for the passes over all pairs; `None` uses what the machine
+    /// offers.
+    pub threads: Option<usize>,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            mode: Mode::MaxScore,
+            candidates_per_mentee: Some(10),
+            threads: None,
+        }
+    }
+}
+
+impl SolveOptions {
+    /// Options for `mode` with the other settings at their defaults.
+    pub fn with_mode(mode: Mode) -> Self {
+        SolveOptions {
+            mode,
+            ..SolveOptions::default()
+        }
+    }
+}
+
+/// Figures about the work done, for benchmarks and curiosity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SolveStats {
+    /// Pairs in the final sparse graph.
+    pub candidate_pairs: usize,
+    /// Number of sparse solves (1 when the first proof succeeded).
+    pub rounds: usize,
+    /// Pairs added because they broke the proof.
+    pub added_pairs: usize,
+}
+
+/// An optimal assignment with its proof.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Solution {
+    /// The matched pairs, ordered by mentee.
+    pub pairs: Vec<Pair>,
+    /// The sum of the matched pairs' scores.
+    pub total_score: i64,
+    /// The number of matched mentees.
+    pub matched: usize,
+    /// The proof of optimality; see [`crate::verify_certificate`].
+    pub certificate: Certificate,
+    /// Work done.
+    pub stats: SolveStats,
+}
+
+/// Why a problem could not be solved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SolveError {
+    /// A pair names a mentee that does not exist.
+    MenteeOutOfRange {
+        /// The offending index.
+        mentee: usize,
+    },
+    /// A pair names a mentor that does not exist.
+    MentorOutOfRange {
+        /// The offending index.
+        mentor: usize,
+    },
+    /// The same pair is listed twice.
+    DuplicatePair {
+        /// The mentee.
+        mentee: usize,
+        /// The mentor.
+        mentor: usize,
+    },
+    /// `mentee_order` does not have one entry per mentee.
+    OrderLength {
+        /// Entries expected.
+        expected: usize,
+        /// Entries given.
+        given: usize,
+    },
+    /// More mentees or mentors than the solver indexes (about four billion).
+    TooLarge,
+    /// The scores are so large that the exact arithmetic could overflow.
+    ScoresTooLarge,
+}
+
+impl fmt::Display for SolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SolveError::MenteeOutOfRange { mentee } => {
+                write!(f, "a pair names mentee {mentee}, who does not exist")
+            }
+            SolveError::MentorOutOfRange { mentor } => {
+                write!(f, "a pair names mentor {mentor}, who does not exist")
+            }
+            SolveError::DuplicatePair { mentee, mentor } => {
+                write!(f, "mentee {mentee} and mentor {mentor} are listed twice")
+            }
+            SolveError::OrderLength { expected, given } => write!(
+                f,
+                "the request order has {given} entries but there are {expected} mentees"
+            ),
+            SolveError::TooLarge => f.write_str("too many mentees or mentors to solve"),
+            SolveError::ScoresTooLarge => {
+                f.write_str("the scores are too large to optimise exactly")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SolveError {}
+
+/// Solves an explicit problem exactly in the given mode.
+///
+/// # Errors
+/// When the problem is malformed (see [`SolveError`]).
+pub fn solve(problem: &Problem, options: &SolveOptions) -> Result<Solution, SolveError> {
+    let m = problem.mentee_count;
+    let n = problem.mentor_capacity.len();
+    check_sizes(m, n)?;
+    let order = request_order(m, problem.mentee_order.as_deref())?;
+    let rows = rows_from_pairs(problem)?;
+    solve_rows(rows, &problem.mentor_capacity, &order, options)
+}
+
+/// Solves a problem whose scores come from a function, without storing every
+/// pair: `score(mentee, mentor)` returns the pair's score, or `None` when the
+/// pair is excluded. It must be deterministic; it is called from several
+/// threads.
+///
+/// [`Mode::MaxScore`] and [`Mode::MaxMatches`] use the sparse candidate graph
+/// and prove optimality with passes over the function, so memory stays
+/// proportional to `mentees × candidates_per_mentee`. [`Mode::Fair`] and
+/// [`Mode::FirstComeFirstServed`] decide who is matched from the whole
+/// graph, so they collect every admissible pair first.
+///
+/// # Errors
+/// When `mentee_order` has the wrong length or the sizes or scores are too
+/// large (see [`SolveError`]).
+pub fn solve_with_score_fn<F>(
+    mentee_count: usize,
+    mentor_capacity: &[u32],
+    mentee_order: Option<&[u64]>,
+    score: F,
+    options: &SolveOptions,
+) -> Result<Solution, SolveError>
+where
+    F: Fn(usize, usize) -> Option<i64> + Sync,
+{
+    let m = mentee_count;
+    let n = mentor_capacity.len();
+    check_sizes(m, n)?;
+    let order = request_order(m, mentee_order)?;
+    let threads = thread_count(options.threads, m.saturating_mul(n));
+    match options.mode {
+        Mode::MaxScore | Mode::MaxMatches => {
+            let active: Vec<u32> = (0..n as u32)
+                .filter(|&j| mentor_capacity[j as usize] > 0)
+                .collect();
+            let source = FnSource {
+                score: &score,
+                active: &active,
+            };
+            sparse_solve(
+                &source,
+                m,
+                mentor_capacity,
+                options.mode,
+                options.candidates_per_mentee,
+                threads,
+            )
+            .map(|(pairs_solution, _)| pairs_solution)
+        }
+        Mode::Fair | Mode::FirstComeFirstServed => {
+            let rows: Vec<Vec<(u32, i64)>> = parallel_map(m, threads, |range| {
+                range
+                    .map(|i| {
+                        (0..n)
+                            .filter(|&j| mentor_capacity[j] > 0)
+                            .filter_map(|j| score(i, j).map(|s| (j as u32, s)))
+                            .collect()
+                    })
+                    .collect()
+            });
+            solve_rows(rows, mentor_capacity, &order, options)
+        }
+    }
+}
+
+fn check_sizes(m: usize, n: usize) -> Result<(), SolveError> {
+    // Indices are stored as u32 with u32::MAX reserved, and release events
+    // are coded as n + i.
+    if m.saturating_add(n) >= u32::MAX as usize {
+        return Err(SolveError::TooLarge);
+    }
+    Ok(())
+}
+
+/// Mentees in request order, ties by index.
+fn request_order(m: usize, keys: Option<&[u64]>) -> Result<Vec<u32>, SolveError> {
+    let mut order: Vec<u32> = (0..m as u32).collect();
+    if let Some(keys) = keys {
+        if keys.len() != m {
+            return Err(SolveError::OrderLength {
+                expected: m,
+                given: keys.len(),
+            });
+        }
+        order.sort_by_key(|&i| (keys[i as usize], i));
+    }
+    Ok(order)
+}
+
+/// Groups the admissible pairs by mentee, dropping pairs with mentors who
+/// have no free place: such a pair can never be matched.
+fn rows_from_pairs(problem: &Problem) -> Result<Vec<Vec<(u32, i64)>>, SolveError> {
+    let m = problem.mentee_count;
+    let n = problem.mentor_capacity.len();
+    let mut rows: Vec<Vec<(u32, i64)>> = vec![Vec::new(); m];
+    for pair in &problem.pairs {
+        if pair.mentee >= m {
+            return Err(SolveError::MenteeOutOfRange {
+                mentee: pair.mentee,
+            });
+        }
+        if pair.mentor >= n {
+            return Err(SolveError::MentorOutOfRange {
+                mentor: pair.mentor,
+            });
+        }
+        if problem.mentor_capacity[pair.mentor] > 0 {
+            rows[pair.mentee].push((pair.mentor as u32, pair.score));
+        }
+    }
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.sort_unstable_by_key(|&(j, _)| j);
+        if let Some(w) = row.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(SolveError::DuplicatePair {
+                mentee: i,
+                mentor: w[0].0 as usize,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+fn solve_rows(
+    rows: Vec<Vec<(u32, i64)>>,
+    capacity: &[u32],
+    order: &[u32],
+    options: &SolveOptions,
+) -> Result<Solution, SolveError> {
+    let m = rows.len();
+    let pair_count: usize = rows.iter().map(Vec::len).sum();
+    let threads = thread_count(options.threads, pair_count);
+    let k = options.candidates_per_mentee;
+    match options.mode {
+        Mode::MaxScore | Mode::MaxMatches => {
+            let source = RowSource { rows: &rows };
+            Ok(sparse_solve(&source, m, capacity, options.mode, k, threads)?.0)
+        }
+        Mode::Fair => solve_fair(rows, capacity, k, threads),
+        Mode::FirstComeFirstServed => solve_first_come(rows, capacity, order, k, threads),
+    }
+}
+
+fn adjacency(rows: &[Vec<(u32, i64)>], keep: impl Fn(i64) -> bool) -> Adjacency {
+    let rows: Vec<Vec<u32>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .filter(|&&(_, s)| keep(s))
+                .map(|&(j, _)| j)
+                .collect()
+        })
+        .collect();
+    Adjacency::from_rows(&rows)
+}
+
+fn matched_count(mate: &[u32]) -> usize {
+    mate.iter().filter(|&&j| j != NONE).count()
+}
+
+fn solve_fair(
+    rows: Vec<Vec<(u32, i64)>>,
+    capacity: &[u32],
+    k: Option<usize>,
+    threads: usize,
+) -> Result<Solution, SolveError> {
+    let m = rows.len();
+    let identity: Vec<u32> = (0..m as u32).collect();
+    let everyone = adjacency(&rows, |_| true);
+    let full = cardinality::greedy(&everyone, capacity, &identity);
+    let most = matched_count(&full.mate);
+    let max_matched_witness = to_usize(&cardinality::deficiency_witness(
+        &everyone, capacity, &full.mate,
+    ));
+
+    let mut scores: Vec<i64> = rows.iter().flatten().map(|&(_, s)| s).collect();
+    scores.sort_unstable();
+    scores.dedup();
+
+    if most == 0 || scores.is_empty() {
+        let source = RowSource { rows: &rows };
+        let (mut solution, _) = sparse_solve(&source, m, capacity, Mode::Fair, k, threads)?;
+        solution.certificate.fair = Some(FairWitness {
+            threshold: None,
+            max_matched_witness,
+            above_threshold_witness: None,
+        });
+        return Ok(solution);
+    }
+
+    // The largest threshold t such that pairs scoring at least t still
+    // match `most` mentees. Feasibility only shrinks as t grows, so binary
+    // search over the distinct scores; index 0 (all pairs) is feasible.
+    let feasible = |t: i64| {
+        let graph = adjacency(&rows, |s| s >= t);
+        matched_count(&cardinality::greedy(&graph, capacity, &identity).mate) == most
+    };
+    let (mut low, mut high) = (0usize, scores.len() - 1);
+    while low < high {
+        let mid = low + (high - low).div_ceil(2);
+        if feasible(scores[mid]) {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    let threshold = scores[low];
+    let above_threshold_witness = scores.get(low + 1).map(|&next| {
+        let graph = adjacency(&rows, |s| s >= next);
+        let greedy = cardinality::greedy(&graph, capacity, &identity);
+        to_usize(&cardinality::deficiency_witness(
+            &graph,
+            capacity,
+            &greedy.mate,
+        ))
+    });
+
+    let kept: Vec<Vec<(u32, i64)>> = rows
+        .into_iter()
+        .map(|row| row.into_iter().filter(|&(_, s)| s >= threshold).collect())
+        .collect();
+    let source = RowSource { rows: &kept };
+    let (mut solution, _) = sparse_solve(&source, m, capacity, Mode::Fair, k, threads)?;
+    solution.certificate.fair = Some(FairWitness {
+        threshold: Some(threshold),
+        max_matched_witness,
+        above_threshold_witness,
+    });
+    Ok(solution)
+}
+
+fn solve_first_come(
+    rows: Vec<Vec<(u32, i64)>>,
+    capacity: &[u32],
+    order: &[u32],
+    k: Option<usize>,
+    threads: usize,
+) -> Result<Solution, SolveError> {
+    let m = rows.len();
+    let everyone = adjacency(&rows, |_| true);
+    let greedy = cardinality::greedy(&everyone, capacity, order);
+    let kept: Vec<Vec<(u32, i64)>> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| if greedy.mate[i] == NONE { Vec::new() } else { row })
+        .collect();
+    let source = RowSource { rows: &kept };
+    let (mut solution, _) = sparse_solve(
+        &source,
+        m,
+        capacity,
+        Mode::FirstComeFirstServed,
+        k,
+        threads,
+    )?;
+    solution.certificate.first_come = greedy
+        .blocked
+        .into_iter()
+        .map(|(mentee, hall_set)| Blocked {
+            mentee: mentee as usize,
+            hall_set: to_usize(&hall_set),
+        })
+        .collect();
+    Ok(solution)
+}
+
+fn to_usize(list: &[u32]) -> Vec<usize> {
+    list.iter().map(|&x| x as usize).collect()
+}
+
+/// The canonical weight transform for a mode, so that maximising the sum of
+/// transformed weights is the mode's lexicographic objective. `k` bounds the
+/// number of matched pairs; `low..=high` bounds the allowed scores.
+pub(crate) fn transform_for(
+    mode: Mode,
+    k: usize,
+    low: i64,
+    high: i64,
+) -> Result<WeightTransform, SolveError> {
+    let k = i64::try_from(k).map_err(|_| SolveError::ScoresTooLarge)?;
+    let transform = match mode {
+        // Total first, then count: a unit of score outweighs any count.
+        Mode::MaxScore => WeightTransform {
+            scale: k.checked_add(1).ok_or(SolveError::ScoresTooLarge)?,
+            offset: 1,
+        },
+        // Count first, then total: one more pair outweighs any score change.
+        Mode::Fair | Mode::FirstComeFirstServed | Mode::MaxMatches => {
+            let spread = high
+                .checked_sub(low)
+                .and_then(|d| d.checked_mul(k))
+                .and_then(|d| d.checked_add(low.min(0).checked_neg()?))
+                .and_then(|d| d.checked_add(1))
+                .ok_or(SolveError::ScoresTooLarge)?;
+            WeightTransform {
+                scale: 1,
+                offset: spread,
+            }
+        }
+    };
+    for s in [low, high] {
+        let w = s
+            .checked_mul(transform.scale)
+            .and_then(|w| w.checked_add(transform.offset))
+            .ok_or(SolveError::ScoresTooLarge)?;
+        if w.abs() > WEIGHT_LIMIT {
+            return Err(SolveError::ScoresTooLarge);
+        }
+    }
+    Ok(transform)
+}
+
+/// The full set of pairs, seen by the sparse solver.
+trait Source: Sync {
+    /// Calls `f(mentor, score)` for every allowed pair of mentee `i`.
+    fn scan(&self, i: usize, f: &mut dyn FnMut(u32, i64));
+
+    /// Appends to `out` each allowed pair `(j, s)` of mentee `i` with
+    /// `t(s) > u + v[j]`, given that every allowed pair outside the
+    /// candidates scores at most `bound`. `by_v` lists the mentors by
+    /// ascending `v`.
+    fn violations(
+        &self,
+        i: usize,
+        u: i64,
+        bound: i64,
+        v: &[i64],
+        by_v: &[u32],
+        t: WeightTransform,
+        out: &mut Vec<(u32, i64)>,
+    );
+}
+
+struct RowSource<'a> {
+    rows: &'a [Vec<(u32, i64)>],
+}
+
+impl Source for RowSource<'_> {
+    fn scan(&self, i: usize, f: &mut dyn FnMut(u32, i64)) {
+        for &(j, s) in &self.rows[i] {
+            f(j, s);
+        }
+    }
+
+    fn violations(
+        &self,
+        i: usize,
+        u: i64,
+        _bound: i64,
+        v: &[i64],
+        _by_v: &[u32],
+        t: WeightTransform,
+        out: &mut Vec<(u32, i64)>,
+    ) {
+        for &(j, s) in &self.rows[i] {
+            if t.apply(s) > u + v[j as usize] {
+                out.push((j, s));
+            }
+        }
+    }
+}
+
+struct FnSource<'a, F> {
+    score: &'a F,
+    /// Mentors with a free place; others can never be matched.
+    active: &'a [u32],
+}
+
+impl<F> Source for FnSource<'_, F>
+where
+    F: Fn(usize, usize) -> Option<i64> + Sync,
+{
+    fn scan(&self, i: usize, f: &mut dyn FnMut(u32, i64)) {
+        for &j in self.active {
+            if let Some(s) = (self.score)(i, j as usize) {
+                f(j, s);
+            }
+        }
+    }
+
+    fn violations(
+        &self,
+        i: usize,
+        u: i64,
+        bound: i64,
+        v: &[i64],
+        by_v: &[u32],
+        t: WeightTransform,
+        out: &mut Vec<(u32, i64)>,
+    ) {
+        // A pair can only violate if v[j] < t(bound) − u, since every
+        // non-candidate scores at most `bound`; candidates never violate.
+        let limit = t.apply(bound) - u;
+        for &j in by_v {
+            if v[j as usize] >= limit {
+                break;
+            }
+            if let Some(s) = (self.score)(i, j as usize)
+                && t.apply(s) > u + v[j as usize]
+            {
+                out.push((j, s));
+            }
+        }
+    }
+}
+
+/// Each mentee's best `k` pairs, and the best score left out.
+struct Candidates {
+    rows: Vec<Vec<(u32, i64)>>,
+    /// The highest score among mentee i's pairs left out, if any.
+    bound: Vec<Option<i64>>,
+    low: i64,
+    high: i64,
+    any: bool,
+}
+
+fn candidates<S: Source>(source: &S, m: usize, k: Option<usize>, threads: usize) -> Candidates {
+    type Chunk = (Vec<(Vec<(u32, i64)>, Option<i64>)>, i64, i64, bool);
+    let chunks: Vec<Chunk> = parallel_map(m, threads, |range| {
+        let mut low = i64::MAX;
+        let mut high = i64::MIN;
+        let mut any = false;
+        let mut out = Vec::with_capacity(range.len());
+        for i in range {
+            let mut best: Vec<(u32, i64)> = Vec::new();
+            let mut left_out: Option<i64> = None;
+            match k {
+                None => source.scan(i, &mut |j, s| {
+                    low = low.min(s);
+                    high = high.max(s);
+                    any = true;
+                    best.push((j, s));
+                }),
+                Some(k) => {
+                    let k = k.max(1);
+                    best.reserve(k + 1);
+                    source.scan(i, &mut |j, s| {
+                        low = low.min(s);
+                        high = high.max(s);
+                        any = true;
+                        // Kept sorted by descending score; most pairs fail
+                        // the first comparison.
+                        if best.len() == k {
+                            let worst = best[k - 1].1;
+                            if s <= worst {
+                                left_out = Some(left_out.map_or(s, |b| b.max(s)));
+                                return;
+                            }
+                            left_out = Some(left_out.map_or(worst, |b| b.max(worst)));
+                            best.pop();
+                        }
+                        let at = best.partition_point(|&(_, t)| t >= s);
+                        best.insert(at, (j, s));
+                    });
+                }
+            }
+            out.push((best, left_out));
+        }
+        vec![(out, low, high, any)]
+    });
+    let mut result = Candidates {
+        rows: Vec::with_capacity(m),
+        bound: Vec::with_capacity(m),
+        low: i64::MAX,
+        high: i64::MIN,
+        any: false,
+    };
+    for (rows, low, high, any) in chunks {
+        for (row, bound) in rows {
+            result.rows.push(row);
+            result.bound.push(bound);
+        }
+        result.low = result.low.min(low);
+        result.high = result.high.max(high);
+        result.any |= any;
+    }
+    result
+}
+
+/// Solves on candidate pairs, proves the result against all pairs of the
+/// source and repeats with the violators added until the proof holds.
+fn sparse_solve<S: Source>(
+    source: &S,
+    m: usize,
+    capacity: &[u32],
+    mode: Mode,
+    k: Option<usize>,
+    threads: usize,
+) -> Result<(Solution, ()), SolveError> {
+    let n = capacity.len();
+    let mut cand = candidates(source, m, k, threads);
+    let slots: usize = capacity.iter().map(|&c| c as usize).sum();
+    let most = m.min(slots);
+    let (low, high) = if cand.any {
+        (cand.low, cand.high)
+    } else {
+        (0, 0)
+    };
+    let transform = transform_for(mode, most, low, high)?;
+
+    let mut stats = SolveStats::default();
+    loop {
+        stats.rounds += 1;
+        let weighted: Vec<Vec<(u32, i64)>> = cand
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|&(j, s)| (j, transform.apply(s))).collect())
+            .collect();
+        let graph = Graph::from_rows(&weighted);
+        stats.candidate_pairs = graph.mentor.len();
+        let matched = engine::max_weight_matching(&graph, capacity);
+
+        let mut by_v: Vec<u32> = (0..n as u32).filter(|&j| capacity[j as usize] > 0).collect();
+        by_v.sort_unstable_by_key(|&j| matched.v[j as usize]);
+        let lowest_v = by_v.first().map_or(0, |&j| matched.v[j as usize]);
+        let found: Vec<(usize, Vec<(u32, i64)>)> = parallel_map(m, threads, |range| {
+            let mut found = Vec::new();
+            let mut out = Vec::new();
+            for i in range {
+                let Some(bound) = cand.bound[i] else {
+                    continue;
+                };
+                let u = matched.u[i];
+                if u + lowest_v >= transform.apply(bound) {
+                    continue;
+                }
+                out.clear();
+                source.violations(i, u, bound, &matched.v, &by_v, transform, &mut out);
+                if !out.is_empty() {
+                    found.push((i, out.clone()));
+                }
+            }
+            found
+        });
+
+        if found.is_empty() {
+            let pairs: Vec<Pair> = (0..m)
+                .filter(|&i| matched.mate[i] != NONE)
+                .filter_map(|i| {
+                    let j = matched.mate[i];
+                    cand.rows[i].iter().find(|&&(c, _)| c == j).map(|&(_, s)| Pair {
+                        mentee: i,
+                        mentor: j as usize,
+                        score: s,
+                    })
+                })
+                .collect();
+            let total_score = pairs.iter().map(|p| p.score).sum();
+            let certificate = Certificate {
+                mode,
+                transform,
+                mentee_dual: matched.u,
+                mentor_dual: matched.v,
+                fair: None,
+                first_come: Vec::new(),
+            };
+            let matched = pairs.len();
+            return Ok((
+                Solution {
+                    pairs,
+                    total_score,
+                    matched,
+                    certificate,
+                    stats,
+                },
+                (),
+            ));
+        }
+
+        // Add the violators; candidates already satisfy the dual
+        // constraints, so no pair is added twice.
+        for (i, pairs) in found {
+            stats.added_pairs += pairs.len();
+            cand.rows[i].extend(pairs);
+        }
+    }
+}
+
+/// Threads to use for `work` pair evaluations: one for small jobs, where
+/// starting threads costs more than it saves.
+fn thread_count(requested: Option<usize>, work: usize) -> usize {
+    if let Some(t) = requested {
+        return t.max(1);
+    }
+    if work < 1 << 18 {
+        return 1;
+    }
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// Runs `f` on contiguous ranges of `0..len` in parallel and concatenates
+/// the results in order.
+fn parallel_map<T, F>(len: usize, threads: usize, f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(Range<usize>) -> Vec<T> + Sync,
+{
+    let threads = threads.clamp(1, len.max(1));
+    if threads == 1 {
+        return f(0..len);
+    }
+    let chunk = len.div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let range = (t * chunk).min(len)..((t + 1) * chunk).min(len);
+                let f = &f;
+                scope.spawn(move || f(range))
+            })
+            .collect();
+        let mut all = Vec::new();
+        for handle in handles {
+            match handle.join() {
+                Ok(part) => all.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    })
+}

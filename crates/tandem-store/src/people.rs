@@ -1,0 +1,428 @@
+//! People: the all-or-nothing import, listings filtered to what the caller
+//! may see, and the management chain.
+
+use std::collections::HashMap;
+
+use sqlx::{Acquire, Row};
+use tandem_domain::people::{EmploymentType, PersonRecord};
+use tandem_domain::permissions::{PeopleImportAuthority, PeopleScope, PersonFacts};
+use time::Date;
+use time::format_description::well_known::Iso8601;
+
+use crate::{Result, Store, insert_event, now};
+
+/// Rows per INSERT statement. 19 values a row stays well inside both
+/// databases' limits on parameters per statement.
+const IMPORT_BATCH_ROWS: usize = 500;
+
+/// Deep enough for any real organisation; stops a walk should bad data ever
+/// contain a loop.
+const MAX_CHAIN_DEPTH: i64 = 64;
+
+/// What an import changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    pub created: u64,
+    pub updated: u64,
+}
+
+/// A person as listings show them.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct PersonSummary {
+    pub id: i64,
+    pub employee_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub email: String,
+    pub job_title: String,
+    pub organisation: String,
+    pub region: Option<String>,
+    pub team: Option<String>,
+}
+
+/// Everything stored about a person.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PersonDetail {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub organisation: String,
+    pub employee_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub email: String,
+    pub region: Option<String>,
+    pub team: Option<String>,
+    pub line_manager_employee_id: Option<String>,
+    pub line_manager_id: Option<i64>,
+    pub line_manager_name: Option<String>,
+    pub job_title: String,
+    pub grade: String,
+    pub start_date: Option<String>,
+    pub employment_type: String,
+    pub approval_type: Option<String>,
+    pub carer_level: Option<i64>,
+    pub approval_date: Option<String>,
+    pub household: Option<String>,
+    pub special_interests: Option<String>,
+}
+
+impl PersonDetail {
+    pub fn employment_type(&self) -> Option<EmploymentType> {
+        EmploymentType::parse(&self.employment_type)
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "p.id, p.employee_id, p.given_name, p.family_name, p.email, p.job_title, \
+     o.name AS organisation, r.name AS region, t.name AS team";
+
+const SUMMARY_JOINS: &str = "FROM people p JOIN organisations o ON o.id = p.organisation_id \
+     LEFT JOIN regions r ON r.id = p.region_id LEFT JOIN teams t ON t.id = p.team_id";
+
+fn iso(date: Option<Date>) -> Option<String> {
+    date.and_then(|d| d.format(&Iso8601::DATE).ok())
+}
+
+impl Store {
+    /// Each employee id already in the organisation, with their line
+    /// manager's employee id: what the import checks its file against.
+    pub async fn management_map(&self, organisation_id: i64) -> Result<HashMap<String, Option<String>>> {
+        let rows = sqlx::query(
+            "SELECT employee_id, line_manager_employee_id FROM people WHERE organisation_id = $1",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("employee_id")?, row.try_get("line_manager_employee_id")?)))
+            .collect()
+    }
+
+    /// Writes a checked import in one transaction: new people are added,
+    /// people whose employee id is already known are updated. Either every
+    /// row is written or none is.
+    pub async fn import_people(
+        &self,
+        authority: &PeopleImportAuthority,
+        rows: &[PersonRecord],
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<ImportSummary> {
+        let organisation_id = authority.organisation_id();
+        let existing = self.management_map(organisation_id).await?;
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+
+        let mut region_ids: HashMap<String, i64> = HashMap::new();
+        for region in rows.iter().filter_map(|r| r.region.as_deref()) {
+            if region_ids.contains_key(region) {
+                continue;
+            }
+            sqlx::query("INSERT INTO regions (organisation_id, name) VALUES ($1, $2) ON CONFLICT (organisation_id, name) DO NOTHING")
+                .bind(organisation_id)
+                .bind(region)
+                .execute(&mut *tx)
+                .await?;
+            let id: i64 = sqlx::query_scalar("SELECT id FROM regions WHERE organisation_id = $1 AND name = $2")
+                .bind(organisation_id)
+                .bind(region)
+                .fetch_one(&mut *tx)
+                .await?;
+            region_ids.insert(region.to_owned(), id);
+        }
+        let mut team_ids: HashMap<String, i64> = HashMap::new();
+        for row in rows {
+            let Some(team) = row.team.as_deref() else { continue };
+            if team_ids.contains_key(team) {
+                continue;
+            }
+            let region_id = row.region.as_deref().and_then(|r| region_ids.get(r).copied());
+            sqlx::query("INSERT INTO teams (organisation_id, region_id, name) VALUES ($1, $2, $3) ON CONFLICT (organisation_id, name) DO NOTHING")
+                .bind(organisation_id)
+                .bind(region_id)
+                .bind(team)
+                .execute(&mut *tx)
+                .await?;
+            let id: i64 = sqlx::query_scalar("SELECT id FROM teams WHERE organisation_id = $1 AND name = $2")
+                .bind(organisation_id)
+                .bind(team)
+                .fetch_one(&mut *tx)
+                .await?;
+            team_ids.insert(team.to_owned(), id);
+        }
+
+        let at = now();
+        let mut done = 0u64;
+        for batch in rows.chunks(IMPORT_BATCH_ROWS) {
+            let sql = upsert_sql(batch.len());
+            let mut query = sqlx::query(&sql);
+            for row in batch {
+                query = query
+                    .bind(organisation_id)
+                    .bind(row.employee_id.as_str())
+                    .bind(row.given_name.as_str())
+                    .bind(row.family_name.as_str())
+                    .bind(row.email.as_str())
+                    .bind(row.region.as_deref().and_then(|r| region_ids.get(r).copied()))
+                    .bind(row.team.as_deref().and_then(|t| team_ids.get(t).copied()))
+                    .bind(row.line_manager_employee_id.as_deref())
+                    .bind(row.job_title.as_str())
+                    .bind(row.grade.as_str())
+                    .bind(iso(row.start_date))
+                    .bind(row.employment_type.as_str())
+                    .bind(row.fostering.approval_type.as_deref())
+                    .bind(row.fostering.carer_level.map(i64::from))
+                    .bind(iso(row.fostering.approval_date))
+                    .bind(row.fostering.household.as_deref())
+                    .bind(row.fostering.special_interests.as_deref())
+                    .bind(at)
+                    .bind(at);
+            }
+            query.execute(&mut *tx).await?;
+            done += batch.len() as u64;
+            progress(done);
+        }
+        let created = rows.iter().filter(|r| !existing.contains_key(&r.employee_id)).count() as u64;
+        let summary = ImportSummary {
+            created,
+            updated: rows.len() as u64 - created,
+        };
+        insert_event(
+            &mut *tx,
+            Some(authority.account_id()).filter(|&id| id != 0),
+            "people.imported",
+            "organisation",
+            &organisation_id.to_string(),
+            &format!("{} created, {} updated", summary.created, summary.updated),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    pub async fn count_people(&self, organisation_id: Option<i64>) -> Result<i64> {
+        let count = match organisation_id {
+            Some(id) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE organisation_id = $1")
+                    .bind(id)
+                    .fetch_one(&self.pool)
+                    .await?
+            }
+            None => sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(&self.pool).await?,
+        };
+        Ok(count)
+    }
+
+    /// One page of the people a scope allows, matching a search, sorted by
+    /// family name; with the total number of matches.
+    pub async fn list_people(
+        &self,
+        scope: &PeopleScope,
+        search: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<PersonSummary>, i64)> {
+        if scope.is_empty() {
+            return Ok((Vec::new(), 0));
+        }
+        let mut binds = Binds::default();
+        let mut allowed: Vec<String> = Vec::new();
+        let mut with = String::new();
+        if scope.everyone {
+            allowed.push("1 = 1".to_owned());
+        }
+        if !scope.organisations.is_empty() {
+            let list: Vec<String> = scope.organisations.iter().map(|&id| binds.int(id)).collect();
+            allowed.push(format!("p.organisation_id IN ({})", list.join(", ")));
+        }
+        if let Some(manager) = scope.reports_of {
+            with = format!("WITH RECURSIVE {} ", reports_cte(&binds.int(manager)));
+            allowed.push("p.id IN (SELECT id FROM reports WHERE depth > 0)".to_owned());
+        }
+        if let Some(own) = scope.own {
+            allowed.push(format!("p.id = {}", binds.int(own)));
+        }
+        let mut filter = format!("({})", allowed.join(" OR "));
+        let search = search.trim();
+        if !search.is_empty() {
+            let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+            let p = binds.text(pattern);
+            filter.push_str(&format!(
+                " AND (LOWER(p.given_name || ' ' || p.family_name) LIKE {p} ESCAPE '\\' \
+                 OR LOWER(p.email) LIKE {p} ESCAPE '\\' OR LOWER(p.employee_id) LIKE {p} ESCAPE '\\' \
+                 OR LOWER(p.job_title) LIKE {p} ESCAPE '\\')"
+            ));
+        }
+        let count_sql = format!("{with}SELECT COUNT(*) {SUMMARY_JOINS} WHERE {filter}");
+        let total: i64 = binds.apply_scalar(sqlx::query_scalar(&count_sql)).fetch_one(&self.pool).await?;
+        let limit_param = binds.int(limit);
+        let offset_param = binds.int(offset);
+        let list_sql = format!(
+            "{with}SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE {filter} \
+             ORDER BY p.family_name, p.given_name, p.id LIMIT {limit_param} OFFSET {offset_param}"
+        );
+        let people = binds.apply_as(sqlx::query_as(&list_sql)).fetch_all(&self.pool).await?;
+        Ok((people, total))
+    }
+
+    /// The people who report directly to this person.
+    pub async fn direct_reports(&self, person_id: i64) -> Result<Vec<PersonSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} JOIN people m ON m.organisation_id = p.organisation_id \
+             AND m.employee_id = p.line_manager_employee_id WHERE m.id = $1 ORDER BY p.family_name, p.given_name"
+        );
+        Ok(sqlx::query_as(&sql).bind(person_id).fetch_all(&self.pool).await?)
+    }
+
+    pub async fn person(&self, id: i64) -> Result<Option<PersonDetail>> {
+        Ok(sqlx::query_as(
+            "SELECT p.id, p.organisation_id, o.name AS organisation, p.employee_id, p.given_name, p.family_name, \
+             p.email, r.name AS region, t.name AS team, p.line_manager_employee_id, m.id AS line_manager_id, \
+             CASE WHEN m.id IS NULL THEN NULL ELSE m.given_name || ' ' || m.family_name END AS line_manager_name, \
+             p.job_title, p.grade, p.start_date, p.employment_type, p.approval_type, p.carer_level, \
+             p.approval_date, p.household, p.special_interests \
+             FROM people p JOIN organisations o ON o.id = p.organisation_id \
+             LEFT JOIN regions r ON r.id = p.region_id LEFT JOIN teams t ON t.id = p.team_id \
+             LEFT JOIN people m ON m.organisation_id = p.organisation_id AND m.employee_id = p.line_manager_employee_id \
+             WHERE p.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    pub async fn person_by_employee_id(&self, organisation_id: i64, employee_id: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM people WHERE organisation_id = $1 AND employee_id = $2")
+            .bind(organisation_id)
+            .bind(employee_id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// What permission decisions need about a person: their organisation
+    /// and every manager above them, nearest first.
+    pub async fn person_facts(&self, id: i64) -> Result<Option<PersonFacts>> {
+        let organisation_id: Option<i64> = sqlx::query_scalar("SELECT organisation_id FROM people WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(organisation_id) = organisation_id else {
+            return Ok(None);
+        };
+        let managers_above: Vec<i64> = sqlx::query_scalar(&format!(
+            "WITH RECURSIVE chain (id, organisation_id, manager_employee_id, depth) AS ( \
+               SELECT id, organisation_id, line_manager_employee_id, 0 FROM people WHERE id = $1 \
+               UNION ALL \
+               SELECT m.id, m.organisation_id, m.line_manager_employee_id, c.depth + 1 \
+               FROM people m JOIN chain c ON m.organisation_id = c.organisation_id \
+               AND m.employee_id = c.manager_employee_id WHERE c.depth < {MAX_CHAIN_DEPTH}) \
+             SELECT id FROM chain WHERE depth > 0 ORDER BY depth"
+        ))
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Some(PersonFacts {
+            person_id: id,
+            organisation_id,
+            managers_above,
+        }))
+    }
+}
+
+/// Everyone below a manager, with their distance from them.
+fn reports_cte(manager_param: &str) -> String {
+    format!(
+        "reports (id, organisation_id, employee_id, depth) AS ( \
+           SELECT id, organisation_id, employee_id, 0 FROM people WHERE id = {manager_param} \
+           UNION ALL \
+           SELECT p.id, p.organisation_id, p.employee_id, r.depth + 1 FROM people p JOIN reports r \
+           ON p.organisation_id = r.organisation_id AND p.line_manager_employee_id = r.employee_id \
+           WHERE r.depth < {MAX_CHAIN_DEPTH})"
+    )
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+fn upsert_sql(rows: usize) -> String {
+    const COLUMNS: usize = 19;
+    let mut sql = String::from(
+        "INSERT INTO people (organisation_id, employee_id, given_name, family_name, email, region_id, team_id, \
+         line_manager_employee_id, job_title, grade, start_date, employment_type, approval_type, carer_level, \
+         approval_date, household, special_interests, created_at, updated_at) VALUES ",
+    );
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..COLUMNS {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(row * COLUMNS + column + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql.push_str(
+        " ON CONFLICT (organisation_id, employee_id) DO UPDATE SET given_name = excluded.given_name, \
+         family_name = excluded.family_name, email = excluded.email, region_id = excluded.region_id, \
+         team_id = excluded.team_id, line_manager_employee_id = excluded.line_manager_employee_id, \
+         job_title = excluded.job_title, grade = excluded.grade, start_date = excluded.start_date, \
+         employment_type = excluded.employment_type, approval_type = excluded.approval_type, \
+         carer_level = excluded.carer_level, approval_date = excluded.approval_date, \
+         household = excluded.household, special_interests = excluded.special_interests, \
+         updated_at = excluded.updated_at",
+    );
+    sql
+}
+
+/// Parameters collected while a query's text is built, numbered as they
+/// are added.
+#[derive(Default)]
+struct Binds {
+    values: Vec<Bind>,
+}
+
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+impl Binds {
+    fn int(&mut self, value: i64) -> String {
+        self.values.push(Bind::Int(value));
+        format!("${}", self.values.len())
+    }
+
+    fn text(&mut self, value: String) -> String {
+        self.values.push(Bind::Text(value));
+        format!("${}", self.values.len())
+    }
+
+    fn apply_scalar<'q, O>(
+        &'q self,
+        mut query: sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+        for value in &self.values {
+            query = match value {
+                Bind::Int(v) => query.bind(*v),
+                Bind::Text(v) => query.bind(v.as_str()),
+            };
+        }
+        query
+    }
+
+    fn apply_as<'q, O>(
+        &'q self,
+        mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+        for value in &self.values {
+            query = match value {
+                Bind::Int(v) => query.bind(*v),
+                Bind::Text(v) => query.bind(v.as_str()),
+            };
+        }
+        query
+    }
+}

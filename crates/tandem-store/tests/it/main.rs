@@ -1,0 +1,4 @@
+//! The store's story, told once against each configured database.
+
+mod accounts;
+mod people;
