@@ -1,1 +1,75 @@
-//! Use cases.
+//! Tandem's use cases: what the web pages, the JSON API and the command
+//! line all call. Each use case takes the caller's [`Principal`] and asks
+//! `tandem_domain::permissions` before it reads or writes anything, so no
+//! caller can skip a permission check.
+
+pub mod auth;
+pub mod demo;
+pub mod home;
+pub mod import;
+pub mod people;
+
+use tandem_domain::permissions::Forbidden;
+pub use tandem_domain::permissions::Principal;
+use tandem_store::{Store, StoreError};
+
+/// The application: a store and the use cases over it.
+#[derive(Debug, Clone)]
+pub struct App {
+    store: Store,
+}
+
+impl App {
+    pub fn new(store: Store) -> App {
+        App { store }
+    }
+
+    /// Opens the database at `url` (creating an SQLite file if needed) and
+    /// brings its schema up to date.
+    pub async fn open(url: &str) -> Result<App, AppError> {
+        Ok(App::new(Store::connect(url).await?))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// Why a use case did not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The thing does not exist, or the caller may not know that it does.
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    /// The caller's input is wrong; each message names its field.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// One thing wrong with one field of the caller's input.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Invalid(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+}

@@ -1,0 +1,251 @@
+//! Local accounts: Argon2id password hashes, sign-in with throttling, and
+//! sessions kept in the database so that several servers can share them.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::Argon2;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use tandem_domain::roles::RoleGrant;
+use tandem_store::{NewAccount, Throttle, now};
+
+use crate::{App, AppError, Principal};
+
+/// How long a session lasts from sign-in.
+pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
+/// Failures allowed within [`THROTTLE_WINDOW_SECONDS`] before sign-in is
+/// refused for [`LOCKOUT_SECONDS`].
+pub const MAX_FAILURES: i64 = 5;
+pub const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
+pub const LOCKOUT_SECONDS: i64 = 15 * 60;
+/// Shortest password an account may have.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// Why sign-in failed. The message never says whether the email address
+/// has an account.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignInError {
+    #[error("The email address or password is not right.")]
+    WrongCredentials,
+    #[error("Too many failed attempts. Try again in {minutes} minutes.")]
+    Throttled { minutes: i64 },
+}
+
+/// A new session: the token goes in the caller's cookie, the CSRF token
+/// into every form the caller is shown.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub token: String,
+    pub csrf_token: String,
+    pub principal: Principal,
+}
+
+/// A session found from its cookie.
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    pub principal: Principal,
+    pub csrf_token: String,
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hashes a password with Argon2id and a fresh salt.
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// A hash of nothing in particular, checked when the email address has no
+/// account so that a wrong address takes as long as a wrong password.
+const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Qn0qBNHt6v8Yq0pCmqD3x1V8vZ9r3A8mGJc8z0b2mE";
+
+impl App {
+    /// Creates an account with the given roles.
+    pub async fn create_account(
+        &self,
+        email: &str,
+        display_name: &str,
+        password: &str,
+        person_id: Option<i64>,
+        grants: &[RoleGrant],
+    ) -> Result<i64, AppError> {
+        let mut errors = Vec::new();
+        if !tandem_domain::people::is_plausible_email(email.trim()) {
+            errors.push(crate::FieldError { field: "email".into(), message: "Enter an email address like name@example.org".into() });
+        }
+        if display_name.trim().is_empty() {
+            errors.push(crate::FieldError { field: "display_name".into(), message: "Enter a name".into() });
+        }
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            errors.push(crate::FieldError {
+                field: "password".into(),
+                message: format!("The password must be at least {MIN_PASSWORD_CHARS} characters"),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let password = password.to_owned();
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))??;
+        let id = self
+            .store
+            .create_account(&NewAccount {
+                email,
+                display_name: display_name.trim(),
+                password_hash: &hash,
+                person_id,
+            })
+            .await
+            .map_err(|e| match e {
+                tandem_store::StoreError::Conflict(message) => AppError::invalid("email", message),
+                other => AppError::Store(other),
+            })?;
+        for grant in grants {
+            self.store.grant_role(id, grant, None).await?;
+        }
+        self.store
+            .record_event(None, "account.created", "account", &id.to_string(), "")
+            .await?;
+        Ok(id)
+    }
+
+    /// Checks an email address and password, throttling repeated failures
+    /// per address, and opens a session.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<SignedIn, AppError> {
+        let key = email.trim().to_lowercase();
+        let at = now();
+        let throttle = self.store.throttle(&key).await?;
+        if let Some(t) = throttle {
+            if t.locked_until > at {
+                let minutes = (t.locked_until - at + 59) / 60;
+                return Err(sign_in_error(SignInError::Throttled { minutes }));
+            }
+        }
+        let account = self.store.account_by_email(&key).await?;
+        let hash = account
+            .as_ref()
+            .map_or(DECOY_HASH.to_owned(), |a| a.password_hash.clone());
+        let password_owned = password.to_owned();
+        let matches = tokio::task::spawn_blocking(move || verify_password(&password_owned, &hash))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let account = match account {
+            Some(account) if matches && account.disabled == 0 => account,
+            _ => {
+                let mut next = match throttle {
+                    Some(t) if at - t.window_started_at < THROTTLE_WINDOW_SECONDS => t,
+                    _ => Throttle { failures: 0, window_started_at: at, locked_until: 0 },
+                };
+                next.failures += 1;
+                if next.failures >= MAX_FAILURES {
+                    next.locked_until = at + LOCKOUT_SECONDS;
+                }
+                self.store.set_throttle(&key, next).await?;
+                tracing::info!(failures = next.failures, "sign-in failed");
+                return Err(sign_in_error(SignInError::WrongCredentials));
+            }
+        };
+        self.store.clear_throttle(&key).await?;
+        let token = random_token();
+        let csrf_token = random_token();
+        self.store
+            .create_session(&token_hash(&token), account.id, &csrf_token, at + SESSION_SECONDS)
+            .await?;
+        self.store
+            .record_event(Some(account.id), "account.signed_in", "account", &account.id.to_string(), "")
+            .await?;
+        let principal = self.principal(account.id).await?.ok_or(AppError::NotFound)?;
+        Ok(SignedIn { token, csrf_token, principal })
+    }
+
+    /// The session a cookie token belongs to, if it is still valid.
+    pub async fn session(&self, token: &str) -> Result<Option<ActiveSession>, AppError> {
+        let Some(session) = self.store.session(&token_hash(token), now()).await? else {
+            return Ok(None);
+        };
+        Ok(self
+            .principal(session.account_id)
+            .await?
+            .map(|principal| ActiveSession { principal, csrf_token: session.csrf_token }))
+    }
+
+    pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {
+        self.store.delete_session(&token_hash(token)).await?;
+        Ok(())
+    }
+
+    /// Builds the caller from their account and grants; a disabled account
+    /// is no caller at all.
+    async fn principal(&self, account_id: i64) -> Result<Option<Principal>, AppError> {
+        let Some(account) = self.store.account(account_id).await? else {
+            return Ok(None);
+        };
+        if account.disabled != 0 {
+            return Ok(None);
+        }
+        Ok(Some(Principal {
+            account_id,
+            person_id: account.person_id,
+            display_name: account.display_name,
+            grants: self.store.grants(account_id).await?,
+        }))
+    }
+}
+
+/// Sign-in failures are the caller's input being wrong, reported on the
+/// email field so the page can show them there.
+fn sign_in_error(error: SignInError) -> AppError {
+    AppError::invalid("email", error.to_string())
+}
+
+/// Compares two CSRF tokens in time independent of where they differ.
+pub fn csrf_matches(expected: &str, given: &str) -> bool {
+    expected.len() == given.len()
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let hash = hash_password("correct horse battery").expect("hashes");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse battery!", &hash));
+        assert!(!verify_password("anything", DECOY_HASH));
+    }
+
+    #[test]
+    fn csrf_comparison() {
+        assert!(csrf_matches("abc", "abc"));
+        assert!(!csrf_matches("abc", "abd"));
+        assert!(!csrf_matches("abc", "ab"));
+    }
+}

@@ -1,0 +1,95 @@
+//! What each role's home page shows: what they look after and what needs
+//! doing.
+
+use tandem_domain::permissions::importable_organisations;
+use tandem_domain::roles::Role;
+use tandem_store::{AuditEvent, Organisation, PersonSummary};
+
+use crate::{App, AppError, Principal};
+
+/// An organisation the caller helps run, with its size.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OrganisationCard {
+    pub organisation: Organisation,
+    pub people: i64,
+    pub roles: Vec<Role>,
+    pub can_import: bool,
+}
+
+/// Figures only an administrator sees.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SystemFigures {
+    pub organisations: i64,
+    pub people: i64,
+    pub accounts: i64,
+    pub recent_events: Vec<AuditEvent>,
+}
+
+/// Everything a home page shows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Home {
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub system: Option<SystemFigures>,
+    pub organisations: Vec<OrganisationCard>,
+    /// For line managers: the people who report to them directly.
+    pub direct_reports: Option<Vec<PersonSummary>>,
+    pub own_person_id: Option<i64>,
+}
+
+impl App {
+    pub async fn home(&self, caller: &Principal) -> Result<Home, AppError> {
+        let system = if caller.is_administrator() {
+            let organisations = self.store.organisations().await?;
+            Some(SystemFigures {
+                organisations: organisations.len() as i64,
+                people: self.store.count_people(None).await?,
+                accounts: self.store.count_accounts().await?,
+                recent_events: self.store.recent_events(10).await?,
+            })
+        } else {
+            None
+        };
+        let importable = importable_organisations(caller);
+        let mut organisations = Vec::new();
+        for id in caller.organisations_with(&[Role::Coordinator, Role::Hr, Role::SupervisingSocialWorker]) {
+            let Some(organisation) = self.store.organisation(id).await? else { continue };
+            let roles = caller
+                .grants
+                .iter()
+                .filter(|g| g.organisation_id == Some(id))
+                .map(|g| g.role)
+                .collect();
+            organisations.push(OrganisationCard {
+                people: self.store.count_people(Some(id)).await?,
+                can_import: importable.allows(id),
+                organisation,
+                roles,
+            });
+        }
+        let direct_reports = match caller.person_id {
+            Some(me) if caller.has_role(Role::LineManager) => Some(self.store.direct_reports(me).await?),
+            _ => None,
+        };
+        Ok(Home {
+            display_name: caller.display_name.clone(),
+            roles: caller.roles(),
+            system,
+            organisations,
+            direct_reports,
+            own_person_id: caller.person_id,
+        })
+    }
+
+    /// Organisations the caller may import people into.
+    pub async fn import_targets(&self, caller: &Principal) -> Result<Vec<Organisation>, AppError> {
+        let targets = importable_organisations(caller);
+        Ok(self
+            .store
+            .organisations()
+            .await?
+            .into_iter()
+            .filter(|o| targets.allows(o.id))
+            .collect())
+    }
+}

@@ -1,0 +1,112 @@
+use tandem_app::App;
+use tandem_app::import::{ImportFailure, NoProgress};
+use tandem_domain::permissions::PeopleImportAuthority;
+use tandem_domain::roles::{Role, RoleGrant};
+use tandem_store::test_support;
+
+const GOOD: &str = "\
+employee_id,given_name,family_name,email,team,line_manager_employee_id,job_title
+M1,Mary,Boss,mary@example.org,Leadership,,Director
+P1,Pat,Lee,pat@example.org,North,M1,Practitioner
+P2,Sam,Roe,sam@example.org,North,M1,Practitioner
+";
+
+/// Row 3 is fine, row 4 has a bad email and a missing manager, row 5 makes
+/// a cycle with an existing person.
+const BAD: &str = "\
+employee_id,given_name,family_name,email,team,line_manager_employee_id,job_title
+P1,Pat,Lee-Changed,pat@example.org,North,M1,Senior practitioner
+N1,New,Person,new@,North,NOBODY,Practitioner
+M1,Mary,Boss,mary@example.org,Leadership,P2,Director
+";
+
+#[tokio::test]
+async fn a_bad_row_leaves_the_database_unchanged() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone());
+        let org = app.store().create_organisation("Org", "").await.expect("org");
+        let authority = PeopleImportAuthority::for_operator(org.id);
+        let summary = app.import_people(&authority, GOOD.as_bytes(), &NoProgress).await.expect("good import");
+        assert_eq!((summary.created, summary.updated), (3, 0));
+        let events_before = app.store().recent_events(100).await.expect("events").len();
+
+        let Err(ImportFailure::Rejected(errors)) = app.import_people(&authority, BAD.as_bytes(), &NoProgress).await else {
+            panic!("{}: the bad file must be rejected", db.label)
+        };
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            vec![
+                "line 3, column email: \"new@\" is not an email address",
+                "line 4, column line_manager_employee_id: the management chain goes round in a circle: M1 → P2 → M1",
+            ],
+            "{}",
+            db.label
+        );
+        // Nothing of the good row 2 was written either.
+        let p1 = app.store().person_by_employee_id(org.id, "P1").await.expect("query").expect("P1");
+        let person = app.store().person(p1).await.expect("query").expect("P1");
+        assert_eq!((person.family_name.as_str(), person.job_title.as_str()), ("Lee", "Practitioner"), "{}", db.label);
+        assert_eq!(app.store().count_people(Some(org.id)).await.expect("count"), 3, "{}", db.label);
+        assert_eq!(app.store().recent_events(100).await.expect("events").len(), events_before, "{}", db.label);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn unknown_managers_are_reported_once_the_rows_parse() {
+    let db = test_support::sqlite().await;
+    let app = App::new(db.store.clone());
+    let org = app.store().create_organisation("Org", "").await.expect("org");
+    let file = "employee_id,given_name,family_name,email,line_manager_employee_id\nA,Ann,Lee,a@example.org,ZZ\n";
+    let Err(ImportFailure::Rejected(errors)) =
+        app.import_people(&PeopleImportAuthority::for_operator(org.id), file.as_bytes(), &NoProgress).await
+    else {
+        panic!("must be rejected")
+    };
+    assert_eq!(
+        errors[0].to_string(),
+        "line 2, column line_manager_employee_id: no person with employee id \"ZZ\" in this file or already imported"
+    );
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn malformed_files_are_errors_not_panics() {
+    let db = test_support::sqlite().await;
+    let app = App::new(db.store.clone());
+    let org = app.store().create_organisation("Org", "").await.expect("org");
+    let authority = PeopleImportAuthority::for_operator(org.id);
+    let cases: [(&[u8], &str); 5] = [
+        (b"", "line 1, column *: the file is empty"),
+        (b"employee_id,given_name,family_name,email\n", "line 2, column *: the file has no rows after the header"),
+        (b"employee_id,given_name,family_name,email\nA,B,C\n", "line 2, column *: expected 4 fields, found 3"),
+        (b"employee_id,given_name,family_name,email\nA,B\xff,C,d@e.org\n", "not UTF-8"),
+        (b"employee_id,given_name,family_name,email,organisation\nA,B,C,d@e.org,Elsewhere\n", "line 2, column organisation: \"Elsewhere\" is not the organisation being imported (\"Org\")"),
+    ];
+    for (file, expected) in cases {
+        let Err(ImportFailure::Rejected(errors)) = app.import_people(&authority, file, &NoProgress).await else {
+            panic!("{expected}: must be rejected")
+        };
+        assert!(errors[0].to_string().contains(expected), "{expected} vs {}", errors[0]);
+    }
+    assert_eq!(app.store().count_people(None).await.expect("count"), 0);
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn only_coordinators_and_hr_of_the_organisation_import() {
+    let db = test_support::sqlite().await;
+    let app = App::new(db.store.clone());
+    let a = app.store().create_organisation("A", "").await.expect("org");
+    let b = app.store().create_organisation("B", "").await.expect("org");
+    let grant = RoleGrant::new(Role::Coordinator, Some(a.id), None).expect("grant");
+    app.create_account("co@example.org", "Co", "a long password", None, &[grant]).await.expect("account");
+    let signed_in = app.sign_in("co@example.org", "a long password").await.expect("signs in");
+    let caller = signed_in.principal;
+    assert!(app.import_people_as(&caller, a.id, GOOD.as_bytes(), &NoProgress).await.is_ok());
+    let denied = app.import_people_as(&caller, b.id, GOOD.as_bytes(), &NoProgress).await;
+    assert!(matches!(denied, Err(ImportFailure::App(tandem_app::AppError::Forbidden(_)))));
+    assert_eq!(app.store().count_people(Some(b.id)).await.expect("count"), 0);
+    db.finish().await;
+}

@@ -1,0 +1,5 @@
+//! Use cases, run against every configured database.
+
+mod accounts;
+mod demo;
+mod import;
