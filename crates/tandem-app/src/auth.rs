@@ -48,7 +48,8 @@ pub struct ActiveSession {
     pub csrf_token: String,
 }
 
-fn random_token() -> String {
+/// 256 random bits, URL-safe: session, CSRF and pre-session tokens.
+pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
@@ -167,8 +168,8 @@ impl App {
             }
         };
         self.store.clear_throttle(&key).await?;
-        let token = random_token();
-        let csrf_token = random_token();
+        let token = new_token();
+        let csrf_token = new_token();
         self.store
             .create_session(&token_hash(&token), account.id, &csrf_token, at + SESSION_SECONDS)
             .await?;

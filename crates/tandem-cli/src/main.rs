@@ -1,1 +1,315 @@
-fn main() {}
+//! `tandem`: the one binary. Serves the web application, loads demo data,
+//! imports HR exports, and sets up organisations and accounts.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use tandem_app::App;
+use tandem_app::import::{ImportFailure, ImportProgress};
+use tandem_domain::permissions::PeopleImportAuthority;
+use tandem_domain::roles::{Role, RoleGrant};
+use tandem_web::WebConfig;
+
+#[derive(Parser)]
+#[command(name = "tandem", version, about = "Run staff mentoring schemes under written policies.")]
+struct Cli {
+    /// sqlite://FILE or postgres://USER@HOST/DB. Default: sqlite://tandem.db
+    /// (sqlite://tandem-demo.db for `demo`).
+    #[arg(long, env = "TANDEM_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application.
+    Serve {
+        #[arg(long, env = "TANDEM_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Mark cookies Secure; set this when Tandem is served over HTTPS.
+        #[arg(long, env = "TANDEM_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Create tandem-demo.db with demo data if it is missing, then serve it.
+    Demo {
+        #[arg(long, env = "TANDEM_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+    },
+    /// Import data from files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Manage organisations.
+    #[command(subcommand)]
+    Organisation(OrganisationCommand),
+    /// Manage accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Check the configuration and the database, then exit.
+    CheckConfig,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import people from an HR export (CSV; columns in the README). All or
+    /// nothing: any bad row means nothing is written.
+    People {
+        file: PathBuf,
+        /// The organisation the people work for.
+        #[arg(long)]
+        organisation: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrganisationCommand {
+    /// Add an organisation.
+    Add {
+        name: String,
+        /// e.g. England, Wales, Northern Ireland, Ireland.
+        #[arg(long, default_value = "")]
+        jurisdiction: String,
+    },
+    /// List organisations.
+    List,
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Add an account. The password is read from TANDEM_PASSWORD or, on a
+    /// terminal, from the first line of standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// administrator, coordinator, hr, line_manager,
+        /// supervising_social_worker, mentor or mentee.
+        #[arg(long)]
+        role: Role,
+        /// Required for every role but administrator.
+        #[arg(long)]
+        organisation: Option<String>,
+        /// Links the account to this person in the organisation.
+        #[arg(long)]
+        employee_id: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(url: Option<&str>, default: &str) -> Result<App> {
+    let url = url.unwrap_or(default);
+    App::open(url).await.with_context(|| format!("cannot open the database {}", redact(url)))
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let url = cli.database_url.as_deref();
+    match cli.command {
+        Command::Serve { bind, secure_cookies } => {
+            let app = open(url, "sqlite://tandem.db").await?;
+            serve(app, bind, WebConfig { secure_cookies }).await?;
+        }
+        Command::Demo { bind } => {
+            let app = open(url, "sqlite://tandem-demo.db").await?;
+            let logins = if app.has_data().await? {
+                println!("Using the existing demo database.");
+                app.demo_logins().await?
+            } else {
+                println!("Loading demo data…");
+                app.load_demo().await?
+            };
+            if logins.is_empty() {
+                bail!("this database has data but no demo accounts: point --database-url at a new file for the demo");
+            }
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind}"))?;
+            let address = listener.local_addr()?;
+            println!();
+            println!("Tandem is running at http://{address}/");
+            println!();
+            println!("Demo logins (password for all: {}):", tandem_app::demo::DEMO_PASSWORD);
+            for login in &logins {
+                println!("  {:<26} {:<28} {}", login.role.label(), login.email, login.who);
+            }
+            println!();
+            println!("Press Ctrl-C to stop.");
+            tandem_web::serve(listener, app, WebConfig::default()).await?;
+        }
+        Command::Import(ImportCommand::People { file, organisation }) => {
+            let app = open(url, "sqlite://tandem.db").await?;
+            return import_people(&app, &file, &organisation).await;
+        }
+        Command::Organisation(OrganisationCommand::Add { name, jurisdiction }) => {
+            let app = open(url, "sqlite://tandem.db").await?;
+            if name.trim().is_empty() {
+                bail!("the organisation's name must not be empty");
+            }
+            let org = app.store().create_organisation(&name, &jurisdiction).await?;
+            println!("Added organisation {} (id {}).", org.name, org.id);
+        }
+        Command::Organisation(OrganisationCommand::List) => {
+            let app = open(url, "sqlite://tandem.db").await?;
+            for org in app.store().organisations().await? {
+                let people = app.store().count_people(Some(org.id)).await?;
+                println!("{}\t{}\t{}\t{} people", org.id, org.name, org.jurisdiction, people);
+            }
+        }
+        Command::Account(AccountCommand::Add { email, name, role, organisation, employee_id }) => {
+            let app = open(url, "sqlite://tandem.db").await?;
+            let org = match &organisation {
+                Some(name) => Some(app.organisation_named(name).await?),
+                None => None,
+            };
+            let grant = RoleGrant::new(role, org.as_ref().map(|o| o.id), None)?;
+            let person_id = match (&employee_id, &org) {
+                (Some(eid), Some(org)) => Some(
+                    app.store()
+                        .person_by_employee_id(org.id, eid)
+                        .await?
+                        .with_context(|| format!("no person with employee id {eid} in {}", org.name))?,
+                ),
+                (Some(_), None) => bail!("--employee-id needs --organisation"),
+                (None, _) => None,
+            };
+            let password = read_password()?;
+            let id = app.create_account(&email, &name, &password, person_id, &[grant]).await?;
+            println!("Added account {id} for {email} as {}.", role.label());
+        }
+        Command::CheckConfig => {
+            let shown = redact(url.unwrap_or("sqlite://tandem.db"));
+            let app = open(url, "sqlite://tandem.db").await?;
+            app.store().ping().await?;
+            let organisations = app.store().organisations().await?.len();
+            println!("Database: {shown} ({:?}), schema up to date.", app.store().backend());
+            println!("Organisations: {organisations}. Accounts: {}.", app.store().count_accounts().await?);
+            println!("Configuration OK.");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_password() -> Result<String> {
+    if let Ok(password) = std::env::var("TANDEM_PASSWORD") {
+        return Ok(password);
+    }
+    let mut line = String::new();
+    if std::io::stdin().is_terminal() {
+        eprint!("Password (at least {} characters): ", tandem_app::auth::MIN_PASSWORD_CHARS);
+    }
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn serve(app: App, bind: SocketAddr, config: WebConfig) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    tracing::info!(address = %listener.local_addr()?, "serving");
+    println!("Tandem is running at http://{}/", listener.local_addr()?);
+    tandem_web::serve(listener, app, config).await?;
+    Ok(())
+}
+
+/// A progress bar on a terminal; nothing otherwise.
+struct Bar(Option<ProgressBar>);
+
+impl ImportProgress for Bar {
+    fn checked(&self, rows: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(format!("checked {rows} rows"));
+            bar.tick();
+        }
+    }
+
+    fn writing(&self, total: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(total);
+            bar.set_position(0);
+            bar.set_message("writing");
+        }
+    }
+
+    fn written(&self, rows: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_position(rows);
+        }
+    }
+}
+
+async fn import_people(app: &App, file: &PathBuf, organisation: &str) -> Result<ExitCode> {
+    let org = app.organisation_named(organisation).await?;
+    let reader = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = Bar(bar);
+    let outcome = app
+        .import_people(&PeopleImportAuthority::for_operator(org.id), std::io::BufReader::new(reader), &progress)
+        .await;
+    if let Some(bar) = &progress.0 {
+        bar.finish_and_clear();
+    }
+    match outcome {
+        Ok(summary) => {
+            println!("Imported {}: {} added, {} updated.", org.name, summary.created, summary.updated);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportFailure::Rejected(errors)) => {
+            for error in &errors {
+                eprintln!("{error}");
+            }
+            eprintln!("{}: {} errors; nothing was imported.", file.display(), errors.len());
+            Ok(ExitCode::FAILURE)
+        }
+        Err(ImportFailure::App(error)) => Err(error.into()),
+    }
+}

@@ -5,4 +5,5 @@
 
 pub mod people;
 pub mod permissions;
+pub mod programme;
 pub mod roles;

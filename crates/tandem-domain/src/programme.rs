@@ -100,6 +100,9 @@ pub struct Programme {
     /// What stays between mentor and mentee.
     #[serde(default, skip_serializing_if = "is_default")]
     pub confidentiality: Confidentiality,
+    /// Codes of conduct and standards the programme adheres to (FUN, CWT).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes_of_conduct: Vec<String>,
     /// Where child-protection or unsafe-practice concerns go.
     #[serde(default, skip_serializing_if = "is_default")]
     pub safeguarding: Safeguarding,
@@ -523,7 +526,10 @@ impl Criterion {
 /// the list of valid names.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[expect(missing_docs, reason = "each field is the weight of the Criterion of the same name")]
+#[expect(
+    missing_docs,
+    reason = "each field is the weight of the Criterion of the same name"
+)]
 pub struct MatchingWeights {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relevant_experience: Option<Weight>,

@@ -1,1 +1,92 @@
-//! Web.
+//! Tandem's web server: server-rendered pages for people, a JSON API for
+//! programs, and the OpenAPI document describing it. The only crate that
+//! knows HTTP, HTML or the API's JSON shapes.
+//!
+//! Every request passes [`session::layer`], which finds the caller's
+//! session and refuses any state-changing request without the right CSRF
+//! token; handlers then take the caller from the request and call
+//! `tandem_app`, which makes every permission decision.
+
+mod api;
+mod error;
+mod layout;
+mod pages;
+mod session;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tandem_app::App;
+
+/// Settings that change how pages and cookies behave.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure`: on whenever Tandem is served over HTTPS.
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub app: App,
+    pub config: WebConfig,
+}
+
+/// The largest request body accepted: enough for an HR export of a large
+/// national scheme.
+const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Builds the whole application: pages, API and static assets.
+pub fn router(app: App, config: WebConfig) -> Router {
+    let state = AppState { app, config };
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/sign-in", get(pages::sign_in_page).post(pages::sign_in))
+        .route("/sign-out", post(pages::sign_out))
+        .route("/people", get(pages::people))
+        .route("/people/import", get(pages::import_page).post(pages::import))
+        .route("/people/{id}", get(pages::person))
+        .route("/assets/tandem.css", get(pages::stylesheet))
+        .route("/health", get(api::health))
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/api/me", get(api::me))
+        .route("/api/people", get(api::people))
+        .route("/api/people/{id}", get(api::person))
+        .route("/api/organisations/{id}/people/import", post(api::import))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session::layer))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// Serves until the process receives Ctrl-C or SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, app: App, config: WebConfig) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(app, config).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

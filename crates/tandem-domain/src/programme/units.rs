@@ -67,12 +67,10 @@ macro_rules! whole_number_type {
                         expected: Self::expected(),
                     });
                 }
-                <$inner>::try_from(value)
-                    .map(Self)
-                    .map_err(|_| OutOfRange {
-                        value,
-                        expected: Self::expected(),
-                    })
+                <$inner>::try_from(value).map(Self).map_err(|_| OutOfRange {
+                    value,
+                    expected: Self::expected(),
+                })
             }
 
             /// The number itself.
@@ -414,8 +412,8 @@ impl<'de> Visitor<'de> for PolicyDateVisitor {
 }
 
 fn add_months(start: Date, months: u32) -> Date {
-    let index = i64::from(start.year()) * 12 + i64::from(u8::from(start.month())) - 1
-        + i64::from(months);
+    let index =
+        i64::from(start.year()) * 12 + i64::from(u8::from(start.month())) - 1 + i64::from(months);
     let year = i32::try_from(index.div_euclid(12)).unwrap_or(i32::MAX);
     let month_number = u8::try_from(index.rem_euclid(12) + 1).unwrap_or(1);
     let Ok(month) = Month::try_from(month_number) else {

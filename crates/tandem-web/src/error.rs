@@ -1,0 +1,133 @@
+//! How failures become responses. A user's mistake gets a clear message and
+//! a 4xx; anything else is logged once here and answered with a 500 that
+//! says nothing about internals.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use tandem_app::{AppError, FieldError};
+use utoipa::ToSchema;
+
+use crate::layout;
+
+/// A page that could not be shown.
+#[derive(Debug)]
+pub enum PageError {
+    NotFound,
+    Forbidden(String),
+    Internal,
+}
+
+impl From<AppError> for PageError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::NotFound => PageError::NotFound,
+            AppError::Forbidden(f) => PageError::Forbidden(f.to_string()),
+            AppError::Invalid(_) => PageError::Internal,
+            AppError::Store(e) => {
+                tracing::error!(error = %e, "store failure while rendering a page");
+                PageError::Internal
+            }
+            AppError::Internal(e) => {
+                tracing::error!(error = %e, "internal failure while rendering a page");
+                PageError::Internal
+            }
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match self {
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "If you typed the web address, check it is correct. If you followed a link, you may not have access to what it points to.".to_owned(),
+            ),
+            PageError::Forbidden(message) => (StatusCode::FORBIDDEN, "You cannot do that", message),
+            PageError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with Tandem",
+                "Try again later. Nothing you entered has been half-saved.".to_owned(),
+            ),
+        };
+        (status, layout::message_page(title, &message)).into_response()
+    }
+}
+
+/// The body of every API error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiErrorBody {
+    /// What went wrong, in plain English.
+    pub message: String,
+    /// For invalid input: each field and what is wrong with it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<ApiFieldError>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiFieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ApiErrorBody,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            body: ApiErrorBody { message: message.into(), fields: Vec::new() },
+        }
+    }
+
+    pub fn invalid(fields: Vec<FieldError>) -> ApiError {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: ApiErrorBody {
+                message: "The request has invalid fields.".to_owned(),
+                fields: fields
+                    .into_iter()
+                    .map(|f| ApiFieldError { field: f.field, message: f.message })
+                    .collect(),
+            },
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "Not found."),
+            AppError::Forbidden(f) => ApiError::new(StatusCode::FORBIDDEN, format!("{}.", capitalise(&f.to_string()))),
+            AppError::Invalid(fields) => ApiError::invalid(fields),
+            AppError::Store(e) => {
+                tracing::error!(error = %e, "store failure in the API");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+            }
+            AppError::Internal(e) => {
+                tracing::error!(error = %e, "internal failure in the API");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
