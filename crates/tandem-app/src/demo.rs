@@ -153,7 +153,7 @@ impl App {
                 .map_err(|e| AppError::Internal(format!("demo data for {} did not import: {e:?}", org.name)))?;
         }
         let accounts: [(Role, &str, Option<(&str, &str)>, &str); 7] = [
-            (Role::Administrator, "admin", None, "Ada Admin, administrator"),
+            (Role::Administrator, "admin", None, "administrator of every organisation"),
             (Role::Coordinator, "coordinator", Some(("Cafcass", "CAF0002")), "coordinator of Cafcass"),
             (Role::Hr, "hr", Some(("Forest Heath District Council", "FHDC0003")), "HR, Forest Heath District Council"),
             (Role::LineManager, "manager", Some(("Cafcass", "CAF0003")), "team manager at Cafcass"),

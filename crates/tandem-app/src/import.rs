@@ -110,7 +110,7 @@ impl App {
         let existing = self.store.management_map(organisation.id).await?;
         errors.extend(check_import(&rows, &existing));
         if !errors.is_empty() {
-            errors.sort_by(|a, b| (a.line, &a.column).cmp(&(b.line, &b.column)));
+            errors.sort_by_key(|e| e.line);
             return Err(ImportFailure::Rejected(errors));
         }
         let people: Vec<_> = rows.into_iter().map(|(_, person)| person).collect();

@@ -411,7 +411,7 @@ pub fn check_import(
         }
         settled.extend(path);
     }
-    errors.sort_by(|a, b| (a.line, &a.column).cmp(&(b.line, &b.column)));
+    errors.sort_by_key(|e| e.line);
     errors
 }
 

@@ -1,0 +1,5 @@
+//! The web application driven through its router, as a browser or an API
+//! client would, against every configured database.
+
+mod client;
+mod flows;
