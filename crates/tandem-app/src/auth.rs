@@ -137,11 +137,11 @@ impl App {
         let key = email.trim().to_lowercase();
         let at = now();
         let throttle = self.store.throttle(&key).await?;
-        if let Some(t) = throttle {
-            if t.locked_until > at {
-                let minutes = (t.locked_until - at + 59) / 60;
-                return Err(sign_in_error(SignInError::Throttled { minutes }));
-            }
+        if let Some(t) = throttle
+            && t.locked_until > at
+        {
+            let minutes = (t.locked_until - at + 59) / 60;
+            return Err(sign_in_error(SignInError::Throttled { minutes }));
         }
         let account = self.store.account_by_email(&key).await?;
         let hash = account

@@ -1,10 +1,12 @@
 //! Demo data: the organisations behind the five seed schemes, a few
-//! hundred synthetic people with management chains, and an account for
-//! every role. Loaded through the same import the HR export uses.
+//! hundred synthetic people with management chains, the five seed
+//! programmes, and an account for every role. Loaded through the same
+//! imports the HR export and programme files use.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tandem_domain::permissions::PeopleImportAuthority;
+use tandem_domain::programme::SHIPPED_TEMPLATES;
 use tandem_domain::roles::{Role, RoleGrant};
 
 use crate::import::NoProgress;
@@ -12,6 +14,10 @@ use crate::{App, AppError};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "tandem-demo-password";
+
+/// A demo account to create: role, the email's local part, the person it
+/// belongs to (organisation and employee id), and who that is.
+type DemoAccount = (Role, &'static str, Option<(&'static str, &'static str)>, &'static str);
 
 /// One demo account, as `tandem demo` prints it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +43,9 @@ const ORGANISATIONS: [DemoOrganisation; 11] = [
     DemoOrganisation { name: "Fun Foundations Day Nursery", jurisdiction: "Wales", prefix: "FUN", regions: &[], teams_per_region: 2, staff: 14, carers: 0, contractors_every: 0 },
     DemoOrganisation { name: "Forest Heath District Council", jurisdiction: "England", prefix: "FHDC", regions: &["Mildenhall", "Newmarket"], teams_per_region: 2, staff: 40, carers: 0, contractors_every: 0 },
     DemoOrganisation { name: "St Edmundsbury Borough Council", jurisdiction: "England", prefix: "SEBC", regions: &["Bury St Edmunds", "Haverhill"], teams_per_region: 2, staff: 45, carers: 0, contractors_every: 0 },
-    DemoOrganisation { name: "Achieving for Children", jurisdiction: "England", prefix: "AFC", regions: &["Kingston", "Richmond"], teams_per_region: 1, staff: 20, carers: 40, contractors_every: 0 },
-    DemoOrganisation { name: "HSE West", jurisdiction: "Ireland", prefix: "HSEW", regions: &["Galway", "Sligo"], teams_per_region: 1, staff: 25, carers: 0, contractors_every: 0 },
-    DemoOrganisation { name: "HSE Dublin North East", jurisdiction: "Ireland", prefix: "HSED", regions: &["Louth", "Cavan"], teams_per_region: 1, staff: 25, carers: 0, contractors_every: 0 },
+    DemoOrganisation { name: "Achieving for Children IFA", jurisdiction: "England", prefix: "AFC", regions: &["Kingston", "Richmond"], teams_per_region: 1, staff: 20, carers: 40, contractors_every: 0 },
+    DemoOrganisation { name: "Health Service Executive West", jurisdiction: "Republic of Ireland", prefix: "HSEW", regions: &["Galway", "Sligo"], teams_per_region: 1, staff: 25, carers: 0, contractors_every: 0 },
+    DemoOrganisation { name: "Health Service Executive Dublin North East", jurisdiction: "Republic of Ireland", prefix: "HSED", regions: &["Louth", "Cavan"], teams_per_region: 1, staff: 25, carers: 0, contractors_every: 0 },
     DemoOrganisation { name: "Health and Social Care Board", jurisdiction: "Northern Ireland", prefix: "HSCB", regions: &["Belfast"], teams_per_region: 2, staff: 20, carers: 0, contractors_every: 0 },
     DemoOrganisation { name: "Public Health Agency", jurisdiction: "Northern Ireland", prefix: "PHA", regions: &["Belfast"], teams_per_region: 2, staff: 20, carers: 0, contractors_every: 0 },
     DemoOrganisation { name: "Southern Health and Social Care Trust", jurisdiction: "Northern Ireland", prefix: "SHSCT", regions: &["Armagh", "Newry"], teams_per_region: 1, staff: 25, carers: 0, contractors_every: 0 },
@@ -152,12 +158,24 @@ impl App {
                 .await
                 .map_err(|e| AppError::Internal(format!("demo data for {} did not import: {e:?}", org.name)))?;
         }
-        let accounts: [(Role, &str, Option<(&str, &str)>, &str); 7] = [
+        // The five seed schemes (PRG-4), each taking part with the demo
+        // organisations its template names.
+        let mut caf_programme = None;
+        for (key, source) in SHIPPED_TEMPLATES {
+            let imported = self
+                .import_programme_as_operator(source, &[])
+                .await
+                .map_err(|e| AppError::Internal(format!("the {key} template did not load: {e:?}")))?;
+            if *key == "caf" {
+                caf_programme = Some(imported.id);
+            }
+        }
+        let accounts: [DemoAccount; 7] = [
             (Role::Administrator, "admin", None, "administrator of every organisation"),
             (Role::Coordinator, "coordinator", Some(("Cafcass", "CAF0002")), "coordinator of Cafcass"),
             (Role::Hr, "hr", Some(("Forest Heath District Council", "FHDC0003")), "HR, Forest Heath District Council"),
             (Role::LineManager, "manager", Some(("Cafcass", "CAF0003")), "team manager at Cafcass"),
-            (Role::SupervisingSocialWorker, "ssw", Some(("Achieving for Children", "AFC0004")), "supervising social worker at Achieving for Children"),
+            (Role::SupervisingSocialWorker, "ssw", Some(("Achieving for Children IFA", "AFC0004")), "supervising social worker at Achieving for Children"),
             (Role::Mentor, "mentor", Some(("Western Health and Social Care Trust", "WHSCT0002")), "head of service at Western Trust"),
             (Role::Mentee, "mentee", Some(("Cafcass", "CAF0011")), "practitioner in the manager's team at Cafcass"),
         ];
@@ -179,7 +197,15 @@ impl App {
             };
             let grant = RoleGrant::new(role, organisation_id, None)
                 .map_err(|e| AppError::Internal(e.to_string()))?;
-            self.create_account(&email, &display_name, DEMO_PASSWORD, person_id, &[grant]).await?;
+            let mut grants = vec![grant];
+            // The Cafcass coordinator also coordinates the CAF programme itself.
+            if role == Role::Coordinator {
+                grants.push(
+                    RoleGrant::new(role, organisation_id, caf_programme)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                );
+            }
+            self.create_account(&email, &display_name, DEMO_PASSWORD, person_id, &grants).await?;
             logins.push(DemoLogin { role, email, who: format!("{display_name} — {who}") });
         }
         Ok(logins)

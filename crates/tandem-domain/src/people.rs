@@ -209,7 +209,7 @@ impl PeopleColumns {
             ));
             return Err(errors);
         }
-        for (name, _) in &self.positions {
+        for name in self.positions.keys() {
             if self.get(fields, name).chars().count() > MAX_FIELD_CHARS {
                 errors.push(error(line, name, format!("longer than {MAX_FIELD_CHARS} characters")));
             }
@@ -231,14 +231,14 @@ impl PeopleColumns {
         if !email.is_empty() && !is_plausible_email(&email) {
             errors.push(error(line, "email", format!("\"{email}\" is not an email address")));
         }
-        if let Some(org) = optional("organisation") {
-            if !org.eq_ignore_ascii_case(organisation_name.trim()) {
-                errors.push(error(
-                    line,
-                    "organisation",
-                    format!("\"{org}\" is not the organisation being imported (\"{organisation_name}\")"),
-                ));
-            }
+        if let Some(org) = optional("organisation")
+            && !org.eq_ignore_ascii_case(organisation_name.trim())
+        {
+            errors.push(error(
+                line,
+                "organisation",
+                format!("\"{org}\" is not the organisation being imported (\"{organisation_name}\")"),
+            ));
         }
         let line_manager_employee_id = optional("line_manager_employee_id");
         if line_manager_employee_id.as_deref() == Some(employee_id.as_str()) && !employee_id.is_empty() {
@@ -373,14 +373,14 @@ pub fn check_import(
         manager_of.insert(&record.employee_id, record.line_manager_employee_id.as_deref());
     }
     for (line, record) in rows {
-        if let Some(manager) = &record.line_manager_employee_id {
-            if !manager_of.contains_key(manager.as_str()) {
-                errors.push(error(
-                    *line,
-                    "line_manager_employee_id",
-                    format!("no person with employee id \"{manager}\" in this file or already imported"),
-                ));
-            }
+        if let Some(manager) = &record.line_manager_employee_id
+            && !manager_of.contains_key(manager.as_str())
+        {
+            errors.push(error(
+                *line,
+                "line_manager_employee_id",
+                format!("no person with employee id \"{manager}\" in this file or already imported"),
+            ));
         }
     }
     // Walk each chain once; a chain that returns to a person already on the

@@ -212,7 +212,7 @@ pub async fn person(
     let id: i64 = id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "Not found."))?;
     let view = state.app.person(&caller.principal, id).await?;
     let p = view.person;
-    let fostering = (p.employment_type == "foster_carer_household" && view.access.sees_household()).then(|| Fostering {
+    let fostering = (p.employment_type == "foster_carer_household" && view.access.sees_household()).then_some(Fostering {
         approval_type: p.approval_type,
         carer_level: p.carer_level,
         approval_date: p.approval_date,

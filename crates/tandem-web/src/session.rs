@@ -117,10 +117,10 @@ async fn csrf_token_of(parts: &Parts, request: Request) -> (Option<String>, Opti
     if let Some(value) = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return (Some(value.to_owned()), Some(request));
     }
-    if let Some(query) = parts.uri.query() {
-        if let Some((_, value)) = form_urlencoded_pairs(query).find(|(k, _)| k == "csrf") {
-            return (Some(value), Some(request));
-        }
+    if let Some(query) = parts.uri.query()
+        && let Some((_, value)) = form_urlencoded_pairs(query).find(|(k, _)| k == "csrf")
+    {
+        return (Some(value), Some(request));
     }
     let is_form = parts
         .headers
