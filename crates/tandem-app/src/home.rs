@@ -35,6 +35,8 @@ pub struct Home {
     /// For line managers: the people who report to them directly.
     pub direct_reports: Option<Vec<PersonSummary>>,
     pub own_person_id: Option<i64>,
+    /// Programmes the caller helps run whose policy review is due (PRG-6).
+    pub policy_reviews_due: Vec<crate::programmes::PolicyReviewDue>,
 }
 
 impl App {
@@ -78,6 +80,7 @@ impl App {
             organisations,
             direct_reports,
             own_person_id: caller.person_id,
+            policy_reviews_due: self.policy_reviews_due(caller).await?,
         })
     }
 

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod home;
 pub mod import;
 pub mod people;
+pub mod programmes;
 
 use tandem_domain::permissions::Forbidden;
 pub use tandem_domain::permissions::Principal;

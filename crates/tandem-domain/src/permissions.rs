@@ -220,6 +220,183 @@ impl ImportTargets {
     }
 }
 
+/// Why the caller may see a programme (PRG-5), strongest reason first.
+/// `None` from [`programme_access`] means the caller is not a member of
+/// any organisation taking part, and is answered "not found".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgrammeAccess {
+    /// Sees and edits every programme.
+    Administrator,
+    /// Coordinates the programme for a taking-part organisation: may edit it.
+    Coordinator,
+    /// Holds another role in a taking-part organisation, or is on its staff.
+    Member,
+}
+
+impl ProgrammeAccess {
+    /// Whether the caller may change the programme's settings.
+    pub fn can_edit(self) -> bool {
+        matches!(
+            self,
+            ProgrammeAccess::Administrator | ProgrammeAccess::Coordinator
+        )
+    }
+}
+
+/// Whether a grant applies to this programme: a grant scoped to one
+/// programme applies to that programme only; an organisation-wide grant
+/// applies to every programme its organisation takes part in.
+fn grant_covers_programme(grant: &RoleGrant, programme_id: i64, taking_part: &[i64]) -> bool {
+    match grant.programme_id {
+        Some(scoped) => scoped == programme_id,
+        None => grant
+            .organisation_id
+            .is_some_and(|organisation| taking_part.contains(&organisation)),
+    }
+}
+
+/// Decides whether the caller may see a programme's page (PRG-5): anyone
+/// signed in whose own organisation takes part, or who holds a role in a
+/// taking-part organisation. Coordinators of a taking-part organisation may
+/// also edit it.
+pub fn programme_access(
+    principal: &Principal,
+    programme_id: i64,
+    taking_part: &[i64],
+    person_organisation: Option<i64>,
+) -> Option<ProgrammeAccess> {
+    if principal.is_administrator() {
+        return Some(ProgrammeAccess::Administrator);
+    }
+    let covering = || {
+        principal
+            .grants
+            .iter()
+            .filter(|grant| grant_covers_programme(grant, programme_id, taking_part))
+    };
+    if covering().any(|grant| grant.role == Role::Coordinator) {
+        return Some(ProgrammeAccess::Coordinator);
+    }
+    if covering().next().is_some()
+        || person_organisation.is_some_and(|organisation| taking_part.contains(&organisation))
+    {
+        return Some(ProgrammeAccess::Member);
+    }
+    None
+}
+
+/// Which programmes a listing may contain for a caller.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProgrammeScope {
+    /// Every programme (administrators).
+    pub everyone: bool,
+    /// Programmes any of these organisations take part in.
+    pub organisations: Vec<i64>,
+    /// Programmes named by a programme-scoped grant.
+    pub programmes: Vec<i64>,
+}
+
+/// The programmes a caller may list: those of every organisation they hold
+/// a role in or work for, and those a grant names.
+pub fn programme_scope(principal: &Principal, person_organisation: Option<i64>) -> ProgrammeScope {
+    let mut organisations: Vec<i64> = principal
+        .grants
+        .iter()
+        .filter(|grant| grant.programme_id.is_none())
+        .filter_map(|grant| grant.organisation_id)
+        .chain(person_organisation)
+        .collect();
+    organisations.sort_unstable();
+    organisations.dedup();
+    let mut programmes: Vec<i64> = principal
+        .grants
+        .iter()
+        .filter_map(|grant| grant.programme_id)
+        .collect();
+    programmes.sort_unstable();
+    programmes.dedup();
+    ProgrammeScope {
+        everyone: principal.is_administrator(),
+        organisations,
+        programmes,
+    }
+}
+
+/// Proof that the caller may write a programme's settings. Only the
+/// `authorise_programme_*` functions (and [`ProgrammeAuthority::for_operator`])
+/// make one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgrammeAuthority {
+    account_id: i64,
+}
+
+impl ProgrammeAuthority {
+    /// The account acting, for the audit log; 0 for the command line.
+    pub fn account_id(&self) -> i64 {
+        self.account_id
+    }
+
+    /// The command line runs with the operator's authority.
+    pub fn for_operator() -> Self {
+        ProgrammeAuthority { account_id: 0 }
+    }
+}
+
+/// Administrators, and coordinators of an organisation taking part, may
+/// change a programme's settings.
+pub fn authorise_programme_edit(
+    principal: &Principal,
+    programme_id: i64,
+    taking_part: &[i64],
+    person_organisation: Option<i64>,
+) -> Result<ProgrammeAuthority, Forbidden> {
+    match programme_access(principal, programme_id, taking_part, person_organisation) {
+        Some(access) if access.can_edit() => Ok(ProgrammeAuthority {
+            account_id: principal.account_id,
+        }),
+        _ => Err(Forbidden("change this programme's settings")),
+    }
+}
+
+/// Organisations the caller may start a programme for: every one for
+/// administrators, those they coordinate for coordinators.
+pub fn programme_creation_targets(principal: &Principal) -> ImportTargets {
+    if principal.is_administrator() {
+        ImportTargets::All
+    } else {
+        ImportTargets::Some(principal.organisations_with(&[Role::Coordinator]))
+    }
+}
+
+/// Administrators may create a programme for any organisations; a
+/// coordinator only for organisations they coordinate, every one of them
+/// already known (`None` is an organisation not yet in the database).
+pub fn authorise_programme_create(
+    principal: &Principal,
+    organisations: &[Option<i64>],
+) -> Result<ProgrammeAuthority, Forbidden> {
+    let targets = programme_creation_targets(principal);
+    let allowed = match &targets {
+        ImportTargets::All => true,
+        ImportTargets::Some(ids) => {
+            !ids.is_empty()
+                && organisations
+                    .iter()
+                    .all(|organisation| organisation.is_some_and(|id| ids.contains(&id)))
+        }
+    };
+    if allowed {
+        Ok(ProgrammeAuthority {
+            account_id: principal.account_id,
+        })
+    } else {
+        Err(Forbidden(
+            "create a programme for organisations you do not coordinate",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,5 +487,59 @@ mod tests {
         assert_eq!(scope.own, Some(4));
         let nobody = principal(None, &[]);
         assert!(people_scope(&nobody).is_empty());
+    }
+    #[test]
+    fn programme_pages_are_for_members_of_taking_part_organisations() {
+        // Programme 7 is run by organisations 1 and 2.
+        let taking_part = [1, 2];
+        let mentee = principal(Some(4), &[(Role::Mentee, Some(1))]);
+        assert_eq!(
+            programme_access(&mentee, 7, &taking_part, Some(1)),
+            Some(ProgrammeAccess::Member)
+        );
+        // No role at all, but works for a taking-part organisation.
+        let staff = principal(Some(5), &[]);
+        assert_eq!(
+            programme_access(&staff, 7, &taking_part, Some(2)),
+            Some(ProgrammeAccess::Member)
+        );
+        let outsider = principal(Some(6), &[(Role::Coordinator, Some(3))]);
+        assert_eq!(programme_access(&outsider, 7, &taking_part, Some(3)), None);
+        assert!(authorise_programme_edit(&outsider, 7, &taking_part, Some(3)).is_err());
+        let coordinator = principal(None, &[(Role::Coordinator, Some(2))]);
+        assert!(authorise_programme_edit(&coordinator, 7, &taking_part, None).is_ok());
+        assert!(authorise_programme_edit(&mentee, 7, &taking_part, Some(1)).is_err());
+        let admin = principal(None, &[(Role::Administrator, None)]);
+        assert!(authorise_programme_edit(&admin, 7, &[], None).is_ok());
+    }
+
+    #[test]
+    fn a_programme_scoped_grant_covers_that_programme_only() {
+        let mut scoped = principal(None, &[]);
+        scoped.grants.push(RoleGrant {
+            role: Role::Coordinator,
+            organisation_id: Some(1),
+            programme_id: Some(7),
+        });
+        assert_eq!(
+            programme_access(&scoped, 7, &[1], None),
+            Some(ProgrammeAccess::Coordinator)
+        );
+        assert_eq!(programme_access(&scoped, 8, &[1], None), None);
+        let scope = programme_scope(&scoped, None);
+        assert_eq!(scope.programmes, vec![7]);
+        assert!(scope.organisations.is_empty());
+    }
+
+    #[test]
+    fn coordinators_create_programmes_for_their_own_organisations() {
+        let coordinator = principal(None, &[(Role::Coordinator, Some(1))]);
+        assert!(authorise_programme_create(&coordinator, &[Some(1)]).is_ok());
+        assert!(authorise_programme_create(&coordinator, &[Some(1), Some(2)]).is_err());
+        assert!(authorise_programme_create(&coordinator, &[None]).is_err());
+        let hr = principal(None, &[(Role::Hr, Some(1))]);
+        assert!(authorise_programme_create(&hr, &[Some(1)]).is_err());
+        let admin = principal(None, &[(Role::Administrator, None)]);
+        assert!(authorise_programme_create(&admin, &[None, Some(9)]).is_ok());
     }
 }

@@ -9,6 +9,7 @@
 
 mod migrate;
 mod people;
+mod programmes;
 pub mod test_support;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -16,6 +17,7 @@ use sqlx::{AnyPool, Row};
 use tandem_domain::roles::{Role, RoleGrant};
 
 pub use people::{ImportSummary, PersonDetail, PersonSummary};
+pub use programmes::{ProgrammeWrite, StoredProgramme};
 
 /// Set on every SQLite connection: enforce foreign keys, let readers go on
 /// while one writer writes, and wait rather than fail when the file is busy.

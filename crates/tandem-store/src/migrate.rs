@@ -23,6 +23,12 @@ const MIGRATIONS: &[Migration] = &[Migration {
     shared: include_str!("migrations/0001_foundation.sql"),
     sqlite: include_str!("migrations/0001_foundation.sqlite.sql"),
     postgres: include_str!("migrations/0001_foundation.postgres.sql"),
+}, Migration {
+    version: 2,
+    name: "programmes",
+    shared: include_str!("migrations/0002_programmes.sql"),
+    sqlite: "",
+    postgres: "",
 }];
 
 /// An arbitrary constant naming Tandem's migration lock in PostgreSQL, so

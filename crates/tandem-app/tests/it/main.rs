@@ -3,3 +3,4 @@
 mod accounts;
 mod demo;
 mod import;
+mod programmes;

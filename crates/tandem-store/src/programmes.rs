@@ -1,0 +1,284 @@
+//! Programmes (PRG-1 to PRG-6): each programme's settings, kept whole as the
+//! TOML its export writes, and the organisations taking part.
+//!
+//! A write is one transaction: the programme's row, any organisation it
+//! names that the database does not know yet, the list of organisations
+//! taking part and the audit event are written together or not at all.
+
+use sqlx::Acquire;
+use tandem_domain::permissions::{ProgrammeAuthority, ProgrammeScope};
+use tandem_domain::programme::Organisation as ProgrammeOrganisation;
+
+use crate::{Organisation, Result, Store, StoreError, insert_event, now};
+
+/// A programme as stored: its settings are TOML that
+/// `Programme::from_toml_str` reads.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredProgramme {
+    pub id: i64,
+    pub key: String,
+    pub name: String,
+    pub settings: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// What writing a programme needs. The caller has checked the settings.
+#[derive(Debug, Clone, Copy)]
+pub struct ProgrammeWrite<'a> {
+    pub key: &'a str,
+    pub name: &'a str,
+    /// The programme's TOML, as `Programme::to_toml_string` writes it.
+    pub settings: &'a str,
+    /// The organisations taking part, found by name (ignoring case); any
+    /// the database does not know are added with their jurisdiction.
+    pub organisations: &'a [ProgrammeOrganisation],
+}
+
+const COLUMNS: &str = "id, key, name, settings, created_at, updated_at";
+
+impl Store {
+    /// Adds a programme; a programme with the same key is a conflict.
+    pub async fn create_programme(
+        &self,
+        authority: &ProgrammeAuthority,
+        write: &ProgrammeWrite<'_>,
+    ) -> Result<i64> {
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM programmes WHERE key = $1")
+            .bind(write.key)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "a programme with the key \"{}\" already exists",
+                write.key
+            )));
+        }
+        let at = now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO programmes (key, name, settings, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(write.key)
+        .bind(write.name)
+        .bind(write.settings)
+        .bind(at)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        set_organisations(&mut tx, id, write.organisations).await?;
+        insert_event(
+            &mut *tx,
+            actor(authority),
+            "programme.created",
+            "programme",
+            &id.to_string(),
+            write.key,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Replaces a programme's settings and the organisations taking part.
+    pub async fn update_programme(
+        &self,
+        authority: &ProgrammeAuthority,
+        id: i64,
+        write: &ProgrammeWrite<'_>,
+    ) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let taken: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM programmes WHERE key = $1 AND id <> $2")
+                .bind(write.key)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "another programme already has the key \"{}\"",
+                write.key
+            )));
+        }
+        let updated = sqlx::query(
+            "UPDATE programmes SET key = $1, name = $2, settings = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(write.key)
+        .bind(write.name)
+        .bind(write.settings)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Err(StoreError::Conflict(format!("there is no programme {id}")));
+        }
+        set_organisations(&mut tx, id, write.organisations).await?;
+        insert_event(
+            &mut *tx,
+            actor(authority),
+            "programme.updated",
+            "programme",
+            &id.to_string(),
+            write.key,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn programme(&self, id: i64) -> Result<Option<StoredProgramme>> {
+        Ok(
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM programmes WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn programme_by_key(&self, key: &str) -> Result<Option<StoredProgramme>> {
+        Ok(
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM programmes WHERE key = $1"))
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Every programme, or those an organisation takes part in, by name.
+    pub async fn list_programmes(
+        &self,
+        organisation_id: Option<i64>,
+    ) -> Result<Vec<StoredProgramme>> {
+        let programmes = match organisation_id {
+            None => {
+                sqlx::query_as(&format!(
+                    "SELECT {COLUMNS} FROM programmes ORDER BY name, id"
+                ))
+                .fetch_all(&self.pool)
+                .await?
+            }
+            Some(organisation_id) => {
+                sqlx::query_as(&format!(
+                    "SELECT {COLUMNS} FROM programmes WHERE id IN \
+                     (SELECT programme_id FROM programme_organisations WHERE organisation_id = $1) \
+                     ORDER BY name, id"
+                ))
+                .bind(organisation_id)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        Ok(programmes)
+    }
+
+    /// The programmes a scope allows, by name; an empty scope lists none.
+    pub async fn programmes_in_scope(
+        &self,
+        scope: &ProgrammeScope,
+    ) -> Result<Vec<StoredProgramme>> {
+        if scope.everyone {
+            return self.list_programmes(None).await;
+        }
+        if scope.organisations.is_empty() && scope.programmes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut parameter = 0;
+        let mut placeholders = |count: usize| {
+            (0..count)
+                .map(|_| {
+                    parameter += 1;
+                    format!("${parameter}")
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut allowed = Vec::new();
+        if !scope.organisations.is_empty() {
+            allowed.push(format!(
+                "id IN (SELECT programme_id FROM programme_organisations WHERE organisation_id IN ({}))",
+                placeholders(scope.organisations.len())
+            ));
+        }
+        if !scope.programmes.is_empty() {
+            allowed.push(format!("id IN ({})", placeholders(scope.programmes.len())));
+        }
+        let sql = format!(
+            "SELECT {COLUMNS} FROM programmes WHERE {} ORDER BY name, id",
+            allowed.join(" OR ")
+        );
+        let mut query = sqlx::query_as(&sql);
+        for id in scope.organisations.iter().chain(&scope.programmes) {
+            query = query.bind(*id);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    /// The organisations taking part in a programme, by name.
+    pub async fn programme_organisations(&self, programme_id: i64) -> Result<Vec<Organisation>> {
+        Ok(sqlx::query_as(
+            "SELECT o.id, o.name, o.jurisdiction FROM organisations o \
+             JOIN programme_organisations po ON po.organisation_id = o.id \
+             WHERE po.programme_id = $1 ORDER BY o.name",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+fn actor(authority: &ProgrammeAuthority) -> Option<i64> {
+    Some(authority.account_id()).filter(|&id| id != 0)
+}
+
+/// Makes the programme's organisations exactly these, adding any the
+/// database does not know yet.
+async fn set_organisations(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    programme_id: i64,
+    organisations: &[ProgrammeOrganisation],
+) -> Result<()> {
+    let mut ids: Vec<i64> = Vec::new();
+    for organisation in organisations {
+        let name = organisation.name.trim();
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM organisations WHERE LOWER(name) = LOWER($1)")
+                .bind(name)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO organisations (name, jurisdiction, created_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(name)
+                .bind(organisation.jurisdiction.trim())
+                .bind(now())
+                .fetch_one(&mut **tx)
+                .await?
+            }
+        };
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    sqlx::query("DELETE FROM programme_organisations WHERE programme_id = $1")
+        .bind(programme_id)
+        .execute(&mut **tx)
+        .await?;
+    for id in ids {
+        sqlx::query(
+            "INSERT INTO programme_organisations (programme_id, organisation_id) VALUES ($1, $2)",
+        )
+        .bind(programme_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
