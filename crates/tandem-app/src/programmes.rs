@@ -303,18 +303,28 @@ impl App {
         &self,
         caller: &Principal,
         id: i64,
-    ) -> Result<(StoredProgramme, Vec<Organisation>, ProgrammeAccess, Option<i64>), AppError> {
+    ) -> Result<
+        (
+            StoredProgramme,
+            Vec<Organisation>,
+            ProgrammeAccess,
+            Option<i64>,
+        ),
+        AppError,
+    > {
         let stored = self.store.programme(id).await?.ok_or(AppError::NotFound)?;
         let organisations = self.store.programme_organisations(id).await?;
         let taking_part: Vec<i64> = organisations.iter().map(|o| o.id).collect();
         let own = self.person_organisation(caller).await?;
-        let access =
-            programme_access(caller, id, &taking_part, own).ok_or(AppError::NotFound)?;
+        let access = programme_access(caller, id, &taking_part, own).ok_or(AppError::NotFound)?;
         Ok((stored, organisations, access, own))
     }
 
     /// The programmes the caller may see, by name.
-    pub async fn list_programmes(&self, caller: &Principal) -> Result<Vec<ProgrammeView>, AppError> {
+    pub async fn list_programmes(
+        &self,
+        caller: &Principal,
+    ) -> Result<Vec<ProgrammeView>, AppError> {
         let own = self.person_organisation(caller).await?;
         let scope = programme_scope(caller, own);
         let mut views = Vec::new();
@@ -344,9 +354,9 @@ impl App {
     ) -> Result<ProgrammeView, AppError> {
         let view = self.programme(caller, id).await?;
         if !view.can_edit() {
-            return Err(AppError::Forbidden(
-                tandem_domain::permissions::Forbidden("change this programme's settings"),
-            ));
+            return Err(AppError::Forbidden(tandem_domain::permissions::Forbidden(
+                "change this programme's settings",
+            )));
         }
         Ok(view)
     }
@@ -400,7 +410,8 @@ impl App {
         caller: &Principal,
         source: &str,
     ) -> Result<ProgrammeView, ProgrammeImportFailure> {
-        let programme = Programme::from_toml_str(source).map_err(ProgrammeImportFailure::Rejected)?;
+        let programme =
+            Programme::from_toml_str(source).map_err(ProgrammeImportFailure::Rejected)?;
         let ids = self.organisation_ids(&programme).await?;
         let authority = authorise_programme_create(caller, &ids).map_err(AppError::from)?;
         if self
@@ -449,12 +460,16 @@ impl App {
         let taking_part: Vec<i64> = organisations.iter().map(|o| o.id).collect();
         let authority =
             authorise_programme_edit(caller, id, &taking_part, own).map_err(AppError::from)?;
-        let programme = Programme::from_toml_str(source).map_err(ProgrammeImportFailure::Rejected)?;
+        let programme =
+            Programme::from_toml_str(source).map_err(ProgrammeImportFailure::Rejected)?;
         if programme.key.as_str() != stored.key {
             return Err(ProgrammeImportFailure::Rejected(vec![ProgrammeError {
                 line: line_of_top_level_key(source),
                 key: "key".to_owned(),
-                message: format!("a programme's key cannot change: this one is \"{}\"", stored.key),
+                message: format!(
+                    "a programme's key cannot change: this one is \"{}\"",
+                    stored.key
+                ),
             }]));
         }
         if !caller.is_administrator() {
@@ -498,7 +513,8 @@ impl App {
         let authority = ProgrammeAuthority::for_operator();
         let (id, created) = match self.store.programme_by_key(programme.key.as_str()).await? {
             Some(existing) => {
-                self.save_existing(&authority, existing.id, &programme).await?;
+                self.save_existing(&authority, existing.id, &programme)
+                    .await?;
                 (existing.id, false)
             }
             None => (self.save_new(&authority, &programme, source).await?, true),
@@ -512,8 +528,11 @@ impl App {
         })
     }
 
-    /// Every programme, for the operator's `tandem programme list`.
-    pub async fn all_programmes(&self) -> Result<Vec<(ImportedProgramme, Option<Date>)>, AppError> {
+    /// Every programme, for the operator's `tandem programme list`, with
+    /// its next policy review date and whether that has come.
+    pub async fn all_programmes(
+        &self,
+    ) -> Result<Vec<(ImportedProgramme, Option<Date>, bool)>, AppError> {
         let mut all = Vec::new();
         for stored in self.store.list_programmes(None).await? {
             let programme = parse_stored(&stored)?;
@@ -526,6 +545,7 @@ impl App {
                     organisations: self.store.programme_organisations(stored.id).await?,
                 },
                 programme.policy.next_review_date(),
+                programme.policy.review_due(today()),
             ));
         }
         Ok(all)
@@ -578,17 +598,26 @@ impl App {
         let mut errors = Vec::new();
         let template = shipped_template(request.template.trim());
         if template.is_none() {
-            errors.push(field_error(fields::TEMPLATE, "Choose the template to start from"));
+            errors.push(field_error(
+                fields::TEMPLATE,
+                "Choose the template to start from",
+            ));
         }
         let key = request.key.trim();
         let parsed_key = match Key::parse(key) {
             Ok(parsed) => Some(parsed),
             Err(_) if key.is_empty() => {
-                errors.push(field_error(fields::KEY, "Enter a short key for the programme, like mentoring-2026"));
+                errors.push(field_error(
+                    fields::KEY,
+                    "Enter a short key for the programme, like mentoring-2026",
+                ));
                 None
             }
             Err(error) => {
-                errors.push(field_error(fields::KEY, format!("The key is not usable: {error}")));
+                errors.push(field_error(
+                    fields::KEY,
+                    format!("The key is not usable: {error}"),
+                ));
                 None
             }
         };
@@ -622,7 +651,10 @@ impl App {
         };
         let authority = authorise_programme_create(caller, &[Some(organisation.id)])?;
         let mut programme = Programme::from_toml_str(template).map_err(|_| {
-            AppError::Internal(format!("the shipped template {} does not read", request.template))
+            AppError::Internal(format!(
+                "the shipped template {} does not read",
+                request.template
+            ))
         })?;
         programme.key = key;
         programme.name = name.to_owned();
@@ -632,14 +664,19 @@ impl App {
         }];
         let problems = programme.problems();
         if !problems.is_empty() {
-            return Err(AppError::Invalid(problems.into_iter().map(to_field_error).collect()));
+            return Err(AppError::Invalid(
+                problems.into_iter().map(to_field_error).collect(),
+            ));
         }
         let id = match self.save_new(&authority, &programme, "").await {
             Ok(id) => id,
             Err(ProgrammeImportFailure::Rejected(_)) => {
                 return Err(AppError::invalid(
                     fields::KEY,
-                    format!("A programme with the key \"{key}\" already exists: choose another", key = programme.key),
+                    format!(
+                        "A programme with the key \"{key}\" already exists: choose another",
+                        key = programme.key
+                    ),
                 ));
             }
             Err(ProgrammeImportFailure::App(error)) => return Err(error),
@@ -649,7 +686,10 @@ impl App {
 
     /// Programmes the caller helps run whose policy review date has passed
     /// (PRG-6), most overdue first.
-    pub async fn policy_reviews_due(&self, caller: &Principal) -> Result<Vec<PolicyReviewDue>, AppError> {
+    pub async fn policy_reviews_due(
+        &self,
+        caller: &Principal,
+    ) -> Result<Vec<PolicyReviewDue>, AppError> {
         let mut due: Vec<PolicyReviewDue> = self
             .list_programmes(caller)
             .await?
@@ -703,7 +743,10 @@ fn to_field_error(problem: SettingProblem) -> FieldError {
 
 /// Applies the form to a programme: returns the position of the revision
 /// added, if any, or every problem with the form.
-fn apply_settings(programme: &mut Programme, change: &SettingsChange) -> Result<Option<usize>, AppError> {
+fn apply_settings(
+    programme: &mut Programme,
+    change: &SettingsChange,
+) -> Result<Option<usize>, AppError> {
     let mut errors = Vec::new();
     programme.name = change.name.trim().to_owned();
     programme.summary = change.summary.trim().to_owned();
@@ -718,43 +761,63 @@ fn apply_settings(programme: &mut Programme, change: &SettingsChange) -> Result<
     programme.publicity.how_to_apply = change.how_to_apply.trim().to_owned();
     programme.publicity.contact = change.contact.trim().to_owned();
 
-    let minutes = |field: &str, text: &str, what: &str, errors: &mut Vec<FieldError>| -> Option<Minutes> {
-        let text = text.trim();
-        if text.is_empty() {
-            return None;
-        }
-        match text.parse::<i64>().ok().map(Minutes::parse) {
-            Some(Ok(minutes)) => Some(minutes),
-            _ => {
-                errors.push(field_error(
-                    field,
-                    format!("Enter {what} as a whole number of minutes from {} to {}, like 60", Minutes::MIN, Minutes::MAX),
-                ));
-                None
+    let minutes =
+        |field: &str, text: &str, what: &str, errors: &mut Vec<FieldError>| -> Option<Minutes> {
+            let text = text.trim();
+            if text.is_empty() {
+                return None;
             }
-        }
-    };
-    let months = |field: &str, text: &str, what: &str, errors: &mut Vec<FieldError>| -> Option<Months> {
-        let text = text.trim();
-        if text.is_empty() {
-            return None;
-        }
-        match text.parse::<i64>().ok().map(Months::parse) {
-            Some(Ok(months)) => Some(months),
-            _ => {
-                errors.push(field_error(
-                    field,
-                    format!("Enter {what} as a whole number of months from {} to {}, like 3", Months::MIN, Months::MAX),
-                ));
-                None
+            match text.parse::<i64>().ok().map(Minutes::parse) {
+                Some(Ok(minutes)) => Some(minutes),
+                _ => {
+                    errors.push(field_error(
+                        field,
+                        format!(
+                            "Enter {what} as a whole number of minutes from {} to {}, like 60",
+                            Minutes::MIN,
+                            Minutes::MAX
+                        ),
+                    ));
+                    None
+                }
             }
-        }
-    };
+        };
+    let months =
+        |field: &str, text: &str, what: &str, errors: &mut Vec<FieldError>| -> Option<Months> {
+            let text = text.trim();
+            if text.is_empty() {
+                return None;
+            }
+            match text.parse::<i64>().ok().map(Months::parse) {
+                Some(Ok(months)) => Some(months),
+                _ => {
+                    errors.push(field_error(
+                        field,
+                        format!(
+                            "Enter {what} as a whole number of months from {} to {}, like 3",
+                            Months::MIN,
+                            Months::MAX
+                        ),
+                    ));
+                    None
+                }
+            }
+        };
 
     let min_ok = change.meeting_min_minutes.trim().is_empty();
     let max_ok = change.meeting_max_minutes.trim().is_empty();
-    let min = minutes(fields::MEETING_MIN, &change.meeting_min_minutes, "the shortest meeting", &mut errors);
-    let max = minutes(fields::MEETING_MAX, &change.meeting_max_minutes, "the longest meeting", &mut errors);
+    let min = minutes(
+        fields::MEETING_MIN,
+        &change.meeting_min_minutes,
+        "the shortest meeting",
+        &mut errors,
+    );
+    let max = minutes(
+        fields::MEETING_MAX,
+        &change.meeting_max_minutes,
+        "the longest meeting",
+        &mut errors,
+    );
     if min.is_some() || min_ok {
         programme.meetings.min_minutes = min;
     }
@@ -764,8 +827,18 @@ fn apply_settings(programme: &mut Programme, change: &SettingsChange) -> Result<
 
     let review_min_text = change.review_min_months.trim();
     let review_max_text = change.review_max_months.trim();
-    let review_min = months(fields::REVIEW_MIN, review_min_text, "the shortest gap between reviews", &mut errors);
-    let review_max = months(fields::REVIEW_MAX, review_max_text, "the longest gap between reviews", &mut errors);
+    let review_min = months(
+        fields::REVIEW_MIN,
+        review_min_text,
+        "the shortest gap between reviews",
+        &mut errors,
+    );
+    let review_max = months(
+        fields::REVIEW_MAX,
+        review_max_text,
+        "the longest gap between reviews",
+        &mut errors,
+    );
     match (review_min_text.is_empty(), review_max_text.is_empty()) {
         (true, true) => programme.reviews.interval = None,
         (false, true) => errors.push(field_error(
@@ -778,7 +851,10 @@ fn apply_settings(programme: &mut Programme, change: &SettingsChange) -> Result<
         )),
         (false, false) => {
             if let (Some(min_months), Some(max_months)) = (review_min, review_max) {
-                programme.reviews.interval = Some(MonthRange { min_months, max_months });
+                programme.reviews.interval = Some(MonthRange {
+                    min_months,
+                    max_months,
+                });
             }
         }
     }
@@ -793,7 +869,10 @@ fn apply_settings(programme: &mut Programme, change: &SettingsChange) -> Result<
             programme.records.may_share_with.clear();
         }
         "notes_agreed_by_both" => programme.records.mode = RecordMode::NotesAgreedByBoth,
-        _ => errors.push(field_error(fields::RECORD_MODE, "Choose what is recorded about meetings")),
+        _ => errors.push(field_error(
+            fields::RECORD_MODE,
+            "Choose what is recorded about meetings",
+        )),
     }
 
     let next_review = change.next_review.trim();
@@ -829,12 +908,20 @@ fn apply_settings(programme: &mut Programme, change: &SettingsChange) -> Result<
             }
         };
         if revision_change.is_empty() {
-            errors.push(field_error(fields::REVISION_CHANGE, "Say what changed in the policy"));
+            errors.push(field_error(
+                fields::REVISION_CHANGE,
+                "Say what changed in the policy",
+            ));
         }
         if revision_author.is_empty() {
-            errors.push(field_error(fields::REVISION_AUTHOR, "Enter who made the revision"));
+            errors.push(field_error(
+                fields::REVISION_AUTHOR,
+                "Enter who made the revision",
+            ));
         }
-        if let (Some(date), false, false) = (date, revision_change.is_empty(), revision_author.is_empty()) {
+        if let (Some(date), false, false) =
+            (date, revision_change.is_empty(), revision_author.is_empty())
+        {
             new_revision = Some(programme.policy.revisions.len());
             programme.policy.revisions.push(Revision {
                 date,
@@ -879,15 +966,22 @@ mod tests {
             let original = Programme::from_toml_str(source).expect("a shipped template reads");
             let mut programme = original.clone();
             let change = SettingsChange::from_programme(&programme);
-            assert_eq!(apply_settings(&mut programme, &change).expect("unchanged is valid"), None, "{key}");
-            assert_eq!(programme, original, "{key}: saving the form unchanged changes nothing");
+            assert_eq!(
+                apply_settings(&mut programme, &change).expect("unchanged is valid"),
+                None,
+                "{key}"
+            );
+            assert_eq!(
+                programme, original,
+                "{key}: saving the form unchanged changes nothing"
+            );
         }
     }
 
     #[test]
     fn a_longer_shortest_meeting_is_reported_on_its_field() {
-        let mut programme = Programme::from_toml_str(shipped_template("cwt").expect("cwt ships"))
-            .expect("reads");
+        let mut programme =
+            Programme::from_toml_str(shipped_template("cwt").expect("cwt ships")).expect("reads");
         let mut change = SettingsChange::from_programme(&programme);
         change.meeting_min_minutes = "120".into();
         change.meeting_max_minutes = "60".into();
@@ -900,8 +994,8 @@ mod tests {
 
     #[test]
     fn a_revision_needs_all_three_parts_and_lands_on_its_fields() {
-        let mut programme = Programme::from_toml_str(shipped_template("fun").expect("fun ships"))
-            .expect("reads");
+        let mut programme =
+            Programme::from_toml_str(shipped_template("fun").expect("fun ships")).expect("reads");
         let mut change = SettingsChange::from_programme(&programme);
         change.revision_change = "Annual review".into();
         let Err(AppError::Invalid(errors)) = apply_settings(&mut programme.clone(), &change) else {
@@ -918,7 +1012,10 @@ mod tests {
         assert_eq!(errors[0].field, fields::REVISION_DATE, "{errors:?}");
         change.revision_date = "2026-04-30".into();
         change.next_review = "2027-04".into();
-        assert_eq!(apply_settings(&mut programme, &change).expect("valid"), Some(2));
+        assert_eq!(
+            apply_settings(&mut programme, &change).expect("valid"),
+            Some(2)
+        );
         assert_eq!(programme.policy.revisions.len(), 3);
     }
 }

@@ -11,7 +11,9 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use tandem_app::App;
 use tandem_app::import::{ImportFailure, ImportProgress};
+use tandem_app::programmes::ProgrammeImportFailure;
 use tandem_domain::permissions::PeopleImportAuthority;
+use tandem_domain::programme::{Programme, ProgrammeError};
 use tandem_domain::roles::{Role, RoleGrant};
 use tandem_web::WebConfig;
 
@@ -50,6 +52,9 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Check, import and list programmes (TOML files like programmes/*.toml).
+    #[command(subcommand)]
+    Programme(ProgrammeCommand),
     /// Check the configuration and the database, then exit.
     CheckConfig,
 }
@@ -99,6 +104,23 @@ enum AccountCommand {
         #[arg(long)]
         employee_id: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum ProgrammeCommand {
+    /// Check a programme file without touching the database. Exits 1 and
+    /// prints every error as FILE:line: key: message if it is not valid.
+    Validate { file: PathBuf },
+    /// Add a programme from a file, or update the one with the same key.
+    Import {
+        file: PathBuf,
+        /// An organisation taking part besides those the file names; it
+        /// must exist. Repeat for several.
+        #[arg(long = "organisation")]
+        organisations: Vec<String>,
+    },
+    /// List programmes with the organisations taking part.
+    List,
 }
 
 fn main() -> ExitCode {
@@ -219,6 +241,54 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let id = app.create_account(&email, &name, &password, person_id, &[grant]).await?;
             println!("Added account {id} for {email} as {}.", role.label());
         }
+        Command::Programme(ProgrammeCommand::Validate { file }) => {
+            let source = read_programme_file(&file)?;
+            return Ok(match Programme::from_toml_str(&source) {
+                Ok(programme) => {
+                    println!("{}: valid programme {} ({})", file.display(), programme.key, programme.name);
+                    ExitCode::SUCCESS
+                }
+                Err(errors) => {
+                    print_programme_errors(&file, &errors, "");
+                    ExitCode::FAILURE
+                }
+            });
+        }
+        Command::Programme(ProgrammeCommand::Import { file, organisations }) => {
+            let source = read_programme_file(&file)?;
+            let app = open(url, "sqlite://tandem.db").await?;
+            return match app.import_programme_as_operator(&source, &organisations).await {
+                Ok(imported) => {
+                    let names: Vec<&str> = imported.organisations.iter().map(|o| o.name.as_str()).collect();
+                    println!(
+                        "{} programme {} ({}, id {}), taking part: {}.",
+                        if imported.created { "Added" } else { "Updated" },
+                        imported.key,
+                        imported.name,
+                        imported.id,
+                        names.join(", ")
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(ProgrammeImportFailure::Rejected(errors)) => {
+                    print_programme_errors(&file, &errors, "; nothing was saved");
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(ProgrammeImportFailure::App(error)) => Err(error.into()),
+            };
+        }
+        Command::Programme(ProgrammeCommand::List) => {
+            let app = open(url, "sqlite://tandem.db").await?;
+            for (programme, next_review, due) in app.all_programmes().await? {
+                let names: Vec<&str> = programme.organisations.iter().map(|o| o.name.as_str()).collect();
+                let review = match next_review {
+                    Some(date) if due => format!("policy review due since {date}"),
+                    Some(date) => format!("next policy review {date}"),
+                    None => "no policy review date".to_owned(),
+                };
+                println!("{}\t{}\t{}\t{}\t{}", programme.id, programme.key, programme.name, names.join("; "), review);
+            }
+        }
         Command::CheckConfig => {
             let shown = redact(url.unwrap_or("sqlite://tandem.db"));
             let app = open(url, "sqlite://tandem.db").await?;
@@ -230,6 +300,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn read_programme_file(file: &PathBuf) -> Result<String> {
+    std::fs::read_to_string(file).with_context(|| format!("cannot read {} as UTF-8 text", file.display()))
+}
+
+/// Every error as FILE:line: key: message, the form editors jump to.
+fn print_programme_errors(file: &std::path::Path, errors: &[ProgrammeError], outcome: &str) {
+    for error in errors {
+        if error.key.is_empty() {
+            eprintln!("{}:{}: {}", file.display(), error.line, error.message);
+        } else {
+            eprintln!("{}:{}: {}: {}", file.display(), error.line, error.key, error.message);
+        }
+    }
+    let count = if errors.len() == 1 { "1 error".to_owned() } else { format!("{} errors", errors.len()) };
+    eprintln!("{}: {count}{outcome}.", file.display());
 }
 
 fn read_password() -> Result<String> {

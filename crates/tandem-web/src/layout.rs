@@ -28,6 +28,7 @@ pub fn page(title: &str, caller: Option<&Caller>, content: Markup) -> Markup {
                                 ul.header__nav {
                                     li { a href="/" { "Home" } }
                                     li { a href="/people" { "People" } }
+                                    li { a href="/programmes" { "Programmes" } }
                                     @if !importable_organisations(&caller.principal).is_empty() {
                                         li { a href="/people/import" { "Import people" } }
                                     }

@@ -11,6 +11,7 @@ mod api;
 mod error;
 mod layout;
 mod pages;
+mod programme_pages;
 mod session;
 
 use std::net::SocketAddr;
@@ -47,6 +48,13 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/people", get(pages::people))
         .route("/people/import", get(pages::import_page).post(pages::import))
         .route("/people/{id}", get(pages::person))
+        .route("/programmes", get(programme_pages::list))
+        .route("/programmes/new", get(programme_pages::new_page).post(programme_pages::create))
+        .route("/programmes/{id}", get(programme_pages::show))
+        .route(
+            "/programmes/{id}/settings",
+            get(programme_pages::settings_page).post(programme_pages::save_settings),
+        )
         .route("/assets/tandem.css", get(pages::stylesheet))
         .route("/health", get(api::health))
         .route("/api/openapi.json", get(api::openapi))
@@ -54,6 +62,8 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/api/people", get(api::people))
         .route("/api/people/{id}", get(api::person))
         .route("/api/organisations/{id}/people/import", post(api::import))
+        .route("/api/programmes", get(api::programmes).post(api::create_programme))
+        .route("/api/programmes/{id}", get(api::programme).put(api::replace_programme))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::layer))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

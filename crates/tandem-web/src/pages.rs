@@ -157,6 +157,18 @@ fn home_content(home: &Home) -> Markup {
         @if home.roles.is_empty() {
             p { "Your account has no roles yet. Ask your programme coordinator or an administrator to give you one." }
         }
+        @if !home.policy_reviews_due.is_empty() {
+            h2 { "Policy reviews due" }
+            ul {
+                @for due in &home.policy_reviews_due {
+                    li {
+                        a href={ "/programmes/" (due.programme_id) } { (due.name) }
+                        ": the programme's policy was due for review on " (due.due) ". "
+                        a href={ "/programmes/" (due.programme_id) "/settings#revision" } { "Record the review" span.visually-hidden { " of " (due.name) } }
+                    }
+                }
+            }
+        }
         @if let Some(system) = &home.system {
             h2 { "Tandem at a glance" }
             div.cards {

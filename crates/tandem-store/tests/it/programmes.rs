@@ -33,23 +33,56 @@ async fn a_programme_round_trips_with_its_organisations() {
             settings,
             organisations: &organisations,
         };
-        let id = store.create_programme(&authority, &write).await.expect("created");
+        let id = store
+            .create_programme(&authority, &write)
+            .await
+            .expect("created");
 
         let stored = store.programme(id).await.expect("read").expect("exists");
-        assert_eq!((stored.key.as_str(), stored.name.as_str()), ("cwt", "Connect"), "{}", db.label);
-        assert_eq!(stored.settings, settings, "{}: settings are kept byte for byte", db.label);
-        assert_eq!(store.programme_by_key("cwt").await.expect("read"), Some(stored.clone()));
+        assert_eq!(
+            (stored.key.as_str(), stored.name.as_str()),
+            ("cwt", "Connect"),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            stored.settings, settings,
+            "{}: settings are kept byte for byte",
+            db.label
+        );
+        assert_eq!(
+            store.programme_by_key("cwt").await.expect("read"),
+            Some(stored.clone())
+        );
         assert_eq!(store.programme_by_key("nope").await.expect("read"), None);
 
         let taking_part = store.programme_organisations(id).await.expect("orgs");
-        let names: Vec<(&str, &str)> =
-            taking_part.iter().map(|o| (o.name.as_str(), o.jurisdiction.as_str())).collect();
-        assert_eq!(names, [("Known Trust", "Northern Ireland"), ("New Board", "Republic of Ireland")], "{}", db.label);
-        assert_eq!(store.organisations().await.expect("orgs").len(), 2, "one organisation was added");
+        let names: Vec<(&str, &str)> = taking_part
+            .iter()
+            .map(|o| (o.name.as_str(), o.jurisdiction.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Known Trust", "Northern Ireland"),
+                ("New Board", "Republic of Ireland")
+            ],
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            store.organisations().await.expect("orgs").len(),
+            2,
+            "one organisation was added"
+        );
 
         // A second key may not be taken twice.
         let again = store.create_programme(&authority, &write).await;
-        assert!(matches!(again, Err(StoreError::Conflict(_))), "{}", db.label);
+        assert!(
+            matches!(again, Err(StoreError::Conflict(_))),
+            "{}",
+            db.label
+        );
 
         // Updating replaces settings and the organisations taking part.
         let only_new = [organisation("New Board", "Republic of Ireland")];
@@ -57,13 +90,24 @@ async fn a_programme_round_trips_with_its_organisations() {
             .update_programme(
                 &authority,
                 id,
-                &ProgrammeWrite { key: "cwt", name: "Connect 2", settings: "changed", organisations: &only_new },
+                &ProgrammeWrite {
+                    key: "cwt",
+                    name: "Connect 2",
+                    settings: "changed",
+                    organisations: &only_new,
+                },
             )
             .await
             .expect("updated");
         let stored = store.programme(id).await.expect("read").expect("exists");
-        assert_eq!((stored.name.as_str(), stored.settings.as_str()), ("Connect 2", "changed"));
-        assert_eq!(store.programme_organisations(id).await.expect("orgs").len(), 1);
+        assert_eq!(
+            (stored.name.as_str(), stored.settings.as_str()),
+            ("Connect 2", "changed")
+        );
+        assert_eq!(
+            store.programme_organisations(id).await.expect("orgs").len(),
+            1
+        );
 
         let other = store
             .create_programme(
@@ -77,10 +121,21 @@ async fn a_programme_round_trips_with_its_organisations() {
             )
             .await
             .expect("second");
-        let listed: Vec<i64> = store.list_programmes(None).await.expect("list").iter().map(|p| p.id).collect();
+        let listed: Vec<i64> = store
+            .list_programmes(None)
+            .await
+            .expect("list")
+            .iter()
+            .map(|p| p.id)
+            .collect();
         assert_eq!(listed, [other, id], "{}: by name", db.label);
-        let of_known: Vec<i64> =
-            store.list_programmes(Some(known.id)).await.expect("list").iter().map(|p| p.id).collect();
+        let of_known: Vec<i64> = store
+            .list_programmes(Some(known.id))
+            .await
+            .expect("list")
+            .iter()
+            .map(|p| p.id)
+            .collect();
         assert_eq!(of_known, [other]);
 
         let scoped = |organisations: Vec<i64>, programmes: Vec<i64>| ProgrammeScope {
@@ -88,21 +143,54 @@ async fn a_programme_round_trips_with_its_organisations() {
             organisations,
             programmes,
         };
-        let ids = |list: Vec<tandem_store::StoredProgramme>| list.iter().map(|p| p.id).collect::<Vec<_>>();
-        assert_eq!(ids(store.programmes_in_scope(&scoped(vec![known.id], vec![])).await.expect("scope")), [other]);
-        assert_eq!(ids(store.programmes_in_scope(&scoped(vec![known.id], vec![id])).await.expect("scope")), [other, id]);
-        assert!(store.programmes_in_scope(&scoped(vec![], vec![])).await.expect("scope").is_empty());
+        let ids = |list: Vec<tandem_store::StoredProgramme>| {
+            list.iter().map(|p| p.id).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(store
+                .programmes_in_scope(&scoped(vec![known.id], vec![]))
+                .await
+                .expect("scope")),
+            [other]
+        );
+        assert_eq!(
+            ids(store
+                .programmes_in_scope(&scoped(vec![known.id], vec![id]))
+                .await
+                .expect("scope")),
+            [other, id]
+        );
+        assert!(
+            store
+                .programmes_in_scope(&scoped(vec![], vec![]))
+                .await
+                .expect("scope")
+                .is_empty()
+        );
 
         // Renaming to a key another programme has is refused; nothing changes.
         let clash = store
             .update_programme(
                 &authority,
                 id,
-                &ProgrammeWrite { key: "afc", name: "Clash", settings: "y", organisations: &only_new },
+                &ProgrammeWrite {
+                    key: "afc",
+                    name: "Clash",
+                    settings: "y",
+                    organisations: &only_new,
+                },
             )
             .await;
         assert!(matches!(clash, Err(StoreError::Conflict(_))));
-        assert_eq!(store.programme(id).await.expect("read").expect("exists").name, "Connect 2");
+        assert_eq!(
+            store
+                .programme(id)
+                .await
+                .expect("read")
+                .expect("exists")
+                .name,
+            "Connect 2"
+        );
         db.finish().await;
     }
 }

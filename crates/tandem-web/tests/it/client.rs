@@ -77,6 +77,23 @@ impl Client {
         self.send(request, Body::from(csv.to_owned())).await
     }
 
+    /// Sends a text body with any method and content type (the programme
+    /// API takes TOML).
+    pub async fn send_text(
+        &mut self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        csrf: Option<&str>,
+        body: &str,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, content_type);
+        if let Some(token) = csrf {
+            request = request.header("x-csrf-token", token);
+        }
+        self.send(request, Body::from(body.to_owned())).await
+    }
+
     pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, Option<&str>, &str)]) -> Reply {
         let boundary = "tandem-test-boundary";
         let mut body = String::new();
