@@ -37,6 +37,8 @@ pub mod fields {
     pub const REVISION_DATE: &str = "revision.date";
     pub const REVISION_CHANGE: &str = "revision.change";
     pub const REVISION_AUTHOR: &str = "revision.author";
+    /// The settings as a whole: someone else saved them meanwhile.
+    pub const SETTINGS: &str = "settings";
     /// Fields of the new-programme form.
     pub const TEMPLATE: &str = "template";
     pub const KEY: &str = "key";
@@ -176,6 +178,14 @@ pub fn record_mode_name(mode: RecordMode) -> &'static str {
     match mode {
         RecordMode::MetadataOnly => "metadata_only",
         RecordMode::NotesAgreedByBoth => "notes_agreed_by_both",
+    }
+}
+
+fn capitalise_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -375,15 +385,26 @@ impl App {
         let authority = authorise_programme_edit(caller, id, &taking_part, own)?;
         let mut programme = parse_stored(&stored)?;
         apply_settings(&mut programme, change)?;
-        self.save_existing(&authority, id, &programme).await?;
+        self.save_existing(&authority, id, &programme, Some(&stored.settings))
+            .await
+            .map_err(|error| match error {
+                AppError::Store(StoreError::Conflict(message)) => AppError::invalid(
+                    fields::SETTINGS,
+                    format!("{}: check them and save again", capitalise_first(&message)),
+                ),
+                other => other,
+            })?;
         self.programme(caller, id).await
     }
 
+    /// Saves a changed programme; with `previous`, only over the settings
+    /// that were read (see [`tandem_store::Store::update_programme`]).
     async fn save_existing(
         &self,
         authority: &ProgrammeAuthority,
         id: i64,
         programme: &Programme,
+        previous: Option<&str>,
     ) -> Result<(), AppError> {
         let settings = export(programme)?;
         self.store
@@ -396,6 +417,7 @@ impl App {
                     settings: &settings,
                     organisations: &programme.organisations,
                 },
+                previous,
             )
             .await?;
         Ok(())
@@ -491,7 +513,20 @@ impl App {
                 }]));
             }
         }
-        self.save_existing(&authority, id, &programme).await?;
+        match self
+            .save_existing(&authority, id, &programme, Some(&stored.settings))
+            .await
+        {
+            Ok(()) => {}
+            Err(AppError::Store(StoreError::Conflict(message))) => {
+                return Err(ProgrammeImportFailure::Rejected(vec![ProgrammeError {
+                    line: 1,
+                    key: String::new(),
+                    message,
+                }]));
+            }
+            Err(other) => return Err(other.into()),
+        }
         Ok(self.programme(caller, id).await?)
     }
 
@@ -513,7 +548,7 @@ impl App {
         let authority = ProgrammeAuthority::for_operator();
         let (id, created) = match self.store.programme_by_key(programme.key.as_str()).await? {
             Some(existing) => {
-                self.save_existing(&authority, existing.id, &programme)
+                self.save_existing(&authority, existing.id, &programme, None)
                     .await?;
                 (existing.id, false)
             }

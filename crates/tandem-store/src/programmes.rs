@@ -83,11 +83,15 @@ impl Store {
     }
 
     /// Replaces a programme's settings and the organisations taking part.
+    /// With `previous`, the settings are replaced only if they are still
+    /// those (what the caller read and changed); otherwise someone else
+    /// saved in between, and nothing is written.
     pub async fn update_programme(
         &self,
         authority: &ProgrammeAuthority,
         id: i64,
         write: &ProgrammeWrite<'_>,
+        previous: Option<&str>,
     ) -> Result<()> {
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
@@ -104,18 +108,25 @@ impl Store {
             )));
         }
         let updated = sqlx::query(
-            "UPDATE programmes SET key = $1, name = $2, settings = $3, updated_at = $4 WHERE id = $5",
+            "UPDATE programmes SET key = $1, name = $2, settings = $3, updated_at = $4 \
+             WHERE id = $5 AND ($6 IS NULL OR settings = $6)",
         )
         .bind(write.key)
         .bind(write.name)
         .bind(write.settings)
         .bind(now())
         .bind(id)
+        .bind(previous)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if updated == 0 {
-            return Err(StoreError::Conflict(format!("there is no programme {id}")));
+            return Err(StoreError::Conflict(if previous.is_some() {
+                "someone else changed the programme's settings while these were being saved"
+                    .to_owned()
+            } else {
+                format!("there is no programme {id}")
+            }));
         }
         set_organisations(&mut tx, id, write.organisations).await?;
         insert_event(

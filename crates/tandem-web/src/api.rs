@@ -403,8 +403,31 @@ pub async fn programme(
     Ok(Json(ProgrammeDetail { programme: programme_summary(&view), settings }))
 }
 
+/// Why a programme upload was not read.
+enum TomlBodyError {
+    NotToml,
+    NotUtf8,
+}
+
+impl IntoResponse for TomlBodyError {
+    fn into_response(self) -> Response {
+        match self {
+            TomlBodyError::NotToml => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send the programme as TOML, with Content-Type: application/toml.",
+            )
+            .into_response(),
+            TomlBodyError::NotUtf8 => rejected(vec![tandem_domain::programme::ProgrammeError {
+                line: 1,
+                key: String::new(),
+                message: "the file is not UTF-8 text".to_owned(),
+            }]),
+        }
+    }
+}
+
 /// The body of a programme upload as text, if it is TOML.
-fn toml_body(headers: &HeaderMap, body: &Bytes) -> Result<String, Response> {
+fn toml_body(headers: &HeaderMap, body: &Bytes) -> Result<String, TomlBodyError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -412,19 +435,9 @@ fn toml_body(headers: &HeaderMap, body: &Bytes) -> Result<String, Response> {
     if let Some(kind) = content_type
         && !matches!(kind.as_str(), "application/toml" | "text/toml" | "text/x-toml" | "text/plain")
     {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Send the programme as TOML, with Content-Type: application/toml.",
-        )
-        .into_response());
+        return Err(TomlBodyError::NotToml);
     }
-    String::from_utf8(body.to_vec()).map_err(|_| {
-        rejected(vec![tandem_domain::programme::ProgrammeError {
-            line: 1,
-            key: String::new(),
-            message: "the file is not UTF-8 text".to_owned(),
-        }])
-    })
+    String::from_utf8(body.to_vec()).map_err(|_| TomlBodyError::NotUtf8)
 }
 
 fn rejected(errors: Vec<tandem_domain::programme::ProgrammeError>) -> Response {
@@ -476,7 +489,7 @@ pub async fn create_programme(
 ) -> Result<Response, ApiError> {
     let source = match toml_body(&headers, &body) {
         Ok(source) => source,
-        Err(response) => return Ok(response),
+        Err(problem) => return Ok(problem.into_response()),
     };
     import_outcome(state.app.import_programme(&caller.principal, &source).await, StatusCode::CREATED)
 }
@@ -503,7 +516,7 @@ pub async fn replace_programme(
     let id: i64 = id.parse().map_err(|_| not_found())?;
     let source = match toml_body(&headers, &body) {
         Ok(source) => source,
-        Err(response) => return Ok(response),
+        Err(problem) => return Ok(problem.into_response()),
     };
     import_outcome(state.app.replace_programme(&caller.principal, id, &source).await, StatusCode::OK)
 }

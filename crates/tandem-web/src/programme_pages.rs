@@ -26,7 +26,8 @@ use crate::layout::{Problem, error_summary, field_problem, page, summary_row};
 use crate::session::{Caller, PageCaller};
 
 /// The settings form's inputs, by the app's field names: (field, HTML id).
-const SETTINGS_FIELDS: [(&str, &str); 15] = [
+const SETTINGS_FIELDS: [(&str, &str); 16] = [
+    (fields::SETTINGS, "settings"),
     (fields::NAME, "name"),
     (fields::SUMMARY, "summary"),
     (fields::OBJECTIVES, "objectives"),
@@ -294,6 +295,15 @@ pub async fn list(
     ))
 }
 
+/// A summary-list row, left out when the programme does not say.
+fn stated_row(key: &str, value: Option<&str>) -> Markup {
+    html! {
+        @if value.is_some_and(|v| !v.trim().is_empty()) {
+            (summary_row(key, value))
+        }
+    }
+}
+
 fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
     let programme = &view.programme;
     let publicity = &programme.publicity;
@@ -361,16 +371,16 @@ fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
         }
         h2 { "Meetings" }
         dl.summary-list {
-            (summary_row("How often", meetings.frequency.as_ref().map(frequency_text).as_deref()))
-            (summary_row("How long", meeting_length_text(meetings).as_deref()))
-            (summary_row("How you meet", (!kinds.is_empty()).then(|| capitalise(&kinds.join(", "))).as_deref()))
-            (summary_row("Reviews of the relationship", review_interval_text(programme).as_deref()))
+            (stated_row("How often", meetings.frequency.as_ref().map(frequency_text).as_deref()))
+            (stated_row("How long", meeting_length_text(meetings).as_deref()))
+            (stated_row("How you meet", (!kinds.is_empty()).then(|| capitalise(&kinds.join(", "))).as_deref()))
+            (stated_row("Reviews of the relationship", review_interval_text(programme).as_deref()))
             (summary_row("What is recorded", Some(record_mode_label(programme.records.mode))))
         }
         h2 { "The programme's policy" }
         dl.summary-list {
-            (summary_row("Version", policy.version.as_deref()))
-            (summary_row("Approved", policy.approved.as_deref()))
+            (stated_row("Version", policy.version.as_deref()))
+            (stated_row("Approved", policy.approved.as_deref()))
             div.summary-list__row {
                 dt.summary-list__key { "Next review" }
                 dd.summary-list__value {

@@ -96,6 +96,7 @@ async fn a_programme_round_trips_with_its_organisations() {
                     settings: "changed",
                     organisations: &only_new,
                 },
+                Some(settings),
             )
             .await
             .expect("updated");
@@ -179,9 +180,29 @@ async fn a_programme_round_trips_with_its_organisations() {
                     settings: "y",
                     organisations: &only_new,
                 },
+                None,
             )
             .await;
         assert!(matches!(clash, Err(StoreError::Conflict(_))));
+        // Saving over settings someone else has changed since is refused.
+        let stale = store
+            .update_programme(
+                &authority,
+                id,
+                &ProgrammeWrite {
+                    key: "cwt",
+                    name: "Stale",
+                    settings: "z",
+                    organisations: &only_new,
+                },
+                Some(settings),
+            )
+            .await;
+        assert!(
+            matches!(stale, Err(StoreError::Conflict(_))),
+            "{}",
+            db.label
+        );
         assert_eq!(
             store
                 .programme(id)
