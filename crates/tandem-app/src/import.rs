@@ -75,20 +75,30 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(csv);
-        let mut records = reader.records();
-        let header = match records.next() {
-            None => return Err(ImportFailure::Rejected(vec![error(1, "*", "the file is empty")])),
-            Some(Err(e)) => return Err(ImportFailure::Rejected(vec![csv_error(&e, 1)])),
-            Some(Ok(header)) => header,
-        };
-        let header: Vec<&str> = header.iter().collect();
+        // One record is reused for every line, so reading allocates only
+        // what the rows keep.
+        let mut header_record = csv::StringRecord::new();
+        match reader.read_record(&mut header_record) {
+            Ok(false) => return Err(ImportFailure::Rejected(vec![error(1, "*", "the file is empty")])),
+            Err(e) => return Err(ImportFailure::Rejected(vec![csv_error(&e, 1)])),
+            Ok(true) => {}
+        }
+        let header: Vec<&str> = header_record.iter().collect();
         let columns = PeopleColumns::from_header(&header).map_err(ImportFailure::Rejected)?;
         let mut rows = Vec::new();
         let mut errors = Vec::new();
-        for record in records {
-            match record {
-                Err(e) => errors.push(csv_error(&e, 0)),
-                Ok(record) => {
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Err(e) => {
+                    let stop = matches!(e.kind(), csv::ErrorKind::Io(_));
+                    errors.push(csv_error(&e, 0));
+                    if stop {
+                        break;
+                    }
+                }
+                Ok(true) => {
                     let line = record.position().map_or(0, csv::Position::line);
                     let fields: Vec<&str> = record.iter().collect();
                     if fields.iter().all(|f| f.trim().is_empty()) {

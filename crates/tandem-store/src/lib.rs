@@ -20,12 +20,15 @@ pub use people::{ImportSummary, PersonDetail, PersonSummary};
 pub use programmes::{ProgrammeWrite, StoredProgramme};
 
 /// Set on every SQLite connection: enforce foreign keys, let readers go on
-/// while one writer writes, and wait rather than fail when the file is busy.
-const SQLITE_PRAGMAS: [&str; 4] = [
+/// while one writer writes, wait rather than fail when the file is busy, and
+/// keep up to 32 MiB of pages in memory so that large imports and reports
+/// do not re-read the file.
+const SQLITE_PRAGMAS: [&str; 5] = [
     "PRAGMA foreign_keys = ON",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
     "PRAGMA busy_timeout = 10000",
+    "PRAGMA cache_size = -32768",
 ];
 
 /// Which database a store talks to.

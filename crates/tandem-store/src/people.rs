@@ -9,10 +9,10 @@ use tandem_domain::permissions::{PeopleImportAuthority, PeopleScope, PersonFacts
 use time::Date;
 use time::format_description::well_known::Iso8601;
 
-use crate::{Result, Store, insert_event, now};
+use crate::{Backend, Result, Store, insert_event, now};
 
 /// Rows per INSERT statement. 19 values a row stays well inside both
-/// databases' limits on parameters per statement.
+/// databases' limits on parameters per statement (32,766 and 65,535).
 const IMPORT_BATCH_ROWS: usize = 500;
 
 /// Deep enough for any real organisation; stops a walk should bad data ever
@@ -111,48 +111,58 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
 
-        let mut region_ids: HashMap<String, i64> = HashMap::new();
-        for region in rows.iter().filter_map(|r| r.region.as_deref()) {
-            if region_ids.contains_key(region) {
-                continue;
+        // Regions and teams new to this organisation are added in a few
+        // multi-row statements, then every id is read back at once.
+        let mut regions: Vec<&str> = Vec::new();
+        let mut teams: Vec<(&str, Option<&str>)> = Vec::new();
+        {
+            let mut seen_regions = std::collections::HashSet::new();
+            let mut seen_teams = std::collections::HashSet::new();
+            for row in rows {
+                if let Some(region) = row.region.as_deref()
+                    && seen_regions.insert(region)
+                {
+                    regions.push(region);
+                }
+                if let Some(team) = row.team.as_deref()
+                    && seen_teams.insert(team)
+                {
+                    teams.push((team, row.region.as_deref()));
+                }
             }
-            sqlx::query("INSERT INTO regions (organisation_id, name) VALUES ($1, $2) ON CONFLICT (organisation_id, name) DO NOTHING")
-                .bind(organisation_id)
-                .bind(region)
-                .execute(&mut *tx)
-                .await?;
-            let id: i64 = sqlx::query_scalar("SELECT id FROM regions WHERE organisation_id = $1 AND name = $2")
-                .bind(organisation_id)
-                .bind(region)
-                .fetch_one(&mut *tx)
-                .await?;
-            region_ids.insert(region.to_owned(), id);
         }
-        let mut team_ids: HashMap<String, i64> = HashMap::new();
-        for row in rows {
-            let Some(team) = row.team.as_deref() else { continue };
-            if team_ids.contains_key(team) {
-                continue;
+        for batch in regions.chunks(IMPORT_BATCH_ROWS) {
+            let sql = format!(
+                "INSERT INTO regions (organisation_id, name) VALUES {} ON CONFLICT (organisation_id, name) DO NOTHING",
+                placeholders(self.backend, batch.len(), 2)
+            );
+            let mut query = sqlx::query(&sql);
+            for region in batch {
+                query = query.bind(organisation_id).bind(*region);
             }
-            let region_id = row.region.as_deref().and_then(|r| region_ids.get(r).copied());
-            sqlx::query("INSERT INTO teams (organisation_id, region_id, name) VALUES ($1, $2, $3) ON CONFLICT (organisation_id, name) DO NOTHING")
-                .bind(organisation_id)
-                .bind(region_id)
-                .bind(team)
-                .execute(&mut *tx)
-                .await?;
-            let id: i64 = sqlx::query_scalar("SELECT id FROM teams WHERE organisation_id = $1 AND name = $2")
-                .bind(organisation_id)
-                .bind(team)
-                .fetch_one(&mut *tx)
-                .await?;
-            team_ids.insert(team.to_owned(), id);
+            query.execute(&mut *tx).await?;
         }
+        let region_ids = names_to_ids(&mut tx, "regions", organisation_id).await?;
+        for batch in teams.chunks(IMPORT_BATCH_ROWS) {
+            let sql = format!(
+                "INSERT INTO teams (organisation_id, region_id, name) VALUES {} ON CONFLICT (organisation_id, name) DO NOTHING",
+                placeholders(self.backend, batch.len(), 3)
+            );
+            let mut query = sqlx::query(&sql);
+            for (team, region) in batch {
+                query = query
+                    .bind(organisation_id)
+                    .bind(region.and_then(|r| region_ids.get(r).copied()))
+                    .bind(*team);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        let team_ids = names_to_ids(&mut tx, "teams", organisation_id).await?;
 
         let at = now();
         let mut done = 0u64;
         for batch in rows.chunks(IMPORT_BATCH_ROWS) {
-            let sql = upsert_sql(batch.len());
+            let sql = upsert_sql(self.backend, batch.len());
             let mut query = sqlx::query(&sql);
             for row in batch {
                 query = query
@@ -343,27 +353,58 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-fn upsert_sql(rows: usize) -> String {
+/// `rows` groups of `columns` parameters for a multi-row VALUES list.
+/// SQLite gets anonymous `?` parameters here: it looks a numbered `$N` up by
+/// scanning every parameter name, which makes binding thousands of them
+/// quadratic.
+fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
+    let mut sql = String::with_capacity(rows * columns * 6);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            match backend {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&(row * columns + column + 1).to_string());
+                }
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// Every region's or team's id in an organisation, by name.
+async fn names_to_ids(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    organisation_id: i64,
+) -> Result<HashMap<String, i64>> {
+    let rows = sqlx::query(&format!("SELECT name, id FROM {table} WHERE organisation_id = $1"))
+        .bind(organisation_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("name")?, row.try_get("id")?)))
+        .collect()
+}
+
+/// The multi-row upsert of people.
+fn upsert_sql(backend: Backend, rows: usize) -> String {
     const COLUMNS: usize = 19;
     let mut sql = String::from(
         "INSERT INTO people (organisation_id, employee_id, given_name, family_name, email, region_id, team_id, \
          line_manager_employee_id, job_title, grade, start_date, employment_type, approval_type, carer_level, \
          approval_date, household, special_interests, created_at, updated_at) VALUES ",
     );
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for column in 0..COLUMNS {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('$');
-            sql.push_str(&(row * COLUMNS + column + 1).to_string());
-        }
-        sql.push(')');
-    }
+    sql.push_str(&placeholders(backend, rows, COLUMNS));
     sql.push_str(
         " ON CONFLICT (organisation_id, employee_id) DO UPDATE SET given_name = excluded.given_name, \
          family_name = excluded.family_name, email = excluded.email, region_id = excluded.region_id, \

@@ -1,0 +1,114 @@
+//! The people import (PPL-3) on SQLite: 50,000 rows through the whole path
+//! (CSV parse, row checks, management-chain checks, one transaction), beside
+//! the `sqlite3` shell's `.import` of the same file into a bare table,
+//! measured in the same run as the baseline.
+//!
+//! Run: `cargo bench -p tandem-app --bench import`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use tandem_app::App;
+use tandem_app::import::NoProgress;
+use tandem_domain::permissions::PeopleImportAuthority;
+
+const ROWS: usize = 50_000;
+
+/// A realistic export: one chief executive, 50 heads of service, 1,000
+/// team managers, and staff under them, in 50 regions and 1,000 teams.
+fn write_csv(path: &Path) {
+    let mut csv = String::from(
+        "employee_id,given_name,family_name,email,region,team,line_manager_employee_id,job_title,grade,start_date,employment_type\n",
+    );
+    for i in 0..ROWS {
+        let (manager, title, team) = match i {
+            0 => (String::new(), "Chief executive", 0),
+            1..=50 => ("E0".to_owned(), "Head of service", i),
+            51..=1050 => (format!("E{}", 1 + (i - 51) % 50), "Team manager", i - 51),
+            _ => (format!("E{}", 51 + (i - 1051) % 1000), "Practitioner", (i - 1051) % 1000),
+        };
+        csv.push_str(&format!(
+            "E{i},Given{i},Family{i},person{i}@example.org,Region {},Team {team},{manager},{title},Band {},20{:02}-{:02}-01,employee\n",
+            team % 50,
+            5 + i % 4,
+            10 + i % 15,
+            1 + i % 12,
+        ));
+    }
+    std::fs::write(path, csv).expect("the benchmark file is written");
+}
+
+fn fresh_db(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    path
+}
+
+fn bench_import(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("tandem-import-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let csv_path = dir.join("people.csv");
+    write_csv(&csv_path);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+
+    let mut group = c.benchmark_group("import_50k_sqlite");
+    group.sample_size(10).measurement_time(Duration::from_secs(20));
+
+    group.bench_function("tandem_import_people", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                let db = fresh_db(&dir, "tandem.db");
+                let elapsed = runtime.block_on(async {
+                    let app = App::open(&format!("sqlite://{}", db.display())).await.expect("opens");
+                    let org = app.store().create_organisation("Bench", "").await.expect("org");
+                    let file = std::fs::File::open(&csv_path).expect("csv");
+                    let start = Instant::now();
+                    let summary = app
+                        .import_people(&PeopleImportAuthority::for_operator(org.id), std::io::BufReader::new(file), &NoProgress)
+                        .await
+                        .expect("the import succeeds");
+                    let elapsed = start.elapsed();
+                    assert_eq!(summary.created as usize, ROWS);
+                    app.store().close().await;
+                    elapsed
+                });
+                total += elapsed;
+            }
+            total
+        });
+    });
+
+    let sqlite3_available = Command::new("sqlite3").arg("-version").output().is_ok_and(|o| o.status.success());
+    if sqlite3_available {
+        group.bench_function("sqlite3_dot_import_baseline", |b| {
+            b.iter_custom(|iterations| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iterations {
+                    let db = fresh_db(&dir, "baseline.db");
+                    let start = Instant::now();
+                    let status = Command::new("sqlite3")
+                        .arg(&db)
+                        .arg(".mode csv")
+                        .arg(format!(".import {} people", csv_path.display()))
+                        .status()
+                        .expect("sqlite3 runs");
+                    total += start.elapsed();
+                    assert!(status.success());
+                }
+                total
+            });
+        });
+    } else {
+        eprintln!("sqlite3 is not installed (apt-get install sqlite3): no baseline measured");
+    }
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, bench_import);
+criterion_main!(benches);
