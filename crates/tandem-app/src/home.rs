@@ -56,12 +56,16 @@ impl App {
         let mut organisations = Vec::new();
         for id in caller.organisations_with(&[Role::Coordinator, Role::Hr, Role::SupervisingSocialWorker]) {
             let Some(organisation) = self.store.organisation(id).await? else { continue };
-            let roles = caller
+            let mut roles: Vec<Role> = caller
                 .grants
                 .iter()
                 .filter(|g| g.organisation_id == Some(id))
                 .map(|g| g.role)
                 .collect();
+            // A role held for the organisation and for one of its
+            // programmes is still one role here.
+            roles.sort();
+            roles.dedup();
             organisations.push(OrganisationCard {
                 people: self.store.count_people(Some(id)).await?,
                 can_import: importable.allows(id),

@@ -480,7 +480,10 @@ pub async fn import(
         Err(ImportFailure::Rejected(errors)) => {
             let problems = vec![Problem {
                 field_id: "file".into(),
-                message: format!("The file has {} problems, listed below. Nothing was imported.", errors.len()),
+                message: format!(
+                    "The file has {} listed below. Nothing was imported.",
+                    if errors.len() == 1 { "1 problem".to_owned() } else { format!("{} problems", errors.len()) }
+                ),
             }];
             Ok(render(&problems, &errors))
         }

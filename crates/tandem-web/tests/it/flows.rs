@@ -170,7 +170,7 @@ async fn the_import_page_lists_every_problem_with_its_line() {
         .post_multipart(&format!("/people/import?csrf={csrf}"), &[("organisation", None, &org_id), ("file", Some("staff.csv"), bad)])
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("The file has 1 problems, listed below. Nothing was imported."));
+    assert!(reply.body.contains("The file has 1 problem listed below. Nothing was imported."));
     assert!(reply.body.contains("<td>2</td><td>start_date</td>"), "{}", reply.body);
 
     let reply = client.post_multipart("/people/import", &[("organisation", None, &org_id)]).await;

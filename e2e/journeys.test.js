@@ -1,0 +1,168 @@
+// The real tandem binary, served on a loopback port with fresh demo data,
+// driven by headless Chromium: each role signs in and walks its main pages,
+// and every page is checked with axe-core against WCAG 2.2 AA.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const binary = process.env.TANDEM_BIN ?? join(here, '..', 'target', 'debug', 'tandem');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const shots = join(here, 'screenshots');
+const PASSWORD = 'tandem-demo-password';
+
+let server;
+let baseUrl;
+let browser;
+let workdir;
+
+before(async () => {
+  workdir = mkdtempSync(join(tmpdir(), 'tandem-e2e-'));
+  mkdirSync(shots, { recursive: true });
+  server = spawn(binary, ['--database-url', `sqlite://${join(workdir, 'demo.db')}`, 'demo', '--bind', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  baseUrl = await new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`tandem did not start: ${output}`)), 60_000);
+    server.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = output.match(/running at (http:\/\/[^\s]+?)\/?\s/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    server.stderr.on('data', (chunk) => { output += chunk; });
+    server.on('exit', (code) => reject(new Error(`tandem exited with ${code}: ${output}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (workdir) rmSync(workdir, { recursive: true, force: true });
+});
+
+/** Runs axe on the page and fails with every violation listed. */
+async function checkAccessibility(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    return await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    });
+  });
+  const problems = result.violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+  assert.deepEqual(problems, [], `${name}: accessibility problems:\n${problems.join('\n')}`);
+}
+
+async function signIn(email) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/`);
+  assert.match(page.url(), /\/sign-in/);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await page.click('main button[type=submit]');
+  await page.waitForSelector('h1');
+  return { context, page };
+}
+
+test('the sign-in page and its error summary are accessible', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/sign-in`);
+  await checkAccessibility(page, 'sign-in');
+  await page.fill('#email', 'admin@tandem.example');
+  await page.fill('#password', 'wrong password');
+  await page.click('main button[type=submit]');
+  await page.waitForSelector('.error-summary');
+  assert.match(await page.textContent('.error-summary'), /The email address or password is not right/);
+  await checkAccessibility(page, 'sign-in-error');
+  await context.close();
+});
+
+const roles = [
+  ['admin@tandem.example', 'administrator', ['/', '/people', '/people/import', '/programmes', '/no-such-page']],
+  ['coordinator@tandem.example', 'coordinator', ['/', '/people', '/people/import', '/programmes', '/programmes/new']],
+  ['hr@tandem.example', 'hr', ['/', '/people', '/programmes']],
+  ['manager@tandem.example', 'line-manager', ['/', '/people']],
+  ['ssw@tandem.example', 'ssw', ['/', '/people', '/programmes']],
+  ['mentor@tandem.example', 'mentor', ['/', '/programmes']],
+  ['mentee@tandem.example', 'mentee', ['/', '/people']],
+];
+
+for (const [email, name, paths] of roles) {
+  test(`${name}: signs in, sees a home page, and every page is accessible`, async () => {
+    const { context, page } = await signIn(email);
+    assert.match(await page.textContent('h1'), /Hello/);
+    for (const path of paths) {
+      await page.goto(`${baseUrl}${path}`);
+      await checkAccessibility(page, `${name}${path.replaceAll('/', '_') || '_home'}`);
+    }
+    // The first person and programme linked from the listings.
+    await page.goto(`${baseUrl}/people`);
+    const person = await page.$('main table a');
+    if (person) {
+      await person.click();
+      await page.waitForSelector('dl');
+      await checkAccessibility(page, `${name}_person`);
+    }
+    await page.goto(`${baseUrl}/programmes`);
+    const programme = await page.$('main a[href^="/programmes/"]:not([href$="/new"])');
+    if (programme) {
+      await programme.click();
+      await page.waitForSelector('h1');
+      await checkAccessibility(page, `${name}_programme`);
+    }
+    await page.click('text=Sign out');
+    await page.waitForURL(/\/sign-in/);
+    await context.close();
+  });
+}
+
+test('a coordinator uploads a bad HR export, sees every problem, and nothing is imported', async () => {
+  const { context, page } = await signIn('coordinator@tandem.example');
+  await page.goto(`${baseUrl}/people`);
+  const before = await page.textContent('main p[aria-live]');
+  const file = join(workdir, 'bad.csv');
+  writeFileSync(file, 'employee_id,given_name,family_name,email\nN1,New,Person,new@example.org\nN2,,Person,broken\n');
+  await page.goto(`${baseUrl}/people/import`);
+  await page.setInputFiles('#file', file);
+  await page.click('main button[type=submit]');
+  await page.waitForSelector('.error-summary');
+  const table = await page.textContent('main table');
+  assert.match(table, /3\s*given_name\s*must not be empty/);
+  assert.match(table, /3\s*email\s*"broken" is not an email address/);
+  await checkAccessibility(page, 'coordinator_import_errors');
+  await page.goto(`${baseUrl}/people`);
+  assert.equal(await page.textContent('main p[aria-live]'), before);
+  await context.close();
+});
+
+test('a coordinator's programme settings form is accessible', async () => {
+  const { context, page } = await signIn('coordinator@tandem.example');
+  await page.goto(`${baseUrl}/programmes`);
+  const link = await page.$('main a[href^="/programmes/"]:not([href$="/new"])');
+  assert.ok(link, 'the coordinator has a programme');
+  const href = await link.getAttribute('href');
+  await page.goto(`${baseUrl}${href}/settings`);
+  await checkAccessibility(page, 'coordinator_settings');
+  await context.close();
+});
