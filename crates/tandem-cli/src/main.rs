@@ -1,6 +1,8 @@
 //! `tandem`: the one binary. Serves the web application, loads demo data,
 //! imports HR exports, and sets up organisations and accounts.
 
+mod matching;
+
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -55,8 +57,37 @@ enum Command {
     /// Check, import and list programmes (TOML files like programmes/*.toml).
     #[command(subcommand)]
     Programme(ProgrammeCommand),
+    /// Matching: the optimal assignment of mentees to mentors.
+    #[command(subcommand)]
+    Match(MatchCommand),
     /// Check the configuration and the database, then exit.
     CheckConfig,
+}
+
+#[derive(Subcommand)]
+enum MatchCommand {
+    /// Solve an assignment given as CSV: pairs.csv is
+    /// mentee,mentor,score[,requested_at] and capacities.csv is
+    /// mentor,capacity. Prints the matches (or writes them to --out) and,
+    /// last, "matched N of M, total score S".
+    Solve {
+        #[arg(long)]
+        pairs: PathBuf,
+        #[arg(long)]
+        capacities: PathBuf,
+        /// First maximise the lowest matched score, then the total.
+        #[arg(long, group = "mode")]
+        fair: bool,
+        /// An earlier request is never left unmatched while a later one is
+        /// matched in its place (needs requested_at).
+        #[arg(long, group = "mode")]
+        fcfs: bool,
+        /// Match as many mentees as possible, then maximise the score.
+        #[arg(long, group = "mode")]
+        max_matches: bool,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -288,6 +319,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 };
                 println!("{}\t{}\t{}\t{}\t{}", programme.id, programme.key, programme.name, names.join("; "), review);
             }
+        }
+        Command::Match(MatchCommand::Solve { pairs, capacities, fair, fcfs, max_matches, out }) => {
+            let mode = if fair {
+                tandem_matching::Mode::Fair
+            } else if fcfs {
+                tandem_matching::Mode::FirstComeFirstServed
+            } else if max_matches {
+                tandem_matching::Mode::MaxMatches
+            } else {
+                tandem_matching::Mode::MaxScore
+            };
+            return matching::solve_command(&pairs, &capacities, mode, out.as_deref());
         }
         Command::CheckConfig => {
             let shown = redact(url.unwrap_or("sqlite://tandem.db"));

@@ -257,7 +257,6 @@ where
                 options.candidates_per_mentee,
                 threads,
             )
-            .map(|(pairs_solution, _)| pairs_solution)
         }
         Mode::Fair | Mode::FirstComeFirstServed => {
             let rows: Vec<Vec<(u32, i64)>> = parallel_map(m, threads, |range| {
@@ -345,7 +344,7 @@ fn solve_rows(
     match options.mode {
         Mode::MaxScore | Mode::MaxMatches => {
             let source = RowSource { rows: &rows };
-            Ok(sparse_solve(&source, m, capacity, options.mode, k, threads)?.0)
+            sparse_solve(&source, m, capacity, options.mode, k, threads)
         }
         Mode::Fair => solve_fair(rows, capacity, k, threads),
         Mode::FirstComeFirstServed => solve_first_come(rows, capacity, order, k, threads),
@@ -390,7 +389,7 @@ fn solve_fair(
 
     if most == 0 || scores.is_empty() {
         let source = RowSource { rows: &rows };
-        let (mut solution, _) = sparse_solve(&source, m, capacity, Mode::Fair, k, threads)?;
+        let mut solution = sparse_solve(&source, m, capacity, Mode::Fair, k, threads)?;
         solution.certificate.fair = Some(FairWitness {
             threshold: None,
             max_matched_witness,
@@ -431,7 +430,7 @@ fn solve_fair(
         .map(|row| row.into_iter().filter(|&(_, s)| s >= threshold).collect())
         .collect();
     let source = RowSource { rows: &kept };
-    let (mut solution, _) = sparse_solve(&source, m, capacity, Mode::Fair, k, threads)?;
+    let mut solution = sparse_solve(&source, m, capacity, Mode::Fair, k, threads)?;
     solution.certificate.fair = Some(FairWitness {
         threshold: Some(threshold),
         max_matched_witness,
@@ -453,17 +452,16 @@ fn solve_first_come(
     let kept: Vec<Vec<(u32, i64)>> = rows
         .into_iter()
         .enumerate()
-        .map(|(i, row)| if greedy.mate[i] == NONE { Vec::new() } else { row })
+        .map(|(i, row)| {
+            if greedy.mate[i] == NONE {
+                Vec::new()
+            } else {
+                row
+            }
+        })
         .collect();
     let source = RowSource { rows: &kept };
-    let (mut solution, _) = sparse_solve(
-        &source,
-        m,
-        capacity,
-        Mode::FirstComeFirstServed,
-        k,
-        threads,
-    )?;
+    let mut solution = sparse_solve(&source, m, capacity, Mode::FirstComeFirstServed, k, threads)?;
     solution.certificate.first_come = greedy
         .blocked
         .into_iter()
@@ -521,10 +519,19 @@ pub(crate) fn transform_for(
     Ok(transform)
 }
 
+/// The mentor side of the duals, for checking pairs against them.
+struct MentorDuals<'a> {
+    v: &'a [i64],
+    /// Mentors with places, by ascending `v`.
+    by_v: &'a [u32],
+    transform: WeightTransform,
+}
+
 /// The full set of pairs, seen by the sparse solver.
 trait Source: Sync {
-    /// Calls `f(mentor, score)` for every allowed pair of mentee `i`.
-    fn scan(&self, i: usize, f: &mut dyn FnMut(u32, i64));
+    /// Puts mentee i's best `k` pairs (all when `None`) in `best`, by
+    /// descending score.
+    fn top(&self, i: usize, k: Option<usize>, best: &mut Vec<(u32, i64)>) -> Top;
 
     /// Appends to `out` each allowed pair `(j, s)` of mentee `i` with
     /// `t(s) > u + v[j]`, given that every allowed pair outside the
@@ -535,9 +542,7 @@ trait Source: Sync {
         i: usize,
         u: i64,
         bound: i64,
-        v: &[i64],
-        by_v: &[u32],
-        t: WeightTransform,
+        duals: &MentorDuals<'_>,
         out: &mut Vec<(u32, i64)>,
     );
 }
@@ -547,10 +552,8 @@ struct RowSource<'a> {
 }
 
 impl Source for RowSource<'_> {
-    fn scan(&self, i: usize, f: &mut dyn FnMut(u32, i64)) {
-        for &(j, s) in &self.rows[i] {
-            f(j, s);
-        }
+    fn top(&self, i: usize, k: Option<usize>, best: &mut Vec<(u32, i64)>) -> Top {
+        top_k(self.rows[i].iter().copied(), k, best)
     }
 
     fn violations(
@@ -558,11 +561,10 @@ impl Source for RowSource<'_> {
         i: usize,
         u: i64,
         _bound: i64,
-        v: &[i64],
-        _by_v: &[u32],
-        t: WeightTransform,
+        duals: &MentorDuals<'_>,
         out: &mut Vec<(u32, i64)>,
     ) {
+        let (v, t) = (duals.v, duals.transform);
         for &(j, s) in &self.rows[i] {
             if t.apply(s) > u + v[j as usize] {
                 out.push((j, s));
@@ -581,12 +583,12 @@ impl<F> Source for FnSource<'_, F>
 where
     F: Fn(usize, usize) -> Option<i64> + Sync,
 {
-    fn scan(&self, i: usize, f: &mut dyn FnMut(u32, i64)) {
-        for &j in self.active {
-            if let Some(s) = (self.score)(i, j as usize) {
-                f(j, s);
-            }
-        }
+    fn top(&self, i: usize, k: Option<usize>, best: &mut Vec<(u32, i64)>) -> Top {
+        let pairs = self
+            .active
+            .iter()
+            .filter_map(|&j| (self.score)(i, j as usize).map(|s| (j, s)));
+        top_k(pairs, k, best)
     }
 
     fn violations(
@@ -594,11 +596,10 @@ where
         i: usize,
         u: i64,
         bound: i64,
-        v: &[i64],
-        by_v: &[u32],
-        t: WeightTransform,
+        duals: &MentorDuals<'_>,
         out: &mut Vec<(u32, i64)>,
     ) {
+        let (v, by_v, t) = (duals.v, duals.by_v, duals.transform);
         // A pair can only violate if v[j] < t(bound) − u, since every
         // non-candidate scores at most `bound`; candidates never violate.
         let limit = t.apply(bound) - u;
@@ -612,6 +613,70 @@ where
                 out.push((j, s));
             }
         }
+    }
+}
+
+/// What [`top_k`] saw of one mentee's pairs.
+struct Top {
+    count: usize,
+    low: i64,
+    high: i64,
+    /// The highest score among the pairs not kept.
+    left_out: Option<i64>,
+}
+
+/// Keeps the best `k` pairs (all when `None`) sorted by descending score.
+/// This is the hot loop over every pair, so its state stays in locals and
+/// most pairs cost a couple of comparisons.
+fn top_k(
+    pairs: impl Iterator<Item = (u32, i64)>,
+    k: Option<usize>,
+    best: &mut Vec<(u32, i64)>,
+) -> Top {
+    let mut low = i64::MAX;
+    let mut high = i64::MIN;
+    let mut count = 0usize;
+    let Some(k) = k else {
+        for (j, s) in pairs {
+            low = low.min(s);
+            high = high.max(s);
+            best.push((j, s));
+        }
+        return Top {
+            count: best.len(),
+            low,
+            high,
+            left_out: None,
+        };
+    };
+    best.reserve(k + 1);
+    let mut left = i64::MIN;
+    // Scores at or below `worst` cannot enter once `k` are kept.
+    let mut worst = i64::MIN;
+    for (j, s) in pairs {
+        count += 1;
+        low = low.min(s);
+        high = high.max(s);
+        if s > worst || best.len() < k {
+            let at = best.partition_point(|&(_, t)| t >= s);
+            best.insert(at, (j, s));
+            if best.len() > k
+                && let Some((_, dropped)) = best.pop()
+            {
+                left = left.max(dropped);
+            }
+            if best.len() == k {
+                worst = best[k - 1].1;
+            }
+        } else {
+            left = left.max(s);
+        }
+    }
+    Top {
+        count,
+        low,
+        high,
+        left_out: (count > k).then_some(left),
     }
 }
 
@@ -634,38 +699,13 @@ fn candidates<S: Source>(source: &S, m: usize, k: Option<usize>, threads: usize)
         let mut out = Vec::with_capacity(range.len());
         for i in range {
             let mut best: Vec<(u32, i64)> = Vec::new();
-            let mut left_out: Option<i64> = None;
-            match k {
-                None => source.scan(i, &mut |j, s| {
-                    low = low.min(s);
-                    high = high.max(s);
-                    any = true;
-                    best.push((j, s));
-                }),
-                Some(k) => {
-                    let k = k.max(1);
-                    best.reserve(k + 1);
-                    source.scan(i, &mut |j, s| {
-                        low = low.min(s);
-                        high = high.max(s);
-                        any = true;
-                        // Kept sorted by descending score; most pairs fail
-                        // the first comparison.
-                        if best.len() == k {
-                            let worst = best[k - 1].1;
-                            if s <= worst {
-                                left_out = Some(left_out.map_or(s, |b| b.max(s)));
-                                return;
-                            }
-                            left_out = Some(left_out.map_or(worst, |b| b.max(worst)));
-                            best.pop();
-                        }
-                        let at = best.partition_point(|&(_, t)| t >= s);
-                        best.insert(at, (j, s));
-                    });
-                }
+            let top = source.top(i, k.map(|k| k.max(1)), &mut best);
+            if top.count > 0 {
+                low = low.min(top.low);
+                high = high.max(top.high);
+                any = true;
             }
-            out.push((best, left_out));
+            out.push((best, top.left_out));
         }
         vec![(out, low, high, any)]
     });
@@ -697,7 +737,7 @@ fn sparse_solve<S: Source>(
     mode: Mode,
     k: Option<usize>,
     threads: usize,
-) -> Result<(Solution, ()), SolveError> {
+) -> Result<Solution, SolveError> {
     let n = capacity.len();
     let mut cand = candidates(source, m, k, threads);
     let slots: usize = capacity.iter().map(|&c| c as usize).sum();
@@ -721,9 +761,16 @@ fn sparse_solve<S: Source>(
         stats.candidate_pairs = graph.mentor.len();
         let matched = engine::max_weight_matching(&graph, capacity);
 
-        let mut by_v: Vec<u32> = (0..n as u32).filter(|&j| capacity[j as usize] > 0).collect();
+        let mut by_v: Vec<u32> = (0..n as u32)
+            .filter(|&j| capacity[j as usize] > 0)
+            .collect();
         by_v.sort_unstable_by_key(|&j| matched.v[j as usize]);
         let lowest_v = by_v.first().map_or(0, |&j| matched.v[j as usize]);
+        let duals = MentorDuals {
+            v: &matched.v,
+            by_v: &by_v,
+            transform,
+        };
         let found: Vec<(usize, Vec<(u32, i64)>)> = parallel_map(m, threads, |range| {
             let mut found = Vec::new();
             let mut out = Vec::new();
@@ -736,7 +783,7 @@ fn sparse_solve<S: Source>(
                     continue;
                 }
                 out.clear();
-                source.violations(i, u, bound, &matched.v, &by_v, transform, &mut out);
+                source.violations(i, u, bound, &duals, &mut out);
                 if !out.is_empty() {
                     found.push((i, out.clone()));
                 }
@@ -749,11 +796,14 @@ fn sparse_solve<S: Source>(
                 .filter(|&i| matched.mate[i] != NONE)
                 .filter_map(|i| {
                     let j = matched.mate[i];
-                    cand.rows[i].iter().find(|&&(c, _)| c == j).map(|&(_, s)| Pair {
-                        mentee: i,
-                        mentor: j as usize,
-                        score: s,
-                    })
+                    cand.rows[i]
+                        .iter()
+                        .find(|&&(c, _)| c == j)
+                        .map(|&(_, s)| Pair {
+                            mentee: i,
+                            mentor: j as usize,
+                            score: s,
+                        })
                 })
                 .collect();
             let total_score = pairs.iter().map(|p| p.score).sum();
@@ -766,16 +816,13 @@ fn sparse_solve<S: Source>(
                 first_come: Vec::new(),
             };
             let matched = pairs.len();
-            return Ok((
-                Solution {
-                    pairs,
-                    total_score,
-                    matched,
-                    certificate,
-                    stats,
-                },
-                (),
-            ));
+            return Ok(Solution {
+                pairs,
+                total_score,
+                matched,
+                certificate,
+                stats,
+            });
         }
 
         // Add the violators; candidates already satisfy the dual

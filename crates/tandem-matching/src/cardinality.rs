@@ -126,7 +126,11 @@ pub(crate) fn greedy(adjacency: &Adjacency, capacity: &[u32], order: &[u32]) -> 
 /// reachable by alternating paths from unmatched mentees. For a maximum
 /// matching every mentor they reach is full with mentees of the set, so
 /// `|X| − cap(N(X))` equals the number of unmatched mentees.
-pub(crate) fn deficiency_witness(adjacency: &Adjacency, capacity: &[u32], mate: &[u32]) -> Vec<u32> {
+pub(crate) fn deficiency_witness(
+    adjacency: &Adjacency,
+    capacity: &[u32],
+    mate: &[u32],
+) -> Vec<u32> {
     let m = adjacency.mentees();
     let n = capacity.len();
     let mut assigned: Vec<Vec<u32>> = vec![Vec::new(); n];

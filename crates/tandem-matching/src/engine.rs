@@ -88,14 +88,6 @@ pub(crate) struct Matched {
     pub v: Vec<i64>,
 }
 
-/// Where a search ended.
-enum End {
-    /// A mentor with a free slot was reached.
-    FreeMentor(u32),
-    /// This tree mentee's dual reached zero, so it can be left unmatched.
-    Released(u32),
-}
-
 /// Per-mentor slot lists, packed so adding and removing are O(1).
 struct Slots {
     start: Vec<usize>,
@@ -153,177 +145,314 @@ impl Slots {
 
 /// Finds a maximum-weight b-matching. Edges to mentors of capacity zero and
 /// edges of non-positive weight are harmless: they are never worth taking.
+///
+/// First every mentee takes a most valuable mentor with room, if it has one;
+/// this settles most mentees in linear time. The rest are handled in
+/// phases, as in Hopcroft–Karp: one Dijkstra search from all free mentees at
+/// once finds the distance `D` to the nearest end (a free slot or a release),
+/// the duals move by the search distances capped at `D`, and then a
+/// depth-first search augments along as many tight alternating paths as it
+/// finds. Scores are often tied, so one phase typically serves many mentees.
 pub(crate) fn max_weight_matching(graph: &Graph, capacity: &[u32]) -> Matched {
     let m = graph.mentees();
     let n = capacity.len();
-    let mut mate = vec![NONE; m];
-    let mut u = vec![0i64; m];
-    let mut v = vec![0i64; n];
-    let mut slots = Slots::new(capacity, m);
+    let mut state = State {
+        graph,
+        mate: vec![NONE; m],
+        u: vec![0; m],
+        v: vec![0; n],
+        slots: Slots::new(capacity, m),
+    };
 
-    // Search state, stamped with the root's epoch so it never needs clearing.
-    let mut seen = vec![0u32; n];
-    let mut settled = vec![0u32; n];
-    let mut key = vec![0i64; n];
-    let mut pred = vec![NONE; n];
-    let mut tree: Vec<(u32, i64)> = Vec::new();
-    let mut settled_list: Vec<(u32, i64)> = Vec::new();
-    let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
-    let mut epoch = 0u32;
-    // Heap codes below `n` are mentors; `n + i` is mentee i's release event,
-    // so that on equal keys a free mentor wins and more mentees are matched.
-    let release = |i: u32| n as u32 + i;
-
+    let mut free: Vec<u32> = Vec::new();
     for r in 0..m {
         let mut best = 0i64;
-        let mut best_mentor = NONE;
         for e in graph.edges(r) {
-            let j = graph.mentor[e] as usize;
-            let gain = graph.weight[e] - v[j];
-            if gain > best {
-                best = gain;
-                best_mentor = j as u32;
-            }
+            best = best.max(graph.weight[e]);
         }
-        u[r] = best;
-        if best_mentor == NONE {
+        state.u[r] = best;
+        if best == 0 {
             // Nothing is worth more than leaving r unmatched.
             continue;
         }
-        if !slots.is_full(best_mentor as usize) {
-            // The most valuable edge is tight and its mentor has room.
-            slots.add(best_mentor as usize, r as u32);
-            mate[r] = best_mentor;
-            continue;
-        }
-
-        epoch = epoch.wrapping_add(1);
-        if epoch == 0 {
-            seen.fill(0);
-            settled.fill(0);
-            epoch = 1;
-        }
-        tree.clear();
-        settled_list.clear();
-        heap.clear();
-
-        let relax = |i: u32,
-                     d: i64,
-                     u: &[i64],
-                     v: &[i64],
-                     seen: &mut [u32],
-                     settled: &[u32],
-                     key: &mut [i64],
-                     pred: &mut [u32],
-                     heap: &mut BinaryHeap<Reverse<(i64, u32)>>| {
-            let base = d + u[i as usize];
-            for e in graph.edges(i as usize) {
-                let j = graph.mentor[e] as usize;
-                if settled[j] == epoch {
-                    continue;
-                }
-                let k = base + v[j] - graph.weight[e];
-                if seen[j] != epoch || k < key[j] {
-                    seen[j] = epoch;
-                    key[j] = k;
-                    pred[j] = i;
-                    heap.push(Reverse((k, j as u32)));
-                }
-            }
-        };
-
-        let root = r as u32;
-        tree.push((root, 0));
-        heap.push(Reverse((u[r], release(root))));
-        relax(
-            root,
-            0,
-            &u,
-            &v,
-            &mut seen,
-            &settled,
-            &mut key,
-            &mut pred,
-            &mut heap,
-        );
-
-        // The root's release event is always in the heap until popped, and
-        // popping it ends the search, so the loop always ends.
-        let (distance, end) = loop {
-            let Some(Reverse((d, code))) = heap.pop() else {
-                // Unreachable by the argument above; releasing the root is
-                // the safe answer if it ever were reached.
-                break (u[r], End::Released(root));
-            };
-            if (code as usize) >= n {
-                break (d, End::Released(code - n as u32));
-            }
-            let j = code as usize;
-            if settled[j] == epoch || d != key[j] {
-                continue;
-            }
-            if !slots.is_full(j) {
-                break (d, End::FreeMentor(code));
-            }
-            settled[j] = epoch;
-            settled_list.push((code, d));
-            for &k in slots.of(j) {
-                tree.push((k, d));
-                heap.push(Reverse((d + u[k as usize], release(k))));
-            }
-            let start = tree.len() - slots.of(j).len();
-            for t in start..tree.len() {
-                let k = tree[t].0;
-                relax(
-                    k,
-                    d,
-                    &u,
-                    &v,
-                    &mut seen,
-                    &settled,
-                    &mut key,
-                    &mut pred,
-                    &mut heap,
-                );
-            }
-        };
-
-        for &(i, d) in &tree {
-            u[i as usize] -= distance - d;
-        }
-        for &(j, d) in &settled_list {
-            v[j as usize] += distance - d;
-        }
-
-        // Flip the alternating path. `j` always has one free slot here.
-        let mut j = match end {
-            End::FreeMentor(j) => j,
-            End::Released(t) => {
-                if t == root {
-                    continue;
-                }
-                let j = mate[t as usize];
-                slots.remove(j as usize, t);
-                mate[t as usize] = NONE;
-                j
-            }
-        };
-        loop {
-            let i = pred[j as usize];
-            let previous = mate[i as usize];
-            if previous != NONE {
-                slots.remove(previous as usize, i);
-            }
-            slots.add(j as usize, i);
-            mate[i as usize] = j;
-            if i == root {
-                break;
-            }
-            j = previous;
+        let room = graph
+            .edges(r)
+            .find(|&e| graph.weight[e] == best && !state.slots.is_full(graph.mentor[e] as usize));
+        match room {
+            Some(e) => state.assign(r as u32, graph.mentor[e]),
+            None => free.push(r as u32),
         }
     }
 
-    Matched { mate, u, v }
+    let mut search = Search::new(m, n);
+    while !free.is_empty() {
+        search.shift_duals(&mut state, &free);
+        search.augment_all(&mut state, &mut free);
+    }
+
+    Matched {
+        mate: state.mate,
+        u: state.u,
+        v: state.v,
+    }
+}
+
+/// The matching and duals being improved.
+struct State<'g> {
+    graph: &'g Graph,
+    mate: Vec<u32>,
+    u: Vec<i64>,
+    v: Vec<i64>,
+    slots: Slots,
+}
+
+impl State<'_> {
+    fn assign(&mut self, i: u32, j: u32) {
+        let previous = self.mate[i as usize];
+        if previous != NONE {
+            self.slots.remove(previous as usize, i);
+        }
+        self.slots.add(j as usize, i);
+        self.mate[i as usize] = j;
+    }
+
+    fn release(&mut self, i: u32) {
+        let previous = self.mate[i as usize];
+        if previous != NONE {
+            self.slots.remove(previous as usize, i);
+            self.mate[i as usize] = NONE;
+        }
+    }
+}
+
+/// One stack frame of the augmenting depth-first search: a mentee, its next
+/// edge to try, and the full mentor being expanded with the next occupant.
+struct Frame {
+    mentee: u32,
+    edge: usize,
+    mentor: u32,
+    occupant: u32,
+}
+
+/// Where a depth-first search ended.
+enum End {
+    /// The path reached a mentor with a free slot.
+    FreeMentor(u32),
+    /// The path reached a matched mentee whose dual is zero; it is released.
+    Released(u32),
+}
+
+/// Reusable search buffers, stamped by phase so they never need clearing.
+struct Search {
+    epoch: u32,
+    seen: Vec<u32>,
+    settled: Vec<u32>,
+    key: Vec<i64>,
+    mentee_mark: Vec<u32>,
+    mentor_mark: Vec<u32>,
+    tree: Vec<(u32, i64)>,
+    settled_list: Vec<(u32, i64)>,
+    heap: BinaryHeap<Reverse<(i64, u64)>>,
+    stack: Vec<Frame>,
+}
+
+impl Search {
+    fn new(m: usize, n: usize) -> Self {
+        Search {
+            epoch: 0,
+            seen: vec![0; n],
+            settled: vec![0; n],
+            key: vec![0; n],
+            mentee_mark: vec![0; m],
+            mentor_mark: vec![0; n],
+            tree: Vec::new(),
+            settled_list: Vec::new(),
+            heap: BinaryHeap::new(),
+            stack: Vec::new(),
+        }
+    }
+
+    fn next_epoch(&mut self) -> u32 {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.seen.fill(0);
+            self.settled.fill(0);
+            self.mentee_mark.fill(0);
+            self.mentor_mark.fill(0);
+            self.epoch = 1;
+        }
+        self.epoch
+    }
+
+    fn relax(&mut self, state: &State<'_>, i: u32, d: i64) {
+        let graph = state.graph;
+        let n = state.v.len();
+        let base = d + state.u[i as usize];
+        for e in graph.edges(i as usize) {
+            let j = graph.mentor[e] as usize;
+            if self.settled[j] == self.epoch {
+                continue;
+            }
+            let k = base + state.v[j] - graph.weight[e];
+            if self.seen[j] != self.epoch || k < self.key[j] {
+                self.seen[j] = self.epoch;
+                self.key[j] = k;
+                // Heap codes order events with equal keys: mentors with a
+                // free slot (`j`) first, then full mentors (`n + j`), then
+                // releases (`2n + i`). Scores are often tied, making large
+                // plateaus of equal distance; popping a free mentor first
+                // ends the search without exploring them.
+                let code = if state.slots.is_full(j) { n + j } else { j };
+                self.heap.push(Reverse((k, code as u64)));
+            }
+        }
+    }
+
+    /// Dijkstra from all free mentees over reduced costs
+    /// `u(i) + v(j) − w(i,j)`, stopping at the first free slot or release at
+    /// distance `D`; then every node reached at distance `d < D` has its
+    /// dual moved by `D − d`. Afterwards at least one free mentee has a
+    /// tight augmenting path or a zero dual, and all invariants hold.
+    fn shift_duals(&mut self, state: &mut State<'_>, free: &[u32]) {
+        let n = state.v.len() as u64;
+        let epoch = self.next_epoch();
+        self.tree.clear();
+        self.settled_list.clear();
+        self.heap.clear();
+        for &r in free {
+            self.tree.push((r, 0));
+            self.heap
+                .push(Reverse((state.u[r as usize], 2 * n + u64::from(r))));
+        }
+        for &r in free {
+            self.relax(state, r, 0);
+        }
+        // Each free mentee's release event is in the heap until popped, and
+        // popping any release ends the search, so the loop always ends.
+        let mut distance = 0;
+        while let Some(Reverse((d, code))) = self.heap.pop() {
+            distance = d;
+            if code >= 2 * n {
+                break;
+            }
+            let j = (code % n) as usize;
+            if self.settled[j] == epoch || d != self.key[j] {
+                continue;
+            }
+            if !state.slots.is_full(j) {
+                break;
+            }
+            self.settled[j] = epoch;
+            self.settled_list.push((j as u32, d));
+            let first = self.tree.len();
+            for &k in state.slots.of(j) {
+                self.tree.push((k, d));
+                self.heap
+                    .push(Reverse((d + state.u[k as usize], 2 * n + u64::from(k))));
+            }
+            for t in first..self.tree.len() {
+                let k = self.tree[t].0;
+                self.relax(state, k, d);
+            }
+        }
+        for &(i, d) in &self.tree {
+            state.u[i as usize] -= distance - d;
+        }
+        for &(j, d) in &self.settled_list {
+            state.v[j as usize] += distance - d;
+        }
+    }
+
+    /// Augments along vertex-disjoint tight alternating paths from the free
+    /// mentees, keeping in `free` only those still unmatched with a positive
+    /// dual.
+    fn augment_all(&mut self, state: &mut State<'_>, free: &mut Vec<u32>) {
+        let epoch = self.next_epoch();
+        free.retain(|&r| {
+            if state.u[r as usize] == 0 {
+                // Leaving r unmatched is now optimal.
+                return false;
+            }
+            !self.augment_from(state, r, epoch)
+        });
+    }
+
+    fn augment_from(&mut self, state: &mut State<'_>, root: u32, epoch: u32) -> bool {
+        let graph = state.graph;
+        self.stack.clear();
+        self.mentee_mark[root as usize] = epoch;
+        self.stack.push(Frame {
+            mentee: root,
+            edge: graph.start[root as usize],
+            mentor: NONE,
+            occupant: 0,
+        });
+        let end = 'search: loop {
+            let Some(top) = self.stack.last_mut() else {
+                return false;
+            };
+            if top.mentor != NONE {
+                let occupants = state.slots.of(top.mentor as usize);
+                while (top.occupant as usize) < occupants.len() {
+                    let k = occupants[top.occupant as usize];
+                    top.occupant += 1;
+                    if self.mentee_mark[k as usize] == epoch {
+                        continue;
+                    }
+                    self.mentee_mark[k as usize] = epoch;
+                    if state.u[k as usize] == 0 {
+                        break 'search End::Released(k);
+                    }
+                    let edge = graph.start[k as usize];
+                    self.stack.push(Frame {
+                        mentee: k,
+                        edge,
+                        mentor: NONE,
+                        occupant: 0,
+                    });
+                    continue 'search;
+                }
+                top.mentor = NONE;
+            }
+            let i = top.mentee as usize;
+            let stop = graph.start[i + 1];
+            while top.edge < stop {
+                let e = top.edge;
+                top.edge += 1;
+                let j = graph.mentor[e];
+                let ju = j as usize;
+                if self.mentor_mark[ju] == epoch || state.u[i] + state.v[ju] != graph.weight[e] {
+                    continue;
+                }
+                if !state.slots.is_full(ju) {
+                    break 'search End::FreeMentor(j);
+                }
+                // Full mentors are explored once per phase; a free one
+                // always ends a path, so it is never marked.
+                self.mentor_mark[ju] = epoch;
+                top.mentor = j;
+                top.occupant = 0;
+                continue 'search;
+            }
+            self.stack.pop();
+        };
+
+        // Flip the path from its end back to the root: each mentee takes the
+        // slot freed by the one after it.
+        let mut destination = match end {
+            End::FreeMentor(j) => j,
+            End::Released(k) => {
+                let j = state.mate[k as usize];
+                state.release(k);
+                j
+            }
+        };
+        while let Some(frame) = self.stack.pop() {
+            state.assign(frame.mentee, destination);
+            destination = self.stack.last().map_or(NONE, |parent| parent.mentor);
+        }
+        true
+    }
 }
 
 #[cfg(test)]

@@ -1,1 +1,25 @@
-//! Matching engine (see ARCHITECTURE.md).
+//! Tandem's matching engine: scoring with explanations, hard exclusions and
+//! the exactly optimal capacitated assignment of mentees to mentors, with a
+//! certificate that proves optimality and an independent verifier.
+//!
+//! The crate is pure: no IO, no clocks, no randomness. See `README.md` for
+//! the modes' precise definitions and the proof approach.
+
+mod assignment;
+mod cardinality;
+mod certificate;
+mod engine;
+mod scoring;
+
+pub use assignment::{
+    Mode, Pair, Problem, Solution, SolveError, SolveOptions, SolveStats, solve, solve_with_score_fn,
+};
+pub use certificate::{
+    Blocked, Certificate, CertificateError, FairWitness, WeightTransform, verify_certificate,
+    verify_certificate_with_score_fn,
+};
+pub use scoring::{
+    Assessment, Conflict, Contribution, Criterion, ExcludedPair, ExclusionData, ExclusionReason,
+    Identity, MenteeRequest, MentorProfile, MentorStatus, PersonId, Place, ScoredPair, Scorer,
+    Weights, assess, exclusions, explain,
+};

@@ -66,3 +66,79 @@ fn programme_validate_lists_every_error_as_file_line_key_message() {
         "{stderr}"
     );
 }
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tandem-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn import_people_lists_every_bad_row_exits_1_and_writes_nothing() {
+    let dir = temp_dir("import");
+    let db = format!("sqlite://{}", dir.join("t.db").display());
+    let added = tandem(&["--database-url", &db, "organisation", "add", "Nursery", "--jurisdiction", "Wales"]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "employee_id,given_name,family_name,email,line_manager_employee_id\n\
+         A1,Ann,Lee,ann@example.org,\n\
+         B2,,Roe,bob@,A1\n\
+         C3,Cy,Ray,cy@example.org,ZZ\n",
+    )
+    .expect("write");
+    let output = tandem(&["--database-url", &db, "import", "people", bad.to_str().expect("path"), "--organisation", "Nursery"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "line 3, column given_name: must not be empty",
+            "line 3, column email: \"bob@\" is not an email address",
+            "line 4, column line_manager_employee_id: no person with employee id \"ZZ\" in this file or already imported",
+            &format!("{}: 3 errors; nothing was imported.", bad.display()),
+        ]
+    );
+    let list = tandem(&["--database-url", &db, "organisation", "list"]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("Nursery\tWales\t0 people"));
+
+    let good = dir.join("good.csv");
+    std::fs::write(&good, "employee_id,given_name,family_name,email\nA1,Ann,Lee,ann@example.org\n").expect("write");
+    let output = tandem(&["--database-url", &db, "import", "people", good.to_str().expect("path"), "--organisation", "Nursery"]);
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "Imported Nursery: 1 added, 0 updated.\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn match_solve_prints_the_optimum_last() {
+    let dir = temp_dir("match");
+    let pairs = dir.join("pairs.csv");
+    let capacities = dir.join("capacities.csv");
+    std::fs::write(
+        &pairs,
+        "mentee,mentor,score,requested_at\nann,m1,10,2026-01-01\nann,m2,3,2026-01-01\nbob,m1,8,2026-01-02\ncat,m1,9,2026-01-03\ncat,m2,1,2026-01-03\n",
+    )
+    .expect("write");
+    std::fs::write(&capacities, "mentor,capacity\nm1,1\nm2,1\n").expect("write");
+    let (p, c) = (pairs.to_str().expect("path"), capacities.to_str().expect("path"));
+    let best = tandem(&["match", "solve", "--pairs", p, "--capacities", c]);
+    assert!(best.status.success(), "{}", String::from_utf8_lossy(&best.stderr));
+    let stdout = String::from_utf8_lossy(&best.stdout);
+    assert_eq!(stdout.lines().last(), Some("matched 2 of 3, total score 12"));
+    assert!(stdout.contains("ann,m2,3\ncat,m1,9\n"));
+    // First come, first served keeps bob (earlier) ahead of cat.
+    let fcfs = tandem(&["match", "solve", "--pairs", p, "--capacities", c, "--fcfs"]);
+    assert_eq!(String::from_utf8_lossy(&fcfs.stdout).lines().last(), Some("matched 2 of 3, total score 11"));
+
+    std::fs::write(&pairs, "mentee,mentor,score\nann,m9,4\nbob,m1,lots\n").expect("write");
+    let bad = tandem(&["match", "solve", "--pairs", p, "--capacities", c]);
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains(&format!("{p}:2: mentor: mentor \"m9\" is not in {c}")), "{stderr}");
+    assert!(stderr.contains(&format!("{p}:3: score: \"lots\" is not a whole number")), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

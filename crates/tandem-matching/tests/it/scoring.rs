@@ -1,0 +1,490 @@
+//! Table tests of explanations and exclusions, in the style of
+//! rust-analyzer's `check(input, expect)`, and the fast scorer against the
+//! explaining one.
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+use tandem_matching::{
+    Conflict, Criterion, ExclusionData, Identity, MenteeRequest, MentorProfile, MentorStatus,
+    Place, Scorer, Weights, assess, exclusions, explain,
+};
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+fn place(organisation: &str, team: &str) -> Place {
+    Place {
+        organisation: organisation.into(),
+        team: team.into(),
+        ..Place::default()
+    }
+}
+
+/// A mentee (person 1) and an available mentor (person 2) with one free
+/// place, in the same organisation and team, sharing nothing.
+fn pair() -> (MenteeRequest, MentorProfile) {
+    let mentee = MenteeRequest {
+        person: 1,
+        place: place("Council", "Fostering"),
+        ..MenteeRequest::default()
+    };
+    let mentor = MentorProfile {
+        person: 2,
+        place: place("Council", "Fostering"),
+        capacity: 1,
+        ..MentorProfile::default()
+    };
+    (mentee, mentor)
+}
+
+/// Renders the explanation, then the score, one item a line.
+fn check(
+    edit: impl FnOnce(&mut MenteeRequest, &mut MentorProfile),
+    weights: &[(Criterion, i64)],
+    expect: &str,
+) {
+    let (mut mentee, mut mentor) = pair();
+    edit(&mut mentee, &mut mentor);
+    let weights: Weights = weights.iter().copied().collect();
+    let (score, lines) = explain(&mentee, &mentor, &weights);
+    let mut actual: Vec<String> = lines.iter().map(ToString::to_string).collect();
+    actual.push(format!("score {score}"));
+    assert_eq!(actual.join("\n"), expect.trim());
+    // The fast scorer must agree.
+    let scorer = Scorer::new(&[mentee], &[mentor], &weights, &ExclusionData::default());
+    assert_eq!(scorer.score(0, 0), Some(score));
+}
+
+#[test]
+fn language_as_requested() {
+    check(
+        |e, r| {
+            e.wishes.insert(Identity::Language, set(&["Welsh"]));
+            r.identity
+                .insert(Identity::Language, set(&["English", "Welsh"]));
+        },
+        &[(Criterion::Language, 8)],
+        "
+speaks Welsh, as requested: +8
+score 8",
+    );
+}
+
+#[test]
+fn other_jurisdiction_preferred() {
+    check(
+        |e, r| {
+            e.place.jurisdiction = Some("England".into());
+            r.place.jurisdiction = Some("Scotland".into());
+        },
+        &[(Criterion::OtherJurisdiction, 5)],
+        "
+other jurisdiction, as the programme prefers: +5
+score 5",
+    );
+}
+
+#[test]
+fn unknown_jurisdiction_scores_nothing() {
+    check(
+        |e, _| e.place.jurisdiction = Some("England".into()),
+        &[(Criterion::OtherJurisdiction, 5)],
+        "score 0",
+    );
+}
+
+#[test]
+fn experience_counts_each_need() {
+    check(
+        |e, r| {
+            e.needs = set(&["court work", "teenagers", "contact"]);
+            r.experience = set(&["adoption", "court work", "teenagers"]);
+        },
+        &[(Criterion::Experience, 3)],
+        "
+experience in court work and teenagers, which the mentee needs: +6
+score 6",
+    );
+}
+
+#[test]
+fn several_criteria_in_a_fixed_order() {
+    check(
+        |e, r| {
+            e.requests = set(&["has adopted"]);
+            r.offers = set(&["has adopted", "works nights"]);
+            e.styles = set(&["coaching"]);
+            r.styles = set(&["coaching", "directive"]);
+            e.approval_type = Some("short-term fostering".into());
+            r.approval_type = Some("short-term fostering".into());
+            e.household = Some("single carer".into());
+            r.household = Some("single carer".into());
+            e.interests = set(&["SEND", "therapeutic parenting", "sport"]);
+            r.interests = set(&["SEND", "therapeutic parenting"]);
+            e.wishes.insert(Identity::Religion, set(&["Muslim"]));
+            r.identity.insert(Identity::Religion, set(&["Muslim"]));
+            e.place.location = Some("Cardiff".into());
+            r.place.location = Some("Cardiff".into());
+        },
+        &[
+            (Criterion::SpecificRequests, 4),
+            (Criterion::Style, 3),
+            (Criterion::ApprovalType, 4),
+            (Criterion::Household, 2),
+            (Criterion::SpecialInterests, 3),
+            (Criterion::Religion, 5),
+            (Criterion::Location, 2),
+        ],
+        "
+has adopted, as the mentee asked: +4
+works in the coaching style the mentee prefers: +3
+same approval type (short-term fostering): +4
+similar household (single carer): +2
+shares an interest in SEND and therapeutic parenting: +6
+religion Muslim, as requested: +5
+also in Cardiff: +2
+score 26",
+    );
+}
+
+#[test]
+fn negative_weight_reads_as_avoided() {
+    check(
+        |_, r| r.place.organisation = "Charity".into(),
+        &[(Criterion::OtherOrganisation, -4)],
+        "
+from another organisation, which the programme avoids: -4
+score -4",
+    );
+}
+
+#[test]
+fn isolated_mentee_from_another_team_and_region() {
+    check(
+        |e, r| {
+            e.isolated = true;
+            e.place.region = Some("North".into());
+            r.place.region = Some("South".into());
+            r.place.team = "Adoption".into();
+        },
+        &[
+            (Criterion::OtherTeamOrRegion, 2),
+            (Criterion::OtherTeamForIsolated, 6),
+        ],
+        "
+from another team and region, as the programme prefers: +2
+from another team and region, which can help a mentee isolated in their own: +6
+score 8",
+    );
+}
+
+#[test]
+fn unweighted_criteria_are_not_mentioned() {
+    check(
+        |e, r| {
+            e.wishes.insert(Identity::Gender, set(&["woman"]));
+            r.identity.insert(Identity::Gender, set(&["woman"]));
+        },
+        &[(Criterion::Language, 8)],
+        "score 0",
+    );
+}
+
+/// Renders every exclusion reason, one a line, or "admissible".
+fn check_excluded(
+    edit: impl FnOnce(&mut MenteeRequest, &mut MentorProfile, &mut ExclusionData),
+    expect: &str,
+) {
+    let (mut mentee, mut mentor) = pair();
+    let mut data = ExclusionData::default();
+    edit(&mut mentee, &mut mentor, &mut data);
+    let reasons = exclusions(&mentee, &mentor, &data);
+    let actual = if reasons.is_empty() {
+        "admissible".to_string()
+    } else {
+        reasons
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(actual, expect.trim());
+    let scorer = Scorer::new(&[mentee], &[mentor], &Weights::new(), &data);
+    assert_eq!(scorer.score(0, 0).is_none(), !reasons.is_empty());
+}
+
+#[test]
+fn exclusions_table() {
+    check_excluded(|_, _, _| {}, "admissible");
+    check_excluded(
+        |_, r, _| r.person = 1,
+        "the mentee and mentor are the same person",
+    );
+    check_excluded(
+        |_, _, d| {
+            d.managers.insert(1, vec![7, 2, 9]);
+        },
+        "the mentor is in the mentee's line-management chain",
+    );
+    check_excluded(
+        |_, _, d| {
+            d.managers.insert(2, vec![1]);
+        },
+        "the mentee is in the mentor's line-management chain",
+    );
+    check_excluded(
+        |_, _, d| {
+            d.managers.insert(1, vec![5]);
+            d.managers.insert(2, vec![5]);
+        },
+        "admissible",
+    );
+    check_excluded(
+        |_, _, d| {
+            d.conflicts.push(Conflict {
+                a: 2,
+                b: 1,
+                reason: "they are related".into(),
+            });
+        },
+        "declared conflict of interest: they are related",
+    );
+    check_excluded(
+        |_, r, _| r.status = MentorStatus::Ineligible("training not completed".into()),
+        "the mentor is not eligible: training not completed",
+    );
+    check_excluded(
+        |_, r, _| r.status = MentorStatus::Unavailable("on leave until March".into()),
+        "the mentor is unavailable: on leave until March",
+    );
+    check_excluded(
+        |_, r, _| {
+            r.capacity = 2;
+            r.current_mentees = 2;
+        },
+        "the mentor is at capacity (2 of 2 places taken)",
+    );
+    check_excluded(
+        |e, _, _| {
+            e.not_with.insert(2);
+        },
+        "the mentee asked not to be matched with this mentor",
+    );
+    check_excluded(
+        |e, r, d| {
+            e.not_with.insert(2);
+            r.capacity = 0;
+            d.managers.insert(1, vec![2]);
+        },
+        "
+the mentor is in the mentee's line-management chain
+the mentor is at capacity (0 of 0 places taken)
+the mentee asked not to be matched with this mentor",
+    );
+}
+
+#[test]
+fn assessment_feeds_the_solver() {
+    let (mentee, mut welsh) = pair();
+    let mut mentee = mentee;
+    mentee.wishes.insert(Identity::Language, set(&["Welsh"]));
+    welsh.identity.insert(Identity::Language, set(&["Welsh"]));
+    let (_, mut other) = pair();
+    other.person = 3;
+    let (_, mut manager) = pair();
+    manager.person = 4;
+    let data = ExclusionData {
+        managers: [(1, vec![4])].into_iter().collect(),
+        conflicts: Vec::new(),
+    };
+    let mentors = [other, welsh, manager];
+    let weights = Weights::new().with(Criterion::Language, 8);
+    let assessment = assess(std::slice::from_ref(&mentee), &mentors, &weights, &data);
+    assert_eq!(assessment.admissible.len(), 2);
+    assert_eq!(assessment.excluded.len(), 1);
+    assert_eq!(assessment.excluded[0].mentor, 2);
+    let problem = assessment.problem(std::slice::from_ref(&mentee), &mentors);
+    let solution = tandem_matching::solve(&problem, &tandem_matching::SolveOptions::default())
+        .expect("valid problem");
+    assert_eq!(solution.pairs.len(), 1);
+    assert_eq!(solution.pairs[0].mentor, 1);
+    let explained = &assessment.admissible[1];
+    assert_eq!(explained.mentor, 1);
+    assert_eq!(
+        explained.contributions[0].to_string(),
+        "speaks Welsh, as requested: +8"
+    );
+}
+
+fn words() -> impl Strategy<Value = BTreeSet<String>> {
+    proptest::collection::btree_set(
+        proptest::sample::select(vec!["a", "b", "c", "d"]).prop_map(String::from),
+        0..3,
+    )
+}
+
+fn option_word() -> impl Strategy<Value = Option<String>> {
+    proptest::option::of(proptest::sample::select(vec!["x", "y"]).prop_map(String::from))
+}
+
+fn any_place() -> impl Strategy<Value = Place> {
+    (
+        proptest::sample::select(vec!["o1", "o2"]),
+        option_word(),
+        proptest::sample::select(vec!["t1", "t2"]),
+        option_word(),
+        option_word(),
+    )
+        .prop_map(|(o, j, t, r, l)| Place {
+            organisation: o.into(),
+            jurisdiction: j,
+            team: t.into(),
+            region: r,
+            location: l,
+        })
+}
+
+fn identities() -> impl Strategy<Value = std::collections::BTreeMap<Identity, BTreeSet<String>>> {
+    proptest::collection::btree_map(
+        proptest::sample::select(Identity::ALL.to_vec()),
+        words(),
+        0..4,
+    )
+}
+
+fn any_mentee() -> impl Strategy<Value = MenteeRequest> {
+    (
+        0u64..4,
+        (words(), words(), words(), words()),
+        (option_word(), option_word()),
+        identities(),
+        any_place(),
+        any::<bool>(),
+        proptest::collection::btree_set(0u64..4, 0..2),
+    )
+        .prop_map(
+            |(
+                person,
+                (needs, requests, styles, interests),
+                (a, h),
+                wishes,
+                place,
+                isolated,
+                not_with,
+            )| {
+                MenteeRequest {
+                    person,
+                    requested_at: 0,
+                    needs,
+                    requests,
+                    styles,
+                    approval_type: a,
+                    household: h,
+                    interests,
+                    wishes,
+                    place,
+                    isolated,
+                    not_with,
+                }
+            },
+        )
+}
+
+fn any_mentor() -> impl Strategy<Value = MentorProfile> {
+    (
+        0u64..4,
+        (words(), words(), words(), words()),
+        (option_word(), option_word()),
+        identities(),
+        any_place(),
+        (0u32..3, 0u32..3),
+        proptest::sample::select(vec![
+            MentorStatus::Available,
+            MentorStatus::Available,
+            MentorStatus::Ineligible("untrained".into()),
+            MentorStatus::Unavailable("away".into()),
+        ]),
+    )
+        .prop_map(
+            |(
+                person,
+                (experience, offers, styles, interests),
+                (a, h),
+                identity,
+                place,
+                (capacity, current),
+                status,
+            )| {
+                MentorProfile {
+                    person,
+                    experience,
+                    offers,
+                    styles,
+                    approval_type: a,
+                    household: h,
+                    interests,
+                    identity,
+                    place,
+                    capacity,
+                    current_mentees: current,
+                    status,
+                }
+            },
+        )
+}
+
+fn any_weights() -> impl Strategy<Value = Weights> {
+    proptest::collection::vec(-5i64..=9, Criterion::ALL.len())
+        .prop_map(|w| Criterion::ALL.iter().copied().zip(w).collect())
+}
+
+fn any_data() -> impl Strategy<Value = ExclusionData> {
+    (
+        proptest::collection::btree_map(0u64..4, proptest::collection::vec(0u64..6, 0..3), 0..3),
+        proptest::collection::vec((0u64..4, 0u64..4), 0..2),
+    )
+        .prop_map(|(managers, conflicts)| ExclusionData {
+            managers,
+            conflicts: conflicts
+                .into_iter()
+                .map(|(a, b)| Conflict {
+                    a,
+                    b,
+                    reason: "declared".into(),
+                })
+                .collect(),
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn fast_scorer_agrees_with_explanations(
+        mentees in proptest::collection::vec(any_mentee(), 1..4),
+        mentors in proptest::collection::vec(any_mentor(), 1..4),
+        weights in any_weights(),
+        data in any_data(),
+    ) {
+        let scorer = Scorer::new(&mentees, &mentors, &weights, &data);
+        for (i, e) in mentees.iter().enumerate() {
+            for (j, r) in mentors.iter().enumerate() {
+                let expected = if exclusions(e, r, &data).is_empty() {
+                    Some(explain(e, r, &weights).0)
+                } else {
+                    None
+                };
+                prop_assert_eq!(scorer.score(i, j), expected);
+            }
+        }
+        // And every explanation line adds up to the score.
+        let assessment = assess(&mentees, &mentors, &weights, &data);
+        for p in &assessment.admissible {
+            prop_assert_eq!(p.contributions.iter().map(|c| c.points).sum::<i64>(), p.score);
+            prop_assert!(p.contributions.iter().all(|c| c.points == c.value * c.weight && c.points != 0));
+        }
+        prop_assert_eq!(assessment.admissible.len() + assessment.excluded.len(), mentees.len() * mentors.len());
+    }
+}
