@@ -27,7 +27,11 @@ fn write_csv(path: &Path) {
             0 => (String::new(), "Chief executive", 0),
             1..=50 => ("E0".to_owned(), "Head of service", i),
             51..=1050 => (format!("E{}", 1 + (i - 51) % 50), "Team manager", i - 51),
-            _ => (format!("E{}", 51 + (i - 1051) % 1000), "Practitioner", (i - 1051) % 1000),
+            _ => (
+                format!("E{}", 51 + (i - 1051) % 1000),
+                "Practitioner",
+                (i - 1051) % 1000,
+            ),
         };
         csv.push_str(&format!(
             "E{i},Given{i},Family{i},person{i}@example.org,Region {},Team {team},{manager},{title},Band {},20{:02}-{:02}-01,employee\n",
@@ -56,7 +60,9 @@ fn bench_import(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
 
     let mut group = c.benchmark_group("import_50k_sqlite");
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
 
     group.bench_function("tandem_import_people", |b| {
         b.iter_custom(|iterations| {
@@ -64,12 +70,22 @@ fn bench_import(c: &mut Criterion) {
             for _ in 0..iterations {
                 let db = fresh_db(&dir, "tandem.db");
                 let elapsed = runtime.block_on(async {
-                    let app = App::open(&format!("sqlite://{}", db.display())).await.expect("opens");
-                    let org = app.store().create_organisation("Bench", "").await.expect("org");
+                    let app = App::open(&format!("sqlite://{}", db.display()))
+                        .await
+                        .expect("opens");
+                    let org = app
+                        .store()
+                        .create_organisation("Bench", "")
+                        .await
+                        .expect("org");
                     let file = std::fs::File::open(&csv_path).expect("csv");
                     let start = Instant::now();
                     let summary = app
-                        .import_people(&PeopleImportAuthority::for_operator(org.id), std::io::BufReader::new(file), &NoProgress)
+                        .import_people(
+                            &PeopleImportAuthority::for_operator(org.id),
+                            std::io::BufReader::new(file),
+                            &NoProgress,
+                        )
                         .await
                         .expect("the import succeeds");
                     let elapsed = start.elapsed();
@@ -83,7 +99,10 @@ fn bench_import(c: &mut Criterion) {
         });
     });
 
-    let sqlite3_available = Command::new("sqlite3").arg("-version").output().is_ok_and(|o| o.status.success());
+    let sqlite3_available = Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if sqlite3_available {
         group.bench_function("sqlite3_dot_import_baseline", |b| {
             b.iter_custom(|iterations| {

@@ -1,8 +1,10 @@
 //! Local accounts: Argon2id password hashes, sign-in with throttling, and
 //! sessions kept in the database so that several servers can share them.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -71,7 +73,11 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -91,10 +97,16 @@ impl App {
     ) -> Result<i64, AppError> {
         let mut errors = Vec::new();
         if !tandem_domain::people::is_plausible_email(email.trim()) {
-            errors.push(crate::FieldError { field: "email".into(), message: "Enter an email address like name@example.org".into() });
+            errors.push(crate::FieldError {
+                field: "email".into(),
+                message: "Enter an email address like name@example.org".into(),
+            });
         }
         if display_name.trim().is_empty() {
-            errors.push(crate::FieldError { field: "display_name".into(), message: "Enter a name".into() });
+            errors.push(crate::FieldError {
+                field: "display_name".into(),
+                message: "Enter a name".into(),
+            });
         }
         if password.chars().count() < MIN_PASSWORD_CHARS {
             errors.push(crate::FieldError {
@@ -156,7 +168,11 @@ impl App {
             _ => {
                 let mut next = match throttle {
                     Some(t) if at - t.window_started_at < THROTTLE_WINDOW_SECONDS => t,
-                    _ => Throttle { failures: 0, window_started_at: at, locked_until: 0 },
+                    _ => Throttle {
+                        failures: 0,
+                        window_started_at: at,
+                        locked_until: 0,
+                    },
                 };
                 next.failures += 1;
                 if next.failures >= MAX_FAILURES {
@@ -171,13 +187,31 @@ impl App {
         let token = new_token();
         let csrf_token = new_token();
         self.store
-            .create_session(&token_hash(&token), account.id, &csrf_token, at + SESSION_SECONDS)
+            .create_session(
+                &token_hash(&token),
+                account.id,
+                &csrf_token,
+                at + SESSION_SECONDS,
+            )
             .await?;
         self.store
-            .record_event(Some(account.id), "account.signed_in", "account", &account.id.to_string(), "")
+            .record_event(
+                Some(account.id),
+                "account.signed_in",
+                "account",
+                &account.id.to_string(),
+                "",
+            )
             .await?;
-        let principal = self.principal(account.id).await?.ok_or(AppError::NotFound)?;
-        Ok(SignedIn { token, csrf_token, principal })
+        let principal = self
+            .principal(account.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(SignedIn {
+            token,
+            csrf_token,
+            principal,
+        })
     }
 
     /// The session a cookie token belongs to, if it is still valid.
@@ -188,7 +222,10 @@ impl App {
         Ok(self
             .principal(session.account_id)
             .await?
-            .map(|principal| ActiveSession { principal, csrf_token: session.csrf_token }))
+            .map(|principal| ActiveSession {
+                principal,
+                csrf_token: session.csrf_token,
+            }))
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {

@@ -37,14 +37,21 @@ pub struct NoProgress;
 impl ImportProgress for NoProgress {}
 
 fn error(line: u64, column: &str, message: impl Into<String>) -> ImportError {
-    ImportError { line, column: column.to_owned(), message: message.into() }
+    ImportError {
+        line,
+        column: column.to_owned(),
+        message: message.into(),
+    }
 }
 
 impl App {
     /// The organisation an import names, which must exist.
     pub async fn organisation_named(&self, name: &str) -> Result<Organisation, AppError> {
         self.store.organisation_by_name(name).await?.ok_or_else(|| {
-            AppError::invalid("organisation", format!("there is no organisation called \"{}\"", name.trim()))
+            AppError::invalid(
+                "organisation",
+                format!("there is no organisation called \"{}\"", name.trim()),
+            )
         })
     }
 
@@ -74,12 +81,21 @@ impl App {
             .organisation(authority.organisation_id())
             .await?
             .ok_or(AppError::NotFound)?;
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(csv);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(csv);
         // One record is reused for every line, so reading allocates only
         // what the rows keep.
         let mut header_record = csv::StringRecord::new();
         match reader.read_record(&mut header_record) {
-            Ok(false) => return Err(ImportFailure::Rejected(vec![error(1, "*", "the file is empty")])),
+            Ok(false) => {
+                return Err(ImportFailure::Rejected(vec![error(
+                    1,
+                    "*",
+                    "the file is empty",
+                )]));
+            }
             Err(e) => return Err(ImportFailure::Rejected(vec![csv_error(&e, 1)])),
             Ok(true) => {}
         }
@@ -115,7 +131,11 @@ impl App {
             }
         }
         if rows.is_empty() && errors.is_empty() {
-            return Err(ImportFailure::Rejected(vec![error(2, "*", "the file has no rows after the header")]));
+            return Err(ImportFailure::Rejected(vec![error(
+                2,
+                "*",
+                "the file has no rows after the header",
+            )]));
         }
         let existing = self.store.management_map(organisation.id).await?;
         errors.extend(check_import(&rows, &existing));
@@ -126,14 +146,19 @@ impl App {
         let people: Vec<_> = rows.into_iter().map(|(_, person)| person).collect();
         progress.writing(people.len() as u64);
         let written = |done: u64| progress.written(done);
-        Ok(self.store.import_people(authority, &people, &written).await?)
+        Ok(self
+            .store
+            .import_people(authority, &people, &written)
+            .await?)
     }
 }
 
 fn csv_error(e: &csv::Error, fallback_line: u64) -> ImportError {
     let line = e.position().map_or(fallback_line, csv::Position::line);
     let message = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "the text is not UTF-8; save the file as CSV UTF-8".to_owned(),
+        csv::ErrorKind::Utf8 { .. } => {
+            "the text is not UTF-8; save the file as CSV UTF-8".to_owned()
+        }
         _ => format!("the file cannot be read as CSV: {e}"),
     };
     error(line, "*", message)

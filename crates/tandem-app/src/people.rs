@@ -57,13 +57,22 @@ impl App {
             .store
             .list_people(&scope, search, per_page, (page - 1) * per_page)
             .await?;
-        Ok(PeoplePage { people, total, page, per_page })
+        Ok(PeoplePage {
+            people,
+            total,
+            page,
+            per_page,
+        })
     }
 
     /// One person, if the caller may see them; otherwise "not found", so a
     /// caller cannot learn who exists outside their view.
     pub async fn person(&self, caller: &Principal, id: i64) -> Result<PersonView, AppError> {
-        let facts = self.store.person_facts(id).await?.ok_or(AppError::NotFound)?;
+        let facts = self
+            .store
+            .person_facts(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let access = person_access(caller, &facts).ok_or(AppError::NotFound)?;
         let mut person = self.store.person(id).await?.ok_or(AppError::NotFound)?;
         if !access.sees_household() {
@@ -74,6 +83,10 @@ impl App {
             person.special_interests = None;
         }
         let direct_reports = self.store.direct_reports(id).await?;
-        Ok(PersonView { person, access, direct_reports })
+        Ok(PersonView {
+            person,
+            access,
+            direct_reports,
+        })
     }
 }

@@ -53,14 +53,21 @@ fn parse_requested_at(text: &str) -> Option<u64> {
     if let Ok(number) = text.parse::<u64>() {
         return Some(number);
     }
-    if let Ok(time) = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339) {
+    if let Ok(time) =
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+    {
         return u64::try_from(time.unix_timestamp()).ok();
     }
     let date = tandem_domain::people::parse_date(text)?;
     u64::try_from(date.midnight().assume_utc().unix_timestamp()).ok()
 }
 
-pub fn solve_command(pairs_path: &Path, capacities_path: &Path, mode: Mode, out: Option<&Path>) -> Result<ExitCode> {
+pub fn solve_command(
+    pairs_path: &Path,
+    capacities_path: &Path,
+    mode: Mode,
+    out: Option<&Path>,
+) -> Result<ExitCode> {
     let mut errors: Vec<(String, LineError)> = Vec::new();
     let capacities_name = capacities_path.display().to_string();
     let pairs_name = pairs_path.display().to_string();
@@ -71,13 +78,31 @@ pub fn solve_command(pairs_path: &Path, capacities_path: &Path, mode: Mode, out:
     let mut mentor_names: Vec<String> = Vec::new();
     let mut capacities: Vec<u32> = Vec::new();
     for (line, fields) in capacity_rows {
-        let mut problem = |column, message: String| errors.push((capacities_name.clone(), LineError { line, column, message }));
+        let mut problem = |column, message: String| {
+            errors.push((
+                capacities_name.clone(),
+                LineError {
+                    line,
+                    column,
+                    message,
+                },
+            ))
+        };
         if fields.len() != 2 {
-            problem("*", format!("expected 2 fields (mentor,capacity), found {}", fields.len()));
+            problem(
+                "*",
+                format!(
+                    "expected 2 fields (mentor,capacity), found {}",
+                    fields.len()
+                ),
+            );
             continue;
         }
         let Ok(capacity) = fields[1].parse::<u32>() else {
-            problem("capacity", format!("\"{}\" is not a whole number of mentees", fields[1]));
+            problem(
+                "capacity",
+                format!("\"{}\" is not a whole number of mentees", fields[1]),
+            );
             continue;
         };
         if mentor_index.contains_key(&fields[0]) {
@@ -97,13 +122,31 @@ pub fn solve_command(pairs_path: &Path, capacities_path: &Path, mode: Mode, out:
     let mut pairs: Vec<Pair> = Vec::new();
     let mut seen: HashMap<(usize, usize), u64> = HashMap::new();
     for (line, fields) in pair_rows {
-        let mut problem = |column, message: String| errors.push((pairs_name.clone(), LineError { line, column, message }));
+        let mut problem = |column, message: String| {
+            errors.push((
+                pairs_name.clone(),
+                LineError {
+                    line,
+                    column,
+                    message,
+                },
+            ))
+        };
         if !(3..=4).contains(&fields.len()) {
-            problem("*", format!("expected 3 or 4 fields (mentee,mentor,score[,requested_at]), found {}", fields.len()));
+            problem(
+                "*",
+                format!(
+                    "expected 3 or 4 fields (mentee,mentor,score[,requested_at]), found {}",
+                    fields.len()
+                ),
+            );
             continue;
         }
         let Some(&mentor) = mentor_index.get(&fields[1]) else {
-            problem("mentor", format!("mentor \"{}\" is not in {capacities_name}", fields[1]));
+            problem(
+                "mentor",
+                format!("mentor \"{}\" is not in {capacities_name}", fields[1]),
+            );
             continue;
         };
         let Ok(score) = fields[2].parse::<i64>() else {
@@ -115,7 +158,10 @@ pub fn solve_command(pairs_path: &Path, capacities_path: &Path, mode: Mode, out:
             Some(text) => match parse_requested_at(text) {
                 Some(t) => Some(t),
                 None => {
-                    problem("requested_at", format!("\"{text}\" is not a time (a number, YYYY-MM-DD or RFC 3339)"));
+                    problem(
+                        "requested_at",
+                        format!("\"{text}\" is not a time (a number, YYYY-MM-DD or RFC 3339)"),
+                    );
                     continue;
                 }
             },
@@ -128,26 +174,51 @@ pub fn solve_command(pairs_path: &Path, capacities_path: &Path, mode: Mode, out:
         if let Some(at) = requested_at {
             match requested[mentee] {
                 Some(previous) if previous != at => {
-                    problem("requested_at", format!("mentee \"{}\" has another request time on an earlier line", fields[0]));
+                    problem(
+                        "requested_at",
+                        format!(
+                            "mentee \"{}\" has another request time on an earlier line",
+                            fields[0]
+                        ),
+                    );
                     continue;
                 }
                 _ => requested[mentee] = Some(at),
             }
         }
         if let Some(first) = seen.insert((mentee, mentor), line) {
-            problem("mentor", format!("the pair {},{} already appears on line {first}", fields[0], fields[1]));
+            problem(
+                "mentor",
+                format!(
+                    "the pair {},{} already appears on line {first}",
+                    fields[0], fields[1]
+                ),
+            );
             continue;
         }
-        pairs.push(Pair { mentee, mentor, score });
+        pairs.push(Pair {
+            mentee,
+            mentor,
+            score,
+        });
     }
 
-    if mode == Mode::FirstComeFirstServed && requested.iter().any(Option::is_none) && !errors.iter().any(|(f, _)| *f == pairs_name) {
-        if let Some(missing) = requested.iter().position(Option::is_none) {
-            errors.push((
-                pairs_name.clone(),
-                LineError { line: 0, column: "requested_at", message: format!("--fcfs needs a request time for every mentee; \"{}\" has none", mentee_names[missing]) },
-            ));
-        }
+    let pairs_have_errors = errors.iter().any(|(f, _)| *f == pairs_name);
+    if mode == Mode::FirstComeFirstServed
+        && !pairs_have_errors
+        && let Some(missing) = requested.iter().position(Option::is_none)
+    {
+        errors.push((
+            pairs_name.clone(),
+            LineError {
+                line: 0,
+                column: "requested_at",
+                message: format!(
+                    "--fcfs needs a request time for every mentee; \"{}\" has none",
+                    mentee_names[missing]
+                ),
+            },
+        ));
     }
     if !errors.is_empty() {
         for (file, e) in &errors {
@@ -165,26 +236,44 @@ pub fn solve_command(pairs_path: &Path, capacities_path: &Path, mode: Mode, out:
         mentee_count: mentee_names.len(),
         mentor_capacity: capacities,
         pairs,
-        mentee_order: if mode == Mode::FirstComeFirstServed { Some(requested.iter().map(|r| r.unwrap_or(u64::MAX)).collect()) } else { None },
+        mentee_order: if mode == Mode::FirstComeFirstServed {
+            Some(requested.iter().map(|r| r.unwrap_or(u64::MAX)).collect())
+        } else {
+            None
+        },
     };
-    let options = SolveOptions { mode, ..SolveOptions::default() };
+    let options = SolveOptions {
+        mode,
+        ..SolveOptions::default()
+    };
     let solution = solve(&problem, &options).map_err(|e| anyhow::anyhow!("cannot solve: {e}"))?;
-    verify_certificate(&problem, mode, &solution).map_err(|e| anyhow::anyhow!("the optimality certificate did not verify: {e}"))?;
+    verify_certificate(&problem, mode, &solution)
+        .map_err(|e| anyhow::anyhow!("the optimality certificate did not verify: {e}"))?;
 
     let mut writer: Box<dyn Write> = match out {
         Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
         )),
         None => Box::new(std::io::stdout().lock()),
     };
     writeln!(writer, "mentee,mentor,score")?;
     for pair in &solution.pairs {
-        writeln!(writer, "{},{},{}", csv_field(&mentee_names[pair.mentee]), csv_field(&mentor_names[pair.mentor]), pair.score)?;
+        writeln!(
+            writer,
+            "{},{},{}",
+            csv_field(&mentee_names[pair.mentee]),
+            csv_field(&mentor_names[pair.mentor]),
+            pair.score
+        )?;
     }
     writer.flush()?;
     drop(writer);
     println!("optimality certificate verified");
-    println!("matched {} of {}, total score {}", solution.matched, problem.mentee_count, solution.total_score);
+    println!(
+        "matched {} of {}, total score {}",
+        solution.matched, problem.mentee_count, solution.total_score
+    );
     Ok(ExitCode::SUCCESS)
 }
 

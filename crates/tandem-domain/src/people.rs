@@ -40,7 +40,12 @@ impl EmploymentType {
 
     /// Reads the stored name or one of the short forms HR exports use.
     pub fn parse(text: &str) -> Option<Self> {
-        match text.trim().to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
+        match text
+            .trim()
+            .to_ascii_lowercase()
+            .replace([' ', '-'], "_")
+            .as_str()
+        {
             "" | "employee" | "staff" => Some(EmploymentType::Employee),
             "self_employed_contractor" | "contractor" | "self_employed" => {
                 Some(EmploymentType::SelfEmployedContractor)
@@ -96,23 +101,91 @@ pub struct Column {
 
 /// The columns of a people import, in the order the README documents them.
 pub const PEOPLE_COLUMNS: [Column; 17] = [
-    Column { name: "employee_id", required: true, description: "The HR system's id; re-importing updates the person with this id." },
-    Column { name: "given_name", required: true, description: "First name." },
-    Column { name: "family_name", required: true, description: "Last name." },
-    Column { name: "email", required: true, description: "Work email address." },
-    Column { name: "organisation", required: false, description: "If present, must be the organisation named on the command line or page." },
-    Column { name: "region", required: false, description: "Region name; created if new." },
-    Column { name: "team", required: false, description: "Team name; created if new." },
-    Column { name: "line_manager_employee_id", required: false, description: "The employee id of the person's line manager, in this file or already imported." },
-    Column { name: "job_title", required: false, description: "Role or job title." },
-    Column { name: "grade", required: false, description: "Grade or band, e.g. Band 7." },
-    Column { name: "start_date", required: false, description: "YYYY-MM-DD or DD/MM/YYYY." },
-    Column { name: "employment_type", required: false, description: "employee (default), self_employed_contractor or foster_carer_household." },
-    Column { name: "approval_type", required: false, description: "Foster carers only: type of approval." },
-    Column { name: "carer_level", required: false, description: "Foster carers only: carer level, 1 to 3." },
-    Column { name: "approval_date", required: false, description: "Foster carers only: date of approval." },
-    Column { name: "household", required: false, description: "Foster carers only: household details." },
-    Column { name: "special_interests", required: false, description: "Foster carers only: special interests such as disability or SEN." },
+    Column {
+        name: "employee_id",
+        required: true,
+        description: "The HR system's id; re-importing updates the person with this id.",
+    },
+    Column {
+        name: "given_name",
+        required: true,
+        description: "First name.",
+    },
+    Column {
+        name: "family_name",
+        required: true,
+        description: "Last name.",
+    },
+    Column {
+        name: "email",
+        required: true,
+        description: "Work email address.",
+    },
+    Column {
+        name: "organisation",
+        required: false,
+        description: "If present, must be the organisation named on the command line or page.",
+    },
+    Column {
+        name: "region",
+        required: false,
+        description: "Region name; created if new.",
+    },
+    Column {
+        name: "team",
+        required: false,
+        description: "Team name; created if new.",
+    },
+    Column {
+        name: "line_manager_employee_id",
+        required: false,
+        description: "The employee id of the person's line manager, in this file or already imported.",
+    },
+    Column {
+        name: "job_title",
+        required: false,
+        description: "Role or job title.",
+    },
+    Column {
+        name: "grade",
+        required: false,
+        description: "Grade or band, e.g. Band 7.",
+    },
+    Column {
+        name: "start_date",
+        required: false,
+        description: "YYYY-MM-DD or DD/MM/YYYY.",
+    },
+    Column {
+        name: "employment_type",
+        required: false,
+        description: "employee (default), self_employed_contractor or foster_carer_household.",
+    },
+    Column {
+        name: "approval_type",
+        required: false,
+        description: "Foster carers only: type of approval.",
+    },
+    Column {
+        name: "carer_level",
+        required: false,
+        description: "Foster carers only: carer level, 1 to 3.",
+    },
+    Column {
+        name: "approval_date",
+        required: false,
+        description: "Foster carers only: date of approval.",
+    },
+    Column {
+        name: "household",
+        required: false,
+        description: "Foster carers only: household details.",
+    },
+    Column {
+        name: "special_interests",
+        required: false,
+        description: "Foster carers only: special interests such as disability or SEN.",
+    },
 ];
 
 /// One thing wrong with an import, located by line and column.
@@ -126,7 +199,11 @@ pub struct ImportError {
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
     }
 }
 
@@ -156,7 +233,10 @@ impl PeopleColumns {
         let mut errors = Vec::new();
         let mut positions = HashMap::new();
         for (index, raw) in header.iter().enumerate() {
-            let name = raw.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
+            let name = raw
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_ascii_lowercase();
             match PEOPLE_COLUMNS.iter().find(|c| c.name == name) {
                 Some(column) => {
                     if positions.insert(column.name, index).is_some() {
@@ -166,7 +246,10 @@ impl PeopleColumns {
                 None => errors.push(error(
                     1,
                     &format!("{}", index + 1),
-                    format!("\"{}\" is not a known column (see the README for the list)", raw.trim()),
+                    format!(
+                        "\"{}\" is not a known column (see the README for the list)",
+                        raw.trim()
+                    ),
                 )),
             }
         }
@@ -211,7 +294,11 @@ impl PeopleColumns {
         }
         for name in self.positions.keys() {
             if self.get(fields, name).chars().count() > MAX_FIELD_CHARS {
-                errors.push(error(line, name, format!("longer than {MAX_FIELD_CHARS} characters")));
+                errors.push(error(
+                    line,
+                    name,
+                    format!("longer than {MAX_FIELD_CHARS} characters"),
+                ));
             }
         }
         let required = |errors: &mut Vec<ImportError>, name: &str| -> String {
@@ -229,7 +316,11 @@ impl PeopleColumns {
         let family_name = required(&mut errors, "family_name");
         let email = required(&mut errors, "email");
         if !email.is_empty() && !is_plausible_email(&email) {
-            errors.push(error(line, "email", format!("\"{email}\" is not an email address")));
+            errors.push(error(
+                line,
+                "email",
+                format!("\"{email}\" is not an email address"),
+            ));
         }
         if let Some(org) = optional("organisation")
             && !org.eq_ignore_ascii_case(organisation_name.trim())
@@ -237,12 +328,20 @@ impl PeopleColumns {
             errors.push(error(
                 line,
                 "organisation",
-                format!("\"{org}\" is not the organisation being imported (\"{organisation_name}\")"),
+                format!(
+                    "\"{org}\" is not the organisation being imported (\"{organisation_name}\")"
+                ),
             ));
         }
         let line_manager_employee_id = optional("line_manager_employee_id");
-        if line_manager_employee_id.as_deref() == Some(employee_id.as_str()) && !employee_id.is_empty() {
-            errors.push(error(line, "line_manager_employee_id", "a person cannot be their own line manager"));
+        if line_manager_employee_id.as_deref() == Some(employee_id.as_str())
+            && !employee_id.is_empty()
+        {
+            errors.push(error(
+                line,
+                "line_manager_employee_id",
+                "a person cannot be their own line manager",
+            ));
         }
         let mut date = |name: &str| -> Option<Date> {
             let text = optional(name)?;
@@ -277,7 +376,11 @@ impl PeopleColumns {
             Some(text) => match text.parse::<u8>() {
                 Ok(level @ 1..=3) => Some(level),
                 _ => {
-                    errors.push(error(line, "carer_level", format!("\"{text}\" is not a carer level from 1 to 3")));
+                    errors.push(error(
+                        line,
+                        "carer_level",
+                        format!("\"{text}\" is not a carer level from 1 to 3"),
+                    ));
                     None
                 }
             },
@@ -290,7 +393,13 @@ impl PeopleColumns {
             special_interests: optional("special_interests"),
         };
         if employment_type != EmploymentType::FosterCarerHousehold {
-            for name in ["approval_type", "carer_level", "approval_date", "household", "special_interests"] {
+            for name in [
+                "approval_type",
+                "carer_level",
+                "approval_date",
+                "household",
+                "special_interests",
+            ] {
                 if !self.get(fields, name).is_empty() {
                     errors.push(error(
                         line,
@@ -324,7 +433,9 @@ impl PeopleColumns {
 pub fn parse_date(text: &str) -> Option<Date> {
     let iso = format_description!("[year]-[month]-[day]");
     let uk = format_description!("[day]/[month]/[year]");
-    Date::parse(text, iso).or_else(|_| Date::parse(text, uk)).ok()
+    Date::parse(text, iso)
+        .or_else(|_| Date::parse(text, uk))
+        .ok()
 }
 
 /// A deliberately loose check: one `@`, something either side, a dot in
@@ -370,7 +481,10 @@ pub fn check_import(
         .map(|(id, manager)| (id.as_str(), manager.as_deref()))
         .collect();
     for (_, record) in rows {
-        manager_of.insert(&record.employee_id, record.line_manager_employee_id.as_deref());
+        manager_of.insert(
+            &record.employee_id,
+            record.line_manager_employee_id.as_deref(),
+        );
     }
     for (line, record) in rows {
         if let Some(manager) = &record.line_manager_employee_id
@@ -379,7 +493,9 @@ pub fn check_import(
             errors.push(error(
                 *line,
                 "line_manager_employee_id",
-                format!("no person with employee id \"{manager}\" in this file or already imported"),
+                format!(
+                    "no person with employee id \"{manager}\" in this file or already imported"
+                ),
             ));
         }
     }
@@ -402,7 +518,10 @@ pub fn check_import(
                 errors.push(error(
                     line_of_first,
                     "line_manager_employee_id",
-                    format!("the management chain goes round in a circle: {}", cycle.join(" → ")),
+                    format!(
+                        "the management chain goes round in a circle: {}",
+                        cycle.join(" → ")
+                    ),
                 ));
                 break;
             }
@@ -419,7 +538,13 @@ pub fn check_import(
 mod tests {
     use super::*;
 
-    const HEADER: [&str; 5] = ["employee_id", "given_name", "family_name", "email", "line_manager_employee_id"];
+    const HEADER: [&str; 5] = [
+        "employee_id",
+        "given_name",
+        "family_name",
+        "email",
+        "line_manager_employee_id",
+    ];
 
     fn columns() -> PeopleColumns {
         PeopleColumns::from_header(&HEADER).expect("header is valid")
@@ -438,7 +563,9 @@ mod tests {
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert!(text.contains(&"line 1, column 2: \"nickname\" is not a known column (see the README for the list)".to_owned()));
         assert!(text.contains(&"line 1, column email: this column appears twice".to_owned()));
-        assert!(text.contains(&"line 1, column given_name: this required column is missing".to_owned()));
+        assert!(
+            text.contains(&"line 1, column given_name: this required column is missing".to_owned())
+        );
     }
 
     #[test]
@@ -459,17 +586,42 @@ mod tests {
 
     #[test]
     fn fostering_fields_belong_to_carers() {
-        let cols = PeopleColumns::from_header(&["employee_id", "given_name", "family_name", "email", "employment_type", "carer_level"])
-            .expect("header");
-        assert!(cols.parse_row(2, &["C1", "Jo", "Ray", "jo@example.org", "foster_carer", "2"], "O").is_ok());
+        let cols = PeopleColumns::from_header(&[
+            "employee_id",
+            "given_name",
+            "family_name",
+            "email",
+            "employment_type",
+            "carer_level",
+        ])
+        .expect("header");
+        assert!(
+            cols.parse_row(
+                2,
+                &["C1", "Jo", "Ray", "jo@example.org", "foster_carer", "2"],
+                "O"
+            )
+            .is_ok()
+        );
         let errors = cols
-            .parse_row(3, &["C2", "Jo", "Ray", "jo@example.org", "employee", "2"], "O")
+            .parse_row(
+                3,
+                &["C2", "Jo", "Ray", "jo@example.org", "employee", "2"],
+                "O",
+            )
             .expect_err("not a carer");
         assert_eq!(errors[0].column, "carer_level");
         let errors = cols
-            .parse_row(4, &["C3", "Jo", "Ray", "jo@example.org", "foster_carer", "7"], "O")
+            .parse_row(
+                4,
+                &["C3", "Jo", "Ray", "jo@example.org", "foster_carer", "7"],
+                "O",
+            )
             .expect_err("bad level");
-        assert_eq!(errors[0].to_string(), "line 4, column carer_level: \"7\" is not a carer level from 1 to 3");
+        assert_eq!(
+            errors[0].to_string(),
+            "line 4, column carer_level: \"7\" is not a carer level from 1 to 3"
+        );
     }
 
     #[test]
@@ -482,8 +634,16 @@ mod tests {
 
     #[test]
     fn cycles_and_unknown_managers_are_errors() {
-        let rows = vec![(2, row("A", "B")), (3, row("B", "C")), (4, row("C", "A")), (5, row("D", "Z"))];
-        let errors: Vec<String> = check_import(&rows, &HashMap::new()).iter().map(ToString::to_string).collect();
+        let rows = vec![
+            (2, row("A", "B")),
+            (3, row("B", "C")),
+            (4, row("C", "A")),
+            (5, row("D", "Z")),
+        ];
+        let errors: Vec<String> = check_import(&rows, &HashMap::new())
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
             errors,
             vec![
@@ -496,11 +656,18 @@ mod tests {
     #[test]
     fn cycles_through_existing_people_are_found() {
         // X already reports to A; the file makes A report to X.
-        let existing = HashMap::from([("X".to_owned(), Some("A".to_owned())), ("A".to_owned(), None)]);
+        let existing = HashMap::from([
+            ("X".to_owned(), Some("A".to_owned())),
+            ("A".to_owned(), None),
+        ]);
         let rows = vec![(2, row("A", "X"))];
         let errors = check_import(&rows, &existing);
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].message.contains("A → X → A"), "{}", errors[0].message);
+        assert!(
+            errors[0].message.contains("A → X → A"),
+            "{}",
+            errors[0].message
+        );
         // A chain into existing people with no cycle is fine.
         let rows = vec![(2, row("B", "X"))];
         assert!(check_import(&rows, &existing).is_empty());
@@ -510,6 +677,9 @@ mod tests {
     fn repeated_employee_ids_are_errors() {
         let rows = vec![(2, row("A", "")), (3, row("A", ""))];
         let errors = check_import(&rows, &HashMap::new());
-        assert_eq!(errors[0].to_string(), "line 3, column employee_id: \"A\" already appears on line 2");
+        assert_eq!(
+            errors[0].to_string(),
+            "line 3, column employee_id: \"A\" already appears on line 2"
+        );
     }
 }

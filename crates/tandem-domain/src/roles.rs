@@ -71,7 +71,9 @@ impl fmt::Display for Role {
 
 /// The text was not the name of a role.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" is not a role (expected one of administrator, coordinator, hr, line_manager, supervising_social_worker, mentor, mentee)")]
+#[error(
+    "\"{0}\" is not a role (expected one of administrator, coordinator, hr, line_manager, supervising_social_worker, mentor, mentee)"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {

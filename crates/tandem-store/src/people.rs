@@ -85,7 +85,10 @@ fn iso(date: Option<Date>) -> Option<String> {
 impl Store {
     /// Each employee id already in the organisation, with their line
     /// manager's employee id: what the import checks its file against.
-    pub async fn management_map(&self, organisation_id: i64) -> Result<HashMap<String, Option<String>>> {
+    pub async fn management_map(
+        &self,
+        organisation_id: i64,
+    ) -> Result<HashMap<String, Option<String>>> {
         let rows = sqlx::query(
             "SELECT employee_id, line_manager_employee_id FROM people WHERE organisation_id = $1",
         )
@@ -93,7 +96,12 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|row| Ok((row.try_get("employee_id")?, row.try_get("line_manager_employee_id")?)))
+            .map(|row| {
+                Ok((
+                    row.try_get("employee_id")?,
+                    row.try_get("line_manager_employee_id")?,
+                ))
+            })
             .collect()
     }
 
@@ -171,7 +179,11 @@ impl Store {
                     .bind(row.given_name.as_str())
                     .bind(row.family_name.as_str())
                     .bind(row.email.as_str())
-                    .bind(row.region.as_deref().and_then(|r| region_ids.get(r).copied()))
+                    .bind(
+                        row.region
+                            .as_deref()
+                            .and_then(|r| region_ids.get(r).copied()),
+                    )
                     .bind(row.team.as_deref().and_then(|t| team_ids.get(t).copied()))
                     .bind(row.line_manager_employee_id.as_deref())
                     .bind(row.job_title.as_str())
@@ -190,7 +202,10 @@ impl Store {
             done += batch.len() as u64;
             progress(done);
         }
-        let created = rows.iter().filter(|r| !existing.contains_key(&r.employee_id)).count() as u64;
+        let created = rows
+            .iter()
+            .filter(|r| !existing.contains_key(&r.employee_id))
+            .count() as u64;
         let summary = ImportSummary {
             created,
             updated: rows.len() as u64 - created,
@@ -216,7 +231,11 @@ impl Store {
                     .fetch_one(&self.pool)
                     .await?
             }
-            None => sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(&self.pool).await?,
+            None => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM people")
+                    .fetch_one(&self.pool)
+                    .await?
+            }
         };
         Ok(count)
     }
@@ -240,7 +259,11 @@ impl Store {
             allowed.push("1 = 1".to_owned());
         }
         if !scope.organisations.is_empty() {
-            let list: Vec<String> = scope.organisations.iter().map(|&id| binds.int(id)).collect();
+            let list: Vec<String> = scope
+                .organisations
+                .iter()
+                .map(|&id| binds.int(id))
+                .collect();
             allowed.push(format!("p.organisation_id IN ({})", list.join(", ")));
         }
         if let Some(manager) = scope.reports_of {
@@ -262,14 +285,20 @@ impl Store {
             ));
         }
         let count_sql = format!("{with}SELECT COUNT(*) {SUMMARY_JOINS} WHERE {filter}");
-        let total: i64 = binds.apply_scalar(sqlx::query_scalar(&count_sql)).fetch_one(&self.pool).await?;
+        let total: i64 = binds
+            .apply_scalar(sqlx::query_scalar(&count_sql))
+            .fetch_one(&self.pool)
+            .await?;
         let limit_param = binds.int(limit);
         let offset_param = binds.int(offset);
         let list_sql = format!(
             "{with}SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} WHERE {filter} \
              ORDER BY p.family_name, p.given_name, p.id LIMIT {limit_param} OFFSET {offset_param}"
         );
-        let people = binds.apply_as(sqlx::query_as(&list_sql)).fetch_all(&self.pool).await?;
+        let people = binds
+            .apply_as(sqlx::query_as(&list_sql))
+            .fetch_all(&self.pool)
+            .await?;
         Ok((people, total))
     }
 
@@ -279,7 +308,10 @@ impl Store {
             "SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} JOIN people m ON m.organisation_id = p.organisation_id \
              AND m.employee_id = p.line_manager_employee_id WHERE m.id = $1 ORDER BY p.family_name, p.given_name"
         );
-        Ok(sqlx::query_as(&sql).bind(person_id).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(&sql)
+            .bind(person_id)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     pub async fn person(&self, id: i64) -> Result<Option<PersonDetail>> {
@@ -299,21 +331,28 @@ impl Store {
         .await?)
     }
 
-    pub async fn person_by_employee_id(&self, organisation_id: i64, employee_id: &str) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar("SELECT id FROM people WHERE organisation_id = $1 AND employee_id = $2")
-            .bind(organisation_id)
-            .bind(employee_id)
-            .fetch_optional(&self.pool)
-            .await?)
+    pub async fn person_by_employee_id(
+        &self,
+        organisation_id: i64,
+        employee_id: &str,
+    ) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM people WHERE organisation_id = $1 AND employee_id = $2",
+        )
+        .bind(organisation_id)
+        .bind(employee_id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// What permission decisions need about a person: their organisation
     /// and every manager above them, nearest first.
     pub async fn person_facts(&self, id: i64) -> Result<Option<PersonFacts>> {
-        let organisation_id: Option<i64> = sqlx::query_scalar("SELECT organisation_id FROM people WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let organisation_id: Option<i64> =
+            sqlx::query_scalar("SELECT organisation_id FROM people WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         let Some(organisation_id) = organisation_id else {
             return Ok(None);
         };
@@ -350,7 +389,9 @@ fn reports_cte(manager_param: &str) -> String {
 }
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// `rows` groups of `columns` parameters for a multi-row VALUES list.
@@ -387,10 +428,12 @@ async fn names_to_ids(
     table: &'static str,
     organisation_id: i64,
 ) -> Result<HashMap<String, i64>> {
-    let rows = sqlx::query(&format!("SELECT name, id FROM {table} WHERE organisation_id = $1"))
-        .bind(organisation_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT name, id FROM {table} WHERE organisation_id = $1"
+    ))
+    .bind(organisation_id)
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter()
         .map(|row| Ok((row.try_get("name")?, row.try_get("id")?)))
         .collect()

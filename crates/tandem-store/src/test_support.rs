@@ -63,13 +63,18 @@ pub async fn postgres() -> Option<TestStore> {
         .expect("a test database can be created");
     admin.close().await;
     let url = replace_database(&admin_url, &database);
-    let store = Store::connect(&url).await.expect("the new test database opens");
+    let store = Store::connect(&url)
+        .await
+        .expect("the new test database opens");
     assert_eq!(store.backend(), Backend::Postgres);
     Some(TestStore {
         store,
         label: "postgres",
         url,
-        cleanup: Cleanup::Postgres { admin_url, database },
+        cleanup: Cleanup::Postgres {
+            admin_url,
+            database,
+        },
     })
 }
 
@@ -108,9 +113,14 @@ impl TestStore {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
             }
-            Cleanup::Postgres { admin_url, database } => {
+            Cleanup::Postgres {
+                admin_url,
+                database,
+            } => {
                 if let Ok(admin) = Store::connect_unmigrated(&admin_url).await {
-                    let _ = admin.execute_raw(&format!("DROP DATABASE IF EXISTS {database}")).await;
+                    let _ = admin
+                        .execute_raw(&format!("DROP DATABASE IF EXISTS {database}"))
+                        .await;
                     admin.close().await;
                 }
             }

@@ -82,7 +82,10 @@ impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
-            body: ApiErrorBody { message: message.into(), fields: Vec::new() },
+            body: ApiErrorBody {
+                message: message.into(),
+                fields: Vec::new(),
+            },
         }
     }
 
@@ -93,7 +96,10 @@ impl ApiError {
                 message: "The request has invalid fields.".to_owned(),
                 fields: fields
                     .into_iter()
-                    .map(|f| ApiFieldError { field: f.field, message: f.message })
+                    .map(|f| ApiFieldError {
+                        field: f.field,
+                        message: f.message,
+                    })
                     .collect(),
             },
         }
@@ -104,15 +110,24 @@ impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         match error {
             AppError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "Not found."),
-            AppError::Forbidden(f) => ApiError::new(StatusCode::FORBIDDEN, format!("{}.", capitalise(&f.to_string()))),
+            AppError::Forbidden(f) => ApiError::new(
+                StatusCode::FORBIDDEN,
+                format!("{}.", capitalise(&f.to_string())),
+            ),
             AppError::Invalid(fields) => ApiError::invalid(fields),
             AppError::Store(e) => {
                 tracing::error!(error = %e, "store failure in the API");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong on our side.",
+                )
             }
             AppError::Internal(e) => {
                 tracing::error!(error = %e, "internal failure in the API");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong on our side.",
+                )
             }
         }
     }

@@ -81,7 +81,9 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         let (given, rebuilt) = csrf_token_of(&parts, request).await;
         request = match rebuilt {
             Some(request) => request,
-            None => return forbidden(&parts, "The request was too large to check.").into_response(),
+            None => {
+                return forbidden(&parts, "The request was too large to check.").into_response();
+            }
         };
         let valid = matches!((&expected, &given), (Some(e), Some(g)) if csrf_matches(e, g));
         if !valid {
@@ -114,7 +116,11 @@ fn forbidden(parts: &Parts, message: &'static str) -> Response {
 /// Finds the CSRF token a request carries, reading a form body if need be
 /// (and handing back a request with the body restored).
 async fn csrf_token_of(parts: &Parts, request: Request) -> (Option<String>, Option<Request>) {
-    if let Some(value) = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+    if let Some(value) = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
         return (Some(value.to_owned()), Some(request));
     }
     if let Some(query) = parts.uri.query()
@@ -138,7 +144,10 @@ async fn csrf_token_of(parts: &Parts, request: Request) -> (Option<String>, Opti
         .ok()
         .and_then(|text| form_urlencoded_pairs(text).find(|(k, _)| k == "csrf"))
         .map(|(_, v)| v);
-    (token, Some(Request::from_parts(req_parts, Body::from(bytes))))
+    (
+        token,
+        Some(Request::from_parts(req_parts, Body::from(bytes))),
+    )
 }
 
 fn form_urlencoded_pairs(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
@@ -177,6 +186,11 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
             .get::<Caller>()
             .cloned()
             .map(ApiCaller)
-            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "Sign in first: this needs a session cookie."))
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "Sign in first: this needs a session cookie.",
+                )
+            })
     }
 }

@@ -15,21 +15,55 @@ async fn sign_in_sessions_and_sign_out() {
     for db in test_support::all().await {
         let app = App::new(db.store.clone());
         let grant = RoleGrant::new(Role::Administrator, None, None).expect("grant");
-        app.create_account("Ada@Example.org", "Ada", "correct horse battery", None, &[grant])
+        app.create_account(
+            "Ada@Example.org",
+            "Ada",
+            "correct horse battery",
+            None,
+            &[grant],
+        )
+        .await
+        .expect("account");
+        let wrong = app
+            .sign_in("ada@example.org", "wrong password!")
             .await
-            .expect("account");
-        let wrong = app.sign_in("ada@example.org", "wrong password!").await.expect_err("wrong password");
-        assert_eq!(message(wrong), "The email address or password is not right.");
-        let unknown = app.sign_in("nobody@example.org", "correct horse battery").await.expect_err("no account");
-        assert_eq!(message(unknown), "The email address or password is not right.", "{}", db.label);
+            .expect_err("wrong password");
+        assert_eq!(
+            message(wrong),
+            "The email address or password is not right."
+        );
+        let unknown = app
+            .sign_in("nobody@example.org", "correct horse battery")
+            .await
+            .expect_err("no account");
+        assert_eq!(
+            message(unknown),
+            "The email address or password is not right.",
+            "{}",
+            db.label
+        );
 
-        let signed_in = app.sign_in(" ADA@example.org ", "correct horse battery").await.expect("signs in");
+        let signed_in = app
+            .sign_in(" ADA@example.org ", "correct horse battery")
+            .await
+            .expect("signs in");
         assert!(signed_in.principal.is_administrator());
-        let session = app.session(&signed_in.token).await.expect("query").expect("session");
+        let session = app
+            .session(&signed_in.token)
+            .await
+            .expect("query")
+            .expect("session");
         assert_eq!(session.csrf_token, signed_in.csrf_token);
         assert!(app.session("not-a-token").await.expect("query").is_none());
         app.sign_out(&signed_in.token).await.expect("signs out");
-        assert!(app.session(&signed_in.token).await.expect("query").is_none(), "{}", db.label);
+        assert!(
+            app.session(&signed_in.token)
+                .await
+                .expect("query")
+                .is_none(),
+            "{}",
+            db.label
+        );
         db.finish().await;
     }
 }
@@ -38,12 +72,22 @@ async fn sign_in_sessions_and_sign_out() {
 async fn repeated_failures_lock_the_address_even_for_the_right_password() {
     let db = test_support::sqlite().await;
     let app = App::new(db.store.clone());
-    app.create_account("bo@example.org", "Bo", "correct horse battery", None, &[]).await.expect("account");
+    app.create_account("bo@example.org", "Bo", "correct horse battery", None, &[])
+        .await
+        .expect("account");
     for _ in 0..MAX_FAILURES {
-        app.sign_in("bo@example.org", "guess guess guess").await.expect_err("wrong");
+        app.sign_in("bo@example.org", "guess guess guess")
+            .await
+            .expect_err("wrong");
     }
-    let locked = app.sign_in("bo@example.org", "correct horse battery").await.expect_err("locked");
-    assert_eq!(message(locked), "Too many failed attempts. Try again in 15 minutes.");
+    let locked = app
+        .sign_in("bo@example.org", "correct horse battery")
+        .await
+        .expect_err("locked");
+    assert_eq!(
+        message(locked),
+        "Too many failed attempts. Try again in 15 minutes."
+    );
     db.finish().await;
 }
 
@@ -51,13 +95,18 @@ async fn repeated_failures_lock_the_address_even_for_the_right_password() {
 async fn account_input_is_checked_field_by_field() {
     let db = test_support::sqlite().await;
     let app = App::new(db.store.clone());
-    let Err(AppError::Invalid(errors)) = app.create_account("nope", " ", "short", None, &[]).await else {
+    let Err(AppError::Invalid(errors)) = app.create_account("nope", " ", "short", None, &[]).await
+    else {
         panic!("must be invalid")
     };
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, vec!["email", "display_name", "password"]);
-    app.create_account("x@example.org", "X", "long enough password", None, &[]).await.expect("first");
-    let again = app.create_account("X@example.org", "X", "long enough password", None, &[]).await;
+    app.create_account("x@example.org", "X", "long enough password", None, &[])
+        .await
+        .expect("first");
+    let again = app
+        .create_account("X@example.org", "X", "long enough password", None, &[])
+        .await;
     assert!(matches!(again, Err(AppError::Invalid(ref e)) if e[0].field == "email"));
     db.finish().await;
 }

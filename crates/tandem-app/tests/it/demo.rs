@@ -11,20 +11,36 @@ async fn demo_loads_and_every_role_signs_in_and_sees_its_home() {
         let roles: Vec<Role> = logins.iter().map(|l| l.role).collect();
         assert_eq!(roles, Role::ALL.to_vec(), "{}", db.label);
         let people = app.store().count_people(None).await.expect("count");
-        assert!((300..=600).contains(&people), "{}: a few hundred people, got {people}", db.label);
-        assert!(app.load_demo().await.is_err(), "the demo does not load twice");
+        assert!(
+            (300..=600).contains(&people),
+            "{}: a few hundred people, got {people}",
+            db.label
+        );
+        assert!(
+            app.load_demo().await.is_err(),
+            "the demo does not load twice"
+        );
         assert_eq!(app.demo_logins().await.expect("logins").len(), 7);
 
         for login in &logins {
-            let signed_in = app.sign_in(&login.email, DEMO_PASSWORD).await.expect("demo login works");
+            let signed_in = app
+                .sign_in(&login.email, DEMO_PASSWORD)
+                .await
+                .expect("demo login works");
             let home = app.home(&signed_in.principal).await.expect("home");
             assert_eq!(home.roles, vec![login.role], "{}", db.label);
             match login.role {
-                Role::Administrator => assert!(home.system.as_ref().is_some_and(|s| s.people == people)),
+                Role::Administrator => {
+                    assert!(home.system.as_ref().is_some_and(|s| s.people == people))
+                }
                 Role::Coordinator | Role::Hr => assert!(home.organisations[0].can_import),
                 Role::SupervisingSocialWorker => assert!(!home.organisations[0].can_import),
-                Role::LineManager => assert!(!home.direct_reports.as_ref().expect("reports").is_empty()),
-                Role::Mentor | Role::Mentee => assert!(home.organisations.is_empty() && home.own_person_id.is_some()),
+                Role::LineManager => {
+                    assert!(!home.direct_reports.as_ref().expect("reports").is_empty())
+                }
+                Role::Mentor | Role::Mentee => {
+                    assert!(home.organisations.is_empty() && home.own_person_id.is_some())
+                }
             }
         }
         db.finish().await;
@@ -36,22 +52,42 @@ async fn a_line_manager_sees_their_chain_and_nobody_else() {
     let db = test_support::sqlite().await;
     let app = App::new(db.store.clone());
     app.load_demo().await.expect("demo");
-    let manager = app.sign_in("manager@tandem.example", DEMO_PASSWORD).await.expect("signs in").principal;
+    let manager = app
+        .sign_in("manager@tandem.example", DEMO_PASSWORD)
+        .await
+        .expect("signs in")
+        .principal;
     let page = app.list_people(&manager, "", 1, 200).await.expect("list");
     let me = manager.person_id.expect("the manager is a person");
     let reports = app.store().direct_reports(me).await.expect("reports");
-    assert_eq!(page.total as usize, reports.len() + 1, "their reports and themselves");
+    assert_eq!(
+        page.total as usize,
+        reports.len() + 1,
+        "their reports and themselves"
+    );
     for report in &reports {
-        app.person(&manager, report.id).await.expect("a report is visible");
+        app.person(&manager, report.id)
+            .await
+            .expect("a report is visible");
     }
     // Someone in another team of the same organisation.
-    let coordinator = app.sign_in("coordinator@tandem.example", DEMO_PASSWORD).await.expect("signs in").principal;
-    let everyone = app.list_people(&coordinator, "", 1, 200).await.expect("list");
+    let coordinator = app
+        .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
+        .await
+        .expect("signs in")
+        .principal;
+    let everyone = app
+        .list_people(&coordinator, "", 1, 200)
+        .await
+        .expect("list");
     let outsider = everyone
         .people
         .iter()
         .find(|p| p.id != me && !reports.iter().any(|r| r.id == p.id))
         .expect("someone outside the team");
-    assert!(matches!(app.person(&manager, outsider.id).await, Err(AppError::NotFound)));
+    assert!(matches!(
+        app.person(&manager, outsider.id).await,
+        Err(AppError::NotFound)
+    ));
     db.finish().await;
 }

@@ -24,13 +24,23 @@ M1,Mary,Boss,mary@example.org,Leadership,P2,Director
 async fn a_bad_row_leaves_the_database_unchanged() {
     for db in test_support::all().await {
         let app = App::new(db.store.clone());
-        let org = app.store().create_organisation("Org", "").await.expect("org");
+        let org = app
+            .store()
+            .create_organisation("Org", "")
+            .await
+            .expect("org");
         let authority = PeopleImportAuthority::for_operator(org.id);
-        let summary = app.import_people(&authority, GOOD.as_bytes(), &NoProgress).await.expect("good import");
+        let summary = app
+            .import_people(&authority, GOOD.as_bytes(), &NoProgress)
+            .await
+            .expect("good import");
         assert_eq!((summary.created, summary.updated), (3, 0));
         let events_before = app.store().recent_events(100).await.expect("events").len();
 
-        let Err(ImportFailure::Rejected(errors)) = app.import_people(&authority, BAD.as_bytes(), &NoProgress).await else {
+        let Err(ImportFailure::Rejected(errors)) = app
+            .import_people(&authority, BAD.as_bytes(), &NoProgress)
+            .await
+        else {
             panic!("{}: the bad file must be rejected", db.label)
         };
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -44,11 +54,31 @@ async fn a_bad_row_leaves_the_database_unchanged() {
             db.label
         );
         // Nothing of the good row 2 was written either.
-        let p1 = app.store().person_by_employee_id(org.id, "P1").await.expect("query").expect("P1");
+        let p1 = app
+            .store()
+            .person_by_employee_id(org.id, "P1")
+            .await
+            .expect("query")
+            .expect("P1");
         let person = app.store().person(p1).await.expect("query").expect("P1");
-        assert_eq!((person.family_name.as_str(), person.job_title.as_str()), ("Lee", "Practitioner"), "{}", db.label);
-        assert_eq!(app.store().count_people(Some(org.id)).await.expect("count"), 3, "{}", db.label);
-        assert_eq!(app.store().recent_events(100).await.expect("events").len(), events_before, "{}", db.label);
+        assert_eq!(
+            (person.family_name.as_str(), person.job_title.as_str()),
+            ("Lee", "Practitioner"),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            app.store().count_people(Some(org.id)).await.expect("count"),
+            3,
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            app.store().recent_events(100).await.expect("events").len(),
+            events_before,
+            "{}",
+            db.label
+        );
         db.finish().await;
     }
 }
@@ -57,10 +87,19 @@ async fn a_bad_row_leaves_the_database_unchanged() {
 async fn unknown_managers_are_reported_once_the_rows_parse() {
     let db = test_support::sqlite().await;
     let app = App::new(db.store.clone());
-    let org = app.store().create_organisation("Org", "").await.expect("org");
+    let org = app
+        .store()
+        .create_organisation("Org", "")
+        .await
+        .expect("org");
     let file = "employee_id,given_name,family_name,email,line_manager_employee_id\nA,Ann,Lee,a@example.org,ZZ\n";
-    let Err(ImportFailure::Rejected(errors)) =
-        app.import_people(&PeopleImportAuthority::for_operator(org.id), file.as_bytes(), &NoProgress).await
+    let Err(ImportFailure::Rejected(errors)) = app
+        .import_people(
+            &PeopleImportAuthority::for_operator(org.id),
+            file.as_bytes(),
+            &NoProgress,
+        )
+        .await
     else {
         panic!("must be rejected")
     };
@@ -75,20 +114,42 @@ async fn unknown_managers_are_reported_once_the_rows_parse() {
 async fn malformed_files_are_errors_not_panics() {
     let db = test_support::sqlite().await;
     let app = App::new(db.store.clone());
-    let org = app.store().create_organisation("Org", "").await.expect("org");
+    let org = app
+        .store()
+        .create_organisation("Org", "")
+        .await
+        .expect("org");
     let authority = PeopleImportAuthority::for_operator(org.id);
     let cases: [(&[u8], &str); 5] = [
         (b"", "line 1, column *: the file is empty"),
-        (b"employee_id,given_name,family_name,email\n", "line 2, column *: the file has no rows after the header"),
-        (b"employee_id,given_name,family_name,email\nA,B,C\n", "line 2, column *: expected 4 fields, found 3"),
-        (b"employee_id,given_name,family_name,email\nA,B\xff,C,d@e.org\n", "not UTF-8"),
-        (b"employee_id,given_name,family_name,email,organisation\nA,B,C,d@e.org,Elsewhere\n", "line 2, column organisation: \"Elsewhere\" is not the organisation being imported (\"Org\")"),
+        (
+            b"employee_id,given_name,family_name,email\n",
+            "line 2, column *: the file has no rows after the header",
+        ),
+        (
+            b"employee_id,given_name,family_name,email\nA,B,C\n",
+            "line 2, column *: expected 4 fields, found 3",
+        ),
+        (
+            b"employee_id,given_name,family_name,email\nA,B\xff,C,d@e.org\n",
+            "not UTF-8",
+        ),
+        (
+            b"employee_id,given_name,family_name,email,organisation\nA,B,C,d@e.org,Elsewhere\n",
+            "line 2, column organisation: \"Elsewhere\" is not the organisation being imported (\"Org\")",
+        ),
     ];
     for (file, expected) in cases {
-        let Err(ImportFailure::Rejected(errors)) = app.import_people(&authority, file, &NoProgress).await else {
+        let Err(ImportFailure::Rejected(errors)) =
+            app.import_people(&authority, file, &NoProgress).await
+        else {
             panic!("{expected}: must be rejected")
         };
-        assert!(errors[0].to_string().contains(expected), "{expected} vs {}", errors[0]);
+        assert!(
+            errors[0].to_string().contains(expected),
+            "{expected} vs {}",
+            errors[0]
+        );
     }
     assert_eq!(app.store().count_people(None).await.expect("count"), 0);
     db.finish().await;
@@ -101,12 +162,29 @@ async fn only_coordinators_and_hr_of_the_organisation_import() {
     let a = app.store().create_organisation("A", "").await.expect("org");
     let b = app.store().create_organisation("B", "").await.expect("org");
     let grant = RoleGrant::new(Role::Coordinator, Some(a.id), None).expect("grant");
-    app.create_account("co@example.org", "Co", "a long password", None, &[grant]).await.expect("account");
-    let signed_in = app.sign_in("co@example.org", "a long password").await.expect("signs in");
+    app.create_account("co@example.org", "Co", "a long password", None, &[grant])
+        .await
+        .expect("account");
+    let signed_in = app
+        .sign_in("co@example.org", "a long password")
+        .await
+        .expect("signs in");
     let caller = signed_in.principal;
-    assert!(app.import_people_as(&caller, a.id, GOOD.as_bytes(), &NoProgress).await.is_ok());
-    let denied = app.import_people_as(&caller, b.id, GOOD.as_bytes(), &NoProgress).await;
-    assert!(matches!(denied, Err(ImportFailure::App(tandem_app::AppError::Forbidden(_)))));
-    assert_eq!(app.store().count_people(Some(b.id)).await.expect("count"), 0);
+    assert!(
+        app.import_people_as(&caller, a.id, GOOD.as_bytes(), &NoProgress)
+            .await
+            .is_ok()
+    );
+    let denied = app
+        .import_people_as(&caller, b.id, GOOD.as_bytes(), &NoProgress)
+        .await;
+    assert!(matches!(
+        denied,
+        Err(ImportFailure::App(tandem_app::AppError::Forbidden(_)))
+    ));
+    assert_eq!(
+        app.store().count_people(Some(b.id)).await.expect("count"),
+        0
+    );
     db.finish().await;
 }

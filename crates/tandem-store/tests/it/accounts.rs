@@ -5,9 +5,15 @@ use tandem_store::{NewAccount, Store, StoreError, Throttle, test_support};
 async fn accounts_grants_and_sessions() {
     for db in test_support::all().await {
         let store = &db.store;
-        let org = store.create_organisation("Cafcass", "England").await.expect("organisation");
+        let org = store
+            .create_organisation("Cafcass", "England")
+            .await
+            .expect("organisation");
         assert!(
-            matches!(store.create_organisation("cafcass", "").await, Err(StoreError::Conflict(_))),
+            matches!(
+                store.create_organisation("cafcass", "").await,
+                Err(StoreError::Conflict(_))
+            ),
             "{}: organisation names are unique whatever their case",
             db.label
         );
@@ -18,18 +24,56 @@ async fn accounts_grants_and_sessions() {
             person_id: None,
         };
         let id = store.create_account(&account).await.expect("account");
-        assert!(matches!(store.create_account(&account).await, Err(StoreError::Conflict(_))));
-        let found = store.account_by_email("ann@example.ORG").await.expect("query").expect("found");
-        assert_eq!((found.id, found.email.as_str()), (id, "ann@example.org"), "{}", db.label);
+        assert!(matches!(
+            store.create_account(&account).await,
+            Err(StoreError::Conflict(_))
+        ));
+        let found = store
+            .account_by_email("ann@example.ORG")
+            .await
+            .expect("query")
+            .expect("found");
+        assert_eq!(
+            (found.id, found.email.as_str()),
+            (id, "ann@example.org"),
+            "{}",
+            db.label
+        );
 
         let grant = RoleGrant::new(Role::Coordinator, Some(org.id), None).expect("grant");
-        store.grant_role(id, &grant, None).await.expect("grant stored");
-        assert_eq!(store.grants(id).await.expect("grants"), vec![grant], "{}", db.label);
+        store
+            .grant_role(id, &grant, None)
+            .await
+            .expect("grant stored");
+        assert_eq!(
+            store.grants(id).await.expect("grants"),
+            vec![grant],
+            "{}",
+            db.label
+        );
 
-        store.create_session("h1", id, "csrf", 1_000).await.expect("session");
-        assert_eq!(store.session("h1", 999).await.expect("query").map(|s| s.account_id), Some(id));
-        assert_eq!(store.session("h1", 1_000).await.expect("query"), None, "{}: expired", db.label);
-        assert_eq!(store.delete_expired_sessions(1_000).await.expect("cleanup"), 1);
+        store
+            .create_session("h1", id, "csrf", 1_000)
+            .await
+            .expect("session");
+        assert_eq!(
+            store
+                .session("h1", 999)
+                .await
+                .expect("query")
+                .map(|s| s.account_id),
+            Some(id)
+        );
+        assert_eq!(
+            store.session("h1", 1_000).await.expect("query"),
+            None,
+            "{}: expired",
+            db.label
+        );
+        assert_eq!(
+            store.delete_expired_sessions(1_000).await.expect("cleanup"),
+            1
+        );
         db.finish().await;
     }
 }
@@ -38,19 +82,38 @@ async fn accounts_grants_and_sessions() {
 async fn throttle_round_trips_and_audit_is_append_only() {
     for db in test_support::all().await {
         let store = &db.store;
-        let t = Throttle { failures: 3, window_started_at: 10, locked_until: 0 };
+        let t = Throttle {
+            failures: 3,
+            window_started_at: 10,
+            locked_until: 0,
+        };
         store.set_throttle("a@b.c", t).await.expect("set");
-        store.set_throttle("a@b.c", Throttle { failures: 4, ..t }).await.expect("update");
-        assert_eq!(store.throttle("a@b.c").await.expect("get").map(|t| t.failures), Some(4));
+        store
+            .set_throttle("a@b.c", Throttle { failures: 4, ..t })
+            .await
+            .expect("update");
+        assert_eq!(
+            store
+                .throttle("a@b.c")
+                .await
+                .expect("get")
+                .map(|t| t.failures),
+            Some(4)
+        );
         store.clear_throttle("a@b.c").await.expect("clear");
         assert_eq!(store.throttle("a@b.c").await.expect("get"), None);
 
-        store.record_event(None, "test.happened", "thing", "1", "detail").await.expect("event");
+        store
+            .record_event(None, "test.happened", "thing", "1", "detail")
+            .await
+            .expect("event");
         let events = store.recent_events(10).await.expect("events");
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].action, "test.happened");
         assert!(
-            db.execute("UPDATE audit_events SET action = 'changed'").await.is_err(),
+            db.execute("UPDATE audit_events SET action = 'changed'")
+                .await
+                .is_err(),
             "{}: updating an audit event must fail",
             db.label
         );
@@ -71,8 +134,15 @@ async fn migrations_run_once_however_often_the_store_opens() {
 #[tokio::test]
 async fn deleting_audit_events_fails_too() {
     for db in test_support::all().await {
-        db.store.record_event(Some(1), "x", "y", "z", "").await.expect("event");
-        assert!(db.execute("DELETE FROM audit_events").await.is_err(), "{}", db.label);
+        db.store
+            .record_event(Some(1), "x", "y", "z", "")
+            .await
+            .expect("event");
+        assert!(
+            db.execute("DELETE FROM audit_events").await.is_err(),
+            "{}",
+            db.label
+        );
         assert_eq!(db.store.recent_events(5).await.expect("events").len(), 1);
         db.finish().await;
     }

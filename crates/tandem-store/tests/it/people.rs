@@ -40,23 +40,53 @@ async fn import_creates_then_updates_by_employee_id() {
         let org = store.create_organisation("Org", "").await.expect("org");
         let authority = PeopleImportAuthority::for_operator(org.id);
         let rows = organisation_rows(1_200);
-        let summary = store.import_people(&authority, &rows, &|_| {}).await.expect("import");
-        assert_eq!((summary.created, summary.updated), (1_205, 0), "{}", db.label);
-        assert_eq!(store.count_people(Some(org.id)).await.expect("count"), 1_205);
+        let summary = store
+            .import_people(&authority, &rows, &|_| {})
+            .await
+            .expect("import");
+        assert_eq!(
+            (summary.created, summary.updated),
+            (1_205, 0),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            store.count_people(Some(org.id)).await.expect("count"),
+            1_205
+        );
 
         let mut changed = organisation_rows(0);
         changed[2].job_title = "Senior practitioner".to_owned();
         changed[2].line_manager_employee_id = Some("E4".to_owned());
-        let summary = store.import_people(&authority, &changed, &|_| {}).await.expect("reimport");
+        let summary = store
+            .import_people(&authority, &changed, &|_| {})
+            .await
+            .expect("reimport");
         assert_eq!((summary.created, summary.updated), (0, 5), "{}", db.label);
-        assert_eq!(store.count_people(Some(org.id)).await.expect("count"), 1_205, "no duplicates");
+        assert_eq!(
+            store.count_people(Some(org.id)).await.expect("count"),
+            1_205,
+            "no duplicates"
+        );
 
-        let e3 = store.person_by_employee_id(org.id, "E3").await.expect("query").expect("E3");
+        let e3 = store
+            .person_by_employee_id(org.id, "E3")
+            .await
+            .expect("query")
+            .expect("E3");
         let detail = store.person(e3).await.expect("query").expect("detail");
         assert_eq!(detail.job_title, "Senior practitioner");
-        assert_eq!(detail.line_manager_name.as_deref(), Some("GivenE4 FamilyE4"), "{}", db.label);
+        assert_eq!(
+            detail.line_manager_name.as_deref(),
+            Some("GivenE4 FamilyE4"),
+            "{}",
+            db.label
+        );
         assert_eq!(detail.team.as_deref(), Some("North team"));
-        assert_eq!(store.recent_events(1).await.expect("events")[0].action, "people.imported");
+        assert_eq!(
+            store.recent_events(1).await.expect("events")[0].action,
+            "people.imported"
+        );
         db.finish().await;
     }
 }
@@ -68,42 +98,94 @@ async fn chains_and_scopes() {
         let org = store.create_organisation("Org", "").await.expect("org");
         let other = store.create_organisation("Other", "").await.expect("other");
         store
-            .import_people(&PeopleImportAuthority::for_operator(org.id), &organisation_rows(0), &|_| {})
+            .import_people(
+                &PeopleImportAuthority::for_operator(org.id),
+                &organisation_rows(0),
+                &|_| {},
+            )
             .await
             .expect("import");
         // The same employee ids in another organisation are other people.
         store
-            .import_people(&PeopleImportAuthority::for_operator(other.id), &organisation_rows(0), &|_| {})
+            .import_people(
+                &PeopleImportAuthority::for_operator(other.id),
+                &organisation_rows(0),
+                &|_| {},
+            )
             .await
             .expect("import other");
         let id = |eid: &'static str| async move {
-            store.person_by_employee_id(org.id, eid).await.expect("query").expect("exists")
+            store
+                .person_by_employee_id(org.id, eid)
+                .await
+                .expect("query")
+                .expect("exists")
         };
-        let (e1, e2, e3, e4) = (id("E1").await, id("E2").await, id("E3").await, id("E4").await);
+        let (e1, e2, e3, e4) = (
+            id("E1").await,
+            id("E2").await,
+            id("E3").await,
+            id("E4").await,
+        );
         let facts = store.person_facts(e3).await.expect("query").expect("facts");
-        assert_eq!(facts.managers_above, vec![e2, e1], "{}: nearest manager first", db.label);
+        assert_eq!(
+            facts.managers_above,
+            vec![e2, e1],
+            "{}: nearest manager first",
+            db.label
+        );
         assert_eq!(facts.organisation_id, org.id);
 
-        let scope = PeopleScope { reports_of: Some(e2), ..PeopleScope::default() };
+        let scope = PeopleScope {
+            reports_of: Some(e2),
+            ..PeopleScope::default()
+        };
         let (people, total) = store.list_people(&scope, "", 50, 0).await.expect("list");
         assert_eq!(total, 1, "{}", db.label);
         assert_eq!(people[0].employee_id, "E3");
 
-        let scope = PeopleScope { reports_of: Some(e1), own: Some(e1), ..PeopleScope::default() };
+        let scope = PeopleScope {
+            reports_of: Some(e1),
+            own: Some(e1),
+            ..PeopleScope::default()
+        };
         let (_, total) = store.list_people(&scope, "", 50, 0).await.expect("list");
-        assert_eq!(total, 5, "{}: all four reports and themselves, not the other organisation", db.label);
+        assert_eq!(
+            total, 5,
+            "{}: all four reports and themselves, not the other organisation",
+            db.label
+        );
 
-        let scope = PeopleScope { organisations: vec![org.id], ..PeopleScope::default() };
-        let (people, total) = store.list_people(&scope, "family_e4", 50, 0).await.expect("search");
+        let scope = PeopleScope {
+            organisations: vec![org.id],
+            ..PeopleScope::default()
+        };
+        let (people, total) = store
+            .list_people(&scope, "family_e4", 50, 0)
+            .await
+            .expect("search");
         assert_eq!(total, 0, "{}: underscore is matched literally", db.label);
         assert!(people.is_empty());
-        let (people, total) = store.list_people(&scope, "givene4", 50, 0).await.expect("search");
+        let (people, total) = store
+            .list_people(&scope, "givene4", 50, 0)
+            .await
+            .expect("search");
         assert_eq!((total, people[0].id), (1, e4), "{}", db.label);
 
-        let scope = PeopleScope { everyone: true, ..PeopleScope::default() };
+        let scope = PeopleScope {
+            everyone: true,
+            ..PeopleScope::default()
+        };
         let (page, total) = store.list_people(&scope, "", 3, 9).await.expect("page");
         assert_eq!((total, page.len()), (10, 1), "{}: the last page", db.label);
-        assert!(store.list_people(&PeopleScope::default(), "", 10, 0).await.expect("none").0.is_empty());
+        assert!(
+            store
+                .list_people(&PeopleScope::default(), "", 10, 0)
+                .await
+                .expect("none")
+                .0
+                .is_empty()
+        );
 
         let reports = store.direct_reports(e1).await.expect("reports");
         let ids: Vec<&str> = reports.iter().map(|p| p.employee_id.as_str()).collect();

@@ -23,7 +23,10 @@ pub struct Reply {
 
 impl Client {
     pub fn new(app: App) -> Client {
-        Client { router: router(app, WebConfig::default()), cookies: HashMap::new() }
+        Client {
+            router: router(app, WebConfig::default()),
+            cookies: HashMap::new(),
+        }
     }
 
     pub fn for_store(db: &TestStore) -> Client {
@@ -31,12 +34,21 @@ impl Client {
     }
 
     async fn send(&mut self, request: axum::http::request::Builder, body: Body) -> Reply {
-        let cookie_header: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let cookie_header: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         let request = request
             .header(header::COOKIE, cookie_header.join("; "))
             .body(body)
             .expect("a valid request");
-        let response = self.router.clone().oneshot(request).await.expect("the router answers");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router answers");
         for value in response.headers().get_all(header::SET_COOKIE) {
             let text = value.to_str().expect("ascii cookie");
             let pair = text.split(';').next().expect("a pair");
@@ -52,8 +64,14 @@ impl Client {
             .headers()
             .get(header::LOCATION)
             .map(|v| v.to_str().expect("ascii location").to_owned());
-        let bytes = to_bytes(response.into_body(), usize::MAX).await.expect("a body");
-        Reply { status, location, body: String::from_utf8(bytes.to_vec()).expect("utf-8 body") }
+        let bytes = to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("a body");
+        Reply {
+            status,
+            location,
+            body: String::from_utf8(bytes.to_vec()).expect("utf-8 body"),
+        }
     }
 
     pub async fn get(&mut self, path: &str) -> Reply {
@@ -87,14 +105,21 @@ impl Client {
         csrf: Option<&str>,
         body: &str,
     ) -> Reply {
-        let mut request = Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, content_type);
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, content_type);
         if let Some(token) = csrf {
             request = request.header("x-csrf-token", token);
         }
         self.send(request, Body::from(body.to_owned())).await
     }
 
-    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, Option<&str>, &str)]) -> Reply {
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, Option<&str>, &str)],
+    ) -> Reply {
         let boundary = "tandem-test-boundary";
         let mut body = String::new();
         for (name, filename, value) in fields {
@@ -110,7 +135,10 @@ impl Client {
         }
         body.push_str(&format!("--{boundary}--\r\n"));
         self.send(
-            Request::post(path).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}")),
+            Request::post(path).header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            ),
             Body::from(body),
         )
         .await
@@ -121,8 +149,16 @@ impl Client {
         let form = self.get("/sign-in").await;
         assert_eq!(form.status, StatusCode::OK);
         let token = hidden_value(&form.body, "csrf");
-        self.post_form("/sign-in", &[("csrf", &token), ("next", "/"), ("email", email), ("password", password)])
-            .await
+        self.post_form(
+            "/sign-in",
+            &[
+                ("csrf", &token),
+                ("next", "/"),
+                ("email", email),
+                ("password", password),
+            ],
+        )
+        .await
     }
 
     /// The CSRF token of the signed-in session, from the API.
@@ -137,7 +173,10 @@ impl Client {
 /// The value of a hidden form field in a page.
 pub fn hidden_value(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} field in {html}")) + marker.len();
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field in {html}"))
+        + marker.len();
     let end = html[start..].find('"').expect("closing quote") + start;
     html[start..end].to_owned()
 }
