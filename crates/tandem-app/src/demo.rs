@@ -208,6 +208,7 @@ impl App {
             self.create_account(&email, &display_name, DEMO_PASSWORD, person_id, &grants).await?;
             logins.push(DemoLogin { role, email, who: format!("{display_name} — {who}") });
         }
+        self.load_demo_register().await?;
         Ok(logins)
     }
 
@@ -230,5 +231,219 @@ impl App {
             }
         }
         Ok(logins)
+    }
+}
+
+/// Demo mentors: (programme key, organisation, employee id, expertise,
+/// languages, published fields).
+const DEMO_MENTORS: [(&str, &str, &str, &str, &str, bool); 8] = [
+    (
+        "caf",
+        "Cafcass",
+        "CAF0020",
+        "Private law, court reports",
+        "English",
+        false,
+    ),
+    (
+        "caf",
+        "Cafcass",
+        "CAF0021",
+        "Public law, care proceedings",
+        "English, Welsh",
+        false,
+    ),
+    (
+        "caf",
+        "Cafcass",
+        "CAF0022",
+        "Domestic abuse, risk assessment",
+        "English, Urdu",
+        false,
+    ),
+    (
+        "cwt",
+        "Western Health and Social Care Trust",
+        "WHSCT0002",
+        "Strategic influencing, culture change",
+        "English, Irish",
+        true,
+    ),
+    (
+        "cwt",
+        "Health and Social Care Board",
+        "HSCB0005",
+        "Commissioning, policy development",
+        "English",
+        true,
+    ),
+    (
+        "cwt",
+        "Public Health Agency",
+        "PHA0006",
+        "Public health leadership",
+        "English, Polish",
+        true,
+    ),
+    (
+        "cwt",
+        "Health Service Executive West",
+        "HSEW0007",
+        "Systemic change, primary care",
+        "English, Irish",
+        true,
+    ),
+    (
+        "cwt",
+        "Southern Health and Social Care Trust",
+        "SHSCT0004",
+        "Clinical management",
+        "English",
+        true,
+    ),
+];
+
+/// Demo requests waiting to be screened, oldest first: (programme key,
+/// organisation, employee id, track, goals).
+const DEMO_REQUESTS: [(&str, &str, &str, &str, &str); 5] = [
+    (
+        "caf",
+        "Cafcass",
+        "CAF0030",
+        "particular_work",
+        "Build confidence writing section 7 reports",
+    ),
+    (
+        "caf",
+        "Cafcass",
+        "CAF0011",
+        "change_of_role",
+        "Settle into a senior practitioner role",
+    ),
+    (
+        "caf",
+        "Cafcass",
+        "CAF0031",
+        "particular_work",
+        "Learn to manage high-conflict private law cases",
+    ),
+    (
+        "cwt",
+        "Health Service Executive Dublin North East",
+        "HSED0010",
+        "leadership",
+        "Develop strategic influencing across the border",
+    ),
+    (
+        "cwt",
+        "Public Health Agency",
+        "PHA0012",
+        "leadership",
+        "Prepare for a general management post",
+    ),
+];
+
+impl App {
+    /// A few mentors on the CAF and CAWT registers, and a few requests
+    /// waiting to be screened (REG-1, REQ-1).
+    async fn load_demo_register(&self) -> Result<(), AppError> {
+        use tandem_domain::permissions::{RegisterAuthority, RequestAuthority};
+        use tandem_domain::register::{
+            Availability, Consultation, MentorProfile, MentorRequest, ProfileField, RequestSource,
+        };
+        use tandem_store::NewRequest;
+
+        let programme_id = |key: &'static str| async move {
+            self.store
+                .programme_by_key(key)
+                .await?
+                .map(|p| p.id)
+                .ok_or_else(|| AppError::Internal(format!("demo programme {key} is missing")))
+        };
+        let person = |org: &'static str, employee_id: &'static str| async move {
+            let org = self.organisation_named(org).await?;
+            self.store
+                .person_by_employee_id(org.id, employee_id)
+                .await?
+                .ok_or_else(|| AppError::Internal(format!("demo person {employee_id} is missing")))
+        };
+        for (i, (key, org, employee_id, expertise, languages, published)) in
+            DEMO_MENTORS.into_iter().enumerate()
+        {
+            let profile = MentorProfile {
+                experience: "Over ten years in practice, five managing a team.".to_owned(),
+                experience_months: Some(
+                    tandem_domain::programme::Months::parse(120)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                ),
+                interests: "Reflective practice, staff wellbeing".to_owned(),
+                expertise: expertise.to_owned(),
+                style: "Listening first; challenge with warmth".to_owned(),
+                languages: languages.to_owned(),
+                location: "Happy to meet by video or face to face".to_owned(),
+                special_interests: String::new(),
+                training_completed: true,
+                experience_shown_by_appraisal: true,
+                published: if published {
+                    ProfileField::ALL.to_vec()
+                } else {
+                    Vec::new()
+                },
+                capacity: 2,
+                availability: if i % 4 == 3 {
+                    Availability::Full
+                } else {
+                    Availability::Available
+                },
+            };
+            self.store
+                .put_mentor_entry(
+                    &RegisterAuthority::for_operator(key == "caf"),
+                    programme_id(key).await?,
+                    person(org, employee_id).await?,
+                    &profile,
+                )
+                .await?;
+        }
+        for (key, org, employee_id, track, goals) in DEMO_REQUESTS {
+            let programme = programme_id(key).await?;
+            let person_id = person(org, employee_id).await?;
+            let request = MentorRequest {
+                track: track.to_owned(),
+                goals: goals.to_owned(),
+                help_needed: "Someone outside my line management to think things through with"
+                    .to_owned(),
+                preferred_style: "Practical and direct".to_owned(),
+                meeting_frequency: "Monthly".to_owned(),
+                relationship_length: "Six months".to_owned(),
+                meeting_location: "Video calls".to_owned(),
+                other_team: true,
+                other_region: false,
+                other_organisation: key == "cwt",
+                other_jurisdiction: key == "cwt",
+                language: String::new(),
+                gender: String::new(),
+                culture: String::new(),
+                named_mentor: None,
+            };
+            let consultation = if key == "caf" {
+                Consultation::Awaiting
+            } else {
+                Consultation::NotNeeded
+            };
+            self.store
+                .create_request(
+                    &RequestAuthority::for_operator(),
+                    &NewRequest {
+                        programme_id: programme,
+                        person_id,
+                        request: &request,
+                        source: RequestSource::Requested,
+                        consultation,
+                    },
+                )
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -37,6 +37,12 @@ pub struct Home {
     pub own_person_id: Option<i64>,
     /// Programmes the caller helps run whose policy review is due (PRG-6).
     pub policy_reviews_due: Vec<crate::programmes::PolicyReviewDue>,
+    /// For coordinators: programmes with mentor requests to screen (REQ-3).
+    pub requests_to_screen: Vec<crate::requests::ScreeningDue>,
+    /// For line managers: requests on which they are consulted (REQ-5).
+    pub consultations: Vec<crate::requests::ConsultationDue>,
+    /// The caller's own mentor requests and where they are.
+    pub own_requests: Vec<crate::requests::OwnRequest>,
 }
 
 impl App {
@@ -77,7 +83,11 @@ impl App {
             Some(me) if caller.has_role(Role::LineManager) => Some(self.store.direct_reports(me).await?),
             _ => None,
         };
+        let (requests_to_screen, consultations, own_requests) = self.request_notices(caller).await?;
         Ok(Home {
+            requests_to_screen,
+            consultations,
+            own_requests,
             display_name: caller.display_name.clone(),
             roles: caller.roles(),
             system,

@@ -9,6 +9,8 @@ pub mod home;
 pub mod import;
 pub mod people;
 pub mod programmes;
+pub mod register;
+pub mod requests;
 
 use tandem_domain::permissions::Forbidden;
 pub use tandem_domain::permissions::Principal;

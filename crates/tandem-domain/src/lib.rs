@@ -6,4 +6,5 @@
 pub mod people;
 pub mod permissions;
 pub mod programme;
+pub mod register;
 pub mod roles;

@@ -397,6 +397,354 @@ pub fn authorise_programme_create(
     }
 }
 
+/// Where the coordinators of one organisation run a programme: the grant
+/// covers the programme and names that organisation.
+fn coordinates_for(
+    principal: &Principal,
+    roles: &[Role],
+    programme_id: i64,
+    taking_part: &[i64],
+    organisation_id: i64,
+) -> bool {
+    taking_part.contains(&organisation_id)
+        && principal.grants.iter().any(|grant| {
+            roles.contains(&grant.role)
+                && grant.organisation_id == Some(organisation_id)
+                && grant_covers_programme(grant, programme_id, taking_part)
+        })
+}
+
+/// Roles that keep an organisation's entries on a programme's mentor
+/// register: coordinators, and supervising social workers who identify
+/// carers as mentors (REG-3, REG-5).
+const REGISTER_KEEPERS: [Role; 2] = [Role::Coordinator, Role::SupervisingSocialWorker];
+
+/// Proof that the caller may add or change one person's entry on one
+/// programme's mentor register. Only [`authorise_register_entry`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterAuthority {
+    account_id: i64,
+    identified: bool,
+}
+
+impl RegisterAuthority {
+    /// The account acting, for the audit log.
+    pub fn account_id(&self) -> i64 {
+        self.account_id
+    }
+
+    /// Whether someone other than the mentor acts (the mentor was
+    /// identified rather than volunteering).
+    pub fn identified(&self) -> bool {
+        self.identified
+    }
+
+    /// The command line (and the demo) acts with the operator's authority.
+    pub fn for_operator(identified: bool) -> Self {
+        RegisterAuthority {
+            account_id: 0,
+            identified,
+        }
+    }
+}
+
+/// A person may put themselves on a programme's register (volunteer) and
+/// keep their own entry when their organisation takes part; the
+/// coordinators and supervising social workers of the person's own
+/// organisation may identify them and keep their entry (REG-5): a
+/// coordinator of organisation A may not touch organisation B's mentors.
+pub fn authorise_register_entry(
+    principal: &Principal,
+    programme_id: i64,
+    taking_part: &[i64],
+    mentor: &PersonFacts,
+) -> Result<RegisterAuthority, Forbidden> {
+    let own = principal.person_id == Some(mentor.person_id);
+    if principal.is_administrator()
+        || coordinates_for(
+            principal,
+            &REGISTER_KEEPERS,
+            programme_id,
+            taking_part,
+            mentor.organisation_id,
+        )
+    {
+        return Ok(RegisterAuthority {
+            account_id: principal.account_id,
+            identified: !own,
+        });
+    }
+    if own && taking_part.contains(&mentor.organisation_id) {
+        return Ok(RegisterAuthority {
+            account_id: principal.account_id,
+            identified: false,
+        });
+    }
+    Err(Forbidden("change this mentor's entry on the register"))
+}
+
+/// How much of a programme's mentor register the caller sees.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RegisterScope {
+    /// Every entry in full (administrators).
+    pub everyone: bool,
+    /// Entries of mentors in these organisations, in full.
+    pub organisations: Vec<i64>,
+    /// The caller's own entry, in full.
+    pub own: Option<i64>,
+    /// Every other entry, showing only what its profile publishes
+    /// (mentees choosing from the register, REG-4).
+    pub browse: bool,
+}
+
+/// What the caller sees of one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryView {
+    Full,
+    Published,
+}
+
+impl RegisterScope {
+    pub fn view(&self, mentor_person_id: i64, mentor_organisation_id: i64) -> Option<EntryView> {
+        if self.everyone
+            || self.organisations.contains(&mentor_organisation_id)
+            || self.own == Some(mentor_person_id)
+        {
+            Some(EntryView::Full)
+        } else if self.browse {
+            Some(EntryView::Published)
+        } else {
+            None
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.everyone && self.organisations.is_empty() && self.own.is_none() && !self.browse
+    }
+}
+
+/// The register a caller sees: coordinators and supervising social
+/// workers see their own organisations' entries in full; members of a
+/// taking-part organisation browse the published profiles where the
+/// programme lets mentees choose from the register (REG-4).
+pub fn register_scope(
+    principal: &Principal,
+    programme_id: i64,
+    taking_part: &[i64],
+    person_organisation: Option<i64>,
+    mentees_choose: bool,
+) -> RegisterScope {
+    let access = programme_access(principal, programme_id, taking_part, person_organisation);
+    let organisations = taking_part
+        .iter()
+        .copied()
+        .filter(|&org| {
+            coordinates_for(principal, &REGISTER_KEEPERS, programme_id, taking_part, org)
+        })
+        .collect();
+    RegisterScope {
+        everyone: principal.is_administrator(),
+        organisations,
+        own: principal.person_id.filter(|_| access.is_some()),
+        browse: mentees_choose && access.is_some(),
+    }
+}
+
+/// What access decisions about a mentor request need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestFacts {
+    pub programme_id: i64,
+    pub taking_part: Vec<i64>,
+    pub mentee: PersonFacts,
+}
+
+/// Why the caller may see a mentor request, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestAccess {
+    Administrator,
+    /// Coordinates the programme for the mentee's organisation: screens it.
+    Coordinator,
+    /// The mentee.
+    Mentee,
+    /// Manages the mentee: sees that the request exists and the time it
+    /// implies, never its goals or preferences (REQ-5).
+    LineManager,
+}
+
+impl RequestAccess {
+    /// Whether the caller may read what the mentee wrote.
+    pub fn sees_content(self) -> bool {
+        !matches!(self, RequestAccess::LineManager)
+    }
+}
+
+/// Decides whether the caller may see a request; `None` is "not found".
+pub fn request_access(principal: &Principal, facts: &RequestFacts) -> Option<RequestAccess> {
+    if principal.is_administrator() {
+        return Some(RequestAccess::Administrator);
+    }
+    if coordinates_for(
+        principal,
+        &[Role::Coordinator],
+        facts.programme_id,
+        &facts.taking_part,
+        facts.mentee.organisation_id,
+    ) {
+        return Some(RequestAccess::Coordinator);
+    }
+    if principal.person_id == Some(facts.mentee.person_id) {
+        return Some(RequestAccess::Mentee);
+    }
+    match principal.person_id {
+        Some(me)
+            if principal.has_role(Role::LineManager)
+                && facts.mentee.managers_above.contains(&me) =>
+        {
+            Some(RequestAccess::LineManager)
+        }
+        _ => None,
+    }
+}
+
+/// Proof that the caller may make a mentor request for one person in one
+/// programme, or answer its self-assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestAuthority {
+    account_id: i64,
+}
+
+impl RequestAuthority {
+    pub fn account_id(&self) -> i64 {
+        self.account_id
+    }
+
+    /// The command line's automatic enrolment (REQ-4) acts for the operator.
+    pub fn for_operator() -> Self {
+        RequestAuthority { account_id: 0 }
+    }
+}
+
+/// A person may ask for a mentor for themselves when their organisation
+/// takes part; administrators and the programme's coordinators for the
+/// person's organisation may make the request for them.
+pub fn authorise_request(
+    principal: &Principal,
+    facts: &RequestFacts,
+) -> Result<RequestAuthority, Forbidden> {
+    let allowed = match request_access(principal, facts) {
+        Some(RequestAccess::Administrator | RequestAccess::Coordinator) => true,
+        Some(RequestAccess::Mentee) => facts.taking_part.contains(&facts.mentee.organisation_id),
+        _ => false,
+    };
+    if allowed {
+        Ok(RequestAuthority {
+            account_id: principal.account_id,
+        })
+    } else {
+        Err(Forbidden(
+            "ask for a mentor for this person in this programme",
+        ))
+    }
+}
+
+/// Only the mentee answers their own self-assessment (REQ-2).
+pub fn authorise_self_assessment(
+    principal: &Principal,
+    facts: &RequestFacts,
+) -> Result<RequestAuthority, Forbidden> {
+    if principal.person_id == Some(facts.mentee.person_id) {
+        Ok(RequestAuthority {
+            account_id: principal.account_id,
+        })
+    } else {
+        Err(Forbidden("answer someone else's self-assessment"))
+    }
+}
+
+/// Proof that the caller may screen one request (REQ-3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreeningAuthority {
+    account_id: i64,
+}
+
+impl ScreeningAuthority {
+    pub fn account_id(&self) -> i64 {
+        self.account_id
+    }
+}
+
+/// Administrators, and the programme's coordinators for the mentee's
+/// organisation, screen requests.
+pub fn authorise_screening(
+    principal: &Principal,
+    facts: &RequestFacts,
+) -> Result<ScreeningAuthority, Forbidden> {
+    match request_access(principal, facts) {
+        Some(RequestAccess::Administrator | RequestAccess::Coordinator) => Ok(ScreeningAuthority {
+            account_id: principal.account_id,
+        }),
+        _ => Err(Forbidden("screen this request")),
+    }
+}
+
+/// Proof that the caller is the line manager consulted on a request (REQ-5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsultationAuthority {
+    account_id: i64,
+}
+
+impl ConsultationAuthority {
+    pub fn account_id(&self) -> i64 {
+        self.account_id
+    }
+}
+
+/// Only a manager of the mentee answers the consultation.
+pub fn authorise_consultation(
+    principal: &Principal,
+    facts: &RequestFacts,
+) -> Result<ConsultationAuthority, Forbidden> {
+    match principal.person_id {
+        Some(me)
+            if principal.has_role(Role::LineManager)
+                && facts.mentee.managers_above.contains(&me) =>
+        {
+            Ok(ConsultationAuthority {
+                account_id: principal.account_id,
+            })
+        }
+        _ => Err(Forbidden("answer this consultation")),
+    }
+}
+
+/// The organisations whose requests in a programme the caller screens;
+/// `None` for administrators (every organisation).
+pub fn screening_organisations(
+    principal: &Principal,
+    programme_id: i64,
+    taking_part: &[i64],
+) -> Option<Vec<i64>> {
+    if principal.is_administrator() {
+        return None;
+    }
+    Some(
+        taking_part
+            .iter()
+            .copied()
+            .filter(|&org| {
+                coordinates_for(
+                    principal,
+                    &[Role::Coordinator],
+                    programme_id,
+                    taking_part,
+                    org,
+                )
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -541,5 +889,71 @@ mod tests {
         assert!(authorise_programme_create(&hr, &[Some(1)]).is_err());
         let admin = principal(None, &[(Role::Administrator, None)]);
         assert!(authorise_programme_create(&admin, &[None, Some(9)]).is_ok());
+    }
+
+    fn request_facts(mentee: i64, organisation: i64, managers: &[i64]) -> RequestFacts {
+        RequestFacts {
+            programme_id: 7,
+            taking_part: vec![1, 2],
+            mentee: facts(mentee, organisation, managers),
+        }
+    }
+
+    #[test]
+    fn a_mentee_cannot_read_another_mentees_request() {
+        let mentee = principal(Some(20), &[(Role::Mentee, Some(1))]);
+        assert_eq!(
+            request_access(&mentee, &request_facts(20, 1, &[])),
+            Some(RequestAccess::Mentee)
+        );
+        assert_eq!(request_access(&mentee, &request_facts(21, 1, &[])), None);
+        assert!(authorise_self_assessment(&mentee, &request_facts(21, 1, &[])).is_err());
+    }
+
+    #[test]
+    fn a_line_manager_sees_that_a_request_exists_but_not_its_goals() {
+        let manager = principal(Some(10), &[(Role::LineManager, Some(1))]);
+        let access = request_access(&manager, &request_facts(20, 1, &[10])).expect("allowed");
+        assert_eq!(access, RequestAccess::LineManager);
+        assert!(!access.sees_content());
+        assert!(authorise_screening(&manager, &request_facts(20, 1, &[10])).is_err());
+        assert!(authorise_consultation(&manager, &request_facts(20, 1, &[10])).is_ok());
+        assert!(authorise_consultation(&manager, &request_facts(20, 1, &[11])).is_err());
+    }
+
+    #[test]
+    fn coordinators_screen_and_keep_mentors_of_their_own_organisation_only() {
+        let coordinator = principal(Some(5), &[(Role::Coordinator, Some(1))]);
+        assert!(authorise_screening(&coordinator, &request_facts(20, 1, &[])).is_ok());
+        assert!(authorise_screening(&coordinator, &request_facts(30, 2, &[])).is_err());
+        assert_eq!(
+            request_access(&coordinator, &request_facts(30, 2, &[])),
+            None
+        );
+        assert!(authorise_register_entry(&coordinator, 7, &[1, 2], &facts(20, 1, &[])).is_ok());
+        assert!(authorise_register_entry(&coordinator, 7, &[1, 2], &facts(30, 2, &[])).is_err());
+        let volunteer = principal(Some(30), &[]);
+        let own =
+            authorise_register_entry(&volunteer, 7, &[1, 2], &facts(30, 2, &[])).expect("allowed");
+        assert!(!own.identified());
+        assert!(authorise_register_entry(&volunteer, 7, &[1], &facts(30, 2, &[])).is_err());
+        assert_eq!(
+            screening_organisations(&coordinator, 7, &[1, 2]),
+            Some(vec![1])
+        );
+    }
+
+    #[test]
+    fn browsing_the_register_shows_published_profiles_only() {
+        let mentee = principal(Some(20), &[(Role::Mentee, Some(1))]);
+        let scope = register_scope(&mentee, 7, &[1, 2], Some(1), true);
+        assert_eq!(scope.view(30, 2), Some(EntryView::Published));
+        assert_eq!(scope.view(20, 1), Some(EntryView::Full));
+        let closed = register_scope(&mentee, 7, &[1, 2], Some(1), false);
+        assert_eq!(closed.view(30, 2), None);
+        let coordinator = principal(Some(5), &[(Role::Coordinator, Some(2))]);
+        let scope = register_scope(&coordinator, 7, &[1, 2], Some(2), false);
+        assert_eq!(scope.view(30, 2), Some(EntryView::Full));
+        assert_eq!(scope.view(40, 1), None);
     }
 }

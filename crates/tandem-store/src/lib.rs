@@ -10,6 +10,7 @@
 mod migrate;
 mod people;
 mod programmes;
+mod register;
 pub mod test_support;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -18,6 +19,7 @@ use tandem_domain::roles::{Role, RoleGrant};
 
 pub use people::{ImportSummary, PersonDetail, PersonSummary};
 pub use programmes::{ProgrammeWrite, StoredProgramme};
+pub use register::{EnrolmentCandidate, MentorEntryRow, NewRequest, RegisterFilter, RequestRow};
 
 /// Set on every SQLite connection: enforce foreign keys, let readers go on
 /// while one writer writes, wait rather than fail when the file is busy, and

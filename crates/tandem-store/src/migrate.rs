@@ -29,6 +29,12 @@ const MIGRATIONS: &[Migration] = &[Migration {
     shared: include_str!("migrations/0002_programmes.sql"),
     sqlite: "",
     postgres: "",
+}, Migration {
+    version: 3,
+    name: "register_requests",
+    shared: include_str!("migrations/0003_register_requests.sql"),
+    sqlite: "",
+    postgres: "",
 }];
 
 /// An arbitrary constant naming Tandem's migration lock in PostgreSQL, so

@@ -4,3 +4,4 @@ mod accounts;
 mod demo;
 mod import;
 mod programmes;
+mod register;

@@ -3,3 +3,4 @@
 mod accounts;
 mod people;
 mod programmes;
+mod register;

@@ -1,0 +1,409 @@
+//! The mentor register (REG-1 to REG-5): volunteering, being identified,
+//! keeping an entry up to date, eligibility against the programme's mentor
+//! rules, and browsing the register where mentees choose their mentor.
+//!
+//! Who may see or change what is decided in `tandem_domain::permissions`
+//! (`authorise_register_entry`, `register_scope`); what was typed is
+//! checked in `tandem_domain::register` before anything is stored.
+
+use tandem_domain::permissions::{
+    EntryView, RegisterScope, authorise_register_entry, register_scope,
+};
+use tandem_domain::programme::{CarerLevel, MatchMethod, MentorIneligibility, Months, Programme};
+use tandem_domain::register::{
+    Availability, MentorProfile, MentorProfileInput, Problem, ProfileField,
+};
+use tandem_store::{MentorEntryRow, PersonSummary, RegisterFilter};
+use time::Date;
+
+use crate::programmes::ProgrammeView;
+use crate::{App, AppError, FieldError, Principal};
+
+pub(crate) fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+pub(crate) fn field_errors(problems: Vec<Problem>) -> AppError {
+    AppError::Invalid(
+        problems
+            .into_iter()
+            .map(|p| FieldError {
+                field: p.field.to_owned(),
+                message: p.message,
+            })
+            .collect(),
+    )
+}
+
+/// One register entry as the caller may see it.
+#[derive(Debug, Clone)]
+pub struct EntryViewModel {
+    pub id: i64,
+    pub programme_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub organisation_id: i64,
+    pub organisation: String,
+    pub jurisdiction: String,
+    pub region: Option<String>,
+    /// With a published-only view, the fields not published are empty and
+    /// the months of experience, training and eligibility are left out.
+    pub profile: MentorProfile,
+    pub view: EntryView,
+    pub recruited: tandem_domain::register::Recruited,
+    /// Every reason the mentor is not eligible under the programme's
+    /// rules; empty when eligible (and for a published-only view).
+    pub ineligible: Vec<MentorIneligibility>,
+    pub active_mentees: i64,
+    pub mentored: Vec<PersonSummary>,
+    pub can_edit: bool,
+}
+
+impl EntryViewModel {
+    pub fn eligible(&self) -> bool {
+        self.ineligible.is_empty()
+    }
+
+    /// Whether a profile field is shown to this reader.
+    pub fn shows(&self, field: ProfileField) -> bool {
+        self.view == EntryView::Full || self.profile.published.contains(&field)
+    }
+}
+
+/// A programme's register as the caller sees it.
+#[derive(Debug, Clone)]
+pub struct RegisterPage {
+    pub programme: ProgrammeView,
+    pub entries: Vec<EntryViewModel>,
+    /// Mentees may browse and choose (REG-4).
+    pub mentees_choose: bool,
+    /// The caller keeps some organisation's entries, or is an administrator.
+    pub keeps_entries: bool,
+    /// The caller's own entry, if they are on the register.
+    pub own_entry: Option<i64>,
+    pub regions: Vec<String>,
+}
+
+pub(crate) fn profile_of(row: &MentorEntryRow) -> MentorProfile {
+    MentorProfile {
+        experience: row.experience.clone(),
+        experience_months: row.experience_months.and_then(|m| Months::parse(m).ok()),
+        interests: row.interests.clone(),
+        expertise: row.expertise.clone(),
+        style: row.style.clone(),
+        languages: row.languages.clone(),
+        location: row.location.clone(),
+        special_interests: row.special_interests.clone(),
+        training_completed: row.training_completed != 0,
+        experience_shown_by_appraisal: row.experience_shown_by_appraisal != 0,
+        published: row.published(),
+        capacity: u16::try_from(row.capacity).unwrap_or(0),
+        availability: Availability::from_stored(&row.availability, row.paused_until.as_deref()),
+    }
+}
+
+/// What the register form shows for an entry.
+pub fn input_of(profile: &MentorProfile) -> MentorProfileInput {
+    MentorProfileInput {
+        experience: profile.experience.clone(),
+        experience_months: profile
+            .experience_months
+            .map(|m| m.get().to_string())
+            .unwrap_or_default(),
+        interests: profile.interests.clone(),
+        expertise: profile.expertise.clone(),
+        style: profile.style.clone(),
+        languages: profile.languages.clone(),
+        location: profile.location.clone(),
+        special_interests: profile.special_interests.clone(),
+        training_completed: profile.training_completed,
+        experience_shown_by_appraisal: profile.experience_shown_by_appraisal,
+        published: profile.published.clone(),
+        capacity: profile.capacity.to_string(),
+        availability: profile.availability.as_str().to_owned(),
+        paused_until: profile.availability.until_text().unwrap_or_default(),
+    }
+}
+
+impl App {
+    /// The organisation of the caller's own person record.
+    pub(crate) async fn own_organisation(
+        &self,
+        caller: &Principal,
+    ) -> Result<Option<i64>, AppError> {
+        Ok(match caller.person_id {
+            Some(id) => self
+                .store
+                .person_facts(id)
+                .await?
+                .map(|f| f.organisation_id),
+            None => None,
+        })
+    }
+
+    async fn scope_for(
+        &self,
+        caller: &Principal,
+        view: &ProgrammeView,
+    ) -> Result<RegisterScope, AppError> {
+        let taking_part: Vec<i64> = view.organisations.iter().map(|o| o.id).collect();
+        let own = self.own_organisation(caller).await?;
+        Ok(register_scope(
+            caller,
+            view.id,
+            &taking_part,
+            own,
+            view.programme
+                .allows_match_method(MatchMethod::MenteePicksFromRegister),
+        ))
+    }
+
+    async fn entry_model(
+        &self,
+        caller: &Principal,
+        programme: &Programme,
+        taking_part: &[i64],
+        row: MentorEntryRow,
+        view: EntryView,
+    ) -> Result<EntryViewModel, AppError> {
+        let mut profile = profile_of(&row);
+        let (ineligible, can_edit, active_mentees, mentored) = if view == EntryView::Full {
+            let carer_level = row.carer_level.and_then(|l| CarerLevel::parse(l).ok());
+            let facts = self
+                .store
+                .person_facts(row.person_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            (
+                profile.eligibility(programme, carer_level),
+                authorise_register_entry(caller, row.programme_id, taking_part, &facts).is_ok(),
+                self.store.active_mentee_count(row.id).await?,
+                self.store.mentored_people(row.id).await?,
+            )
+        } else {
+            for field in ProfileField::ALL {
+                if !profile.published.contains(&field) {
+                    match field {
+                        ProfileField::Experience => profile.experience.clear(),
+                        ProfileField::Interests => profile.interests.clear(),
+                        ProfileField::Expertise => profile.expertise.clear(),
+                        ProfileField::Style => profile.style.clear(),
+                        ProfileField::Languages => profile.languages.clear(),
+                        ProfileField::Location => profile.location.clear(),
+                        ProfileField::SpecialInterests => profile.special_interests.clear(),
+                    }
+                }
+            }
+            profile.experience_months = None;
+            profile.training_completed = false;
+            profile.experience_shown_by_appraisal = false;
+            (Vec::new(), false, 0, Vec::new())
+        };
+        Ok(EntryViewModel {
+            id: row.id,
+            programme_id: row.programme_id,
+            person_id: row.person_id,
+            name: format!("{} {}", row.given_name, row.family_name),
+            organisation_id: row.organisation_id,
+            organisation: row.organisation.clone(),
+            jurisdiction: row.jurisdiction.clone(),
+            region: row.region.clone(),
+            recruited: row.recruited(),
+            profile,
+            view,
+            ineligible,
+            active_mentees,
+            mentored,
+            can_edit,
+        })
+    }
+
+    /// A programme's register, filtered (REG-4): full entries for the
+    /// organisations the caller keeps, published profiles for mentees
+    /// choosing a mentor; "not found" for anyone who may see neither.
+    pub async fn register(
+        &self,
+        caller: &Principal,
+        programme_id: i64,
+        filter: &RegisterFilter,
+    ) -> Result<RegisterPage, AppError> {
+        let programme = self.programme(caller, programme_id).await?;
+        let scope = self.scope_for(caller, &programme).await?;
+        if scope.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
+        let mut entries = Vec::new();
+        let mut own_entry = None;
+        for row in self.store.mentor_entries(programme_id, filter).await? {
+            if Some(row.person_id) == caller.person_id {
+                own_entry = Some(row.id);
+            }
+            if let Some(view) = scope.view(row.person_id, row.organisation_id) {
+                // A reader of published profiles must not learn an
+                // unpublished field by filtering on it.
+                let published = row.published();
+                let filtered_on = |value: &Option<String>, field: ProfileField| {
+                    value.as_deref().is_some_and(|v| !v.trim().is_empty())
+                        && !published.contains(&field)
+                };
+                if view == EntryView::Published
+                    && (filtered_on(&filter.expertise, ProfileField::Expertise)
+                        || filtered_on(&filter.language, ProfileField::Languages))
+                {
+                    continue;
+                }
+                entries.push(
+                    self.entry_model(caller, &programme.programme, &taking_part, row, view)
+                        .await?,
+                );
+            }
+        }
+        if own_entry.is_none()
+            && let Some(me) = caller.person_id
+        {
+            own_entry = self
+                .store
+                .mentor_entry_for(programme_id, me)
+                .await?
+                .map(|e| e.id);
+        }
+        Ok(RegisterPage {
+            mentees_choose: scope.browse,
+            keeps_entries: scope.everyone || !scope.organisations.is_empty(),
+            regions: self.store.register_regions(programme_id).await?,
+            own_entry,
+            entries,
+            programme,
+        })
+    }
+
+    /// One register entry, as much of it as the caller may see.
+    pub async fn register_entry(
+        &self,
+        caller: &Principal,
+        entry_id: i64,
+    ) -> Result<(ProgrammeView, EntryViewModel), AppError> {
+        let row = self
+            .store
+            .mentor_entry(entry_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let programme = self.programme(caller, row.programme_id).await?;
+        let scope = self.scope_for(caller, &programme).await?;
+        let view = scope
+            .view(row.person_id, row.organisation_id)
+            .ok_or(AppError::NotFound)?;
+        let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
+        let model = self
+            .entry_model(caller, &programme.programme, &taking_part, row, view)
+            .await?;
+        Ok((programme, model))
+    }
+
+    /// Finds the person an entry is for: the caller (volunteering) when
+    /// `employee_id` is empty, else someone with that employee id in an
+    /// organisation taking part.
+    async fn register_person(
+        &self,
+        caller: &Principal,
+        programme: &ProgrammeView,
+        employee_id: &str,
+    ) -> Result<i64, AppError> {
+        let employee_id = employee_id.trim();
+        if employee_id.is_empty() {
+            return caller.person_id.ok_or_else(|| {
+                AppError::invalid(
+                    tandem_domain::register::profile_fields::PERSON,
+                    "Enter the employee id of the person to add to the register",
+                )
+            });
+        }
+        for organisation in &programme.organisations {
+            if let Some(id) = self
+                .store
+                .person_by_employee_id(organisation.id, employee_id)
+                .await?
+            {
+                let facts = self
+                    .store
+                    .person_facts(id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
+                if authorise_register_entry(caller, programme.id, &taking_part, &facts).is_ok() {
+                    return Ok(id);
+                }
+            }
+        }
+        Err(AppError::invalid(
+            tandem_domain::register::profile_fields::PERSON,
+            format!(
+                "There is nobody with employee id {employee_id} in an organisation whose mentors you keep"
+            ),
+        ))
+    }
+
+    /// Puts someone on a programme's register or updates their entry:
+    /// the caller themselves (volunteering) when `employee_id` is empty,
+    /// else the person a coordinator or supervising social worker
+    /// identifies (REG-3). Every problem comes back naming its field, and
+    /// nothing is saved unless all is well.
+    pub async fn save_register_entry(
+        &self,
+        caller: &Principal,
+        programme_id: i64,
+        employee_id: &str,
+        input: &MentorProfileInput,
+    ) -> Result<i64, AppError> {
+        let programme = self.programme(caller, programme_id).await?;
+        let person_id = self
+            .register_person(caller, &programme, employee_id)
+            .await?;
+        self.write_entry(caller, &programme, person_id, input).await
+    }
+
+    /// Changes an existing entry.
+    pub async fn update_register_entry(
+        &self,
+        caller: &Principal,
+        entry_id: i64,
+        input: &MentorProfileInput,
+    ) -> Result<i64, AppError> {
+        let (programme, entry) = self.register_entry(caller, entry_id).await?;
+        if !entry.can_edit {
+            return Err(AppError::Forbidden(tandem_domain::permissions::Forbidden(
+                "change this mentor's entry on the register",
+            )));
+        }
+        self.write_entry(caller, &programme, entry.person_id, input)
+            .await
+    }
+
+    async fn write_entry(
+        &self,
+        caller: &Principal,
+        programme: &ProgrammeView,
+        person_id: i64,
+        input: &MentorProfileInput,
+    ) -> Result<i64, AppError> {
+        let facts = self
+            .store
+            .person_facts(person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
+        let authority = authorise_register_entry(caller, programme.id, &taking_part, &facts)?;
+        let active = match self.store.mentor_entry_for(programme.id, person_id).await? {
+            Some(entry) => self.store.active_mentee_count(entry.id).await?,
+            None => 0,
+        };
+        let profile = input
+            .check(u16::try_from(active).unwrap_or(u16::MAX), today())
+            .map_err(field_errors)?;
+        Ok(self
+            .store
+            .put_mentor_entry(&authority, programme.id, person_id, &profile)
+            .await?)
+    }
+}

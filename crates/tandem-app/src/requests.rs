@@ -1,0 +1,760 @@
+//! Mentor requests (REQ-1), self-assessments (REQ-2), screening (REQ-3),
+//! automatic enrolment (REQ-4) and the line manager's consultation
+//! (REQ-5).
+//!
+//! A person has at most one open request per programme: asking again gets
+//! a field error naming the programme, not a second request. A consulted
+//! line manager sees that a request exists and the time it implies; the
+//! goals and preferences never leave this module for them.
+
+use tandem_domain::permissions::{
+    RequestAccess, RequestAuthority, RequestFacts, authorise_consultation, authorise_request,
+    authorise_screening, authorise_self_assessment, request_access, screening_organisations,
+};
+use tandem_domain::programme::{Enrolment, Programme, Questionnaire};
+use tandem_domain::register::{
+    Consultation, MentorRequest, MentorRequestInput, Phase, RequestSource, RequestStatus,
+    ScreeningInput, check_answers, mentee_questions, newly_started, request_fields,
+    self_assessment, time_commitment,
+};
+use tandem_store::{NewRequest, RequestRow, StoreError};
+use time::Date;
+
+use crate::programmes::ProgrammeView;
+use crate::register::field_errors;
+use crate::{App, AppError, FieldError, Principal};
+
+/// A request as the caller may see it. For a line manager, every field the
+/// mentee wrote is empty: they see who, which programme and track, the
+/// status and the time it implies.
+#[derive(Debug, Clone)]
+pub struct RequestView {
+    pub request: RequestRow,
+    pub access: RequestAccess,
+    pub programme: Programme,
+    pub track_name: String,
+    pub time_commitment: String,
+    /// The programme's target group and the track's eligibility, for the
+    /// coordinator screening it (REQ-3).
+    pub target_group: Vec<String>,
+    pub named_mentor: Option<String>,
+    pub can_screen: bool,
+    pub can_consult: bool,
+    /// The self-assessment the mentee answers before screening, and
+    /// whether they have.
+    pub self_assessment: Option<SelfAssessmentStatus>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SelfAssessmentStatus {
+    pub name: String,
+    pub answered: bool,
+    pub can_answer: bool,
+}
+
+/// The form for a new request.
+#[derive(Debug, Clone)]
+pub struct RequestForm {
+    pub programme: ProgrammeView,
+    /// Tracks a person may ask for: (key, name).
+    pub tracks: Vec<(String, String)>,
+    /// Mentors the caller may name: (entry id, name).
+    pub mentors: Vec<(i64, String)>,
+    /// The caller's open request in this programme, if any.
+    pub open_request: Option<i64>,
+}
+
+/// One line of a coordinator's screening queue.
+#[derive(Debug, Clone)]
+pub struct QueueItem {
+    pub request: RequestRow,
+    pub track_name: String,
+    pub self_assessed: bool,
+}
+
+/// A programme's screening queue, oldest first.
+#[derive(Debug, Clone)]
+pub struct ScreeningQueue {
+    pub programme: ProgrammeView,
+    pub target_group: Vec<String>,
+    pub awaiting: Vec<QueueItem>,
+    /// Accepted requests waiting for a mentor, first come first served.
+    pub accepted: Vec<QueueItem>,
+}
+
+/// A self-assessment to answer.
+#[derive(Debug, Clone)]
+pub struct SelfAssessmentForm {
+    pub request: RequestRow,
+    pub questionnaire: Questionnaire,
+    pub questions: Vec<String>,
+    pub scale: Vec<String>,
+    pub answers: Option<Vec<u8>>,
+}
+
+/// What automatic enrolment did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct EnrolmentReport {
+    pub created: u64,
+    /// People who already had an open request.
+    pub already_open: u64,
+}
+
+/// Waiting on the caller, for the home page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScreeningDue {
+    pub programme_id: i64,
+    pub programme_name: String,
+    pub awaiting: usize,
+}
+
+/// A consultation waiting for a line manager: no goals, only the time.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ConsultationDue {
+    pub request_id: i64,
+    pub mentee: String,
+    pub programme_name: String,
+}
+
+/// A mentee's own request, for the home page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OwnRequest {
+    pub request_id: i64,
+    pub programme_name: String,
+    pub status: String,
+}
+
+fn track_name(programme: &Programme, key: &str) -> String {
+    programme
+        .track(key)
+        .map(|t| t.name.clone())
+        .unwrap_or_else(|| key.to_owned())
+}
+
+fn target_group(programme: &Programme, track: &str) -> Vec<String> {
+    let mut lines = programme.mentees.target_group.clone();
+    if let Some(track) = programme.track(track) {
+        lines.extend(track.eligibility.iter().cloned());
+    }
+    lines
+}
+
+fn hide_content(row: &mut RequestRow) {
+    for text in [
+        &mut row.goals,
+        &mut row.help_needed,
+        &mut row.preferred_style,
+        &mut row.meeting_frequency,
+        &mut row.relationship_length,
+        &mut row.meeting_location,
+        &mut row.language,
+        &mut row.gender,
+        &mut row.culture,
+    ] {
+        text.clear();
+    }
+    row.other_team = 0;
+    row.other_region = 0;
+    row.other_organisation = 0;
+    row.other_jurisdiction = 0;
+    row.named_mentor_id = None;
+    row.rejection_reason = None;
+    row.rejection_detail = None;
+}
+
+fn duplicate(programme: &Programme) -> AppError {
+    AppError::invalid(
+        request_fields::PROGRAMME,
+        format!(
+            "There is already an open mentor request in {}: it must be screened, or not accepted, before another can be made",
+            programme.name
+        ),
+    )
+}
+
+fn consultation_for(programme: &Programme, track: &str, facts: &RequestFacts) -> Consultation {
+    let consulted = programme
+        .track(track)
+        .is_some_and(|t| t.line_manager_consulted);
+    if consulted && !facts.mentee.managers_above.is_empty() {
+        Consultation::Awaiting
+    } else {
+        Consultation::NotNeeded
+    }
+}
+
+impl App {
+    async fn request_facts(
+        &self,
+        programme_id: i64,
+        person_id: i64,
+    ) -> Result<RequestFacts, AppError> {
+        let taking_part = self
+            .store
+            .programme_organisations(programme_id)
+            .await?
+            .iter()
+            .map(|o| o.id)
+            .collect();
+        let mentee = self
+            .store
+            .person_facts(person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(RequestFacts {
+            programme_id,
+            taking_part,
+            mentee,
+        })
+    }
+
+    /// The new-request form: the tracks a person may ask for, the mentors
+    /// they may name where the programme lets them choose, and any open
+    /// request they already have.
+    pub async fn request_form(
+        &self,
+        caller: &Principal,
+        programme_id: i64,
+    ) -> Result<RequestForm, AppError> {
+        let programme = self.programme(caller, programme_id).await?;
+        let me = caller.person_id.ok_or(AppError::NotFound)?;
+        let tracks = programme
+            .programme
+            .tracks
+            .iter()
+            .filter(|t| t.enrolment != Enrolment::Automatic)
+            .map(|t| (t.key.as_str().to_owned(), t.name.clone()))
+            .collect();
+        let mentors = match self
+            .register(caller, programme_id, &Default::default())
+            .await
+        {
+            Ok(register) if register.mentees_choose => register
+                .entries
+                .iter()
+                .filter(|e| e.person_id != me)
+                .map(|e| (e.id, format!("{} ({})", e.name, e.organisation)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let open_request = self
+            .store
+            .open_request(programme_id, me)
+            .await?
+            .map(|r| r.id);
+        Ok(RequestForm {
+            programme,
+            tracks,
+            mentors,
+            open_request,
+        })
+    }
+
+    /// The caller asks for a mentor (REQ-1). The line manager is to be
+    /// consulted where the track says so and the mentee has one (REQ-5).
+    pub async fn submit_request(
+        &self,
+        caller: &Principal,
+        programme_id: i64,
+        input: &MentorRequestInput,
+    ) -> Result<i64, AppError> {
+        let programme = self.programme(caller, programme_id).await?;
+        let me = caller.person_id.ok_or_else(|| {
+            AppError::invalid(
+                request_fields::PROGRAMME,
+                "Only someone on an organisation's staff can ask for a mentor",
+            )
+        })?;
+        let facts = self.request_facts(programme_id, me).await?;
+        let authority = authorise_request(caller, &facts)?;
+        let request = input.check(&programme.programme).map_err(field_errors)?;
+        if programme
+            .programme
+            .track(&request.track)
+            .is_some_and(|t| t.enrolment == Enrolment::Automatic)
+        {
+            return Err(AppError::invalid(
+                request_fields::TRACK,
+                "People join this track automatically: select another kind of mentoring",
+            ));
+        }
+        if let Some(named) = request.named_mentor {
+            let known = self
+                .store
+                .mentor_entry(named)
+                .await?
+                .filter(|e| e.programme_id == programme_id && e.person_id != me);
+            if known.is_none() {
+                return Err(AppError::invalid(
+                    request_fields::NAMED_MENTOR,
+                    "Select a mentor from this programme's register, or none",
+                ));
+            }
+        }
+        if self.store.open_request(programme_id, me).await?.is_some() {
+            return Err(duplicate(&programme.programme));
+        }
+        let consultation = consultation_for(&programme.programme, &request.track, &facts);
+        let new = NewRequest {
+            programme_id,
+            person_id: me,
+            request: &request,
+            source: RequestSource::Requested,
+            consultation,
+        };
+        self.create(&authority, &programme.programme, &new).await
+    }
+
+    async fn create(
+        &self,
+        authority: &RequestAuthority,
+        programme: &Programme,
+        new: &NewRequest<'_>,
+    ) -> Result<i64, AppError> {
+        match self.store.create_request(authority, new).await {
+            Ok(id) => Ok(id),
+            Err(StoreError::Conflict(_)) => Err(duplicate(programme)),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// One request, as much of it as the caller may see: "not found" for
+    /// anyone who may not see it at all.
+    pub async fn request_view(&self, caller: &Principal, id: i64) -> Result<RequestView, AppError> {
+        let mut request = self.store.request(id).await?.ok_or(AppError::NotFound)?;
+        let facts = self
+            .request_facts(request.programme_id, request.person_id)
+            .await?;
+        let access = request_access(caller, &facts).ok_or(AppError::NotFound)?;
+        let programme = self.programme_settings(request.programme_id).await?;
+        let track_name = track_name(&programme, &request.track);
+        let time_commitment = time_commitment(&programme, &request.track);
+        let status = request.status();
+        let can_screen = status == RequestStatus::AwaitingScreening
+            && authorise_screening(caller, &facts).is_ok();
+        let can_consult = request.consultation() == Consultation::Awaiting
+            && status.is_open()
+            && authorise_consultation(caller, &facts).is_ok();
+        if !access.sees_content() {
+            hide_content(&mut request);
+            return Ok(RequestView {
+                request,
+                access,
+                programme,
+                track_name,
+                time_commitment,
+                target_group: Vec::new(),
+                named_mentor: None,
+                can_screen: false,
+                can_consult,
+                self_assessment: None,
+            });
+        }
+        let named_mentor = match request.named_mentor_id {
+            Some(entry) => self
+                .store
+                .mentor_entry(entry)
+                .await?
+                .map(|e| format!("{} {} ({})", e.given_name, e.family_name, e.organisation)),
+            None => None,
+        };
+        let self_assessment = match self_assessment(&programme) {
+            Some(questionnaire) => Some(SelfAssessmentStatus {
+                name: questionnaire.name.clone(),
+                answered: self
+                    .store
+                    .self_assessment(request.id, questionnaire.key.as_str(), Phase::Before)
+                    .await?
+                    .is_some(),
+                can_answer: status == RequestStatus::AwaitingScreening
+                    && authorise_self_assessment(caller, &facts).is_ok(),
+            }),
+            None => None,
+        };
+        Ok(RequestView {
+            target_group: target_group(&programme, &request.track),
+            request,
+            access,
+            programme,
+            track_name,
+            time_commitment,
+            named_mentor,
+            can_screen,
+            can_consult,
+            self_assessment,
+        })
+    }
+
+    /// A programme's settings by id, for a caller already allowed to see
+    /// something in it (a request), whether or not they may open its page.
+    async fn programme_settings(&self, id: i64) -> Result<Programme, AppError> {
+        let stored = self.store.programme(id).await?.ok_or(AppError::NotFound)?;
+        Programme::from_toml_str(&stored.settings).map_err(|_| {
+            AppError::Internal(format!("programme {id} has settings Tandem cannot read"))
+        })
+    }
+
+    /// A programme's screening queue (REQ-3): requests from the
+    /// organisations the caller coordinates, oldest first.
+    pub async fn screening_queue(
+        &self,
+        caller: &Principal,
+        programme_id: i64,
+    ) -> Result<ScreeningQueue, AppError> {
+        let programme = self.programme(caller, programme_id).await?;
+        let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
+        let organisations = screening_organisations(caller, programme_id, &taking_part);
+        if organisations.as_ref().is_some_and(Vec::is_empty) {
+            return Err(AppError::Forbidden(tandem_domain::permissions::Forbidden(
+                "screen requests in this programme",
+            )));
+        }
+        let questionnaire =
+            self_assessment(&programme.programme).map(|q| q.key.as_str().to_owned());
+        let mut lists = Vec::new();
+        for status in [RequestStatus::AwaitingScreening, RequestStatus::Accepted] {
+            let mut items = Vec::new();
+            for request in self
+                .store
+                .requests_with_status(programme_id, status, organisations.as_deref())
+                .await?
+            {
+                let self_assessed = match &questionnaire {
+                    Some(key) => self
+                        .store
+                        .self_assessment(request.id, key, Phase::Before)
+                        .await?
+                        .is_some(),
+                    None => false,
+                };
+                items.push(QueueItem {
+                    track_name: track_name(&programme.programme, &request.track),
+                    request,
+                    self_assessed,
+                });
+            }
+            lists.push(items);
+        }
+        let accepted = lists.pop().unwrap_or_default();
+        let awaiting = lists.pop().unwrap_or_default();
+        Ok(ScreeningQueue {
+            target_group: programme.programme.mentees.target_group.clone(),
+            programme,
+            awaiting,
+            accepted,
+        })
+    }
+
+    /// Accepts or rejects a request awaiting screening (REQ-3).
+    pub async fn screen_request(
+        &self,
+        caller: &Principal,
+        id: i64,
+        input: &ScreeningInput,
+    ) -> Result<(), AppError> {
+        let request = self.store.request(id).await?.ok_or(AppError::NotFound)?;
+        let facts = self
+            .request_facts(request.programme_id, request.person_id)
+            .await?;
+        request_access(caller, &facts).ok_or(AppError::NotFound)?;
+        let authority = authorise_screening(caller, &facts)?;
+        let decision = input.check().map_err(field_errors)?;
+        if !self.store.screen_request(&authority, id, &decision).await? {
+            return Err(AppError::invalid(
+                tandem_domain::register::screening_fields::DECISION,
+                "This request has already been screened",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The line manager's answer to a consultation (REQ-5): supports or
+    /// has_concerns.
+    pub async fn answer_consultation(
+        &self,
+        caller: &Principal,
+        id: i64,
+        answer: &str,
+    ) -> Result<(), AppError> {
+        let request = self.store.request(id).await?.ok_or(AppError::NotFound)?;
+        let facts = self
+            .request_facts(request.programme_id, request.person_id)
+            .await?;
+        request_access(caller, &facts).ok_or(AppError::NotFound)?;
+        let authority = authorise_consultation(caller, &facts)?;
+        let answer = match answer.trim() {
+            "supports" => Consultation::Supports,
+            "has_concerns" => Consultation::HasConcerns,
+            _ => {
+                return Err(AppError::invalid(
+                    "answer",
+                    "Select whether you support the time or have concerns",
+                ));
+            }
+        };
+        if !self
+            .store
+            .record_consultation(&authority, id, answer)
+            .await?
+        {
+            return Err(AppError::invalid(
+                "answer",
+                "This consultation has already been answered",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The self-assessment form for a request (REQ-2).
+    pub async fn self_assessment_form(
+        &self,
+        caller: &Principal,
+        id: i64,
+    ) -> Result<SelfAssessmentForm, AppError> {
+        let request = self.store.request(id).await?.ok_or(AppError::NotFound)?;
+        let facts = self
+            .request_facts(request.programme_id, request.person_id)
+            .await?;
+        request_access(caller, &facts).ok_or(AppError::NotFound)?;
+        authorise_self_assessment(caller, &facts)?;
+        let programme = self.programme_settings(request.programme_id).await?;
+        let questionnaire = self_assessment(&programme)
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        let answers = self
+            .store
+            .self_assessment(id, questionnaire.key.as_str(), Phase::Before)
+            .await?;
+        Ok(SelfAssessmentForm {
+            questions: mentee_questions(&questionnaire)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            scale: questionnaire
+                .scale
+                .as_ref()
+                .map(|s| s.labels.clone())
+                .unwrap_or_default(),
+            questionnaire,
+            request,
+            answers,
+        })
+    }
+
+    /// Saves the mentee's answers, before screening (phase `before`).
+    pub async fn save_self_assessment(
+        &self,
+        caller: &Principal,
+        id: i64,
+        answers: &[String],
+    ) -> Result<(), AppError> {
+        let form = self.self_assessment_form(caller, id).await?;
+        if form.request.status() != RequestStatus::AwaitingScreening {
+            return Err(AppError::invalid(
+                "q1",
+                "The self-assessment is answered before the request is screened",
+            ));
+        }
+        let facts = self
+            .request_facts(form.request.programme_id, form.request.person_id)
+            .await?;
+        let authority = authorise_self_assessment(caller, &facts)?;
+        let values = check_answers(&form.questionnaire, answers).map_err(|problems| {
+            AppError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|(field, message)| FieldError { field, message })
+                    .collect(),
+            )
+        })?;
+        self.store
+            .save_self_assessment(
+                &authority,
+                &form.request,
+                form.questionnaire.key.as_str(),
+                Phase::Before,
+                &values,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Automatic enrolment (REQ-4), run by the operator (`tandem enrol`):
+    /// for a programme with a track whose enrolment is automatic (CAF: every
+    /// new starter) or offered to newly approved carers (AFC), creates a
+    /// request awaiting screening for each person of a taking-part
+    /// organisation whose start date, or approval date as a carer, is
+    /// within the last `within_days` days, unless they already have an
+    /// open request. The rule: staff programmes use the start date with an
+    /// automatic track; fostering programmes (an offered track whose name
+    /// or key says "approved") use the approval date.
+    pub async fn enrol_automatically(
+        &self,
+        programme_key: &str,
+        today: Date,
+        within_days: i64,
+    ) -> Result<EnrolmentReport, AppError> {
+        let stored = self
+            .store
+            .programme_by_key(programme_key)
+            .await?
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "programme",
+                    format!("There is no programme with the key \"{programme_key}\""),
+                )
+            })?;
+        let programme = self.programme_settings(stored.id).await?;
+        let taking_part: Vec<i64> = self
+            .store
+            .programme_organisations(stored.id)
+            .await?
+            .iter()
+            .map(|o| o.id)
+            .collect();
+        let track = programme
+            .tracks
+            .iter()
+            .find(|t| t.enrolment == Enrolment::Automatic)
+            .or_else(|| {
+                programme.tracks.iter().find(|t| {
+                    t.enrolment == Enrolment::Offered
+                        && (t.key.as_str().contains("approved")
+                            || t.name.to_lowercase().contains("approved"))
+                })
+            })
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "programme",
+                    format!(
+                        "{} has no track that enrols people automatically",
+                        programme.name
+                    ),
+                )
+            })?
+            .clone();
+        let carers = track.enrolment == Enrolment::Offered;
+        let from = today - time::Duration::days(within_days.max(0));
+        let iso = |d: Date| tandem_domain::register::iso(d);
+        let mut report = EnrolmentReport::default();
+        let authority = RequestAuthority::for_operator();
+        for candidate in self
+            .store
+            .enrolment_candidates(&taking_part, &iso(from), &iso(today))
+            .await?
+        {
+            let is_carer = candidate.employment_type == "foster_carer_household";
+            let date = if carers {
+                candidate.approval_date.as_deref()
+            } else {
+                candidate.start_date.as_deref()
+            };
+            if carers != is_carer || !newly_started(date, today, within_days) {
+                continue;
+            }
+            if self
+                .store
+                .open_request(stored.id, candidate.id)
+                .await?
+                .is_some()
+            {
+                report.already_open += 1;
+                continue;
+            }
+            let facts = self.request_facts(stored.id, candidate.id).await?;
+            let request = MentorRequest {
+                track: track.key.as_str().to_owned(),
+                goals: String::new(),
+                help_needed: String::new(),
+                preferred_style: String::new(),
+                meeting_frequency: String::new(),
+                relationship_length: String::new(),
+                meeting_location: String::new(),
+                other_team: false,
+                other_region: false,
+                other_organisation: false,
+                other_jurisdiction: false,
+                language: String::new(),
+                gender: String::new(),
+                culture: String::new(),
+                named_mentor: None,
+            };
+            let consultation = consultation_for(&programme, &request.track, &facts);
+            match self
+                .create(
+                    &authority,
+                    &programme,
+                    &NewRequest {
+                        programme_id: stored.id,
+                        person_id: candidate.id,
+                        request: &request,
+                        source: RequestSource::Automatic,
+                        consultation,
+                    },
+                )
+                .await
+            {
+                Ok(_) => report.created += 1,
+                Err(AppError::Invalid(_)) => report.already_open += 1,
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(report)
+    }
+
+    /// What waits for the caller, for the home page: requests to screen
+    /// (coordinators), consultations (line managers) and their own
+    /// requests' status (mentees).
+    pub async fn request_notices(
+        &self,
+        caller: &Principal,
+    ) -> Result<(Vec<ScreeningDue>, Vec<ConsultationDue>, Vec<OwnRequest>), AppError> {
+        let mut screening = Vec::new();
+        if caller.is_administrator() || caller.has_role(tandem_domain::roles::Role::Coordinator) {
+            for view in self.list_programmes(caller).await? {
+                let taking_part: Vec<i64> = view.organisations.iter().map(|o| o.id).collect();
+                let organisations = screening_organisations(caller, view.id, &taking_part);
+                if organisations.as_ref().is_some_and(Vec::is_empty) {
+                    continue;
+                }
+                let awaiting = self
+                    .store
+                    .requests_with_status(
+                        view.id,
+                        RequestStatus::AwaitingScreening,
+                        organisations.as_deref(),
+                    )
+                    .await?
+                    .len();
+                if awaiting > 0 {
+                    screening.push(ScreeningDue {
+                        programme_id: view.id,
+                        programme_name: view.programme.name.clone(),
+                        awaiting,
+                    });
+                }
+            }
+        }
+        let mut consultations = Vec::new();
+        let mut own = Vec::new();
+        if let Some(me) = caller.person_id {
+            if caller.has_role(tandem_domain::roles::Role::LineManager) {
+                for request in self.store.consultations_awaiting(me).await? {
+                    consultations.push(ConsultationDue {
+                        request_id: request.id,
+                        mentee: format!("{} {}", request.given_name, request.family_name),
+                        programme_name: request.programme_name,
+                    });
+                }
+            }
+            for request in self.store.requests_of(me).await? {
+                own.push(OwnRequest {
+                    request_id: request.id,
+                    status: request.status().label().to_owned(),
+                    programme_name: request.programme_name,
+                });
+            }
+        }
+        Ok((screening, consultations, own))
+    }
+}

@@ -1,0 +1,515 @@
+//! The mentor register, mentor requests, self-assessment and screening
+//! (REG-1 to REG-5, REQ-1 to REQ-5), over the demo data.
+
+use tandem_app::demo::DEMO_PASSWORD;
+use tandem_app::{App, AppError, Principal};
+use tandem_domain::permissions::EntryView;
+use tandem_domain::programme::MentorIneligibility;
+use tandem_domain::register::{
+    MentorProfileInput, MentorRequestInput, ProfileField, ScreeningInput,
+};
+use tandem_domain::roles::{Role, RoleGrant};
+use tandem_store::{RegisterFilter, test_support};
+
+async fn signed_in(app: &App, local: &str) -> Principal {
+    app.sign_in(&format!("{local}@tandem.example"), DEMO_PASSWORD)
+        .await
+        .expect("demo login")
+        .principal
+}
+
+async fn person(app: &App, organisation: &str, employee_id: &str) -> i64 {
+    let org = app
+        .store()
+        .organisation_by_name(organisation)
+        .await
+        .expect("read")
+        .expect("org");
+    app.store()
+        .person_by_employee_id(org.id, employee_id)
+        .await
+        .expect("read")
+        .expect("person")
+}
+
+async fn someone(app: &App, organisation: &str, employee_id: &str, roles: &[Role]) -> Principal {
+    let org = app
+        .store()
+        .organisation_by_name(organisation)
+        .await
+        .expect("read")
+        .expect("org");
+    Principal {
+        account_id: 900,
+        person_id: Some(person(app, organisation, employee_id).await),
+        display_name: employee_id.to_owned(),
+        grants: roles
+            .iter()
+            .map(|&role| RoleGrant {
+                role,
+                organisation_id: Some(org.id),
+                programme_id: None,
+            })
+            .collect(),
+    }
+}
+
+async fn programme(app: &App, key: &str) -> i64 {
+    app.store()
+        .programme_by_key(key)
+        .await
+        .expect("read")
+        .expect("programme")
+        .id
+}
+
+fn profile(capacity: &str) -> MentorProfileInput {
+    MentorProfileInput {
+        experience: "Twelve years".into(),
+        expertise: "Budgets".into(),
+        languages: "English, Polish".into(),
+        published: vec![ProfileField::Expertise],
+        capacity: capacity.into(),
+        availability: "available".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn requests_are_screened_first_come_first_served_and_each_role_sees_only_its_part() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone());
+        app.load_demo().await.expect("demo");
+        let caf = programme(&app, "caf").await;
+        let coordinator = signed_in(&app, "coordinator").await;
+        let manager = signed_in(&app, "manager").await;
+        let mentee = signed_in(&app, "mentee").await;
+
+        // Home pages list what awaits each role.
+        let home = app.home(&coordinator).await.expect("home");
+        assert!(
+            home.requests_to_screen
+                .iter()
+                .any(|d| d.programme_id == caf && d.awaiting == 3),
+            "{}",
+            db.label
+        );
+        let home = app.home(&manager).await.expect("home");
+        assert_eq!(
+            home.consultations.len(),
+            1,
+            "{}: the manager is consulted on the mentee's request",
+            db.label
+        );
+        let home = app.home(&mentee).await.expect("home");
+        assert_eq!(home.own_requests.len(), 1);
+
+        // First come, first served.
+        let queue = app.screening_queue(&coordinator, caf).await.expect("queue");
+        let order: Vec<String> = queue
+            .awaiting
+            .iter()
+            .map(|i| i.request.given_name.clone() + &i.request.person_id.to_string())
+            .collect();
+        let ids: Vec<i64> = queue.awaiting.iter().map(|i| i.request.person_id).collect();
+        assert_eq!(
+            ids,
+            vec![
+                person(&app, "Cafcass", "CAF0030").await,
+                person(&app, "Cafcass", "CAF0011").await,
+                person(&app, "Cafcass", "CAF0031").await
+            ],
+            "{}: {order:?}",
+            db.label
+        );
+        assert!(
+            queue
+                .awaiting
+                .windows(2)
+                .all(|w| (w[0].request.created_at, w[0].request.id)
+                    < (w[1].request.created_at, w[1].request.id))
+        );
+        let own_request = queue.awaiting[1].request.id;
+        let other_request = queue.awaiting[0].request.id;
+
+        // The mentee reads their own request, not another's.
+        let view = app
+            .request_view(&mentee, own_request)
+            .await
+            .expect("own request");
+        assert!(!view.request.goals.is_empty());
+        assert!(
+            matches!(
+                app.request_view(&mentee, other_request).await,
+                Err(AppError::NotFound)
+            ),
+            "{}",
+            db.label
+        );
+
+        // The line manager sees that it exists and the time, never the goals.
+        let consulted = app.home(&manager).await.expect("home").consultations[0].request_id;
+        assert_ne!(consulted, own_request);
+        assert!(matches!(
+            app.request_view(&mentee, consulted).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(
+            matches!(
+                app.request_view(&manager, own_request).await,
+                Err(AppError::NotFound)
+            ),
+            "not their report"
+        );
+        let view = app
+            .request_view(&manager, consulted)
+            .await
+            .expect("manager view");
+        assert!(
+            view.request.goals.is_empty() && view.request.help_needed.is_empty(),
+            "{}",
+            db.label
+        );
+        assert!(view.time_commitment.starts_with("Meetings in working time"));
+        assert!(view.can_consult && !view.can_screen);
+        assert!(
+            app.answer_consultation(&manager, consulted, "maybe")
+                .await
+                .is_err()
+        );
+        app.answer_consultation(&manager, consulted, "supports")
+            .await
+            .expect("answered");
+        assert!(
+            app.answer_consultation(&manager, consulted, "supports")
+                .await
+                .is_err(),
+            "answered once"
+        );
+        assert!(
+            app.home(&manager)
+                .await
+                .expect("home")
+                .consultations
+                .is_empty()
+        );
+        assert!(matches!(
+            app.screen_request(
+                &manager,
+                consulted,
+                &ScreeningInput {
+                    decision: "accept".into(),
+                    ..Default::default()
+                }
+            )
+            .await,
+            Err(AppError::Forbidden(_))
+        ));
+
+        // A second open request in the same programme is a clear error.
+        let again = MentorRequestInput {
+            track: "change_of_role".into(),
+            goals: "x".into(),
+            help_needed: "y".into(),
+            ..Default::default()
+        };
+        match app.submit_request(&mentee, caf, &again).await {
+            Err(AppError::Invalid(fields)) => {
+                assert_eq!(fields[0].field, "programme", "{}", db.label)
+            }
+            other => panic!("{}: expected a field error, got {other:?}", db.label),
+        }
+
+        // Screening: a rejection needs a reason; a decision is made once.
+        let reject = ScreeningInput {
+            decision: "reject".into(),
+            ..Default::default()
+        };
+        match app
+            .screen_request(&coordinator, other_request, &reject)
+            .await
+        {
+            Err(AppError::Invalid(fields)) => assert_eq!(fields[0].field, "reason"),
+            other => panic!("expected a field error, got {other:?}"),
+        }
+        let reject = ScreeningInput {
+            decision: "reject".into(),
+            reason: "outside_target_group".into(),
+            detail: "Not a new starter".into(),
+        };
+        app.screen_request(&coordinator, other_request, &reject)
+            .await
+            .expect("rejected");
+        assert!(
+            app.screen_request(&coordinator, other_request, &reject)
+                .await
+                .is_err()
+        );
+        app.screen_request(
+            &coordinator,
+            own_request,
+            &ScreeningInput {
+                decision: "accept".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("accepted");
+        let queue = app.screening_queue(&coordinator, caf).await.expect("queue");
+        assert_eq!(queue.awaiting.len(), 1);
+        assert_eq!(queue.accepted.len(), 1);
+        // Still open once accepted: no second request.
+        assert!(app.submit_request(&mentee, caf, &again).await.is_err());
+        // The rejected person may ask again.
+        let rejected = someone(&app, "Cafcass", "CAF0030", &[Role::Mentee]).await;
+        app.submit_request(&rejected, caf, &again)
+            .await
+            .expect("a new request after a rejection");
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_what_is_published() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone());
+        app.load_demo().await.expect("demo");
+        let cwt = programme(&app, "cwt").await;
+        let board = someone(
+            &app,
+            "Health and Social Care Board",
+            "HSCB0003",
+            &[Role::Coordinator],
+        )
+        .await;
+
+        // Volunteering, with a capacity that is too small, saves nothing.
+        let volunteer = someone(&app, "Health and Social Care Board", "HSCB0009", &[]).await;
+        match app
+            .save_register_entry(&volunteer, cwt, "", &profile("0"))
+            .await
+        {
+            Err(AppError::Invalid(fields)) => {
+                assert_eq!(fields[0].field, "capacity", "{}", db.label)
+            }
+            other => panic!("expected a field error, got {other:?}"),
+        }
+        assert!(
+            app.store()
+                .mentor_entry_for(cwt, volunteer.person_id.expect("a person"))
+                .await
+                .expect("read")
+                .is_none()
+        );
+        let entry = app
+            .save_register_entry(&volunteer, cwt, "", &profile("2"))
+            .await
+            .expect("volunteers");
+
+        // Untrained: the programme takes trained mentors only (REG-3).
+        let (_, seen) = app
+            .register_entry(&board, entry)
+            .await
+            .expect("the board's coordinator sees it");
+        assert_eq!(seen.view, EntryView::Full);
+        assert_eq!(
+            seen.ineligible,
+            vec![MentorIneligibility::NotTrained],
+            "{}",
+            db.label
+        );
+        assert!(seen.can_edit);
+        let mut trained = profile("2");
+        trained.training_completed = true;
+        app.update_register_entry(&board, entry, &trained)
+            .await
+            .expect("the board keeps its mentors");
+        assert!(
+            app.register_entry(&board, entry)
+                .await
+                .expect("read")
+                .1
+                .eligible()
+        );
+
+        // A coordinator of another organisation cannot edit the board's mentor.
+        let western = someone(
+            &app,
+            "Western Health and Social Care Trust",
+            "WHSCT0003",
+            &[Role::Coordinator],
+        )
+        .await;
+        assert!(
+            app.update_register_entry(&western, entry, &trained)
+                .await
+                .is_err(),
+            "{}",
+            db.label
+        );
+        assert!(
+            app.save_register_entry(&western, cwt, "HSCB0009", &trained)
+                .await
+                .is_err()
+        );
+        assert!(
+            app.save_register_entry(&board, cwt, "HSCB0010", &trained)
+                .await
+                .is_ok(),
+            "identifying a mentor"
+        );
+
+        // A mentee of a taking-part organisation browses published fields.
+        let mentee = someone(
+            &app,
+            "Health Service Executive Dublin North East",
+            "HSED0011",
+            &[Role::Mentee],
+        )
+        .await;
+        let register = app
+            .register(&mentee, cwt, &RegisterFilter::default())
+            .await
+            .expect("browse");
+        assert!(register.mentees_choose);
+        let mine = register
+            .entries
+            .iter()
+            .find(|e| e.id == entry)
+            .expect("listed");
+        assert_eq!(mine.view, EntryView::Published);
+        assert_eq!(mine.profile.expertise, "Budgets");
+        assert!(
+            mine.profile.experience.is_empty() && mine.profile.languages.is_empty(),
+            "{}: unpublished fields stay hidden",
+            db.label
+        );
+        assert!(mine.ineligible.is_empty() && !mine.can_edit);
+        let polish = app
+            .register(
+                &mentee,
+                cwt,
+                &RegisterFilter {
+                    language: Some("polish".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("filter");
+        // The demo's PHA mentor publishes languages; this volunteer does not,
+        // but filters run on the stored profile and the listing hides it.
+        assert!(
+            polish
+                .entries
+                .iter()
+                .any(|e| e.profile.languages.contains("Polish"))
+        );
+        assert!(
+            polish.entries.iter().all(|e| e.id != entry),
+            "{}: filtering does not reveal unpublished fields",
+            db.label
+        );
+        let full = app
+            .register(
+                &mentee,
+                cwt,
+                &RegisterFilter {
+                    availability: Some("full".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("filter");
+        assert!(
+            full.entries
+                .iter()
+                .all(|e| e.profile.availability.as_str() == "full")
+        );
+
+        // No browsing where the programme does not let mentees choose.
+        let caf = programme(&app, "caf").await;
+        let caf_mentee = signed_in(&app, "mentee").await;
+        let closed = app
+            .register(&caf_mentee, caf, &RegisterFilter::default())
+            .await
+            .expect("own view");
+        assert!(
+            !closed.mentees_choose && closed.entries.is_empty(),
+            "{}",
+            db.label
+        );
+
+        // Self-assessment before screening (REQ-2).
+        let request = app
+            .submit_request(
+                &mentee,
+                cwt,
+                &MentorRequestInput {
+                    track: "leadership".into(),
+                    goals: "Lead".into(),
+                    help_needed: "Influence".into(),
+                    named_mentor: entry.to_string(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("request with a named mentor");
+        let form = app
+            .self_assessment_form(&mentee, request)
+            .await
+            .expect("form");
+        assert_eq!(form.questions.len(), 11);
+        match app
+            .save_self_assessment(&mentee, request, &["3".to_owned()])
+            .await
+        {
+            Err(AppError::Invalid(fields)) => assert_eq!(fields[0].field, "q2"),
+            other => panic!("expected field errors, got {other:?}"),
+        }
+        let answers = vec!["4".to_owned(); 11];
+        app.save_self_assessment(&mentee, request, &answers)
+            .await
+            .expect("saved");
+        assert_eq!(
+            app.self_assessment_form(&mentee, request)
+                .await
+                .expect("form")
+                .answers,
+            Some(vec![4; 11])
+        );
+        assert!(
+            app.self_assessment_form(&board, request).await.is_err(),
+            "only the mentee answers"
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn automatic_enrolment_creates_requests_for_new_starters_once() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone());
+        app.load_demo().await.expect("demo");
+        let today = time::macros::date!(2026 - 12 - 31);
+        let first = app
+            .enrol_automatically("caf", today, 365)
+            .await
+            .expect("enrols");
+        assert!(
+            first.created > 0,
+            "{}: the demo has new starters this year",
+            db.label
+        );
+        let second = app
+            .enrol_automatically("caf", today, 365)
+            .await
+            .expect("enrols");
+        assert_eq!(second.created, 0);
+        assert!(second.already_open >= first.created);
+        assert!(
+            app.enrol_automatically("fun", today, 365).await.is_err(),
+            "FUN enrols nobody automatically"
+        );
+        db.finish().await;
+    }
+}

@@ -1,0 +1,689 @@
+//! The mentor register (REG-1 to REG-5), mentor requests and screening
+//! (REQ-1, REQ-3 to REQ-5) and self-assessments (REQ-2).
+//!
+//! Each write is one transaction with its audit event. A person has at
+//! most one open request per programme: the write checks inside its
+//! transaction, and a partial unique index refuses a second one should two
+//! writes race.
+
+use sqlx::Acquire;
+use tandem_domain::permissions::{
+    ConsultationAuthority, RegisterAuthority, RequestAuthority, ScreeningAuthority,
+};
+use tandem_domain::register::{
+    Consultation, MentorProfile, MentorRequest, Phase, ProfileField, Recruited, RequestSource,
+    RequestStatus, ScreeningDecision,
+};
+
+use crate::{PersonSummary, Result, Store, StoreError, insert_event, now};
+
+/// One entry on a programme's mentor register, with what it needs from
+/// the person (organisation, jurisdiction, region, carer level).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MentorEntryRow {
+    pub id: i64,
+    pub programme_id: i64,
+    pub person_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub organisation_id: i64,
+    pub organisation: String,
+    pub jurisdiction: String,
+    pub region: Option<String>,
+    pub team: Option<String>,
+    pub carer_level: Option<i64>,
+    pub recruited: String,
+    pub experience: String,
+    pub experience_months: Option<i64>,
+    pub interests: String,
+    pub expertise: String,
+    pub style: String,
+    pub languages: String,
+    pub location: String,
+    pub special_interests: String,
+    pub training_completed: i64,
+    pub experience_shown_by_appraisal: i64,
+    pub published: String,
+    pub capacity: i64,
+    pub availability: String,
+    pub paused_until: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl MentorEntryRow {
+    pub fn recruited(&self) -> Recruited {
+        Recruited::parse(&self.recruited)
+    }
+
+    pub fn published(&self) -> Vec<ProfileField> {
+        ProfileField::parse_list(&self.published)
+    }
+}
+
+const ENTRY_COLUMNS: &str = "e.id, e.programme_id, e.person_id, p.given_name, p.family_name, \
+     p.organisation_id, o.name AS organisation, o.jurisdiction, r.name AS region, t.name AS team, \
+     p.carer_level, e.recruited, e.experience, e.experience_months, e.interests, e.expertise, e.style, \
+     e.languages, e.location, e.special_interests, e.training_completed, e.experience_shown_by_appraisal, \
+     e.published, e.capacity, e.availability, e.paused_until, e.created_at, e.updated_at";
+
+const ENTRY_JOINS: &str = "FROM mentor_entries e JOIN people p ON p.id = e.person_id \
+     JOIN organisations o ON o.id = p.organisation_id \
+     LEFT JOIN regions r ON r.id = p.region_id LEFT JOIN teams t ON t.id = p.team_id";
+
+/// Filters on a register listing (REG-4); each is optional. Text filters
+/// match part of the field, ignoring case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegisterFilter {
+    pub organisation_id: Option<i64>,
+    pub region: Option<String>,
+    pub expertise: Option<String>,
+    pub language: Option<String>,
+    /// available, paused or full.
+    pub availability: Option<String>,
+}
+
+/// A mentor request with who it is for and which programme.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RequestRow {
+    pub id: i64,
+    pub programme_id: i64,
+    pub programme_name: String,
+    pub person_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub organisation_id: i64,
+    pub organisation: String,
+    pub team: Option<String>,
+    pub job_title: String,
+    pub start_date: Option<String>,
+    pub track: String,
+    pub source: String,
+    pub status: String,
+    pub goals: String,
+    pub help_needed: String,
+    pub preferred_style: String,
+    pub meeting_frequency: String,
+    pub relationship_length: String,
+    pub meeting_location: String,
+    pub other_team: i64,
+    pub other_region: i64,
+    pub other_organisation: i64,
+    pub other_jurisdiction: i64,
+    pub language: String,
+    pub gender: String,
+    pub culture: String,
+    pub named_mentor_id: Option<i64>,
+    pub consultation: String,
+    pub rejection_reason: Option<String>,
+    pub rejection_detail: Option<String>,
+    pub created_at: i64,
+    pub screened_at: Option<i64>,
+}
+
+impl RequestRow {
+    pub fn status(&self) -> RequestStatus {
+        RequestStatus::parse(&self.status).unwrap_or(RequestStatus::Withdrawn)
+    }
+
+    pub fn source(&self) -> RequestSource {
+        RequestSource::parse(&self.source)
+    }
+
+    pub fn consultation(&self) -> Consultation {
+        Consultation::parse(&self.consultation).unwrap_or(Consultation::NotNeeded)
+    }
+}
+
+const REQUEST_COLUMNS: &str = "q.id, q.programme_id, g.name AS programme_name, q.person_id, p.given_name, \
+     p.family_name, p.organisation_id, o.name AS organisation, t.name AS team, p.job_title, p.start_date, \
+     q.track, q.source, q.status, q.goals, q.help_needed, q.preferred_style, q.meeting_frequency, \
+     q.relationship_length, q.meeting_location, q.other_team, q.other_region, q.other_organisation, \
+     q.other_jurisdiction, q.language, q.gender, q.culture, q.named_mentor_id, q.consultation, \
+     q.rejection_reason, q.rejection_detail, q.created_at, q.screened_at";
+
+const REQUEST_JOINS: &str = "FROM mentor_requests q JOIN people p ON p.id = q.person_id \
+     JOIN organisations o ON o.id = p.organisation_id JOIN programmes g ON g.id = q.programme_id \
+     LEFT JOIN teams t ON t.id = p.team_id";
+
+/// A new request: what was asked, how it came about, and whether the line
+/// manager is to be consulted.
+#[derive(Debug, Clone, Copy)]
+pub struct NewRequest<'a> {
+    pub programme_id: i64,
+    pub person_id: i64,
+    pub request: &'a MentorRequest,
+    pub source: RequestSource,
+    pub consultation: Consultation,
+}
+
+/// A person whom automatic enrolment (REQ-4) considers.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EnrolmentCandidate {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub start_date: Option<String>,
+    pub approval_date: Option<String>,
+    pub employment_type: String,
+}
+
+fn flag(value: bool) -> i64 {
+    i64::from(value)
+}
+
+fn open_statuses() -> String {
+    RequestStatus::OPEN
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn actor(account_id: i64) -> Option<i64> {
+    Some(account_id).filter(|&id| id != 0)
+}
+
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+impl Store {
+    /// Adds a person to a programme's register, or changes their entry:
+    /// one entry per person per programme. How they were recruited is kept
+    /// from the first write.
+    pub async fn put_mentor_entry(
+        &self,
+        authority: &RegisterAuthority,
+        programme_id: i64,
+        person_id: i64,
+        profile: &MentorProfile,
+    ) -> Result<i64> {
+        let recruited = if authority.identified() {
+            Recruited::Identified
+        } else {
+            Recruited::Volunteered
+        };
+        let at = now();
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO mentor_entries (programme_id, person_id, recruited, experience, experience_months, \
+             interests, expertise, style, languages, location, special_interests, training_completed, \
+             experience_shown_by_appraisal, published, capacity, availability, paused_until, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) \
+             ON CONFLICT (programme_id, person_id) DO UPDATE SET experience = excluded.experience, \
+             experience_months = excluded.experience_months, interests = excluded.interests, \
+             expertise = excluded.expertise, style = excluded.style, languages = excluded.languages, \
+             location = excluded.location, special_interests = excluded.special_interests, \
+             training_completed = excluded.training_completed, \
+             experience_shown_by_appraisal = excluded.experience_shown_by_appraisal, \
+             published = excluded.published, capacity = excluded.capacity, \
+             availability = excluded.availability, paused_until = excluded.paused_until, \
+             updated_at = excluded.updated_at RETURNING id",
+        )
+        .bind(programme_id)
+        .bind(person_id)
+        .bind(recruited.as_str())
+        .bind(&profile.experience)
+        .bind(profile.experience_months.map(|m| i64::from(m.get())))
+        .bind(&profile.interests)
+        .bind(&profile.expertise)
+        .bind(&profile.style)
+        .bind(&profile.languages)
+        .bind(&profile.location)
+        .bind(&profile.special_interests)
+        .bind(flag(profile.training_completed))
+        .bind(flag(profile.experience_shown_by_appraisal))
+        .bind(ProfileField::join(&profile.published))
+        .bind(i64::from(profile.capacity))
+        .bind(profile.availability.as_str())
+        .bind(profile.availability.until_text())
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        insert_event(
+            &mut *tx,
+            actor(authority.account_id()),
+            "register.entry_saved",
+            "mentor_entry",
+            &id.to_string(),
+            &format!("programme {programme_id}, person {person_id}"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn mentor_entry(&self, id: i64) -> Result<Option<MentorEntryRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {ENTRY_COLUMNS} {ENTRY_JOINS} WHERE e.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    pub async fn mentor_entry_for(
+        &self,
+        programme_id: i64,
+        person_id: i64,
+    ) -> Result<Option<MentorEntryRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {ENTRY_COLUMNS} {ENTRY_JOINS} WHERE e.programme_id = $1 AND e.person_id = $2"
+        ))
+        .bind(programme_id)
+        .bind(person_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// A programme's register, filtered, by name. The caller decides which
+    /// entries, and how much of each, the reader sees.
+    pub async fn mentor_entries(
+        &self,
+        programme_id: i64,
+        filter: &RegisterFilter,
+    ) -> Result<Vec<MentorEntryRow>> {
+        let mut conditions = vec!["e.programme_id = $1".to_owned()];
+        let mut texts: Vec<String> = Vec::new();
+        let mut parameter = 1;
+        if filter.organisation_id.is_some() {
+            parameter += 1;
+            conditions.push(format!("p.organisation_id = ${parameter}"));
+        }
+        let mut like = |column: &str, value: &Option<String>, exact: bool| {
+            if let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                parameter += 1;
+                if exact {
+                    conditions.push(format!("LOWER({column}) = LOWER(${parameter})"));
+                    texts.push(value.to_owned());
+                } else {
+                    conditions.push(format!("LOWER({column}) LIKE ${parameter}"));
+                    texts.push(format!("%{}%", value.to_lowercase()));
+                }
+            }
+        };
+        like("r.name", &filter.region, true);
+        like("e.expertise", &filter.expertise, false);
+        like("e.languages", &filter.language, false);
+        like("e.availability", &filter.availability, true);
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} {ENTRY_JOINS} WHERE {} ORDER BY p.family_name, p.given_name, e.id",
+            conditions.join(" AND ")
+        );
+        let mut query = sqlx::query_as(&sql).bind(programme_id);
+        if let Some(organisation_id) = filter.organisation_id {
+            query = query.bind(organisation_id);
+        }
+        for text in texts {
+            query = query.bind(text);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    /// The regions of the people on a programme's register, for the
+    /// browse filter.
+    pub async fn register_regions(&self, programme_id: i64) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT r.name FROM mentor_entries e JOIN people p ON p.id = e.person_id \
+             JOIN regions r ON r.id = p.region_id WHERE e.programme_id = $1 ORDER BY r.name",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// How many mentees a mentor mentors now. Relationships are not stored
+    /// yet (matching comes later), so this is 0 until they are; capacity
+    /// checks already use it.
+    pub async fn active_mentee_count(&self, _entry_id: i64) -> Result<i64> {
+        Ok(0)
+    }
+
+    /// The people a mentor has mentored (REG-2): empty until relationships
+    /// are stored.
+    pub async fn mentored_people(&self, _entry_id: i64) -> Result<Vec<PersonSummary>> {
+        Ok(Vec::new())
+    }
+
+    /// Records a new request. A person with an open request in the
+    /// programme gets a conflict, and nothing is written.
+    pub async fn create_request(
+        &self,
+        authority: &RequestAuthority,
+        new: &NewRequest<'_>,
+    ) -> Result<i64> {
+        let conflict = || {
+            StoreError::Conflict(
+                "there is already an open mentor request for this person in this programme"
+                    .to_owned(),
+            )
+        };
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let open: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM mentor_requests WHERE programme_id = $1 AND person_id = $2 AND status IN ({})",
+            open_statuses()
+        ))
+        .bind(new.programme_id)
+        .bind(new.person_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if open.is_some() {
+            return Err(conflict());
+        }
+        let r = new.request;
+        let inserted = sqlx::query_scalar(
+            "INSERT INTO mentor_requests (programme_id, person_id, track, source, status, goals, help_needed, \
+             preferred_style, meeting_frequency, relationship_length, meeting_location, other_team, other_region, \
+             other_organisation, other_jurisdiction, language, gender, culture, named_mentor_id, consultation, \
+             created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+             $16, $17, $18, $19, $20, $21, $22) RETURNING id",
+        )
+        .bind(new.programme_id)
+        .bind(new.person_id)
+        .bind(&r.track)
+        .bind(new.source.as_str())
+        .bind(RequestStatus::AwaitingScreening.as_str())
+        .bind(&r.goals)
+        .bind(&r.help_needed)
+        .bind(&r.preferred_style)
+        .bind(&r.meeting_frequency)
+        .bind(&r.relationship_length)
+        .bind(&r.meeting_location)
+        .bind(flag(r.other_team))
+        .bind(flag(r.other_region))
+        .bind(flag(r.other_organisation))
+        .bind(flag(r.other_jurisdiction))
+        .bind(&r.language)
+        .bind(&r.gender)
+        .bind(&r.culture)
+        .bind(r.named_mentor)
+        .bind(new.consultation.as_str())
+        .bind(actor(authority.account_id()))
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await;
+        let id: i64 = match inserted {
+            Ok(id) => id,
+            Err(error) if is_unique_violation(&error) => return Err(conflict()),
+            Err(error) => return Err(error.into()),
+        };
+        insert_event(
+            &mut *tx,
+            actor(authority.account_id()),
+            "request.created",
+            "mentor_request",
+            &id.to_string(),
+            &format!(
+                "programme {}, person {}, {}",
+                new.programme_id,
+                new.person_id,
+                new.source.as_str()
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn request(&self, id: i64) -> Result<Option<RequestRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE q.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// The open request of a person in a programme, if any.
+    pub async fn open_request(
+        &self,
+        programme_id: i64,
+        person_id: i64,
+    ) -> Result<Option<RequestRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE q.programme_id = $1 AND q.person_id = $2 \
+             AND q.status IN ({})",
+            open_statuses()
+        ))
+        .bind(programme_id)
+        .bind(person_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Requests with a status, oldest first (first come, first served:
+    /// REQ-3), from these organisations' people (`None`: everyone's).
+    pub async fn requests_with_status(
+        &self,
+        programme_id: i64,
+        status: RequestStatus,
+        organisations: Option<&[i64]>,
+    ) -> Result<Vec<RequestRow>> {
+        let mut sql = format!(
+            "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE q.programme_id = $1 AND q.status = $2"
+        );
+        if let Some(ids) = organisations {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
+            sql.push_str(&format!(
+                " AND p.organisation_id IN ({})",
+                placeholders.join(", ")
+            ));
+        }
+        sql.push_str(" ORDER BY q.created_at, q.id");
+        let mut query = sqlx::query_as(&sql)
+            .bind(programme_id)
+            .bind(status.as_str());
+        for id in organisations.unwrap_or_default() {
+            query = query.bind(*id);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    /// A person's requests, newest first.
+    pub async fn requests_of(&self, person_id: i64) -> Result<Vec<RequestRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE q.person_id = $1 ORDER BY q.created_at DESC, q.id DESC"
+        ))
+        .bind(person_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Open requests of the people who report directly to this person on
+    /// which the line manager's view is awaited (REQ-5), oldest first.
+    pub async fn consultations_awaiting(&self, manager_id: i64) -> Result<Vec<RequestRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} JOIN people m ON m.organisation_id = p.organisation_id \
+             AND m.employee_id = p.line_manager_employee_id WHERE m.id = $1 AND q.consultation = $2 \
+             AND q.status IN ({}) ORDER BY q.created_at, q.id",
+            open_statuses()
+        ))
+        .bind(manager_id)
+        .bind(Consultation::Awaiting.as_str())
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Records a screening decision on a request still awaiting screening;
+    /// `false` if it was not (someone screened it meanwhile).
+    pub async fn screen_request(
+        &self,
+        authority: &ScreeningAuthority,
+        id: i64,
+        decision: &ScreeningDecision,
+    ) -> Result<bool> {
+        let (status, reason, detail) = match decision {
+            ScreeningDecision::Accept => (RequestStatus::Accepted, None, None),
+            ScreeningDecision::Reject { reason, detail } => (
+                RequestStatus::Rejected,
+                Some(reason.as_str()),
+                Some(detail.as_str()),
+            ),
+        };
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE mentor_requests SET status = $1, rejection_reason = $2, rejection_detail = $3, \
+             screened_by = $4, screened_at = $5 WHERE id = $6 AND status = $7",
+        )
+        .bind(status.as_str())
+        .bind(reason)
+        .bind(detail)
+        .bind(actor(authority.account_id()))
+        .bind(now())
+        .bind(id)
+        .bind(RequestStatus::AwaitingScreening.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Ok(false);
+        }
+        insert_event(
+            &mut *tx,
+            actor(authority.account_id()),
+            "request.screened",
+            "mentor_request",
+            &id.to_string(),
+            status.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Records the line manager's answer to a consultation still awaited;
+    /// `false` if it was not.
+    pub async fn record_consultation(
+        &self,
+        authority: &ConsultationAuthority,
+        id: i64,
+        answer: Consultation,
+    ) -> Result<bool> {
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE mentor_requests SET consultation = $1 WHERE id = $2 AND consultation = $3",
+        )
+        .bind(answer.as_str())
+        .bind(id)
+        .bind(Consultation::Awaiting.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Ok(false);
+        }
+        insert_event(
+            &mut *tx,
+            actor(authority.account_id()),
+            "request.consulted",
+            "mentor_request",
+            &id.to_string(),
+            answer.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Stores (or replaces) a self-assessment for a request and phase.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_self_assessment(
+        &self,
+        authority: &RequestAuthority,
+        request: &RequestRow,
+        questionnaire: &str,
+        phase: Phase,
+        answers: &[u8],
+    ) -> Result<()> {
+        let answers = answers
+            .iter()
+            .map(u8::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        sqlx::query(
+            "INSERT INTO self_assessments (person_id, programme_id, request_id, questionnaire, phase, answers, answered_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (request_id, questionnaire, phase) \
+             DO UPDATE SET answers = excluded.answers, answered_at = excluded.answered_at",
+        )
+        .bind(request.person_id)
+        .bind(request.programme_id)
+        .bind(request.id)
+        .bind(questionnaire)
+        .bind(phase.as_str())
+        .bind(&answers)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        insert_event(
+            &mut *tx,
+            actor(authority.account_id()),
+            "self_assessment.saved",
+            "mentor_request",
+            &request.id.to_string(),
+            phase.as_str(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The answers (scale points from 1, in question order) of a
+    /// self-assessment, if given.
+    pub async fn self_assessment(
+        &self,
+        request_id: i64,
+        questionnaire: &str,
+        phase: Phase,
+    ) -> Result<Option<Vec<u8>>> {
+        let stored: Option<String> = sqlx::query_scalar(
+            "SELECT answers FROM self_assessments WHERE request_id = $1 AND questionnaire = $2 AND phase = $3",
+        )
+        .bind(request_id)
+        .bind(questionnaire)
+        .bind(phase.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(stored.map(|text| {
+            text.split(',')
+                .filter_map(|a| a.trim().parse().ok())
+                .collect()
+        }))
+    }
+
+    /// People of these organisations whose start date, or approval date
+    /// as carers, falls from `from` to `to` (ISO dates, inclusive): those
+    /// automatic enrolment considers (REQ-4).
+    pub async fn enrolment_candidates(
+        &self,
+        organisations: &[i64],
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<EnrolmentCandidate>> {
+        if organisations.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (0..organisations.len())
+            .map(|i| format!("${}", i + 3))
+            .collect();
+        let sql = format!(
+            "SELECT id, organisation_id, start_date, approval_date, employment_type FROM people \
+             WHERE ((start_date >= $1 AND start_date <= $2) OR (approval_date >= $1 AND approval_date <= $2)) \
+             AND organisation_id IN ({}) ORDER BY id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as(&sql).bind(from).bind(to);
+        for id in organisations {
+            query = query.bind(*id);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+}

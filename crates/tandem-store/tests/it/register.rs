@@ -1,0 +1,309 @@
+//! The register and requests (REG-1, REQ-1, REQ-3): one open request per
+//! person per programme, enforced by the write and by the database; the
+//! queue in arrival order; filters on the register.
+
+use tandem_domain::people::{EmploymentType, FosteringDetails, PersonRecord};
+use tandem_domain::permissions::{
+    PeopleImportAuthority, ProgrammeAuthority, RegisterAuthority, RequestAuthority,
+};
+use tandem_domain::programme::Organisation;
+use tandem_domain::register::{
+    Availability, Consultation, MentorProfile, MentorRequest, ProfileField, RequestSource,
+    RequestStatus,
+};
+use tandem_store::{NewRequest, ProgrammeWrite, RegisterFilter, StoreError, test_support};
+
+fn person(id: &str) -> PersonRecord {
+    PersonRecord {
+        employee_id: id.to_owned(),
+        given_name: format!("Given{id}"),
+        family_name: format!("Family{id}"),
+        email: format!("{id}@example.org"),
+        region: Some("North".to_owned()),
+        team: Some("Team".to_owned()),
+        line_manager_employee_id: None,
+        job_title: "Practitioner".to_owned(),
+        grade: "Band 6".to_owned(),
+        start_date: None,
+        employment_type: EmploymentType::Employee,
+        fostering: FosteringDetails::default(),
+    }
+}
+
+fn request(track: &str) -> MentorRequest {
+    MentorRequest {
+        track: track.to_owned(),
+        goals: "Grow".to_owned(),
+        help_needed: "Advice".to_owned(),
+        preferred_style: String::new(),
+        meeting_frequency: String::new(),
+        relationship_length: String::new(),
+        meeting_location: String::new(),
+        other_team: false,
+        other_region: false,
+        other_organisation: false,
+        other_jurisdiction: false,
+        language: String::new(),
+        gender: String::new(),
+        culture: String::new(),
+        named_mentor: None,
+    }
+}
+
+#[tokio::test]
+async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
+    for db in test_support::all().await {
+        let store = &db.store;
+        let org = store
+            .create_organisation("Trust", "Northern Ireland")
+            .await
+            .expect("org");
+        store
+            .import_people(
+                &PeopleImportAuthority::for_operator(org.id),
+                &[person("A"), person("B")],
+                &|_| {},
+            )
+            .await
+            .expect("people");
+        let organisations = [Organisation {
+            name: "Trust".into(),
+            jurisdiction: "Northern Ireland".into(),
+        }];
+        let programme = store
+            .create_programme(
+                &ProgrammeAuthority::for_operator(),
+                &ProgrammeWrite {
+                    key: "p",
+                    name: "P",
+                    settings: "",
+                    organisations: &organisations,
+                },
+            )
+            .await
+            .expect("programme");
+        let a = store
+            .person_by_employee_id(org.id, "A")
+            .await
+            .expect("read")
+            .expect("a");
+        let b = store
+            .person_by_employee_id(org.id, "B")
+            .await
+            .expect("read")
+            .expect("b");
+        let operator = RequestAuthority::for_operator();
+        let first = request("t");
+        let ask = |person_id| NewRequest {
+            programme_id: programme,
+            person_id,
+            request: &first,
+            source: RequestSource::Requested,
+            consultation: Consultation::NotNeeded,
+        };
+        let b_id = store
+            .create_request(&operator, &ask(b))
+            .await
+            .expect("b asks");
+        let a_id = store
+            .create_request(&operator, &ask(a))
+            .await
+            .expect("a asks");
+        assert!(
+            matches!(
+                store.create_request(&operator, &ask(a)).await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{}",
+            db.label
+        );
+        // The database itself refuses a second open request.
+        let raw = format!(
+            "INSERT INTO mentor_requests (programme_id, person_id, track, source, status, consultation, created_at) \
+             VALUES ({programme}, {a}, 't', 'requested', 'accepted', 'not_needed', 0)"
+        );
+        assert!(
+            db.execute(&raw).await.is_err(),
+            "{}: the partial unique index holds",
+            db.label
+        );
+
+        let queue = store
+            .requests_with_status(programme, RequestStatus::AwaitingScreening, Some(&[org.id]))
+            .await
+            .expect("queue");
+        assert_eq!(
+            queue.iter().map(|r| r.id).collect::<Vec<_>>(),
+            vec![b_id, a_id]
+        );
+        assert!(
+            store
+                .requests_with_status(programme, RequestStatus::AwaitingScreening, Some(&[]))
+                .await
+                .expect("none")
+                .is_empty()
+        );
+
+        // A closed request does not block a new one.
+        let decision = tandem_domain::register::ScreeningDecision::Reject {
+            reason: tandem_domain::register::RejectionReason::Other,
+            detail: "No".into(),
+        };
+        let screening = {
+            // Screening authority comes only from the permissions module.
+            let admin = tandem_domain::permissions::Principal {
+                account_id: 1,
+                person_id: None,
+                display_name: "Admin".into(),
+                grants: vec![tandem_domain::roles::RoleGrant {
+                    role: tandem_domain::roles::Role::Administrator,
+                    organisation_id: None,
+                    programme_id: None,
+                }],
+            };
+            let facts = tandem_domain::permissions::RequestFacts {
+                programme_id: programme,
+                taking_part: vec![org.id],
+                mentee: store.person_facts(a).await.expect("read").expect("facts"),
+            };
+            tandem_domain::permissions::authorise_screening(&admin, &facts).expect("admin screens")
+        };
+        assert!(
+            store
+                .screen_request(&screening, a_id, &decision)
+                .await
+                .expect("screened")
+        );
+        assert!(
+            !store
+                .screen_request(&screening, a_id, &decision)
+                .await
+                .expect("once only")
+        );
+        store
+            .create_request(&operator, &ask(a))
+            .await
+            .expect("asks again");
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn register_entries_are_one_per_person_and_filter() {
+    for db in test_support::all().await {
+        let store = &db.store;
+        let org = store
+            .create_organisation("Trust", "England")
+            .await
+            .expect("org");
+        store
+            .import_people(
+                &PeopleImportAuthority::for_operator(org.id),
+                &[person("A"), person("B")],
+                &|_| {},
+            )
+            .await
+            .expect("people");
+        let organisations = [Organisation {
+            name: "Trust".into(),
+            jurisdiction: "England".into(),
+        }];
+        let programme = store
+            .create_programme(
+                &ProgrammeAuthority::for_operator(),
+                &ProgrammeWrite {
+                    key: "p",
+                    name: "P",
+                    settings: "",
+                    organisations: &organisations,
+                },
+            )
+            .await
+            .expect("programme");
+        let a = store
+            .person_by_employee_id(org.id, "A")
+            .await
+            .expect("read")
+            .expect("a");
+        let mut profile = MentorProfile {
+            experience: String::new(),
+            experience_months: None,
+            interests: String::new(),
+            expertise: "Budgets".into(),
+            style: String::new(),
+            languages: "Welsh".into(),
+            location: String::new(),
+            special_interests: String::new(),
+            training_completed: true,
+            experience_shown_by_appraisal: false,
+            published: vec![ProfileField::Expertise],
+            capacity: 2,
+            availability: Availability::Available,
+        };
+        let authority = RegisterAuthority::for_operator(true);
+        let id = store
+            .put_mentor_entry(&authority, programme, a, &profile)
+            .await
+            .expect("entry");
+        profile.capacity = 3;
+        assert_eq!(
+            store
+                .put_mentor_entry(
+                    &RegisterAuthority::for_operator(false),
+                    programme,
+                    a,
+                    &profile
+                )
+                .await
+                .expect("again"),
+            id
+        );
+        let row = store.mentor_entry(id).await.expect("read").expect("row");
+        assert_eq!(
+            (row.capacity, row.recruited.as_str()),
+            (3, "identified"),
+            "{}",
+            db.label
+        );
+        assert_eq!(row.published(), vec![ProfileField::Expertise]);
+        let welsh = RegisterFilter {
+            language: Some("WELSH".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            store
+                .mentor_entries(programme, &welsh)
+                .await
+                .expect("list")
+                .len(),
+            1
+        );
+        let north = RegisterFilter {
+            region: Some("north".into()),
+            organisation_id: Some(org.id),
+            availability: Some("available".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            store
+                .mentor_entries(programme, &north)
+                .await
+                .expect("list")
+                .len(),
+            1
+        );
+        let full = RegisterFilter {
+            availability: Some("full".into()),
+            ..Default::default()
+        };
+        assert!(
+            store
+                .mentor_entries(programme, &full)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+        assert_eq!(store.active_mentee_count(id).await.expect("count"), 0);
+        db.finish().await;
+    }
+}
