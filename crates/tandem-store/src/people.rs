@@ -170,11 +170,10 @@ impl Store {
         let at = now();
         let mut done = 0u64;
         for batch in rows.chunks(IMPORT_BATCH_ROWS) {
-            let sql = upsert_sql(self.backend, batch.len());
+            let sql = upsert_sql(self.backend, batch.len(), organisation_id, at);
             let mut query = sqlx::query(&sql);
             for row in batch {
                 query = query
-                    .bind(organisation_id)
                     .bind(row.employee_id.as_str())
                     .bind(row.given_name.as_str())
                     .bind(row.family_name.as_str())
@@ -194,9 +193,7 @@ impl Store {
                     .bind(row.fostering.carer_level.map(i64::from))
                     .bind(iso(row.fostering.approval_date))
                     .bind(row.fostering.household.as_deref())
-                    .bind(row.fostering.special_interests.as_deref())
-                    .bind(at)
-                    .bind(at);
+                    .bind(row.fostering.special_interests.as_deref());
             }
             query.execute(&mut *tx).await?;
             done += batch.len() as u64;
@@ -439,15 +436,18 @@ async fn names_to_ids(
         .collect()
 }
 
-/// The multi-row upsert of people.
-fn upsert_sql(backend: Backend, rows: usize) -> String {
-    const COLUMNS: usize = 19;
+/// The multi-row upsert of people. The organisation and the time are the
+/// same for every row, so they are written into the statement as numbers
+/// rather than bound thousands of times.
+fn upsert_sql(backend: Backend, rows: usize, organisation_id: i64, at: i64) -> String {
+    const BOUND_COLUMNS: usize = 16;
     let mut sql = String::from(
-        "INSERT INTO people (organisation_id, employee_id, given_name, family_name, email, region_id, team_id, \
+        "INSERT INTO people (employee_id, given_name, family_name, email, region_id, team_id, \
          line_manager_employee_id, job_title, grade, start_date, employment_type, approval_type, carer_level, \
-         approval_date, household, special_interests, created_at, updated_at) VALUES ",
+         approval_date, household, special_interests, organisation_id, created_at, updated_at) VALUES ",
     );
-    sql.push_str(&placeholders(backend, rows, COLUMNS));
+    let constants = format!(", {organisation_id}, {at}, {at})");
+    sql.push_str(&placeholders(backend, rows, BOUND_COLUMNS).replace(')', &constants));
     sql.push_str(
         " ON CONFLICT (organisation_id, employee_id) DO UPDATE SET given_name = excluded.given_name, \
          family_name = excluded.family_name, email = excluded.email, region_id = excluded.region_id, \
