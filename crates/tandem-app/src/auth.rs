@@ -214,6 +214,20 @@ impl App {
         })
     }
 
+    /// Removes expired sessions and sign-in failures that no longer count.
+    /// Servers run this periodically; any server may, as it only deletes
+    /// what is already dead.
+    pub async fn housekeeping(&self) -> Result<(), AppError> {
+        let at = now();
+        let sessions = self.store.delete_expired_sessions(at).await?;
+        let throttles = self
+            .store
+            .delete_stale_throttles(at - THROTTLE_WINDOW_SECONDS, at)
+            .await?;
+        tracing::debug!(sessions, throttles, "housekeeping");
+        Ok(())
+    }
+
     /// The session a cookie token belongs to, if it is still valid.
     pub async fn session(&self, token: &str) -> Result<Option<ActiveSession>, AppError> {
         let Some(session) = self.store.session(&token_hash(token), now()).await? else {

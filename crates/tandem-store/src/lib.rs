@@ -399,6 +399,18 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets failures whose window and lock-out have both passed.
+    pub async fn delete_stale_throttles(&self, window_started_before: i64, at: i64) -> Result<u64> {
+        Ok(sqlx::query(
+            "DELETE FROM login_throttle WHERE window_started_at < $1 AND locked_until <= $2",
+        )
+        .bind(window_started_before)
+        .bind(at)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
     pub async fn clear_throttle(&self, key: &str) -> Result<()> {
         sqlx::query("DELETE FROM login_throttle WHERE throttle_key = $1")
             .bind(key)

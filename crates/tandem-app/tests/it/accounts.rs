@@ -110,3 +110,71 @@ async fn account_input_is_checked_field_by_field() {
     assert!(matches!(again, Err(AppError::Invalid(ref e)) if e[0].field == "email"));
     db.finish().await;
 }
+
+#[tokio::test]
+async fn housekeeping_removes_only_what_is_dead() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone());
+        let store = app.store();
+        let id = app
+            .create_account("h@example.org", "H", "long enough password", None, &[])
+            .await
+            .expect("account");
+        let now = tandem_store::now();
+        store
+            .create_session("expired", id, "c", now - 1)
+            .await
+            .expect("session");
+        store
+            .create_session("live", id, "c", now + 600)
+            .await
+            .expect("session");
+        let stale = tandem_store::Throttle {
+            failures: 2,
+            window_started_at: now - 3_600,
+            locked_until: 0,
+        };
+        let locked = tandem_store::Throttle {
+            failures: 5,
+            window_started_at: now - 3_600,
+            locked_until: now + 60,
+        };
+        store
+            .set_throttle("stale@example.org", stale)
+            .await
+            .expect("throttle");
+        store
+            .set_throttle("locked@example.org", locked)
+            .await
+            .expect("throttle");
+        app.housekeeping().await.expect("housekeeping");
+        assert!(
+            store.session("live", now).await.expect("query").is_some(),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            store.delete_expired_sessions(now).await.expect("query"),
+            0,
+            "{}: expired one already gone",
+            db.label
+        );
+        assert!(
+            store
+                .throttle("stale@example.org")
+                .await
+                .expect("query")
+                .is_none()
+        );
+        assert!(
+            store
+                .throttle("locked@example.org")
+                .await
+                .expect("query")
+                .is_some(),
+            "{}: a lock-out still counts",
+            db.label
+        );
+        db.finish().await;
+    }
+}
