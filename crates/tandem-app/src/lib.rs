@@ -7,6 +7,7 @@ pub mod auth;
 pub mod demo;
 pub mod home;
 pub mod import;
+pub mod matching;
 pub mod people;
 pub mod programmes;
 pub mod register;

@@ -60,6 +60,22 @@ enum Command {
     /// Matching: the optimal assignment of mentees to mentors.
     #[command(subcommand)]
     Match(MatchCommand),
+    /// Automatic enrolment (REQ-4): create a mentor request, waiting to be
+    /// screened, for everyone the programme enrols automatically. CAF's
+    /// automatic track takes staff whose start date is within the last
+    /// --within-days days; AFC's newly-approved track takes carers whose
+    /// approval date is. People with an open request are skipped.
+    Enrol {
+        /// The programme's key, for example caf.
+        #[arg(long)]
+        programme: String,
+        /// How far back a start or approval date counts as new.
+        #[arg(long, default_value_t = 90)]
+        within_days: i64,
+        /// The day to count back from (YYYY-MM-DD); today if not given.
+        #[arg(long)]
+        today: Option<String>,
+    },
     /// Check the configuration and the database, then exit.
     CheckConfig,
 }
@@ -87,6 +103,16 @@ enum MatchCommand {
         max_matches: bool,
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Propose matches for everyone waiting in a stored programme, with the
+    /// reasons for each; --commit sends them to the mentors (MAT-3, MAT-4).
+    Run {
+        /// The programme's key (e.g. cwt) or id.
+        #[arg(long)]
+        programme: String,
+        /// Store the proposals as awaiting each mentor's answer.
+        #[arg(long)]
+        commit: bool,
     },
 }
 
@@ -308,6 +334,35 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 Err(ProgrammeImportFailure::App(error)) => Err(error.into()),
             };
         }
+        Command::Enrol { programme, within_days, today } => {
+            let today = match today {
+                Some(text) => match tandem_domain::register::parse_date(&text) {
+                    Some(date) => date,
+                    None => bail!("--today must be a date like 2026-11-30 (got \"{text}\")"),
+                },
+                None => time::OffsetDateTime::now_utc().date(),
+            };
+            if within_days < 0 {
+                bail!("--within-days must be 0 or more");
+            }
+            let app = open(url, "sqlite://tandem.db").await?;
+            return match app.enrol_automatically(&programme, today, within_days).await {
+                Ok(report) => {
+                    println!(
+                        "Enrolled {} people in {programme}: requests wait for the coordinator to screen. {} already had an open request.",
+                        report.created, report.already_open
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(tandem_app::AppError::Invalid(fields)) => {
+                    for field in fields {
+                        eprintln!("{}: {}", field.field, field.message);
+                    }
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(error) => Err(error.into()),
+            };
+        }
         Command::Programme(ProgrammeCommand::List) => {
             let app = open(url, "sqlite://tandem.db").await?;
             for (programme, next_review, due) in app.all_programmes().await? {
@@ -331,6 +386,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 tandem_matching::Mode::MaxScore
             };
             return matching::solve_command(&pairs, &capacities, mode, out.as_deref());
+        }
+        Command::Match(MatchCommand::Run { programme, commit }) => {
+            let app = open(url, "sqlite://tandem.db").await?;
+            return matching::run_command(&app, &programme, commit).await;
         }
         Command::CheckConfig => {
             let shown = redact(url.unwrap_or("sqlite://tandem.db"));

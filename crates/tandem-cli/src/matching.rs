@@ -284,3 +284,67 @@ fn csv_field(text: &str) -> String {
         text.to_owned()
     }
 }
+
+/// `tandem match run --programme KEY [--commit]`.
+pub async fn run_command(app: &tandem_app::App, programme: &str, commit: bool) -> Result<ExitCode> {
+    let stored = match programme.parse::<i64>() {
+        Ok(id) => app.store().programme(id).await?,
+        Err(_) => app.store().programme_by_key(programme).await?,
+    };
+    let Some(stored) = stored else {
+        anyhow::bail!(
+            "there is no programme with key or id \"{programme}\" (see tandem programme list)"
+        );
+    };
+    let authority = tandem_domain::permissions::MatchingAuthority::for_operator(stored.id);
+    let (run, sent) = if commit {
+        let (run, ids) = app.send_proposals(&authority).await?;
+        (run, Some(ids.len()))
+    } else {
+        (app.run_matching(&authority).await?, None)
+    };
+    let order = if run.first_come_first_served {
+        "first come, first served"
+    } else {
+        "best total score"
+    };
+    println!(
+        "Matching for {} ({order}): {} waiting.",
+        run.programme_name, run.waiting
+    );
+    for pair in &run.pairs {
+        println!();
+        println!(
+            "{} → {} (score {})",
+            pair.mentee_name, pair.mentor_name, pair.score
+        );
+        for line in &pair.explanation {
+            println!("    {line}");
+        }
+    }
+    for unmatched in &run.unmatched {
+        println!();
+        println!("Not matched: {}", unmatched.mentee_name);
+        for ruled_out in &unmatched.ruled_out {
+            println!(
+                "    {}: {}",
+                ruled_out.mentor_name,
+                ruled_out.reasons.join("; ")
+            );
+        }
+    }
+    println!();
+    match sent {
+        Some(count) => {
+            println!("Sent {count} proposals to mentors; each now waits for the mentor's answer.")
+        }
+        None => println!("Nothing stored: add --commit to send these proposals to the mentors."),
+    }
+    println!(
+        "matched {} of {}, total score {}",
+        run.pairs.len(),
+        run.waiting,
+        run.total_score
+    );
+    Ok(ExitCode::SUCCESS)
+}

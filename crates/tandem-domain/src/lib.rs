@@ -6,5 +6,6 @@
 pub mod people;
 pub mod permissions;
 pub mod programme;
+pub mod proposals;
 pub mod register;
 pub mod roles;

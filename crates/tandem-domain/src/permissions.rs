@@ -957,3 +957,47 @@ mod tests {
         assert_eq!(scope.view(40, 1), None);
     }
 }
+
+/// Proof that the caller may run matching for a programme and send its
+/// proposals (MAT-3): administrators, and coordinators of a taking-part
+/// organisation. Only [`authorise_matching`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchingAuthority {
+    programme_id: i64,
+    account_id: Option<i64>,
+}
+
+impl MatchingAuthority {
+    pub fn programme_id(&self) -> i64 {
+        self.programme_id
+    }
+
+    pub fn account_id(&self) -> Option<i64> {
+        self.account_id
+    }
+
+    /// The command line runs with the operator's authority.
+    pub fn for_operator(programme_id: i64) -> Self {
+        MatchingAuthority { programme_id, account_id: None }
+    }
+}
+
+pub fn authorise_matching(
+    principal: &Principal,
+    programme_id: i64,
+    taking_part: &[i64],
+    person_organisation: Option<i64>,
+) -> Result<MatchingAuthority, Forbidden> {
+    match programme_access(principal, programme_id, taking_part, person_organisation) {
+        Some(access) if access.can_edit() => Ok(MatchingAuthority {
+            programme_id,
+            account_id: Some(principal.account_id),
+        }),
+        _ => Err(Forbidden("run matching for this programme")),
+    }
+}
+
+/// Only the mentor a proposal asks may read it and answer it (MAT-4).
+pub fn may_answer_proposal(principal: &Principal, mentor_person_id: i64) -> bool {
+    principal.person_id == Some(mentor_person_id)
+}

@@ -10,6 +10,7 @@
 mod migrate;
 mod people;
 mod programmes;
+mod proposals;
 mod register;
 pub mod test_support;
 
@@ -19,6 +20,7 @@ use tandem_domain::roles::{Role, RoleGrant};
 
 pub use people::{ImportSummary, PersonDetail, PersonSummary};
 pub use programmes::{ProgrammeWrite, StoredProgramme};
+pub use proposals::{NewProposal, ProposalRow};
 pub use register::{EnrolmentCandidate, MentorEntryRow, NewRequest, RegisterFilter, RequestRow};
 
 /// Set on every SQLite connection: enforce foreign keys, let readers go on

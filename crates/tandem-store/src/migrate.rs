@@ -35,6 +35,12 @@ const MIGRATIONS: &[Migration] = &[Migration {
     shared: include_str!("migrations/0003_register_requests.sql"),
     sqlite: "",
     postgres: "",
+}, Migration {
+    version: 4,
+    name: "match_proposals",
+    shared: include_str!("migrations/0004_match_proposals.sql"),
+    sqlite: "",
+    postgres: "",
 }];
 
 /// An arbitrary constant naming Tandem's migration lock in PostgreSQL, so

@@ -19,9 +19,57 @@ use crate::session::ApiCaller;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Tandem API", description = "Mentoring programmes, run end to end. Sign in through /sign-in; the session cookie authenticates API calls, and every call that changes something must send the session's CSRF token in an X-CSRF-Token header (GET /api/me returns it)."),
-    paths(health, me, people, person, import, programmes, programme, create_programme, replace_programme),
-    components(schemas(Health, Me, Grant, PersonSummary, PeoplePage, Person, Fostering, ImportResult, ImportProblem, ImportRejected, ApiErrorBody, ApiFieldError, ProgrammeSummary, ProgrammeDetail, ProgrammeOrganisation, ProgrammeProblem, ProgrammeRejected))
+    info(
+        title = "Tandem API",
+        description = "Mentoring programmes, run end to end. Sign in through /sign-in; the session cookie authenticates API calls, and every call that changes something must send the session's CSRF token in an X-CSRF-Token header (GET /api/me returns it)."
+    ),
+    paths(
+        health,
+        me,
+        people,
+        person,
+        import,
+        programmes,
+        programme,
+        create_programme,
+        replace_programme,
+        crate::register_api::register,
+        crate::register_api::create_entry,
+        crate::register_api::entry,
+        crate::register_api::update_entry,
+        crate::register_api::create_request,
+        crate::register_api::request,
+        crate::register_api::screening_queue,
+        crate::register_api::screen
+    ),
+    components(schemas(
+        Health,
+        Me,
+        Grant,
+        PersonSummary,
+        PeoplePage,
+        Person,
+        Fostering,
+        ImportResult,
+        ImportProblem,
+        ImportRejected,
+        ApiErrorBody,
+        ApiFieldError,
+        ProgrammeSummary,
+        ProgrammeDetail,
+        ProgrammeOrganisation,
+        ProgrammeProblem,
+        ProgrammeRejected,
+        crate::register_api::RegisterEntry,
+        crate::register_api::EntryBody,
+        crate::register_api::Created,
+        crate::register_api::RequestBody,
+        crate::register_api::MentorRequest,
+        crate::register_api::RequestContent,
+        crate::register_api::Queue,
+        crate::register_api::QueueEntry,
+        crate::register_api::ScreeningBody
+    ))
 )]
 pub struct ApiDoc;
 
@@ -42,10 +90,19 @@ pub struct Health {
 ))]
 pub async fn health(State(state): State<AppState>) -> Response {
     match state.app.store().ping().await {
-        Ok(()) => Json(Health { status: "ok".into() }).into_response(),
+        Ok(()) => Json(Health {
+            status: "ok".into(),
+        })
+        .into_response(),
         Err(error) => {
             tracing::error!(%error, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "database unavailable".into() })).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(Health {
+                    status: "database unavailable".into(),
+                }),
+            )
+                .into_response()
         }
     }
 }
@@ -82,7 +139,11 @@ pub async fn me(ApiCaller(caller): ApiCaller) -> Json<Me> {
         grants: p
             .grants
             .iter()
-            .map(|g| Grant { role: g.role.as_str().into(), organisation_id: g.organisation_id, programme_id: g.programme_id })
+            .map(|g| Grant {
+                role: g.role.as_str().into(),
+                organisation_id: g.organisation_id,
+                programme_id: g.programme_id,
+            })
             .collect(),
         csrf_token: caller.csrf_token,
     })
@@ -210,17 +271,23 @@ pub async fn person(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Person>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "Not found."))?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "Not found."))?;
     let view = state.app.person(&caller.principal, id).await?;
     let p = view.person;
-    let fostering = (p.employment_type == "foster_carer_household" && view.access.sees_household()).then_some(Fostering {
-        approval_type: p.approval_type,
-        carer_level: p.carer_level,
-        approval_date: p.approval_date,
-        household: p.household,
-        special_interests: p.special_interests,
-    });
-    let access = serde_json::to_value(view.access).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let fostering = (p.employment_type == "foster_carer_household" && view.access.sees_household())
+        .then_some(Fostering {
+            approval_type: p.approval_type,
+            carer_level: p.carer_level,
+            approval_date: p.approval_date,
+            household: p.household,
+            special_interests: p.special_interests,
+        });
+    let access = serde_json::to_value(view.access)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     Ok(Json(Person {
         id: p.id,
         organisation_id: p.organisation_id,
@@ -281,16 +348,33 @@ pub async fn import(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "Not found."))?;
-    match state.app.import_people_as(&caller.principal, id, body.as_ref(), &NoProgress).await {
-        Ok(summary) => Ok(Json(ImportResult { created: summary.created, updated: summary.updated }).into_response()),
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "Not found."))?;
+    match state
+        .app
+        .import_people_as(&caller.principal, id, body.as_ref(), &NoProgress)
+        .await
+    {
+        Ok(summary) => Ok(Json(ImportResult {
+            created: summary.created,
+            updated: summary.updated,
+        })
+        .into_response()),
         Err(ImportFailure::Rejected(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             Json(ImportRejected {
-                message: format!("The file has {} problems. Nothing was imported.", errors.len()),
+                message: format!(
+                    "The file has {} problems. Nothing was imported.",
+                    errors.len()
+                ),
                 errors: errors
                     .into_iter()
-                    .map(|e| ImportProblem { line: e.line, column: e.column, message: e.message })
+                    .map(|e| ImportProblem {
+                        line: e.line,
+                        column: e.column,
+                        message: e.message,
+                    })
                     .collect(),
             }),
         )
@@ -355,7 +439,11 @@ fn programme_summary(view: &tandem_app::programmes::ProgrammeView) -> ProgrammeS
         organisations: view
             .organisations
             .iter()
-            .map(|o| ProgrammeOrganisation { id: o.id, name: o.name.clone(), jurisdiction: o.jurisdiction.clone() })
+            .map(|o| ProgrammeOrganisation {
+                id: o.id,
+                name: o.name.clone(),
+                jurisdiction: o.jurisdiction.clone(),
+            })
             .collect(),
         next_policy_review: view.next_review.map(|d| d.to_string()),
         policy_review_due: view.review_due,
@@ -398,9 +486,15 @@ pub async fn programme(
     let view = state.app.programme(&caller.principal, id).await?;
     let settings = serde_json::to_value(&view.programme).map_err(|error| {
         tracing::error!(%error, "a programme did not serialise");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong on our side.",
+        )
     })?;
-    Ok(Json(ProgrammeDetail { programme: programme_summary(&view), settings }))
+    Ok(Json(ProgrammeDetail {
+        programme: programme_summary(&view),
+        settings,
+    }))
 }
 
 /// Why a programme upload was not read.
@@ -431,9 +525,18 @@ fn toml_body(headers: &HeaderMap, body: &Bytes) -> Result<String, TomlBodyError>
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
     if let Some(kind) = content_type
-        && !matches!(kind.as_str(), "application/toml" | "text/toml" | "text/x-toml" | "text/plain")
+        && !matches!(
+            kind.as_str(),
+            "application/toml" | "text/toml" | "text/x-toml" | "text/plain"
+        )
     {
         return Err(TomlBodyError::NotToml);
     }
@@ -444,10 +547,17 @@ fn rejected(errors: Vec<tandem_domain::programme::ProgrammeError>) -> Response {
     (
         StatusCode::UNPROCESSABLE_ENTITY,
         Json(ProgrammeRejected {
-            message: format!("The programme has {} problems. Nothing was saved.", errors.len()),
+            message: format!(
+                "The programme has {} problems. Nothing was saved.",
+                errors.len()
+            ),
             errors: errors
                 .into_iter()
-                .map(|e| ProgrammeProblem { line: e.line, key: e.key, message: e.message })
+                .map(|e| ProgrammeProblem {
+                    line: e.line,
+                    key: e.key,
+                    message: e.message,
+                })
                 .collect(),
         }),
     )
@@ -461,7 +571,12 @@ fn import_outcome(
     match outcome {
         Ok(view) => {
             let location = format!("/api/programmes/{}", view.id);
-            Ok((status, [(header::LOCATION, location)], Json(programme_summary(&view))).into_response())
+            Ok((
+                status,
+                [(header::LOCATION, location)],
+                Json(programme_summary(&view)),
+            )
+                .into_response())
         }
         Err(ProgrammeImportFailure::Rejected(errors)) => Ok(rejected(errors)),
         Err(ProgrammeImportFailure::App(error)) => Err(error.into()),
@@ -491,7 +606,10 @@ pub async fn create_programme(
         Ok(source) => source,
         Err(problem) => return Ok(problem.into_response()),
     };
-    import_outcome(state.app.import_programme(&caller.principal, &source).await, StatusCode::CREATED)
+    import_outcome(
+        state.app.import_programme(&caller.principal, &source).await,
+        StatusCode::CREATED,
+    )
 }
 
 /// Replaces a programme's settings with a TOML file. The key cannot change;
@@ -518,5 +636,11 @@ pub async fn replace_programme(
         Ok(source) => source,
         Err(problem) => return Ok(problem.into_response()),
     };
-    import_outcome(state.app.replace_programme(&caller.principal, id, &source).await, StatusCode::OK)
+    import_outcome(
+        state
+            .app
+            .replace_programme(&caller.principal, id, &source)
+            .await,
+        StatusCode::OK,
+    )
 }

@@ -12,6 +12,8 @@ mod error;
 mod layout;
 mod pages;
 mod programme_pages;
+mod register_api;
+mod register_pages;
 mod session;
 
 use std::net::SocketAddr;
@@ -46,15 +48,64 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/sign-in", get(pages::sign_in_page).post(pages::sign_in))
         .route("/sign-out", post(pages::sign_out))
         .route("/people", get(pages::people))
-        .route("/people/import", get(pages::import_page).post(pages::import))
+        .route(
+            "/people/import",
+            get(pages::import_page).post(pages::import),
+        )
         .route("/people/{id}", get(pages::person))
         .route("/programmes", get(programme_pages::list))
-        .route("/programmes/new", get(programme_pages::new_page).post(programme_pages::create))
+        .route(
+            "/programmes/new",
+            get(programme_pages::new_page).post(programme_pages::create),
+        )
         .route("/programmes/{id}", get(programme_pages::show))
         .route(
             "/programmes/{id}/settings",
             get(programme_pages::settings_page).post(programme_pages::save_settings),
         )
+        .route("/programmes/{id}/register", get(register_pages::register))
+        .route(
+            "/programmes/{id}/register/new",
+            get(register_pages::new_entry_page).post(register_pages::create_entry),
+        )
+        .route("/register/{id}", get(register_pages::entry))
+        .route(
+            "/register/{id}/edit",
+            get(register_pages::edit_entry_page).post(register_pages::update_entry),
+        )
+        .route(
+            "/programmes/{id}/request",
+            get(register_pages::new_request_page).post(register_pages::create_request),
+        )
+        .route(
+            "/programmes/{id}/screening",
+            get(register_pages::screening_queue),
+        )
+        .route("/requests/{id}", get(register_pages::request))
+        .route("/requests/{id}/screening", post(register_pages::screen))
+        .route("/requests/{id}/consultation", post(register_pages::consult))
+        .route(
+            "/requests/{id}/self-assessment",
+            get(register_pages::self_assessment_page).post(register_pages::save_self_assessment),
+        )
+        .route(
+            "/api/programmes/{id}/register",
+            get(register_api::register).post(register_api::create_entry),
+        )
+        .route(
+            "/api/register/{id}",
+            get(register_api::entry).put(register_api::update_entry),
+        )
+        .route(
+            "/api/programmes/{id}/requests",
+            post(register_api::create_request),
+        )
+        .route(
+            "/api/programmes/{id}/screening",
+            get(register_api::screening_queue),
+        )
+        .route("/api/requests/{id}", get(register_api::request))
+        .route("/api/requests/{id}/screening", post(register_api::screen))
         .route("/assets/tandem.css", get(pages::stylesheet))
         .route("/health", get(api::health))
         .route("/api/openapi.json", get(api::openapi))
@@ -62,22 +113,49 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/api/people", get(api::people))
         .route("/api/people/{id}", get(api::person))
         .route("/api/organisations/{id}/people/import", post(api::import))
-        .route("/api/programmes", get(api::programmes).post(api::create_programme))
-        .route("/api/programmes/{id}", get(api::programme).put(api::replace_programme))
+        .route(
+            "/api/programmes",
+            get(api::programmes).post(api::create_programme),
+        )
+        .route(
+            "/api/programmes/{id}",
+            get(api::programme).put(api::replace_programme),
+        )
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), session::layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::layer,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
 
 /// Serves until the process receives Ctrl-C or SIGTERM.
-pub async fn serve(listener: tokio::net::TcpListener, app: App, config: WebConfig) -> std::io::Result<()> {
-    axum::serve(
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    config: WebConfig,
+) -> std::io::Result<()> {
+    let housekeeper = tokio::spawn(housekeeping(app.clone()));
+    let served = axum::serve(
         listener,
         router(app, config).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-    .await
+    .await;
+    housekeeper.abort();
+    served
+}
+
+/// Clears expired sessions and stale sign-in failures every ten minutes.
+async fn housekeeping(app: App) {
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        interval.tick().await;
+        if let Err(error) = app.housekeeping().await {
+            tracing::warn!(%error, "housekeeping failed; will try again");
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -1,10 +1,10 @@
 //! The server-rendered pages. Each handler takes the caller, calls one use
 //! case, and renders; none decides a permission itself.
 
+use axum::Form;
 use axum::extract::{Extension, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
@@ -18,11 +18,16 @@ use tandem_domain::roles::Role;
 use crate::AppState;
 use crate::error::PageError;
 use crate::layout::{Problem, error_summary, page, summary_row, text_field};
-use crate::session::{Caller, PRE_SESSION_COOKIE, PageCaller, SESSION_COOKIE, cookie, cookie_value};
+use crate::session::{
+    Caller, PRE_SESSION_COOKIE, PageCaller, SESSION_COOKIE, cookie, cookie_value,
+};
 
 pub async fn stylesheet() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("assets/tandem.css"),
     )
         .into_response()
@@ -53,7 +58,9 @@ pub struct NextQuery {
 /// Only a path on this site may follow sign-in, never another site.
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path
+        }
         _ => "/",
     }
 }
@@ -87,7 +94,15 @@ pub async fn sign_in_page(
     }
     let token = new_token();
     (
-        [(header::SET_COOKIE, cookie(PRE_SESSION_COOKIE, token.clone(), state.config.secure_cookies, 3600))],
+        [(
+            header::SET_COOKIE,
+            cookie(
+                PRE_SESSION_COOKIE,
+                token.clone(),
+                state.config.secure_cookies,
+                3600,
+            ),
+        )],
         sign_in_form(&token, &next, "", &[]),
     )
         .into_response()
@@ -100,14 +115,24 @@ pub struct SignInForm {
     next: Option<String>,
 }
 
-pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<SignInForm>) -> Response {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
     let next = safe_next(form.next.as_deref()).to_owned();
     let mut problems = Vec::new();
     if form.email.trim().is_empty() {
-        problems.push(Problem { field_id: "email".into(), message: "Enter your email address".into() });
+        problems.push(Problem {
+            field_id: "email".into(),
+            message: "Enter your email address".into(),
+        });
     }
     if form.password.is_empty() {
-        problems.push(Problem { field_id: "password".into(), message: "Enter your password".into() });
+        problems.push(Problem {
+            field_id: "password".into(),
+            message: "Enter your password".into(),
+        });
     }
     if problems.is_empty() {
         match state.app.sign_in(&form.email, &form.password).await {
@@ -115,8 +140,18 @@ pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, Form(for
                 let mut response = Redirect::to(&next).into_response();
                 let headers = response.headers_mut();
                 for value in [
-                    cookie(SESSION_COOKIE, signed_in.token, state.config.secure_cookies, SESSION_SECONDS),
-                    cookie(PRE_SESSION_COOKIE, String::new(), state.config.secure_cookies, 0),
+                    cookie(
+                        SESSION_COOKIE,
+                        signed_in.token,
+                        state.config.secure_cookies,
+                        SESSION_SECONDS,
+                    ),
+                    cookie(
+                        PRE_SESSION_COOKIE,
+                        String::new(),
+                        state.config.secure_cookies,
+                        0,
+                    ),
                 ] {
                     if let Ok(value) = value.parse() {
                         headers.append(header::SET_COOKIE, value);
@@ -125,13 +160,20 @@ pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, Form(for
                 return response;
             }
             Err(AppError::Invalid(errors)) => {
-                problems.extend(errors.into_iter().map(|e| Problem { field_id: e.field, message: e.message }));
+                problems.extend(errors.into_iter().map(|e| Problem {
+                    field_id: e.field,
+                    message: e.message,
+                }));
             }
             Err(other) => return PageError::from(other).into_response(),
         }
     }
     let token = cookie_value(&headers, PRE_SESSION_COOKIE).unwrap_or_default();
-    (StatusCode::UNPROCESSABLE_ENTITY, sign_in_form(&token, &next, &form.email, &problems)).into_response()
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        sign_in_form(&token, &next, &form.email, &problems),
+    )
+        .into_response()
 }
 
 pub async fn sign_out(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Response {
@@ -139,13 +181,24 @@ pub async fn sign_out(State(state): State<AppState>, PageCaller(caller): PageCal
         return PageError::from(error).into_response();
     }
     (
-        [(header::SET_COOKIE, cookie(SESSION_COOKIE, String::new(), state.config.secure_cookies, 0))],
+        [(
+            header::SET_COOKIE,
+            cookie(
+                SESSION_COOKIE,
+                String::new(),
+                state.config.secure_cookies,
+                0,
+            ),
+        )],
         Redirect::to("/sign-in"),
     )
         .into_response()
 }
 
-pub async fn home(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Result<Markup, PageError> {
+pub async fn home(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+) -> Result<Markup, PageError> {
     let home = state.app.home(&caller.principal).await?;
     Ok(page("Home", Some(&caller), home_content(&home)))
 }
@@ -166,6 +219,34 @@ fn home_content(home: &Home) -> Markup {
                         ": the programme's policy was due for review on " (due.due) ". "
                         a href={ "/programmes/" (due.programme_id) "/settings#revision" } { "Record the review" span.visually-hidden { " of " (due.name) } }
                     }
+                }
+            }
+        }
+        @if !home.requests_to_screen.is_empty() {
+            h2 { "Mentor requests to screen" }
+            ul {
+                @for due in &home.requests_to_screen {
+                    li {
+                        a href={ "/programmes/" (due.programme_id) "/screening" } { (due.programme_name) }
+                        ": " (due.awaiting) @if due.awaiting == 1 { " request waits" } @else { " requests wait" } " to be screened."
+                    }
+                }
+            }
+        }
+        @if !home.consultations.is_empty() {
+            h2 { "Mentor requests you are consulted on" }
+            p { "You see only that a request exists and the time it takes." }
+            ul {
+                @for due in &home.consultations {
+                    li { a href={ "/requests/" (due.request_id) } { (due.mentee) } " – " (due.programme_name) }
+                }
+            }
+        }
+        @if !home.own_requests.is_empty() {
+            h2 { "Your mentor requests" }
+            ul {
+                @for own in &home.own_requests {
+                    li { a href={ "/requests/" (own.request_id) } { (own.programme_name) } ": " (own.status) }
                 }
             }
         }
@@ -230,7 +311,12 @@ fn home_content(home: &Home) -> Markup {
 fn format_time(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
-        .and_then(|t| t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).ok())
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]"
+            ))
+            .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -247,9 +333,22 @@ pub async fn people(
 ) -> Result<Markup, PageError> {
     let search = query.q.unwrap_or_default();
     // A page number that is not a number is treated as the first page.
-    let page_number = query.page.and_then(|p| p.parse::<i64>().ok()).filter(|p| *p >= 1).unwrap_or(1);
-    let listing = state.app.list_people(&caller.principal, &search, page_number, PER_PAGE).await?;
-    let link = |n: i64| format!("/people?{}", serde_urlencoded::to_string([("q", search.as_str()), ("page", &n.to_string())]).unwrap_or_default());
+    let page_number = query
+        .page
+        .and_then(|p| p.parse::<i64>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1);
+    let listing = state
+        .app
+        .list_people(&caller.principal, &search, page_number, PER_PAGE)
+        .await?;
+    let link = |n: i64| {
+        format!(
+            "/people?{}",
+            serde_urlencoded::to_string([("q", search.as_str()), ("page", &n.to_string())])
+                .unwrap_or_default()
+        )
+    };
     Ok(page(
         "People",
         Some(&caller),
@@ -402,13 +501,24 @@ fn import_form(
     }
 }
 
-pub async fn import_page(State(state): State<AppState>, PageCaller(caller): PageCaller) -> Result<Response, PageError> {
+pub async fn import_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+) -> Result<Response, PageError> {
     let organisations = state.app.import_targets(&caller.principal).await?;
     if organisations.is_empty() {
-        return Err(PageError::Forbidden("Only administrators, and coordinators and HR of an organisation, can import people.".into()));
+        return Err(PageError::Forbidden(
+            "Only administrators, and coordinators and HR of an organisation, can import people."
+                .into(),
+        ));
     }
     let selected = (organisations.len() == 1).then(|| organisations[0].id);
-    Ok(page("Import people", Some(&caller), import_form(&caller, &organisations, selected, &[], &[])).into_response())
+    Ok(page(
+        "Import people",
+        Some(&caller),
+        import_form(&caller, &organisations, selected, &[], &[]),
+    )
+    .into_response())
 }
 
 pub async fn import(
@@ -426,43 +536,76 @@ pub async fn import(
                 let name = field.name().unwrap_or_default().to_owned();
                 match field.bytes().await {
                     Ok(bytes) if name == "organisation" => {
-                        organisation = std::str::from_utf8(&bytes).ok().and_then(|s| s.trim().parse().ok());
+                        organisation = std::str::from_utf8(&bytes)
+                            .ok()
+                            .and_then(|s| s.trim().parse().ok());
                     }
-                    Ok(bytes) if name == "file" => file = Some(bytes.to_vec()).filter(|b| !b.is_empty()),
+                    Ok(bytes) if name == "file" => {
+                        file = Some(bytes.to_vec()).filter(|b| !b.is_empty())
+                    }
                     Ok(_) => {}
                     Err(_) => {
-                        problems.push(Problem { field_id: "file".into(), message: "The upload did not arrive whole. Try again.".into() });
+                        problems.push(Problem {
+                            field_id: "file".into(),
+                            message: "The upload did not arrive whole. Try again.".into(),
+                        });
                         break;
                     }
                 }
             }
             Ok(None) => break,
             Err(_) => {
-                problems.push(Problem { field_id: "file".into(), message: "The upload could not be read. Try again.".into() });
+                problems.push(Problem {
+                    field_id: "file".into(),
+                    message: "The upload could not be read. Try again.".into(),
+                });
                 break;
             }
         }
     }
     let organisation = organisation.filter(|id| organisations.iter().any(|o| o.id == *id));
     if organisation.is_none() {
-        problems.push(Problem { field_id: "organisation".into(), message: "Choose the organisation these people work for".into() });
+        problems.push(Problem {
+            field_id: "organisation".into(),
+            message: "Choose the organisation these people work for".into(),
+        });
     }
     if file.is_none() && problems.iter().all(|p| p.field_id != "file") {
-        problems.push(Problem { field_id: "file".into(), message: "Choose a CSV file to upload".into() });
+        problems.push(Problem {
+            field_id: "file".into(),
+            message: "Choose a CSV file to upload".into(),
+        });
     }
     let render = |problems: &[Problem], errors: &[ImportError]| {
         (
             StatusCode::UNPROCESSABLE_ENTITY,
-            page("Import people", Some(&caller), import_form(&caller, &organisations, organisation, problems, errors)),
+            page(
+                "Import people",
+                Some(&caller),
+                import_form(&caller, &organisations, organisation, problems, errors),
+            ),
         )
             .into_response()
     };
-    let (Some(organisation_id), Some(file), true) = (organisation, file, problems.is_empty()) else {
+    let (Some(organisation_id), Some(file), true) = (organisation, file, problems.is_empty())
+    else {
         return Ok(render(&problems, &[]));
     };
-    match state.app.import_people_as(&caller.principal, organisation_id, file.as_slice(), &NoProgress).await {
+    match state
+        .app
+        .import_people_as(
+            &caller.principal,
+            organisation_id,
+            file.as_slice(),
+            &NoProgress,
+        )
+        .await
+    {
         Ok(summary) => {
-            let name = organisations.iter().find(|o| o.id == organisation_id).map_or("", |o| o.name.as_str());
+            let name = organisations
+                .iter()
+                .find(|o| o.id == organisation_id)
+                .map_or("", |o| o.name.as_str());
             Ok(page(
                 "People imported",
                 Some(&caller),
@@ -482,7 +625,11 @@ pub async fn import(
                 field_id: "file".into(),
                 message: format!(
                     "The file has {} listed below. Nothing was imported.",
-                    if errors.len() == 1 { "1 problem".to_owned() } else { format!("{} problems", errors.len()) }
+                    if errors.len() == 1 {
+                        "1 problem".to_owned()
+                    } else {
+                        format!("{} problems", errors.len())
+                    }
                 ),
             }];
             Ok(render(&problems, &errors))

@@ -408,6 +408,7 @@ fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
                 }
             }
         }
+        (crate::register_pages::programme_links(view.id, view.can_edit()))
         p { a href="/programmes" { "Back to programmes" } }
     }
 }

@@ -3,5 +3,6 @@
 mod accounts;
 mod demo;
 mod import;
+mod matching;
 mod programmes;
 mod register;

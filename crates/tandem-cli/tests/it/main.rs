@@ -142,3 +142,22 @@ fn match_solve_prints_the_optimum_last() {
     assert!(stderr.contains(&format!("{p}:3: score: \"lots\" is not a whole number")), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn enrol_creates_requests_for_the_automatic_track_and_names_a_bad_programme() {
+    let path = std::env::temp_dir().join(format!("tandem_cli_enrol_{}.db", std::process::id()));
+    let url = format!("sqlite://{}", path.display());
+    let imported = tandem(&["--database-url", &url, "programme", "import", &template_path("caf")]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let enrolled = tandem(&["--database-url", &url, "enrol", "--programme", "caf", "--today", "2026-11-30"]);
+    assert!(enrolled.status.success(), "{}", String::from_utf8_lossy(&enrolled.stderr));
+    assert!(String::from_utf8_lossy(&enrolled.stdout).starts_with("Enrolled 0 people in caf"));
+    let unknown = tandem(&["--database-url", &url, "enrol", "--programme", "nope"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("programme: There is no programme with the key \"nope\""));
+    let fun = tandem(&["--database-url", &url, "enrol", "--programme", "caf", "--today", "30/11/2026"]);
+    assert!(!fun.status.success());
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}

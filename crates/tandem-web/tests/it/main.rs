@@ -4,3 +4,4 @@
 mod client;
 mod flows;
 mod programmes;
+mod register;

@@ -1,0 +1,472 @@
+//! Matching (MAT-1 to MAT-4): turn a programme's accepted requests and its
+//! mentor register into profiles, score and exclude every pair, find the
+//! optimal assignment, and explain it; then send the proposals to the
+//! mentors, who accept or decline.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use tandem_domain::permissions::{MatchingAuthority, authorise_matching};
+use tandem_domain::programme::{
+    AllocationOrder, CarerLevel, Criterion as SettingCriterion, MentorFacts, Months, Programme,
+};
+use tandem_domain::proposals::Answer;
+use tandem_domain::register::{Availability, RequestStatus};
+use tandem_matching::{
+    Criterion, ExclusionData, Identity, MenteeRequest, MentorProfile, MentorStatus, Mode, Place,
+    SolveOptions, Weights, assess, solve, verify_certificate,
+};
+use tandem_store::{NewProposal, ProposalRow, RegisterFilter};
+
+use crate::{App, AppError, Principal};
+
+/// A pair the run proposes, with why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProposedPair {
+    pub request_id: i64,
+    pub mentee_name: String,
+    pub mentor_entry_id: i64,
+    pub mentor_name: String,
+    pub score: i64,
+    /// One line per criterion that scored.
+    pub explanation: Vec<String>,
+}
+
+/// A mentor who could not be paired with a mentee, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuledOut {
+    pub mentor_name: String,
+    pub reasons: Vec<String>,
+}
+
+/// A waiting mentee the run could not match.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unmatched {
+    pub request_id: i64,
+    pub mentee_name: String,
+    pub ruled_out: Vec<RuledOut>,
+}
+
+/// The outcome of one matching run: a proposal, nothing stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MatchingRun {
+    pub programme_id: i64,
+    pub programme_name: String,
+    pub first_come_first_served: bool,
+    pub pairs: Vec<ProposedPair>,
+    pub unmatched: Vec<Unmatched>,
+    /// Mentees waiting (accepted requests without a live proposal).
+    pub waiting: usize,
+    pub total_score: i64,
+}
+
+/// Free text lists ("coaching; leadership, change") as lower-case phrases,
+/// so that a mentee's needs meet a mentor's expertise however each is
+/// capitalised or separated.
+fn phrases(text: &str) -> BTreeSet<String> {
+    text.split([',', ';', '\n', '/'])
+        .map(|p| p.trim().to_lowercase())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn criterion(setting: SettingCriterion) -> Criterion {
+    match setting {
+        SettingCriterion::RelevantExperience => Criterion::Experience,
+        SettingCriterion::SpecificRequests => Criterion::SpecificRequests,
+        SettingCriterion::StyleAndApproach => Criterion::Style,
+        SettingCriterion::ApprovalType => Criterion::ApprovalType,
+        SettingCriterion::Household => Criterion::Household,
+        SettingCriterion::SpecialInterests => Criterion::SpecialInterests,
+        SettingCriterion::Language => Criterion::Language,
+        SettingCriterion::Race => Criterion::Race,
+        SettingCriterion::Culture => Criterion::Culture,
+        SettingCriterion::Religion => Criterion::Religion,
+        SettingCriterion::Gender => Criterion::Gender,
+        SettingCriterion::Sexuality => Criterion::Sexuality,
+        SettingCriterion::Location => Criterion::Location,
+        SettingCriterion::OtherOrganisation => Criterion::OtherOrganisation,
+        SettingCriterion::OtherJurisdiction => Criterion::OtherJurisdiction,
+        SettingCriterion::OtherTeam | SettingCriterion::OtherRegion => Criterion::OtherTeamOrRegion,
+    }
+}
+
+/// The programme's weights as the engine takes them. Another team and
+/// another region are one criterion in the engine; the larger weight wins.
+fn weights(programme: &Programme) -> Weights {
+    let mut map: BTreeMap<Criterion, i64> = BTreeMap::new();
+    for (setting, weight) in programme.matching.weights.iter() {
+        let entry = map.entry(criterion(setting)).or_insert(0);
+        *entry = (*entry).max(i64::from(weight.get()));
+    }
+    Weights(map)
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+impl App {
+    async fn matching_programme(
+        &self,
+        programme_id: i64,
+    ) -> Result<(String, Programme, Vec<i64>), AppError> {
+        let stored = self
+            .store
+            .programme(programme_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let programme = Programme::from_toml_str(&stored.settings).map_err(|_| {
+            AppError::Internal(format!(
+                "programme {programme_id} has settings that no longer parse"
+            ))
+        })?;
+        let taking_part = self
+            .store
+            .programme_organisations(programme_id)
+            .await?
+            .iter()
+            .map(|o| o.id)
+            .collect();
+        Ok((stored.name, programme, taking_part))
+    }
+
+    /// The caller's authority to run matching for a programme: "not found"
+    /// if they cannot see it, "forbidden" if they may only read it.
+    pub async fn matching_authority(
+        &self,
+        caller: &Principal,
+        programme_id: i64,
+    ) -> Result<MatchingAuthority, AppError> {
+        let (_, _, taking_part) = self.matching_programme(programme_id).await?;
+        let own = match caller.person_id {
+            Some(id) => self.store.person(id).await?.map(|p| p.organisation_id),
+            None => None,
+        };
+        if tandem_domain::permissions::programme_access(caller, programme_id, &taking_part, own)
+            .is_none()
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok(authorise_matching(caller, programme_id, &taking_part, own)?)
+    }
+
+    /// Proposes the best set of matches for everyone waiting (MAT-3):
+    /// hard exclusions first, then the weighted score of every admissible
+    /// pair, then the optimal assignment within each mentor's free places,
+    /// first come first served where the programme says so.
+    pub async fn run_matching(
+        &self,
+        authority: &MatchingAuthority,
+    ) -> Result<MatchingRun, AppError> {
+        let programme_id = authority.programme_id();
+        let (programme_name, programme, _) = self.matching_programme(programme_id).await?;
+        let jurisdictions: HashMap<i64, String> = self
+            .store
+            .organisations()
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.jurisdiction))
+            .collect();
+        let live: HashSet<i64> = self
+            .store
+            .requests_with_live_proposals(programme_id)
+            .await?
+            .into_iter()
+            .collect();
+        let requests: Vec<_> = self
+            .store
+            .requests_with_status(programme_id, RequestStatus::Accepted, None)
+            .await?
+            .into_iter()
+            .filter(|r| !live.contains(&r.id))
+            .collect();
+        let entries = self
+            .store
+            .mentor_entries(programme_id, &RegisterFilter::default())
+            .await?;
+        let taken = self.store.live_proposals_per_entry(programme_id).await?;
+
+        let mut chains: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+        let mut mentees = Vec::with_capacity(requests.len());
+        for request in &requests {
+            let person = self
+                .store
+                .person(request.person_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let facts = self
+                .store
+                .person_facts(request.person_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            chains.insert(
+                request.person_id as u64,
+                facts.managers_above.iter().map(|&m| m as u64).collect(),
+            );
+            let mut wishes = BTreeMap::new();
+            for (identity, text) in [
+                (Identity::Language, &request.language),
+                (Identity::Gender, &request.gender),
+                (Identity::Culture, &request.culture),
+            ] {
+                let wanted = phrases(text);
+                if !wanted.is_empty() {
+                    wishes.insert(identity, wanted);
+                }
+            }
+            mentees.push(MenteeRequest {
+                person: request.person_id as u64,
+                requested_at: request.created_at.max(0) as u64,
+                needs: phrases(&request.help_needed),
+                requests: BTreeSet::new(),
+                styles: phrases(&request.preferred_style),
+                approval_type: person.approval_type.clone(),
+                household: person.household.clone(),
+                interests: phrases(person.special_interests.as_deref().unwrap_or("")),
+                wishes,
+                place: Place {
+                    organisation: person.organisation.clone(),
+                    jurisdiction: jurisdictions
+                        .get(&person.organisation_id)
+                        .filter(|j| !j.is_empty())
+                        .cloned(),
+                    team: person.team.clone().unwrap_or_default(),
+                    region: person.region.clone(),
+                    location: None,
+                },
+                isolated: false,
+                not_with: BTreeSet::new(),
+            });
+        }
+        let mut mentors = Vec::with_capacity(entries.len());
+        for entry in &entries {
+            let person = self
+                .store
+                .person(entry.person_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let facts = self
+                .store
+                .person_facts(entry.person_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            chains.insert(
+                entry.person_id as u64,
+                facts.managers_above.iter().map(|&m| m as u64).collect(),
+            );
+            let eligibility = programme.mentors.check(&MentorFacts {
+                experience_months: entry.experience_months.and_then(|m| Months::parse(m).ok()),
+                carer_level: entry.carer_level.and_then(|l| CarerLevel::parse(l).ok()),
+                trained: entry.training_completed != 0,
+                experience_shown_by_appraisal: entry.experience_shown_by_appraisal != 0,
+            });
+            let availability =
+                Availability::from_stored(&entry.availability, entry.paused_until.as_deref());
+            let status = match eligibility {
+                Err(reasons) => MentorStatus::Ineligible(
+                    reasons
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                Ok(()) if !availability.open_on(today()) => {
+                    MentorStatus::Unavailable(match availability.until_text() {
+                        Some(until) => format!("paused until {until}"),
+                        None => "not taking mentees".to_owned(),
+                    })
+                }
+                Ok(()) => MentorStatus::Available,
+            };
+            let mut experience = phrases(&entry.expertise);
+            experience.extend(phrases(&entry.experience));
+            let mut identity = BTreeMap::new();
+            let languages = phrases(&entry.languages);
+            if !languages.is_empty() {
+                identity.insert(Identity::Language, languages);
+            }
+            mentors.push(MentorProfile {
+                person: entry.person_id as u64,
+                experience,
+                offers: phrases(&entry.interests),
+                styles: phrases(&entry.style),
+                approval_type: person.approval_type.clone(),
+                household: person.household.clone(),
+                interests: phrases(&entry.special_interests),
+                identity,
+                place: Place {
+                    organisation: entry.organisation.clone(),
+                    jurisdiction: Some(entry.jurisdiction.clone()).filter(|j| !j.is_empty()),
+                    team: entry.team.clone().unwrap_or_default(),
+                    region: entry.region.clone(),
+                    location: Some(entry.location.clone()).filter(|l| !l.is_empty()),
+                },
+                capacity: u32::try_from(entry.capacity).unwrap_or(0),
+                current_mentees: u32::try_from(taken.get(&entry.id).copied().unwrap_or(0))
+                    .unwrap_or(u32::MAX),
+                status,
+            });
+        }
+
+        let weights = weights(&programme);
+        let exclusion_data = ExclusionData {
+            managers: chains,
+            conflicts: Vec::new(),
+        };
+        let assessment = assess(&mentees, &mentors, &weights, &exclusion_data);
+        let problem = assessment.problem(&mentees, &mentors);
+        let first_come_first_served =
+            programme.matching.allocation == AllocationOrder::FirstComeFirstServed;
+        let mode = if first_come_first_served {
+            Mode::FirstComeFirstServed
+        } else {
+            Mode::MaxScore
+        };
+        let options = SolveOptions {
+            mode,
+            ..SolveOptions::default()
+        };
+        let solution = solve(&problem, &options)
+            .map_err(|e| AppError::Internal(format!("matching failed: {e}")))?;
+        verify_certificate(&problem, mode, &solution).map_err(|e| {
+            AppError::Internal(format!("the matching certificate did not verify: {e}"))
+        })?;
+
+        let name_of_mentor =
+            |j: usize| format!("{} {}", entries[j].given_name, entries[j].family_name);
+        let name_of_mentee =
+            |i: usize| format!("{} {}", requests[i].given_name, requests[i].family_name);
+        let ruled_out_for = |i: usize| -> Vec<RuledOut> {
+            assessment
+                .excluded
+                .iter()
+                .filter(|e| e.mentee == i)
+                .map(|e| RuledOut {
+                    mentor_name: name_of_mentor(e.mentor),
+                    reasons: e.reasons.iter().map(ToString::to_string).collect(),
+                })
+                .collect()
+        };
+        let mut pairs = Vec::new();
+        let mut matched = vec![false; mentees.len()];
+        for pair in &solution.pairs {
+            matched[pair.mentee] = true;
+            let explanation = assessment
+                .admissible
+                .iter()
+                .find(|p| p.mentee == pair.mentee && p.mentor == pair.mentor)
+                .map(|p| p.contributions.iter().map(ToString::to_string).collect())
+                .unwrap_or_default();
+            pairs.push(ProposedPair {
+                request_id: requests[pair.mentee].id,
+                mentee_name: name_of_mentee(pair.mentee),
+                mentor_entry_id: entries[pair.mentor].id,
+                mentor_name: name_of_mentor(pair.mentor),
+                score: pair.score,
+                explanation,
+            });
+        }
+        let unmatched = (0..mentees.len())
+            .filter(|&i| !matched[i])
+            .map(|i| Unmatched {
+                request_id: requests[i].id,
+                mentee_name: name_of_mentee(i),
+                ruled_out: ruled_out_for(i),
+            })
+            .collect();
+        Ok(MatchingRun {
+            programme_id,
+            programme_name,
+            first_come_first_served,
+            pairs,
+            unmatched,
+            waiting: mentees.len(),
+            total_score: solution.total_score,
+        })
+    }
+
+    /// Runs matching again and sends its proposals to the mentors (MAT-4):
+    /// all of them are stored in one transaction, or none.
+    pub async fn send_proposals(
+        &self,
+        authority: &MatchingAuthority,
+    ) -> Result<(MatchingRun, Vec<i64>), AppError> {
+        let run = self.run_matching(authority).await?;
+        let proposals: Vec<NewProposal> = run
+            .pairs
+            .iter()
+            .map(|p| NewProposal {
+                request_id: p.request_id,
+                mentor_entry_id: p.mentor_entry_id,
+                score: p.score,
+                explanation: p.explanation.clone(),
+            })
+            .collect();
+        let ids = self
+            .store
+            .create_proposals(authority.programme_id(), &proposals, authority.account_id())
+            .await
+            .map_err(|e| match e {
+                tandem_store::StoreError::Conflict(message) => {
+                    AppError::invalid("proposals", message)
+                }
+                other => AppError::Store(other),
+            })?;
+        Ok((run, ids))
+    }
+
+    /// Proposals waiting for the caller's answer as a mentor.
+    pub async fn proposals_to_answer(
+        &self,
+        caller: &Principal,
+    ) -> Result<Vec<ProposalRow>, AppError> {
+        match caller.person_id {
+            Some(person) => Ok(self.store.proposals_awaiting_mentor(person).await?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// One proposal, for its mentor only: the request's details are for
+    /// the mentor who is asked (MAT-4), not for anyone else.
+    pub async fn proposal_for_mentor(
+        &self,
+        caller: &Principal,
+        id: i64,
+    ) -> Result<ProposalRow, AppError> {
+        let proposal = self.store.proposal(id).await?.ok_or(AppError::NotFound)?;
+        if !tandem_domain::permissions::may_answer_proposal(caller, proposal.mentor_person_id) {
+            return Err(AppError::NotFound);
+        }
+        Ok(proposal)
+    }
+
+    /// The mentor accepts or declines, with a reason from the list.
+    pub async fn answer_proposal(
+        &self,
+        caller: &Principal,
+        id: i64,
+        answer: &Answer,
+    ) -> Result<(), AppError> {
+        let proposal = self.proposal_for_mentor(caller, id).await?;
+        let (accepted, reason, detail) = match answer {
+            Answer::Accept => (true, None, None),
+            Answer::Decline { reason, detail } => (
+                false,
+                Some(reason.as_str()),
+                Some(detail.as_str()).filter(|d| !d.is_empty()),
+            ),
+        };
+        let answered = self
+            .store
+            .answer_proposal(proposal.id, accepted, reason, detail, caller.account_id)
+            .await?;
+        if answered {
+            Ok(())
+        } else {
+            Err(AppError::invalid(
+                "answer",
+                "This proposal has already been answered",
+            ))
+        }
+    }
+}

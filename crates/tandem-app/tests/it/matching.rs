@@ -1,0 +1,217 @@
+use tandem_app::demo::DEMO_PASSWORD;
+use tandem_app::{App, AppError, Principal};
+use tandem_domain::proposals::{Answer, DeclineReason};
+use tandem_domain::register::ScreeningInput;
+use tandem_domain::roles::{Role, RoleGrant};
+use tandem_store::test_support;
+
+/// The points at the end of an explanation line ("…: +8").
+fn points(line: &str) -> i64 {
+    line.rsplit(": ")
+        .next()
+        .and_then(|p| p.trim_start_matches('+').parse().ok())
+        .unwrap_or_else(|| panic!("no points in {line}"))
+}
+
+#[tokio::test]
+async fn matching_proposes_explains_sends_and_mentors_answer() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone());
+        app.load_demo().await.expect("demo");
+        let coordinator = app
+            .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
+            .await
+            .expect("signs in")
+            .principal;
+        let caf = app
+            .store()
+            .programme_by_key("caf")
+            .await
+            .expect("query")
+            .expect("caf")
+            .id;
+
+        // Screen every waiting request in, first come first served.
+        let waiting = app
+            .store()
+            .requests_with_status(
+                caf,
+                tandem_domain::register::RequestStatus::AwaitingScreening,
+                None,
+            )
+            .await
+            .expect("queue");
+        assert!(
+            waiting.len() >= 2,
+            "{}: the demo has requests to screen",
+            db.label
+        );
+        for request in &waiting {
+            let accept = ScreeningInput {
+                decision: "accept".into(),
+                reason: String::new(),
+                detail: String::new(),
+            };
+            app.screen_request(&coordinator, request.id, &accept)
+                .await
+                .expect("accepted");
+        }
+
+        let authority = app
+            .matching_authority(&coordinator, caf)
+            .await
+            .expect("the coordinator may match");
+        let run = app.run_matching(&authority).await.expect("a proposal");
+        assert_eq!(run.waiting, waiting.len(), "{}", db.label);
+        assert_eq!(run.pairs.len() + run.unmatched.len(), run.waiting);
+        assert!(
+            !run.pairs.is_empty(),
+            "{}: the demo's mentors have room",
+            db.label
+        );
+        let mut per_mentor = std::collections::HashMap::new();
+        for pair in &run.pairs {
+            let explained: i64 = pair.explanation.iter().map(|l| points(l)).sum();
+            assert_eq!(
+                explained, pair.score,
+                "{}: the explanation adds up to the score: {:?}",
+                db.label, pair.explanation
+            );
+            *per_mentor.entry(pair.mentor_entry_id).or_insert(0) += 1;
+        }
+        assert!(
+            per_mentor.values().all(|&n| n <= 2),
+            "capacity 2 is respected"
+        );
+        assert_eq!(
+            run.total_score,
+            run.pairs.iter().map(|p| p.score).sum::<i64>()
+        );
+
+        // Nothing is stored until the proposals are sent.
+        assert_eq!(
+            app.run_matching(&authority).await.expect("again").waiting,
+            waiting.len()
+        );
+        let (sent, ids) = app.send_proposals(&authority).await.expect("sent");
+        assert_eq!(ids.len(), sent.pairs.len(), "{}", db.label);
+        let after = app.run_matching(&authority).await.expect("after sending");
+        assert_eq!(
+            after.waiting,
+            waiting.len() - sent.pairs.len(),
+            "{}: proposed requests wait for the mentor",
+            db.label
+        );
+
+        // Only the mentor asked may read and answer a proposal.
+        let proposal = app
+            .store()
+            .proposal(ids[0])
+            .await
+            .expect("query")
+            .expect("stored");
+        let mentor = Principal {
+            account_id: 9_999,
+            person_id: Some(proposal.mentor_person_id),
+            display_name: proposal.mentor_name.clone(),
+            grants: vec![RoleGrant::new(Role::Mentor, Some(1), None).expect("grant")],
+        };
+        assert!(matches!(
+            app.proposal_for_mentor(&coordinator, ids[0]).await,
+            Err(AppError::NotFound)
+        ));
+        assert_eq!(
+            app.proposals_to_answer(&mentor)
+                .await
+                .expect("list")
+                .iter()
+                .filter(|p| p.id == ids[0])
+                .count(),
+            1
+        );
+        let seen = app
+            .proposal_for_mentor(&mentor, ids[0])
+            .await
+            .expect("their proposal");
+        assert_eq!(
+            seen.explanation_lines().len(),
+            sent.pairs[0].explanation.len()
+        );
+        let decline = Answer::Decline {
+            reason: DeclineReason::NotEnoughTime,
+            detail: String::new(),
+        };
+        app.answer_proposal(&mentor, ids[0], &decline)
+            .await
+            .expect("declined");
+        let again = app.answer_proposal(&mentor, ids[0], &Answer::Accept).await;
+        assert!(
+            matches!(again, Err(AppError::Invalid(ref e)) if e[0].message == "This proposal has already been answered")
+        );
+        let stored = app
+            .store()
+            .proposal(ids[0])
+            .await
+            .expect("query")
+            .expect("stored");
+        assert_eq!(
+            (stored.status.as_str(), stored.decline_reason.as_deref()),
+            ("declined", Some("not_enough_time"))
+        );
+        assert_eq!(
+            app.run_matching(&authority)
+                .await
+                .expect("after the decline")
+                .waiting,
+            after.waiting + 1,
+            "{}: a declined request waits for a substitute (MAT-5)",
+            db.label
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn only_coordinators_and_administrators_run_matching() {
+    let db = test_support::sqlite().await;
+    let app = App::new(db.store.clone());
+    app.load_demo().await.expect("demo");
+    let caf = app
+        .store()
+        .programme_by_key("caf")
+        .await
+        .expect("query")
+        .expect("caf")
+        .id;
+    let manager = app
+        .sign_in("manager@tandem.example", DEMO_PASSWORD)
+        .await
+        .expect("signs in")
+        .principal;
+    assert!(
+        matches!(
+            app.matching_authority(&manager, caf).await,
+            Err(AppError::Forbidden(_))
+        ),
+        "a member may read, not match"
+    );
+    let mentor = app
+        .sign_in("mentor@tandem.example", DEMO_PASSWORD)
+        .await
+        .expect("signs in")
+        .principal;
+    assert!(
+        matches!(
+            app.matching_authority(&mentor, caf).await,
+            Err(AppError::NotFound)
+        ),
+        "not a member of a CAF organisation"
+    );
+    let admin = app
+        .sign_in("admin@tandem.example", DEMO_PASSWORD)
+        .await
+        .expect("signs in")
+        .principal;
+    assert!(app.matching_authority(&admin, caf).await.is_ok());
+    db.finish().await;
+}

@@ -1,0 +1,139 @@
+//! A matching proposal's answer (MAT-4): the mentor sees the request
+//! before the match is final and accepts or declines with a reason.
+
+use serde::{Deserialize, Serialize};
+
+/// Why a mentor declined, from the list the issue and the documents give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeclineReason {
+    NotEnoughTime,
+    NotTheRightExpertise,
+    AnotherMentorMoreSuitable,
+    ConflictOfInterest,
+    Other,
+}
+
+impl DeclineReason {
+    pub const ALL: [DeclineReason; 5] = [
+        DeclineReason::NotEnoughTime,
+        DeclineReason::NotTheRightExpertise,
+        DeclineReason::AnotherMentorMoreSuitable,
+        DeclineReason::ConflictOfInterest,
+        DeclineReason::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeclineReason::NotEnoughTime => "not_enough_time",
+            DeclineReason::NotTheRightExpertise => "not_the_right_expertise",
+            DeclineReason::AnotherMentorMoreSuitable => "another_mentor_more_suitable",
+            DeclineReason::ConflictOfInterest => "conflict_of_interest",
+            DeclineReason::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DeclineReason::NotEnoughTime => "I do not have enough time",
+            DeclineReason::NotTheRightExpertise => "I do not have the right expertise",
+            DeclineReason::AnotherMentorMoreSuitable => "Another mentor would be more suitable",
+            DeclineReason::ConflictOfInterest => "I have a conflict of interest",
+            DeclineReason::Other => "Another reason",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DeclineReason> {
+        DeclineReason::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+/// A mentor's answer to a proposal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Accept,
+    Decline {
+        reason: DeclineReason,
+        detail: String,
+    },
+}
+
+/// What is wrong with an answer, by field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerProblem {
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+impl Answer {
+    /// Reads a form's answer: `accept` or `decline`, and for a decline a
+    /// reason from the list; "another reason" needs the detail written.
+    pub fn parse(
+        answer: &str,
+        reason: Option<&str>,
+        detail: &str,
+    ) -> Result<Answer, AnswerProblem> {
+        match answer {
+            "accept" => Ok(Answer::Accept),
+            "decline" => {
+                let reason = reason.and_then(DeclineReason::parse).ok_or(AnswerProblem {
+                    field: "reason",
+                    message: "Choose why you are declining",
+                })?;
+                let detail = detail.trim();
+                if reason == DeclineReason::Other && detail.is_empty() {
+                    return Err(AnswerProblem {
+                        field: "detail",
+                        message: "Say what the reason is",
+                    });
+                }
+                if detail.chars().count() > 2_000 {
+                    return Err(AnswerProblem {
+                        field: "detail",
+                        message: "Keep the reason to 2,000 characters or fewer",
+                    });
+                }
+                Ok(Answer::Decline {
+                    reason,
+                    detail: detail.to_owned(),
+                })
+            }
+            _ => Err(AnswerProblem {
+                field: "answer",
+                message: "Choose whether you accept or decline",
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_read_from_the_form() {
+        assert_eq!(Answer::parse("accept", None, ""), Ok(Answer::Accept));
+        assert_eq!(
+            Answer::parse("decline", Some("not_enough_time"), " "),
+            Ok(Answer::Decline {
+                reason: DeclineReason::NotEnoughTime,
+                detail: String::new()
+            })
+        );
+        assert_eq!(
+            Answer::parse("decline", None, "").map_err(|p| p.field),
+            Err("reason")
+        );
+        assert_eq!(
+            Answer::parse("decline", Some("other"), "").map_err(|p| p.field),
+            Err("detail")
+        );
+        assert_eq!(
+            Answer::parse("maybe", None, "").map_err(|p| p.field),
+            Err("answer")
+        );
+        for reason in DeclineReason::ALL {
+            assert_eq!(DeclineReason::parse(reason.as_str()), Some(reason));
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Matching proposals sent to mentors, and their answers (MAT-3, MAT-4).
+
+use std::collections::HashMap;
+
+use sqlx::{Acquire, Row};
+
+use crate::{Result, Store, StoreError, insert_event, now};
+
+/// A pair to propose, as the matching run produced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewProposal {
+    pub request_id: i64,
+    pub mentor_entry_id: i64,
+    pub score: i64,
+    /// One line per criterion that scored, as shown to people.
+    pub explanation: Vec<String>,
+}
+
+/// A proposal with who it joins.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ProposalRow {
+    pub id: i64,
+    pub programme_id: i64,
+    pub programme_name: String,
+    pub request_id: i64,
+    pub mentee_person_id: i64,
+    pub mentee_name: String,
+    pub mentor_entry_id: i64,
+    pub mentor_person_id: i64,
+    pub mentor_name: String,
+    pub score: i64,
+    pub explanation: String,
+    pub status: String,
+    pub decline_reason: Option<String>,
+    pub decline_detail: Option<String>,
+    pub proposed_at: i64,
+    pub answered_at: Option<i64>,
+}
+
+impl ProposalRow {
+    pub fn explanation_lines(&self) -> Vec<&str> {
+        self.explanation.lines().filter(|l| !l.is_empty()).collect()
+    }
+}
+
+const PROPOSAL_COLUMNS: &str = "m.id, m.programme_id, g.name AS programme_name, m.request_id, \
+     q.person_id AS mentee_person_id, mp.given_name || ' ' || mp.family_name AS mentee_name, \
+     m.mentor_entry_id, e.person_id AS mentor_person_id, \
+     tp.given_name || ' ' || tp.family_name AS mentor_name, m.score, m.explanation, m.status, \
+     m.decline_reason, m.decline_detail, m.proposed_at, m.answered_at";
+
+const PROPOSAL_JOINS: &str = "FROM match_proposals m JOIN programmes g ON g.id = m.programme_id \
+     JOIN mentor_requests q ON q.id = m.request_id JOIN people mp ON mp.id = q.person_id \
+     JOIN mentor_entries e ON e.id = m.mentor_entry_id JOIN people tp ON tp.id = e.person_id";
+
+impl Store {
+    /// Stores a matching run's proposals in one transaction. A request
+    /// that already has a live proposal makes the whole run fail.
+    pub async fn create_proposals(
+        &self,
+        programme_id: i64,
+        proposals: &[NewProposal],
+        proposed_by: Option<i64>,
+    ) -> Result<Vec<i64>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let at = now();
+        let mut ids = Vec::with_capacity(proposals.len());
+        for proposal in proposals {
+            let live: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM match_proposals WHERE request_id = $1 \
+                 AND status IN ('awaiting_mentor', 'accepted')",
+            )
+            .bind(proposal.request_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if live > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "request {} already has a proposal; run matching again",
+                    proposal.request_id
+                )));
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO match_proposals (programme_id, request_id, mentor_entry_id, score, explanation, \
+                 status, proposed_by, proposed_at) VALUES ($1, $2, $3, $4, $5, 'awaiting_mentor', $6, $7) RETURNING id",
+            )
+            .bind(programme_id)
+            .bind(proposal.request_id)
+            .bind(proposal.mentor_entry_id)
+            .bind(proposal.score)
+            .bind(proposal.explanation.join("\n"))
+            .bind(proposed_by)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            ids.push(id);
+        }
+        insert_event(
+            &mut *tx,
+            proposed_by,
+            "matching.proposed",
+            "programme",
+            &programme_id.to_string(),
+            &format!("{} proposals sent to mentors", proposals.len()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    pub async fn proposal(&self, id: i64) -> Result<Option<ProposalRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {PROPOSAL_COLUMNS} {PROPOSAL_JOINS} WHERE m.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// A programme's proposals, newest first.
+    pub async fn programme_proposals(&self, programme_id: i64) -> Result<Vec<ProposalRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {PROPOSAL_COLUMNS} {PROPOSAL_JOINS} WHERE m.programme_id = $1 ORDER BY m.id DESC"
+        ))
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Proposals waiting for this person's answer as a mentor.
+    pub async fn proposals_awaiting_mentor(
+        &self,
+        mentor_person_id: i64,
+    ) -> Result<Vec<ProposalRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {PROPOSAL_COLUMNS} {PROPOSAL_JOINS} WHERE e.person_id = $1 \
+             AND m.status = 'awaiting_mentor' ORDER BY m.id"
+        ))
+        .bind(mentor_person_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Requests with a live proposal in a programme: they wait for an
+    /// answer and are left out of the next run.
+    pub async fn requests_with_live_proposals(&self, programme_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT request_id FROM match_proposals WHERE programme_id = $1 \
+             AND status IN ('awaiting_mentor', 'accepted')",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// How many live proposals each register entry of a programme holds:
+    /// places they take up until answered.
+    pub async fn live_proposals_per_entry(&self, programme_id: i64) -> Result<HashMap<i64, i64>> {
+        let rows = sqlx::query(
+            "SELECT mentor_entry_id, COUNT(*) AS live FROM match_proposals WHERE programme_id = $1 \
+             AND status IN ('awaiting_mentor', 'accepted') GROUP BY mentor_entry_id",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("mentor_entry_id")?, row.try_get("live")?)))
+            .collect()
+    }
+
+    /// Records the mentor's answer; only a proposal still awaiting one can
+    /// be answered. Returns whether it was.
+    pub async fn answer_proposal(
+        &self,
+        id: i64,
+        accepted: bool,
+        decline_reason: Option<&str>,
+        decline_detail: Option<&str>,
+        answered_by: i64,
+    ) -> Result<bool> {
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let status = if accepted { "accepted" } else { "declined" };
+        let changed = sqlx::query(
+            "UPDATE match_proposals SET status = $1, decline_reason = $2, decline_detail = $3, answered_at = $4 \
+             WHERE id = $5 AND status = 'awaiting_mentor'",
+        )
+        .bind(status)
+        .bind(decline_reason)
+        .bind(decline_detail)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        insert_event(
+            &mut *tx,
+            Some(answered_by),
+            if accepted {
+                "matching.accepted"
+            } else {
+                "matching.declined"
+            },
+            "proposal",
+            &id.to_string(),
+            decline_reason.unwrap_or(""),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
