@@ -15,7 +15,7 @@ use tandem_matching::{
     Criterion, ExclusionData, Identity, MenteeRequest, MentorProfile, MentorStatus, Mode, Place,
     SolveOptions, Weights, assess, solve, verify_certificate,
 };
-use tandem_store::{NewProposal, ProposalRow, RegisterFilter};
+use tandem_store::{NewProposal, OverrideRow, ProposalRow, RegisterFilter};
 
 use crate::{App, AppError, Principal};
 
@@ -29,6 +29,8 @@ pub struct ProposedPair {
     pub score: i64,
     /// One line per criterion that scored.
     pub explanation: Vec<String>,
+    /// The coordinator chose this pair, for this reason.
+    pub overridden: Option<String>,
 }
 
 /// A mentor who could not be paired with a mentee, and why.
@@ -57,6 +59,8 @@ pub struct MatchingRun {
     /// Mentees waiting (accepted requests without a live proposal).
     pub waiting: usize,
     pub total_score: i64,
+    /// Overrides that could not be applied, and why.
+    pub ignored_overrides: Vec<String>,
 }
 
 /// Free text lists ("coaching; leadership, change") as lower-case phrases,
@@ -157,6 +161,15 @@ impl App {
     pub async fn run_matching(
         &self,
         authority: &MatchingAuthority,
+    ) -> Result<MatchingRun, AppError> {
+        self.run_matching_with(authority, None).await
+    }
+
+    /// A run with the overrides in force, plus one more being considered.
+    async fn run_matching_with(
+        &self,
+        authority: &MatchingAuthority,
+        extra: Option<&OverrideRow>,
     ) -> Result<MatchingRun, AppError> {
         let programme_id = authority.programme_id();
         let (programme_name, programme, _) = self.matching_programme(programme_id).await?;
@@ -314,7 +327,56 @@ impl App {
             conflicts: Vec::new(),
         };
         let assessment = assess(&mentees, &mentors, &weights, &exclusion_data);
-        let problem = assessment.problem(&mentees, &mentors);
+        let name_of_mentor =
+            |j: usize| format!("{} {}", entries[j].given_name, entries[j].family_name);
+        let name_of_mentee =
+            |i: usize| format!("{} {}", requests[i].given_name, requests[i].family_name);
+
+        // The coordinator's overrides are fixed first; the rest is optimised
+        // around them. An override that breaks a hard exclusion or finds
+        // the mentor full is not applied, and the run says why.
+        let mut problem = assessment.problem(&mentees, &mentors);
+        let mut overrides = self.store.overrides(programme_id).await?;
+        if let Some(extra) = extra {
+            overrides.retain(|o| o.request_id != extra.request_id);
+            overrides.push(extra.clone());
+        }
+        let mut fixed: Vec<(usize, usize, String)> = Vec::new();
+        let mut ignored_overrides = Vec::new();
+        for o in &overrides {
+            let Some(i) = requests.iter().position(|r| r.id == o.request_id) else {
+                continue;
+            };
+            let Some(j) = entries.iter().position(|e| e.id == o.mentor_entry_id) else {
+                continue;
+            };
+            if let Some(excluded) = assessment
+                .excluded
+                .iter()
+                .find(|e| e.mentee == i && e.mentor == j)
+            {
+                let reasons: Vec<String> =
+                    excluded.reasons.iter().map(ToString::to_string).collect();
+                ignored_overrides.push(format!(
+                    "{} with {}: {}",
+                    name_of_mentee(i),
+                    name_of_mentor(j),
+                    reasons.join("; ")
+                ));
+                continue;
+            }
+            if problem.mentor_capacity[j] == 0 {
+                ignored_overrides.push(format!(
+                    "{} with {}: the mentor has no free place left",
+                    name_of_mentee(i),
+                    name_of_mentor(j)
+                ));
+                continue;
+            }
+            problem.pairs.retain(|p| p.mentee != i);
+            problem.mentor_capacity[j] -= 1;
+            fixed.push((i, j, o.reason.clone()));
+        }
         let first_come_first_served =
             programme.matching.allocation == AllocationOrder::FirstComeFirstServed;
         let mode = if first_come_first_served {
@@ -349,23 +411,37 @@ impl App {
         };
         let mut pairs = Vec::new();
         let mut matched = vec![false; mentees.len()];
-        for pair in &solution.pairs {
-            matched[pair.mentee] = true;
-            let explanation = assessment
+        let scored = |i: usize, j: usize| {
+            assessment
                 .admissible
                 .iter()
-                .find(|p| p.mentee == pair.mentee && p.mentor == pair.mentor)
-                .map(|p| p.contributions.iter().map(ToString::to_string).collect())
-                .unwrap_or_default();
+                .find(|p| p.mentee == i && p.mentor == j)
+        };
+        let mut total_score = solution.total_score;
+        let chosen = fixed
+            .iter()
+            .map(|(i, j, reason)| (*i, *j, Some(reason.clone())))
+            .chain(solution.pairs.iter().map(|p| (p.mentee, p.mentor, None)));
+        for (i, j, overridden) in chosen {
+            matched[i] = true;
+            let pair = scored(i, j);
+            let score = pair.map_or(0, |p| p.score);
+            if overridden.is_some() {
+                total_score += score;
+            }
             pairs.push(ProposedPair {
-                request_id: requests[pair.mentee].id,
-                mentee_name: name_of_mentee(pair.mentee),
-                mentor_entry_id: entries[pair.mentor].id,
-                mentor_name: name_of_mentor(pair.mentor),
-                score: pair.score,
-                explanation,
+                request_id: requests[i].id,
+                mentee_name: name_of_mentee(i),
+                mentor_entry_id: entries[j].id,
+                mentor_name: name_of_mentor(j),
+                score,
+                explanation: pair
+                    .map(|p| p.contributions.iter().map(ToString::to_string).collect())
+                    .unwrap_or_default(),
+                overridden,
             });
         }
+        pairs.sort_by_key(|p| p.request_id);
         let unmatched = (0..mentees.len())
             .filter(|&i| !matched[i])
             .map(|i| Unmatched {
@@ -381,7 +457,8 @@ impl App {
             pairs,
             unmatched,
             waiting: mentees.len(),
-            total_score: solution.total_score,
+            total_score,
+            ignored_overrides,
         })
     }
 
@@ -399,7 +476,16 @@ impl App {
                 request_id: p.request_id,
                 mentor_entry_id: p.mentor_entry_id,
                 score: p.score,
-                explanation: p.explanation.clone(),
+                explanation: p
+                    .explanation
+                    .iter()
+                    .cloned()
+                    .chain(
+                        p.overridden
+                            .as_ref()
+                            .map(|reason| format!("chosen by the coordinator: {reason}")),
+                    )
+                    .collect(),
             })
             .collect();
         let ids = self
@@ -413,6 +499,83 @@ impl App {
                 other => AppError::Store(other),
             })?;
         Ok((run, ids))
+    }
+
+    /// The coordinator chooses the mentor for one waiting request, with a
+    /// reason (recorded). A pair that a hard exclusion forbids, or a mentor
+    /// with no free place, is refused and nothing is recorded.
+    pub async fn override_pair(
+        &self,
+        authority: &MatchingAuthority,
+        request_id: i64,
+        mentor_entry_id: i64,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::invalid(
+                "reason",
+                "Say why you are choosing this mentor",
+            ));
+        }
+        if reason.chars().count() > 2_000 {
+            return Err(AppError::invalid(
+                "reason",
+                "Keep the reason to 2,000 characters or fewer",
+            ));
+        }
+        let run = self.run_matching(authority).await?;
+        let waiting = run
+            .pairs
+            .iter()
+            .map(|p| p.request_id)
+            .chain(run.unmatched.iter().map(|u| u.request_id));
+        if !waiting.into_iter().any(|id| id == request_id) {
+            return Err(AppError::invalid(
+                "request",
+                "This request is not waiting for a mentor in this programme",
+            ));
+        }
+        let entry = self.store.mentor_entry(mentor_entry_id).await?;
+        if entry.is_none_or(|e| e.programme_id != authority.programme_id()) {
+            return Err(AppError::invalid(
+                "mentor",
+                "Choose a mentor from this programme's register",
+            ));
+        }
+        let candidate = OverrideRow {
+            id: 0,
+            request_id,
+            mentor_entry_id,
+            reason: reason.to_owned(),
+        };
+        let trial = self.run_matching_with(authority, Some(&candidate)).await?;
+        let applied = trial.pairs.iter().any(|p| {
+            p.request_id == request_id
+                && p.mentor_entry_id == mentor_entry_id
+                && p.overridden.is_some()
+        });
+        if !applied {
+            let why = trial
+                .ignored_overrides
+                .last()
+                .cloned()
+                .unwrap_or_else(|| "this pair cannot be made".to_owned());
+            return Err(AppError::invalid(
+                "mentor",
+                format!("This mentor cannot be chosen: {why}"),
+            ));
+        }
+        self.store
+            .put_override(
+                authority.programme_id(),
+                request_id,
+                mentor_entry_id,
+                reason,
+                authority.account_id(),
+            )
+            .await?;
+        Ok(())
     }
 
     /// Proposals waiting for the caller's answer as a mentor.

@@ -20,7 +20,7 @@ use tandem_domain::roles::{Role, RoleGrant};
 
 pub use people::{ImportSummary, PersonDetail, PersonSummary};
 pub use programmes::{ProgrammeWrite, StoredProgramme};
-pub use proposals::{NewProposal, ProposalRow};
+pub use proposals::{NewProposal, OverrideRow, ProposalRow};
 pub use register::{EnrolmentCandidate, MentorEntryRow, NewRequest, RegisterFilter, RequestRow};
 
 /// Set on every SQLite connection: enforce foreign keys, let readers go on

@@ -95,6 +95,14 @@ impl Store {
             .await?;
             ids.push(id);
         }
+        for proposal in proposals {
+            sqlx::query(
+                "UPDATE match_overrides SET in_force = 0 WHERE request_id = $1 AND in_force = 1",
+            )
+            .bind(proposal.request_id)
+            .execute(&mut *tx)
+            .await?;
+        }
         insert_event(
             &mut *tx,
             proposed_by,
@@ -211,5 +219,71 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(true)
+    }
+}
+
+/// A coordinator's choice of mentor for one request, in force until the
+/// proposal is sent.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OverrideRow {
+    pub id: i64,
+    pub request_id: i64,
+    pub mentor_entry_id: i64,
+    pub reason: String,
+}
+
+impl Store {
+    /// Records an override, replacing any earlier one for the request, in
+    /// one transaction with its audit entry.
+    pub async fn put_override(
+        &self,
+        programme_id: i64,
+        request_id: i64,
+        mentor_entry_id: i64,
+        reason: &str,
+        created_by: Option<i64>,
+    ) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        sqlx::query(
+            "UPDATE match_overrides SET in_force = 0 WHERE request_id = $1 AND in_force = 1",
+        )
+        .bind(request_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO match_overrides (programme_id, request_id, mentor_entry_id, reason, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(programme_id)
+        .bind(request_id)
+        .bind(mentor_entry_id)
+        .bind(reason)
+        .bind(created_by)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        insert_event(
+            &mut *tx,
+            created_by,
+            "matching.overridden",
+            "request",
+            &request_id.to_string(),
+            &format!("mentor entry {mentor_entry_id}: {reason}"),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The overrides in force for a programme.
+    pub async fn overrides(&self, programme_id: i64) -> Result<Vec<OverrideRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, request_id, mentor_entry_id, reason FROM match_overrides \
+             WHERE programme_id = $1 AND in_force = 1 ORDER BY id",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 }

@@ -88,12 +88,102 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
             run.pairs.iter().map(|p| p.score).sum::<i64>()
         );
 
+        // The coordinator overrides one pair with a reason; the rest is
+        // optimised around it.
+        let first = &run.pairs[0];
+        let others: Vec<i64> = app
+            .store()
+            .mentor_entries(caf, &tandem_store::RegisterFilter::default())
+            .await
+            .expect("register")
+            .iter()
+            .map(|e| e.id)
+            .filter(|&id| id != first.mentor_entry_id)
+            .collect();
+        let no_reason = app
+            .override_pair(&authority, first.request_id, others[0], "  ")
+            .await;
+        assert!(matches!(no_reason, Err(AppError::Invalid(ref e)) if e[0].field == "reason"));
+        let cwt = app
+            .store()
+            .programme_by_key("cwt")
+            .await
+            .expect("query")
+            .expect("cwt")
+            .id;
+        let cwt_mentor = app
+            .store()
+            .mentor_entries(cwt, &tandem_store::RegisterFilter::default())
+            .await
+            .expect("register")[0]
+            .id;
+        let elsewhere = app
+            .override_pair(
+                &authority,
+                first.request_id,
+                cwt_mentor,
+                "They asked for her",
+            )
+            .await;
+        assert!(
+            matches!(elsewhere, Err(AppError::Invalid(ref e)) if e[0].field == "mentor"),
+            "{}",
+            db.label
+        );
+        app.override_pair(
+            &authority,
+            first.request_id,
+            others[0],
+            "They worked together well before",
+        )
+        .await
+        .expect("override recorded");
+        let run = app
+            .run_matching(&authority)
+            .await
+            .expect("with the override");
+        let overridden = run
+            .pairs
+            .iter()
+            .find(|p| p.request_id == first.request_id)
+            .expect("still matched");
+        assert_eq!(overridden.mentor_entry_id, others[0], "{}", db.label);
+        assert_eq!(
+            overridden.overridden.as_deref(),
+            Some("They worked together well before")
+        );
+        let events = app.store().recent_events(20).await.expect("events");
+        assert!(
+            events.iter().any(|e| e.action == "matching.overridden"),
+            "the override is recorded"
+        );
+
         // Nothing is stored until the proposals are sent.
         assert_eq!(
             app.run_matching(&authority).await.expect("again").waiting,
             waiting.len()
         );
         let (sent, ids) = app.send_proposals(&authority).await.expect("sent");
+        let stored_override = app
+            .store()
+            .programme_proposals(caf)
+            .await
+            .expect("proposals");
+        assert!(
+            stored_override.iter().any(|p| p
+                .explanation
+                .contains("chosen by the coordinator: They worked together well before")),
+            "{}: the reason travels with the proposal",
+            db.label
+        );
+        assert!(
+            app.store()
+                .overrides(caf)
+                .await
+                .expect("overrides")
+                .is_empty(),
+            "a sent override is spent"
+        );
         assert_eq!(ids.len(), sent.pairs.len(), "{}", db.label);
         let after = app.run_matching(&authority).await.expect("after sending");
         assert_eq!(
@@ -135,7 +225,7 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
             .expect("their proposal");
         assert_eq!(
             seen.explanation_lines().len(),
-            sent.pairs[0].explanation.len()
+            sent.pairs[0].explanation.len() + usize::from(sent.pairs[0].overridden.is_some())
         );
         let decline = Answer::Decline {
             reason: DeclineReason::NotEnoughTime,
