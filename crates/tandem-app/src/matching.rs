@@ -603,6 +603,44 @@ impl App {
         Ok(proposal)
     }
 
+    /// A proposal with the request it answers, for the mentor asked: they
+    /// see the request before the match is final (MAT-4).
+    pub async fn proposal_with_request(
+        &self,
+        caller: &Principal,
+        id: i64,
+    ) -> Result<(ProposalRow, tandem_store::RequestRow), AppError> {
+        let proposal = self.proposal_for_mentor(caller, id).await?;
+        let request = self
+            .store
+            .request(proposal.request_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((proposal, request))
+    }
+
+    /// A programme's proposals so far, for whoever may run its matching.
+    pub async fn programme_proposals(
+        &self,
+        authority: &MatchingAuthority,
+    ) -> Result<Vec<ProposalRow>, AppError> {
+        Ok(self
+            .store
+            .programme_proposals(authority.programme_id())
+            .await?)
+    }
+
+    /// The programme's register, for choosing a mentor by hand.
+    pub async fn register_for_matching(
+        &self,
+        authority: &MatchingAuthority,
+    ) -> Result<Vec<tandem_store::MentorEntryRow>, AppError> {
+        Ok(self
+            .store
+            .mentor_entries(authority.programme_id(), &RegisterFilter::default())
+            .await?)
+    }
+
     /// The mentor accepts or declines, with a reason from the list.
     pub async fn answer_proposal(
         &self,

@@ -10,6 +10,7 @@
 mod api;
 mod error;
 mod layout;
+mod matching_pages;
 mod pages;
 mod programme_pages;
 mod register_api;
@@ -106,6 +107,13 @@ pub fn router(app: App, config: WebConfig) -> Router {
         )
         .route("/api/requests/{id}", get(register_api::request))
         .route("/api/requests/{id}/screening", post(register_api::screen))
+        .route("/programmes/{id}/matching", get(matching_pages::matching))
+        .route("/programmes/{id}/matching/send", post(matching_pages::send))
+        .route(
+            "/programmes/{id}/matching/choose",
+            get(matching_pages::choose_page).post(matching_pages::choose),
+        )
+        .route("/proposals/{id}", get(matching_pages::proposal).post(matching_pages::answer))
         .route("/assets/tandem.css", get(pages::stylesheet))
         .route("/health", get(api::health))
         .route("/api/openapi.json", get(api::openapi))

@@ -200,7 +200,15 @@ pub async fn home(
     PageCaller(caller): PageCaller,
 ) -> Result<Markup, PageError> {
     let home = state.app.home(&caller.principal).await?;
-    Ok(page("Home", Some(&caller), home_content(&home)))
+    let proposals = state.app.proposals_to_answer(&caller.principal).await?;
+    Ok(page(
+        "Home",
+        Some(&caller),
+        html! {
+            (home_content(&home))
+            (crate::matching_pages::proposals_to_answer(&proposals))
+        },
+    ))
 }
 
 fn home_content(home: &Home) -> Markup {

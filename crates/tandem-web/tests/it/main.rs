@@ -3,5 +3,6 @@
 
 mod client;
 mod flows;
+mod matching;
 mod programmes;
 mod register;

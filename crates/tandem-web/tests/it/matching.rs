@@ -1,0 +1,194 @@
+use axum::http::StatusCode;
+use tandem_app::App;
+use tandem_app::demo::DEMO_PASSWORD;
+use tandem_domain::register::{RequestStatus, ScreeningInput};
+use tandem_domain::roles::{Role, RoleGrant};
+use tandem_store::test_support;
+
+use crate::client::Client;
+
+#[tokio::test]
+async fn coordinator_matches_sends_and_the_mentor_declines_with_a_reason() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone());
+        app.load_demo().await.expect("demo");
+        let coordinator = app
+            .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
+            .await
+            .expect("signs in")
+            .principal;
+        let caf = app
+            .store()
+            .programme_by_key("caf")
+            .await
+            .expect("query")
+            .expect("caf")
+            .id;
+        for request in app
+            .store()
+            .requests_with_status(caf, RequestStatus::AwaitingScreening, None)
+            .await
+            .expect("queue")
+        {
+            let accept = ScreeningInput {
+                decision: "accept".into(),
+                reason: String::new(),
+                detail: String::new(),
+            };
+            app.screen_request(&coordinator, request.id, &accept)
+                .await
+                .expect("accepted");
+        }
+
+        let mut client = Client::for_store(&db);
+        client
+            .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
+            .await;
+        let programme_page = client.get(&format!("/programmes/{caf}")).await;
+        assert!(
+            programme_page
+                .body
+                .contains(&format!("/programmes/{caf}/matching")),
+            "{}: linked from the programme",
+            db.label
+        );
+        let matching = client.get(&format!("/programmes/{caf}/matching")).await;
+        assert_eq!(matching.status, StatusCode::OK, "{}", matching.body);
+        assert!(matching.body.contains("Proposed pairs"));
+        assert!(matching.body.contains("people are waiting for a mentor"));
+
+        // Choosing a mentor needs a reason; the message sits by the field.
+        let request = app
+            .run_matching(
+                &app.matching_authority(&coordinator, caf)
+                    .await
+                    .expect("authority"),
+            )
+            .await
+            .expect("run")
+            .pairs[0]
+            .request_id;
+        let csrf = client.csrf().await;
+        let choose = client
+            .get(&format!(
+                "/programmes/{caf}/matching/choose?request={request}"
+            ))
+            .await;
+        assert_eq!(choose.status, StatusCode::OK);
+        let reply = client
+            .post_form(
+                &format!("/programmes/{caf}/matching/choose"),
+                &[
+                    ("csrf", &csrf),
+                    ("request", &request.to_string()),
+                    ("mentor", ""),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(reply.body.contains("href=\"#mentor\""), "{}", reply.body);
+
+        let sent = client
+            .post_form(
+                &format!("/programmes/{caf}/matching/send"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        assert!(
+            sent.location
+                .as_deref()
+                .is_some_and(|l| l.contains("sent="))
+        );
+        let proposals = app
+            .store()
+            .programme_proposals(caf)
+            .await
+            .expect("proposals");
+        assert!(!proposals.is_empty(), "{}", db.label);
+        let proposal = &proposals[0];
+
+        // The mentor signs in, finds the proposal on their home page, reads
+        // the request, and declines with a reason.
+        let person = app
+            .store()
+            .person(proposal.mentor_person_id)
+            .await
+            .expect("query")
+            .expect("person");
+        let grant =
+            RoleGrant::new(Role::Mentor, Some(person.organisation_id), None).expect("grant");
+        app.create_account(
+            "caf-mentor@tandem.example",
+            &proposal.mentor_name,
+            DEMO_PASSWORD,
+            Some(person.id),
+            &[grant],
+        )
+        .await
+        .expect("mentor account");
+        let mut mentor = Client::for_store(&db);
+        mentor
+            .sign_in("caf-mentor@tandem.example", DEMO_PASSWORD)
+            .await;
+        let home = mentor.get("/").await;
+        assert!(
+            home.body.contains("Proposals waiting for your answer"),
+            "{}",
+            db.label
+        );
+        assert!(home.body.contains(&format!("/proposals/{}", proposal.id)));
+        let page = mentor.get(&format!("/proposals/{}", proposal.id)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("What they asked for"));
+        let mentor_csrf = mentor.csrf().await;
+        let reply = mentor
+            .post_form(
+                &format!("/proposals/{}", proposal.id),
+                &[("csrf", &mentor_csrf), ("answer", "decline")],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(reply.body.contains("Choose why you are declining"));
+        let reply = mentor
+            .post_form(
+                &format!("/proposals/{}", proposal.id),
+                &[
+                    ("csrf", &mentor_csrf),
+                    ("answer", "decline"),
+                    ("reason", "not_enough_time"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        let after = client.get(&format!("/programmes/{caf}/matching")).await;
+        assert!(
+            after
+                .body
+                .contains("Declined by the mentor: I do not have enough time"),
+            "{}",
+            db.label
+        );
+
+        // Nobody else reads the proposal or runs the matching.
+        let mut manager = Client::for_store(&db);
+        manager
+            .sign_in("manager@tandem.example", DEMO_PASSWORD)
+            .await;
+        assert_eq!(
+            manager
+                .get(&format!("/proposals/{}", proposal.id))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            manager
+                .get(&format!("/programmes/{caf}/matching"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        db.finish().await;
+    }
+}
