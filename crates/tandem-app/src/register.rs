@@ -81,6 +81,8 @@ pub struct RegisterPage {
     pub keeps_entries: bool,
     /// The caller's own entry, if they are on the register.
     pub own_entry: Option<i64>,
+    /// Whether people may volunteer, or are identified only (REG-3).
+    pub accepts_volunteers: bool,
     pub regions: Vec<String>,
 }
 
@@ -273,6 +275,7 @@ impl App {
             keeps_entries: scope.everyone || !scope.organisations.is_empty(),
             regions: self.store.register_regions(programme_id).await?,
             own_entry,
+            accepts_volunteers: tandem_domain::register::accepts_volunteers(&programme.programme),
             entries,
             programme,
         })
@@ -394,7 +397,20 @@ impl App {
             .ok_or(AppError::NotFound)?;
         let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
         let authority = authorise_register_entry(caller, programme.id, &taking_part, &facts)?;
-        let active = match self.store.mentor_entry_for(programme.id, person_id).await? {
+        let existing = self.store.mentor_entry_for(programme.id, person_id).await?;
+        if existing.is_none()
+            && !authority.identified()
+            && !tandem_domain::register::accepts_volunteers(&programme.programme)
+        {
+            return Err(AppError::invalid(
+                tandem_domain::register::profile_fields::VOLUNTEER,
+                format!(
+                    "Mentors in {} are identified by their organisation rather than volunteering: ask your programme coordinator",
+                    programme.programme.name
+                ),
+            ));
+        }
+        let active = match existing {
             Some(entry) => self.store.active_mentee_count(entry.id).await?,
             None => 0,
         };

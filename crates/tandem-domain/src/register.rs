@@ -252,6 +252,8 @@ pub mod profile_fields {
     pub const AVAILABILITY: &str = "availability";
     pub const PAUSED_UNTIL: &str = "paused_until";
     pub const PERSON: &str = "person";
+    /// Volunteering as such: refused where mentors are identified.
+    pub const VOLUNTEER: &str = "volunteer";
 }
 
 fn text(field: &'static str, label: &str, value: &str, problems: &mut Vec<Problem>) -> String {
@@ -413,6 +415,18 @@ impl MentorProfile {
         };
         programme.mentors.check(&facts).err().unwrap_or_default()
     }
+}
+
+/// Whether people may put themselves on a programme's register (REG-3):
+/// where the programme names how mentors are recruited and volunteering is
+/// not one of the ways, mentors are identified by their organisation.
+pub fn accepts_volunteers(programme: &Programme) -> bool {
+    use crate::programme::Recruitment;
+    programme.mentors.recruitment.is_empty()
+        || programme
+            .mentors
+            .recruitment
+            .contains(&Recruitment::Volunteer)
 }
 
 /// Where a mentor request is.

@@ -185,8 +185,10 @@ fn register_content(register: &RegisterPage, query: &RegisterQuery) -> Markup {
             p.lede { "Choose a mentor whose experience fits what you want to achieve, then name them when you ask for a mentor. You see what each mentor has chosen to publish." }
         }
         p {
-            @if register.own_entry.is_none() {
+            @if register.own_entry.is_none() && register.accepts_volunteers {
                 a.button href={ "/programmes/" (id) "/register/new" } { "Volunteer as a mentor" } " "
+            } @else if register.own_entry.is_none() {
+                "Mentors in this programme are identified by their organisation. "
             } @else if let Some(own) = register.own_entry {
                 a href={ "/register/" (own) } { "Your entry on the register" } " "
             }
@@ -497,6 +499,13 @@ pub async fn new_entry_page(
     } else {
         "Volunteer as a mentor"
     };
+    if !identify && !tandem_domain::register::accepts_volunteers(&programme.programme) {
+        return Ok(page(
+            heading,
+            Some(&caller),
+            identified_only(&programme.programme.name, id, &[]),
+        ));
+    }
     Ok(page(
         heading,
         Some(&caller),
@@ -505,6 +514,20 @@ pub async fn new_entry_page(
             (entry_form(&caller, &format!("/programmes/{id}/register/new"), heading, identify.then_some(""), &input, &[], &format!("/programmes/{id}/register")))
         },
     ))
+}
+
+/// The page for someone who would volunteer where mentors are identified.
+fn identified_only(programme_name: &str, id: i64, problems: &[Problem]) -> Markup {
+    html! {
+        (error_summary(problems))
+        span.caption { (programme_name) }
+        h1 { "Volunteer as a mentor" }
+        p id="volunteer" {
+            "Mentors in " (programme_name) " are identified by their organisation rather than volunteering. "
+            "If you would like to mentor, tell your programme coordinator: they can add you to the register."
+        }
+        p { a href={ "/programmes/" (id) "/register" } { "Back to the register" } }
+    }
 }
 
 /// `POST /programmes/{id}/register/new`.
@@ -522,6 +545,14 @@ pub async fn create_entry(
         .await
     {
         Ok(entry) => Ok(Redirect::to(&format!("/register/{entry}")).into_response()),
+        Err(AppError::Invalid(errors)) if errors.iter().any(|e| e.field == "volunteer") => {
+            let programme = state.app.programme(&caller.principal, id).await?;
+            Ok(invalid_page(
+                &caller,
+                "Volunteer as a mentor",
+                identified_only(&programme.programme.name, id, &problems(errors)),
+            ))
+        }
         Err(AppError::Invalid(errors)) => {
             let identify =
                 !form.person.trim().is_empty() || errors.iter().any(|e| e.field == "person");
@@ -1194,6 +1225,7 @@ pub fn programme_links(programme_id: i64, can_edit: bool) -> Markup {
             li { a href={ "/programmes/" (programme_id) "/register/new" } { "Volunteer as a mentor" } }
             @if can_edit {
                 li { a href={ "/programmes/" (programme_id) "/screening" } { "Screen mentor requests" } }
+                li { a href={ "/programmes/" (programme_id) "/matching" } { "Match mentees with mentors" } }
             }
         }
     }

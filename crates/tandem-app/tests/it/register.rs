@@ -283,10 +283,10 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
         )
         .await;
 
-        // Volunteering, with a capacity that is too small, saves nothing.
+        // Identifying a mentor with a capacity that is too small saves nothing.
         let volunteer = someone(&app, "Health and Social Care Board", "HSCB0009", &[]).await;
         match app
-            .save_register_entry(&volunteer, cwt, "", &profile("0"))
+            .save_register_entry(&board, cwt, "HSCB0009", &profile("0"))
             .await
         {
             Err(AppError::Invalid(fields)) => {
@@ -294,17 +294,57 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
             }
             other => panic!("expected a field error, got {other:?}"),
         }
+        let mentor_person = volunteer.person_id.expect("a person");
         assert!(
             app.store()
-                .mentor_entry_for(cwt, volunteer.person_id.expect("a person"))
+                .mentor_entry_for(cwt, mentor_person)
                 .await
                 .expect("read")
                 .is_none()
         );
-        let entry = app
+        // CAWT's mentors are identified, not volunteers (REG-3).
+        match app
             .save_register_entry(&volunteer, cwt, "", &profile("2"))
             .await
+        {
+            Err(AppError::Invalid(fields)) => {
+                assert_eq!(fields[0].field, "volunteer", "{}", db.label)
+            }
+            other => panic!("expected a field error, got {other:?}"),
+        }
+        let entry = app
+            .save_register_entry(&board, cwt, "HSCB0009", &profile("2"))
+            .await
+            .expect("identified");
+        assert_eq!(
+            app.store()
+                .mentor_entry(entry)
+                .await
+                .expect("read")
+                .expect("row")
+                .recruited,
+            "identified"
+        );
+        // Cafcass takes volunteers.
+        let caf_volunteer = someone(&app, "Cafcass", "CAF0040", &[]).await;
+        let caf_entry = app
+            .save_register_entry(
+                &caf_volunteer,
+                programme(&app, "caf").await,
+                "",
+                &profile("1"),
+            )
+            .await
             .expect("volunteers");
+        assert_eq!(
+            app.store()
+                .mentor_entry(caf_entry)
+                .await
+                .expect("read")
+                .expect("row")
+                .recruited,
+            "volunteered"
+        );
 
         // Untrained: the programme takes trained mentors only (REG-3).
         let (_, seen) = app

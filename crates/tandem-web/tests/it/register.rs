@@ -376,6 +376,31 @@ async fn the_register_is_kept_per_organisation_and_browsed_by_published_fields()
                 && !page.body.contains("Mentor training completed")
         );
 
+        // CAWT's mentors are identified: volunteering is explained, not offered.
+        let volunteer = browser
+            .get(&format!("/programmes/{cwt}/register/new"))
+            .await;
+        assert!(
+            volunteer.body.contains("identified by their organisation"),
+            "{}",
+            volunteer.body
+        );
+        assert!(!volunteer.body.contains("name=\"capacity\""));
+        let csrf = hidden_value(&browser.get("/").await.body, "csrf");
+        let reply = browser
+            .post_form(
+                &format!("/programmes/{cwt}/register/new"),
+                &[("csrf", &csrf), ("capacity", "1")],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            db.label
+        );
+        assert!(reply.body.contains("href=\"#volunteer\""));
+
         // Asking, naming a mentor, then the self-assessment (REQ-2).
         let form = browser.get(&format!("/programmes/{cwt}/request")).await;
         assert_eq!(form.status, StatusCode::OK, "{}", form.body);
