@@ -550,6 +550,34 @@ async fn automatic_enrolment_creates_requests_for_new_starters_once() {
             app.enrol_automatically("fun", today, 365).await.is_err(),
             "FUN enrols nobody automatically"
         );
+        // AFC offers mentoring to newly approved carers: by approval date,
+        // and carers only.
+        let afc = app
+            .enrol_automatically("afc", today, 3650)
+            .await
+            .expect("enrols");
+        assert!(afc.created > 0, "{}", db.label);
+        let afc_id = programme(&app, "afc").await;
+        let queue = app
+            .store()
+            .requests_with_status(
+                afc_id,
+                tandem_domain::register::RequestStatus::AwaitingScreening,
+                None,
+            )
+            .await
+            .expect("queue");
+        assert_eq!(queue.len() as u64, afc.created);
+        for request in &queue {
+            let person = app
+                .store()
+                .person(request.person_id)
+                .await
+                .expect("read")
+                .expect("person");
+            assert_eq!(person.employment_type, "foster_carer_household");
+            assert_eq!(request.source, "automatic");
+        }
         db.finish().await;
     }
 }
