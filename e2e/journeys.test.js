@@ -156,7 +156,7 @@ test('a coordinator uploads a bad HR export, sees every problem, and nothing is 
   await context.close();
 });
 
-test('a coordinator's programme settings form is accessible', async () => {
+test("a coordinator's programme settings form is accessible", async () => {
   const { context, page } = await signIn('coordinator@tandem.example');
   await page.goto(`${baseUrl}/programmes`);
   const link = await page.$('main a[href^="/programmes/"]:not([href$="/new"])');
@@ -164,5 +164,18 @@ test('a coordinator's programme settings form is accessible', async () => {
   const href = await link.getAttribute('href');
   await page.goto(`${baseUrl}${href}/settings`);
   await checkAccessibility(page, 'coordinator_settings');
+  await context.close();
+});
+
+test('a coordinator screens a request and runs matching; the pages are accessible', async () => {
+  const { context, page } = await signIn('coordinator@tandem.example');
+  await page.goto(`${baseUrl}/programmes`);
+  const link = page.locator('main a', { hasText: 'CAFCASS' }).first();
+  const href = await link.getAttribute('href');
+  for (const path of ['/screening', '/register', '/matching']) {
+    await page.goto(`${baseUrl}${href}${path}`);
+    assert.equal(await page.locator('h1').count(), 1, `${path} has one heading`);
+    await checkAccessibility(page, `coordinator_caf${path.replaceAll('/', '_')}`);
+  }
   await context.close();
 });
