@@ -17,7 +17,12 @@ pub const DEMO_PASSWORD: &str = "tandem-demo-password";
 
 /// A demo account to create: role, the email's local part, the person it
 /// belongs to (organisation and employee id), and who that is.
-type DemoAccount = (Role, &'static str, Option<(&'static str, &'static str)>, &'static str);
+type DemoAccount = (
+    Role,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+    &'static str,
+);
 
 /// One demo account, as `tandem demo` prints it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,28 +44,185 @@ struct DemoOrganisation {
 }
 
 const ORGANISATIONS: [DemoOrganisation; 11] = [
-    DemoOrganisation { name: "Cafcass", jurisdiction: "England", prefix: "CAF", regions: &["London", "South East", "North West", "Midlands"], teams_per_region: 2, staff: 120, carers: 0, contractors_every: 9 },
-    DemoOrganisation { name: "Fun Foundations Day Nursery", jurisdiction: "Wales", prefix: "FUN", regions: &[], teams_per_region: 2, staff: 14, carers: 0, contractors_every: 0 },
-    DemoOrganisation { name: "Forest Heath District Council", jurisdiction: "England", prefix: "FHDC", regions: &["Mildenhall", "Newmarket"], teams_per_region: 2, staff: 40, carers: 0, contractors_every: 0 },
-    DemoOrganisation { name: "St Edmundsbury Borough Council", jurisdiction: "England", prefix: "SEBC", regions: &["Bury St Edmunds", "Haverhill"], teams_per_region: 2, staff: 45, carers: 0, contractors_every: 0 },
-    DemoOrganisation { name: "Achieving for Children IFA", jurisdiction: "England", prefix: "AFC", regions: &["Kingston", "Richmond"], teams_per_region: 1, staff: 20, carers: 40, contractors_every: 0 },
-    DemoOrganisation { name: "Health Service Executive West", jurisdiction: "Republic of Ireland", prefix: "HSEW", regions: &["Galway", "Sligo"], teams_per_region: 1, staff: 25, carers: 0, contractors_every: 0 },
-    DemoOrganisation { name: "Health Service Executive Dublin North East", jurisdiction: "Republic of Ireland", prefix: "HSED", regions: &["Louth", "Cavan"], teams_per_region: 1, staff: 25, carers: 0, contractors_every: 0 },
-    DemoOrganisation { name: "Health and Social Care Board", jurisdiction: "Northern Ireland", prefix: "HSCB", regions: &["Belfast"], teams_per_region: 2, staff: 20, carers: 0, contractors_every: 0 },
-    DemoOrganisation { name: "Public Health Agency", jurisdiction: "Northern Ireland", prefix: "PHA", regions: &["Belfast"], teams_per_region: 2, staff: 20, carers: 0, contractors_every: 0 },
-    DemoOrganisation { name: "Southern Health and Social Care Trust", jurisdiction: "Northern Ireland", prefix: "SHSCT", regions: &["Armagh", "Newry"], teams_per_region: 1, staff: 25, carers: 0, contractors_every: 0 },
-    DemoOrganisation { name: "Western Health and Social Care Trust", jurisdiction: "Northern Ireland", prefix: "WHSCT", regions: &["Derry", "Enniskillen"], teams_per_region: 1, staff: 25, carers: 0, contractors_every: 0 },
+    DemoOrganisation {
+        name: "Cafcass",
+        jurisdiction: "England",
+        prefix: "CAF",
+        regions: &["London", "South East", "North West", "Midlands"],
+        teams_per_region: 2,
+        staff: 120,
+        carers: 0,
+        contractors_every: 9,
+    },
+    DemoOrganisation {
+        name: "Fun Foundations Day Nursery",
+        jurisdiction: "Wales",
+        prefix: "FUN",
+        regions: &[],
+        teams_per_region: 2,
+        staff: 14,
+        carers: 0,
+        contractors_every: 0,
+    },
+    DemoOrganisation {
+        name: "Forest Heath District Council",
+        jurisdiction: "England",
+        prefix: "FHDC",
+        regions: &["Mildenhall", "Newmarket"],
+        teams_per_region: 2,
+        staff: 40,
+        carers: 0,
+        contractors_every: 0,
+    },
+    DemoOrganisation {
+        name: "St Edmundsbury Borough Council",
+        jurisdiction: "England",
+        prefix: "SEBC",
+        regions: &["Bury St Edmunds", "Haverhill"],
+        teams_per_region: 2,
+        staff: 45,
+        carers: 0,
+        contractors_every: 0,
+    },
+    DemoOrganisation {
+        name: "Achieving for Children IFA",
+        jurisdiction: "England",
+        prefix: "AFC",
+        regions: &["Kingston", "Richmond"],
+        teams_per_region: 1,
+        staff: 20,
+        carers: 40,
+        contractors_every: 0,
+    },
+    DemoOrganisation {
+        name: "Health Service Executive West",
+        jurisdiction: "Republic of Ireland",
+        prefix: "HSEW",
+        regions: &["Galway", "Sligo"],
+        teams_per_region: 1,
+        staff: 25,
+        carers: 0,
+        contractors_every: 0,
+    },
+    DemoOrganisation {
+        name: "Health Service Executive Dublin North East",
+        jurisdiction: "Republic of Ireland",
+        prefix: "HSED",
+        regions: &["Louth", "Cavan"],
+        teams_per_region: 1,
+        staff: 25,
+        carers: 0,
+        contractors_every: 0,
+    },
+    DemoOrganisation {
+        name: "Health and Social Care Board",
+        jurisdiction: "Northern Ireland",
+        prefix: "HSCB",
+        regions: &["Belfast"],
+        teams_per_region: 2,
+        staff: 20,
+        carers: 0,
+        contractors_every: 0,
+    },
+    DemoOrganisation {
+        name: "Public Health Agency",
+        jurisdiction: "Northern Ireland",
+        prefix: "PHA",
+        regions: &["Belfast"],
+        teams_per_region: 2,
+        staff: 20,
+        carers: 0,
+        contractors_every: 0,
+    },
+    DemoOrganisation {
+        name: "Southern Health and Social Care Trust",
+        jurisdiction: "Northern Ireland",
+        prefix: "SHSCT",
+        regions: &["Armagh", "Newry"],
+        teams_per_region: 1,
+        staff: 25,
+        carers: 0,
+        contractors_every: 0,
+    },
+    DemoOrganisation {
+        name: "Western Health and Social Care Trust",
+        jurisdiction: "Northern Ireland",
+        prefix: "WHSCT",
+        regions: &["Derry", "Enniskillen"],
+        teams_per_region: 1,
+        staff: 25,
+        carers: 0,
+        contractors_every: 0,
+    },
 ];
 
 const GIVEN_NAMES: [&str; 32] = [
-    "Aisling", "Amir", "Bethan", "Ciaran", "Dafydd", "Deborah", "Eilidh", "Farah", "Gareth", "Grainne",
-    "Hannah", "Imran", "Joanne", "Kwame", "Laura", "Megan", "Niamh", "Oluwaseun", "Padraig", "Priya",
-    "Rhys", "Roisin", "Samira", "Sean", "Sinead", "Tomasz", "Una", "Victoria", "Wei", "Yusuf", "Zainab", "Owen",
+    "Aisling",
+    "Amir",
+    "Bethan",
+    "Ciaran",
+    "Dafydd",
+    "Deborah",
+    "Eilidh",
+    "Farah",
+    "Gareth",
+    "Grainne",
+    "Hannah",
+    "Imran",
+    "Joanne",
+    "Kwame",
+    "Laura",
+    "Megan",
+    "Niamh",
+    "Oluwaseun",
+    "Padraig",
+    "Priya",
+    "Rhys",
+    "Roisin",
+    "Samira",
+    "Sean",
+    "Sinead",
+    "Tomasz",
+    "Una",
+    "Victoria",
+    "Wei",
+    "Yusuf",
+    "Zainab",
+    "Owen",
 ];
 const FAMILY_NAMES: [&str; 32] = [
-    "Adebayo", "Ahmed", "Brennan", "Byrne", "Chen", "Davies", "Doherty", "Evans", "Fitzgerald", "Gallagher",
-    "Hughes", "Jones", "Kaur", "Kelly", "Kowalski", "Lewis", "McCann", "McLaughlin", "Morgan", "Murphy",
-    "Nowak", "O'Neill", "Okafor", "Patel", "Quinn", "Roberts", "Singh", "Thomas", "Walsh", "Williams", "Wright", "Quigley",
+    "Adebayo",
+    "Ahmed",
+    "Brennan",
+    "Byrne",
+    "Chen",
+    "Davies",
+    "Doherty",
+    "Evans",
+    "Fitzgerald",
+    "Gallagher",
+    "Hughes",
+    "Jones",
+    "Kaur",
+    "Kelly",
+    "Kowalski",
+    "Lewis",
+    "McCann",
+    "McLaughlin",
+    "Morgan",
+    "Murphy",
+    "Nowak",
+    "O'Neill",
+    "Okafor",
+    "Patel",
+    "Quinn",
+    "Roberts",
+    "Singh",
+    "Thomas",
+    "Walsh",
+    "Williams",
+    "Wright",
+    "Quigley",
 ];
 const APPROVAL_TYPES: [&str; 4] = ["Mainstream", "Short breaks", "Parent and child", "Remand"];
 const HOUSEHOLDS: [&str; 4] = [
@@ -79,14 +241,27 @@ fn organisation_csv(org: &DemoOrganisation, rng: &mut StdRng) -> String {
     );
     let domain = org.prefix.to_lowercase();
     let mut next = 0usize;
-    let mut row = |csv: &mut String, rng: &mut StdRng, region: &str, team: &str, manager: &str, title: &str, grade: &str, kind: &str| -> String {
+    let mut row = |csv: &mut String,
+                   rng: &mut StdRng,
+                   region: &str,
+                   team: &str,
+                   manager: &str,
+                   title: &str,
+                   grade: &str,
+                   kind: &str|
+     -> String {
         next += 1;
         let id = format!("{}{:04}", org.prefix, next);
         let given = GIVEN_NAMES[rng.gen_range(0..GIVEN_NAMES.len())];
         let family = FAMILY_NAMES[rng.gen_range(0..FAMILY_NAMES.len())];
         let year = rng.gen_range(2005..=2026);
         let month = rng.gen_range(1..=12);
-        let email = format!("{}.{}{}@{domain}.example", given.to_lowercase(), family.to_lowercase().replace('\'', ""), next);
+        let email = format!(
+            "{}.{}{}@{domain}.example",
+            given.to_lowercase(),
+            family.to_lowercase().replace('\'', ""),
+            next
+        );
         let fostering = if kind == "foster_carer_household" {
             format!(
                 "{},{},{year}-{month:02}-01,{},{}",
@@ -103,22 +278,63 @@ fn organisation_csv(org: &DemoOrganisation, rng: &mut StdRng) -> String {
         ));
         id
     };
-    let regions: Vec<&str> = if org.regions.is_empty() { vec![""] } else { org.regions.to_vec() };
-    let chief = row(&mut csv, rng, "", "Leadership", "", "Chief executive", "Director", "employee");
+    let regions: Vec<&str> = if org.regions.is_empty() {
+        vec![""]
+    } else {
+        org.regions.to_vec()
+    };
+    let chief = row(
+        &mut csv,
+        rng,
+        "",
+        "Leadership",
+        "",
+        "Chief executive",
+        "Director",
+        "employee",
+    );
     let mut teams: Vec<(String, String, String)> = Vec::new();
     for region in &regions {
         let head = if org.regions.is_empty() {
             chief.clone()
         } else {
-            row(&mut csv, rng, region, "Leadership", &chief, &format!("Head of service ({region})"), "Band 8", "employee")
+            row(
+                &mut csv,
+                rng,
+                region,
+                "Leadership",
+                &chief,
+                &format!("Head of service ({region})"),
+                "Band 8",
+                "employee",
+            )
         };
         for t in 1..=org.teams_per_region {
-            let team = if region.is_empty() { format!("Room {t}") } else { format!("{region} team {t}") };
-            let manager = row(&mut csv, rng, region, &team, &head, "Team manager", "Band 7", "employee");
+            let team = if region.is_empty() {
+                format!("Room {t}")
+            } else {
+                format!("{region} team {t}")
+            };
+            let manager = row(
+                &mut csv,
+                rng,
+                region,
+                &team,
+                &head,
+                "Team manager",
+                "Band 7",
+                "employee",
+            );
             teams.push((region.to_string(), team, manager));
         }
     }
-    let titles = ["Practitioner", "Senior practitioner", "Administrator", "Social worker", "Officer"];
+    let titles = [
+        "Practitioner",
+        "Senior practitioner",
+        "Administrator",
+        "Social worker",
+        "Officer",
+    ];
     let leaders = 1 + org.regions.len() + teams.len();
     for i in 0..org.staff.saturating_sub(leaders) {
         let (region, team, manager) = &teams[i % teams.len()];
@@ -133,7 +349,16 @@ fn organisation_csv(org: &DemoOrganisation, rng: &mut StdRng) -> String {
     }
     for i in 0..org.carers {
         let (region, _, _) = &teams[i % teams.len()];
-        row(&mut csv, rng, region, "Foster carers", "", "Foster carer", "", "foster_carer_household");
+        row(
+            &mut csv,
+            rng,
+            region,
+            "Foster carers",
+            "",
+            "Foster carer",
+            "",
+            "foster_carer_household",
+        );
     }
     csv
 }
@@ -148,15 +373,27 @@ impl App {
     /// database and returns the logins.
     pub async fn load_demo(&self) -> Result<Vec<DemoLogin>, AppError> {
         if self.has_data().await? {
-            return Err(AppError::invalid("database", "the demo loads only into an empty database"));
+            return Err(AppError::invalid(
+                "database",
+                "the demo loads only into an empty database",
+            ));
         }
         let mut rng = StdRng::seed_from_u64(2026);
         for org in &ORGANISATIONS {
-            let organisation = self.store.create_organisation(org.name, org.jurisdiction).await?;
+            let organisation = self
+                .store
+                .create_organisation(org.name, org.jurisdiction)
+                .await?;
             let csv = organisation_csv(org, &mut rng);
-            self.import_people(&PeopleImportAuthority::for_operator(organisation.id), csv.as_bytes(), &NoProgress)
-                .await
-                .map_err(|e| AppError::Internal(format!("demo data for {} did not import: {e:?}", org.name)))?;
+            self.import_people(
+                &PeopleImportAuthority::for_operator(organisation.id),
+                csv.as_bytes(),
+                &NoProgress,
+            )
+            .await
+            .map_err(|e| {
+                AppError::Internal(format!("demo data for {} did not import: {e:?}", org.name))
+            })?;
         }
         // The five seed schemes (PRG-4), each taking part with the demo
         // organisations its template names.
@@ -165,19 +402,56 @@ impl App {
             let imported = self
                 .import_programme_as_operator(source, &[])
                 .await
-                .map_err(|e| AppError::Internal(format!("the {key} template did not load: {e:?}")))?;
+                .map_err(|e| {
+                    AppError::Internal(format!("the {key} template did not load: {e:?}"))
+                })?;
             if *key == "caf" {
                 caf_programme = Some(imported.id);
             }
         }
         let accounts: [DemoAccount; 7] = [
-            (Role::Administrator, "admin", None, "administrator of every organisation"),
-            (Role::Coordinator, "coordinator", Some(("Cafcass", "CAF0002")), "coordinator of Cafcass"),
-            (Role::Hr, "hr", Some(("Forest Heath District Council", "FHDC0003")), "HR, Forest Heath District Council"),
-            (Role::LineManager, "manager", Some(("Cafcass", "CAF0003")), "team manager at Cafcass"),
-            (Role::SupervisingSocialWorker, "ssw", Some(("Achieving for Children IFA", "AFC0004")), "supervising social worker at Achieving for Children"),
-            (Role::Mentor, "mentor", Some(("Western Health and Social Care Trust", "WHSCT0002")), "head of service at Western Trust"),
-            (Role::Mentee, "mentee", Some(("Cafcass", "CAF0011")), "practitioner in the manager's team at Cafcass"),
+            (
+                Role::Administrator,
+                "admin",
+                None,
+                "administrator of every organisation",
+            ),
+            (
+                Role::Coordinator,
+                "coordinator",
+                Some(("Cafcass", "CAF0002")),
+                "coordinator of Cafcass",
+            ),
+            (
+                Role::Hr,
+                "hr",
+                Some(("Forest Heath District Council", "FHDC0003")),
+                "HR, Forest Heath District Council",
+            ),
+            (
+                Role::LineManager,
+                "manager",
+                Some(("Cafcass", "CAF0003")),
+                "team manager at Cafcass",
+            ),
+            (
+                Role::SupervisingSocialWorker,
+                "ssw",
+                Some(("Achieving for Children IFA", "AFC0004")),
+                "supervising social worker at Achieving for Children",
+            ),
+            (
+                Role::Mentor,
+                "mentor",
+                Some(("Western Health and Social Care Trust", "WHSCT0002")),
+                "head of service at Western Trust",
+            ),
+            (
+                Role::Mentee,
+                "mentee",
+                Some(("Cafcass", "CAF0011")),
+                "practitioner in the manager's team at Cafcass",
+            ),
         ];
         let mut logins = Vec::new();
         for (role, local, person, who) in accounts {
@@ -190,9 +464,15 @@ impl App {
                         .store
                         .person_by_employee_id(org.id, employee_id)
                         .await?
-                        .ok_or_else(|| AppError::Internal(format!("demo person {employee_id} is missing")))?;
+                        .ok_or_else(|| {
+                            AppError::Internal(format!("demo person {employee_id} is missing"))
+                        })?;
                     let person = self.store.person(id).await?.ok_or(AppError::NotFound)?;
-                    (Some(id), Some(org.id), format!("{} {}", person.given_name, person.family_name))
+                    (
+                        Some(id),
+                        Some(org.id),
+                        format!("{} {}", person.given_name, person.family_name),
+                    )
                 }
             };
             let grant = RoleGrant::new(role, organisation_id, None)
@@ -205,8 +485,13 @@ impl App {
                         .map_err(|e| AppError::Internal(e.to_string()))?,
                 );
             }
-            self.create_account(&email, &display_name, DEMO_PASSWORD, person_id, &grants).await?;
-            logins.push(DemoLogin { role, email, who: format!("{display_name} — {who}") });
+            self.create_account(&email, &display_name, DEMO_PASSWORD, person_id, &grants)
+                .await?;
+            logins.push(DemoLogin {
+                role,
+                email,
+                who: format!("{display_name} — {who}"),
+            });
         }
         self.load_demo_register().await?;
         Ok(logins)
@@ -227,7 +512,11 @@ impl App {
             };
             let email = format!("{local}@tandem.example");
             if let Some(account) = self.store.account_by_email(&email).await? {
-                logins.push(DemoLogin { role, email, who: account.display_name });
+                logins.push(DemoLogin {
+                    role,
+                    email,
+                    who: account.display_name,
+                });
             }
         }
         Ok(logins)

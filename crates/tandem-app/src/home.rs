@@ -60,8 +60,12 @@ impl App {
         };
         let importable = importable_organisations(caller);
         let mut organisations = Vec::new();
-        for id in caller.organisations_with(&[Role::Coordinator, Role::Hr, Role::SupervisingSocialWorker]) {
-            let Some(organisation) = self.store.organisation(id).await? else { continue };
+        for id in
+            caller.organisations_with(&[Role::Coordinator, Role::Hr, Role::SupervisingSocialWorker])
+        {
+            let Some(organisation) = self.store.organisation(id).await? else {
+                continue;
+            };
             let mut roles: Vec<Role> = caller
                 .grants
                 .iter()
@@ -80,10 +84,13 @@ impl App {
             });
         }
         let direct_reports = match caller.person_id {
-            Some(me) if caller.has_role(Role::LineManager) => Some(self.store.direct_reports(me).await?),
+            Some(me) if caller.has_role(Role::LineManager) => {
+                Some(self.store.direct_reports(me).await?)
+            }
             _ => None,
         };
-        let (requests_to_screen, consultations, own_requests) = self.request_notices(caller).await?;
+        let (requests_to_screen, consultations, own_requests) =
+            self.request_notices(caller).await?;
         Ok(Home {
             requests_to_screen,
             consultations,

@@ -20,7 +20,11 @@ use tandem_domain::roles::{Role, RoleGrant};
 use tandem_web::WebConfig;
 
 #[derive(Parser)]
-#[command(name = "tandem", version, about = "Run staff mentoring schemes under written policies.")]
+#[command(
+    name = "tandem",
+    version,
+    about = "Run staff mentoring schemes under written policies."
+)]
 struct Cli {
     /// sqlite://FILE or postgres://USER@HOST/DB. Default: sqlite://tandem.db
     /// (sqlite://tandem-demo.db for `demo`).
@@ -189,7 +193,10 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start: {error}");
@@ -207,7 +214,9 @@ fn main() -> ExitCode {
 
 async fn open(url: Option<&str>, default: &str) -> Result<App> {
     let url = url.unwrap_or(default);
-    App::open(url).await.with_context(|| format!("cannot open the database {}", redact(url)))
+    App::open(url)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(url)))
 }
 
 /// Hides a password in a database URL before it is printed.
@@ -227,7 +236,10 @@ fn redact(url: &str) -> String {
 async fn run(cli: Cli) -> Result<ExitCode> {
     let url = cli.database_url.as_deref();
     match cli.command {
-        Command::Serve { bind, secure_cookies } => {
+        Command::Serve {
+            bind,
+            secure_cookies,
+        } => {
             let app = open(url, "sqlite://tandem.db").await?;
             serve(app, bind, WebConfig { secure_cookies }).await?;
         }
@@ -241,7 +253,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 app.load_demo().await?
             };
             if logins.is_empty() {
-                bail!("this database has data but no demo accounts: point --database-url at a new file for the demo");
+                bail!(
+                    "this database has data but no demo accounts: point --database-url at a new file for the demo"
+                );
             }
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
@@ -250,9 +264,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             println!();
             println!("Tandem is running at http://{address}/");
             println!();
-            println!("Demo logins (password for all: {}):", tandem_app::demo::DEMO_PASSWORD);
+            println!(
+                "Demo logins (password for all: {}):",
+                tandem_app::demo::DEMO_PASSWORD
+            );
             for login in &logins {
-                println!("  {:<26} {:<28} {}", login.role.label(), login.email, login.who);
+                println!(
+                    "  {:<26} {:<28} {}",
+                    login.role.label(),
+                    login.email,
+                    login.who
+                );
             }
             println!();
             println!("Press Ctrl-C to stop.");
@@ -267,17 +289,29 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if name.trim().is_empty() {
                 bail!("the organisation's name must not be empty");
             }
-            let org = app.store().create_organisation(&name, &jurisdiction).await?;
+            let org = app
+                .store()
+                .create_organisation(&name, &jurisdiction)
+                .await?;
             println!("Added organisation {} (id {}).", org.name, org.id);
         }
         Command::Organisation(OrganisationCommand::List) => {
             let app = open(url, "sqlite://tandem.db").await?;
             for org in app.store().organisations().await? {
                 let people = app.store().count_people(Some(org.id)).await?;
-                println!("{}\t{}\t{}\t{} people", org.id, org.name, org.jurisdiction, people);
+                println!(
+                    "{}\t{}\t{}\t{} people",
+                    org.id, org.name, org.jurisdiction, people
+                );
             }
         }
-        Command::Account(AccountCommand::Add { email, name, role, organisation, employee_id }) => {
+        Command::Account(AccountCommand::Add {
+            email,
+            name,
+            role,
+            organisation,
+            employee_id,
+        }) => {
             let app = open(url, "sqlite://tandem.db").await?;
             let org = match &organisation {
                 Some(name) => Some(app.organisation_named(name).await?),
@@ -289,20 +323,29 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     app.store()
                         .person_by_employee_id(org.id, eid)
                         .await?
-                        .with_context(|| format!("no person with employee id {eid} in {}", org.name))?,
+                        .with_context(|| {
+                            format!("no person with employee id {eid} in {}", org.name)
+                        })?,
                 ),
                 (Some(_), None) => bail!("--employee-id needs --organisation"),
                 (None, _) => None,
             };
             let password = read_password()?;
-            let id = app.create_account(&email, &name, &password, person_id, &[grant]).await?;
+            let id = app
+                .create_account(&email, &name, &password, person_id, &[grant])
+                .await?;
             println!("Added account {id} for {email} as {}.", role.label());
         }
         Command::Programme(ProgrammeCommand::Validate { file }) => {
             let source = read_programme_file(&file)?;
             return Ok(match Programme::from_toml_str(&source) {
                 Ok(programme) => {
-                    println!("{}: valid programme {} ({})", file.display(), programme.key, programme.name);
+                    println!(
+                        "{}: valid programme {} ({})",
+                        file.display(),
+                        programme.key,
+                        programme.name
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(errors) => {
@@ -311,12 +354,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             });
         }
-        Command::Programme(ProgrammeCommand::Import { file, organisations }) => {
+        Command::Programme(ProgrammeCommand::Import {
+            file,
+            organisations,
+        }) => {
             let source = read_programme_file(&file)?;
             let app = open(url, "sqlite://tandem.db").await?;
-            return match app.import_programme_as_operator(&source, &organisations).await {
+            return match app
+                .import_programme_as_operator(&source, &organisations)
+                .await
+            {
                 Ok(imported) => {
-                    let names: Vec<&str> = imported.organisations.iter().map(|o| o.name.as_str()).collect();
+                    let names: Vec<&str> = imported
+                        .organisations
+                        .iter()
+                        .map(|o| o.name.as_str())
+                        .collect();
                     println!(
                         "{} programme {} ({}, id {}), taking part: {}.",
                         if imported.created { "Added" } else { "Updated" },
@@ -334,7 +387,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 Err(ProgrammeImportFailure::App(error)) => Err(error.into()),
             };
         }
-        Command::Enrol { programme, within_days, today } => {
+        Command::Enrol {
+            programme,
+            within_days,
+            today,
+        } => {
             let today = match today {
                 Some(text) => match tandem_domain::register::parse_date(&text) {
                     Some(date) => date,
@@ -346,7 +403,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 bail!("--within-days must be 0 or more");
             }
             let app = open(url, "sqlite://tandem.db").await?;
-            return match app.enrol_automatically(&programme, today, within_days).await {
+            return match app
+                .enrol_automatically(&programme, today, within_days)
+                .await
+            {
                 Ok(report) => {
                     println!(
                         "Enrolled {} people in {programme}: requests wait for the coordinator to screen. {} already had an open request.",
@@ -366,16 +426,34 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Programme(ProgrammeCommand::List) => {
             let app = open(url, "sqlite://tandem.db").await?;
             for (programme, next_review, due) in app.all_programmes().await? {
-                let names: Vec<&str> = programme.organisations.iter().map(|o| o.name.as_str()).collect();
+                let names: Vec<&str> = programme
+                    .organisations
+                    .iter()
+                    .map(|o| o.name.as_str())
+                    .collect();
                 let review = match next_review {
                     Some(date) if due => format!("policy review due since {date}"),
                     Some(date) => format!("next policy review {date}"),
                     None => "no policy review date".to_owned(),
                 };
-                println!("{}\t{}\t{}\t{}\t{}", programme.id, programme.key, programme.name, names.join("; "), review);
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    programme.id,
+                    programme.key,
+                    programme.name,
+                    names.join("; "),
+                    review
+                );
             }
         }
-        Command::Match(MatchCommand::Solve { pairs, capacities, fair, fcfs, max_matches, out }) => {
+        Command::Match(MatchCommand::Solve {
+            pairs,
+            capacities,
+            fair,
+            fcfs,
+            max_matches,
+            out,
+        }) => {
             let mode = if fair {
                 tandem_matching::Mode::Fair
             } else if fcfs {
@@ -396,8 +474,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let app = open(url, "sqlite://tandem.db").await?;
             app.store().ping().await?;
             let organisations = app.store().organisations().await?.len();
-            println!("Database: {shown} ({:?}), schema up to date.", app.store().backend());
-            println!("Organisations: {organisations}. Accounts: {}.", app.store().count_accounts().await?);
+            println!(
+                "Database: {shown} ({:?}), schema up to date.",
+                app.store().backend()
+            );
+            println!(
+                "Organisations: {organisations}. Accounts: {}.",
+                app.store().count_accounts().await?
+            );
             println!("Configuration OK.");
         }
     }
@@ -405,7 +489,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn read_programme_file(file: &PathBuf) -> Result<String> {
-    std::fs::read_to_string(file).with_context(|| format!("cannot read {} as UTF-8 text", file.display()))
+    std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))
 }
 
 /// Every error as FILE:line: key: message, the form editors jump to.
@@ -414,10 +499,20 @@ fn print_programme_errors(file: &std::path::Path, errors: &[ProgrammeError], out
         if error.key.is_empty() {
             eprintln!("{}:{}: {}", file.display(), error.line, error.message);
         } else {
-            eprintln!("{}:{}: {}: {}", file.display(), error.line, error.key, error.message);
+            eprintln!(
+                "{}:{}: {}: {}",
+                file.display(),
+                error.line,
+                error.key,
+                error.message
+            );
         }
     }
-    let count = if errors.len() == 1 { "1 error".to_owned() } else { format!("{} errors", errors.len()) };
+    let count = if errors.len() == 1 {
+        "1 error".to_owned()
+    } else {
+        format!("{} errors", errors.len())
+    };
     eprintln!("{}: {count}{outcome}.", file.display());
 }
 
@@ -427,7 +522,10 @@ fn read_password() -> Result<String> {
     }
     let mut line = String::new();
     if std::io::stdin().is_terminal() {
-        eprint!("Password (at least {} characters): ", tandem_app::auth::MIN_PASSWORD_CHARS);
+        eprint!(
+            "Password (at least {} characters): ",
+            tandem_app::auth::MIN_PASSWORD_CHARS
+        );
     }
     std::io::stdin().read_line(&mut line)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
@@ -471,7 +569,8 @@ impl ImportProgress for Bar {
 
 async fn import_people(app: &App, file: &PathBuf, organisation: &str) -> Result<ExitCode> {
     let org = app.organisation_named(organisation).await?;
-    let reader = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let reader =
+        std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
@@ -482,21 +581,32 @@ async fn import_people(app: &App, file: &PathBuf, organisation: &str) -> Result<
     });
     let progress = Bar(bar);
     let outcome = app
-        .import_people(&PeopleImportAuthority::for_operator(org.id), std::io::BufReader::new(reader), &progress)
+        .import_people(
+            &PeopleImportAuthority::for_operator(org.id),
+            std::io::BufReader::new(reader),
+            &progress,
+        )
         .await;
     if let Some(bar) = &progress.0 {
         bar.finish_and_clear();
     }
     match outcome {
         Ok(summary) => {
-            println!("Imported {}: {} added, {} updated.", org.name, summary.created, summary.updated);
+            println!(
+                "Imported {}: {} added, {} updated.",
+                org.name, summary.created, summary.updated
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(ImportFailure::Rejected(errors)) => {
             for error in &errors {
                 eprintln!("{error}");
             }
-            eprintln!("{}: {} errors; nothing was imported.", file.display(), errors.len());
+            eprintln!(
+                "{}: {} errors; nothing was imported.",
+                file.display(),
+                errors.len()
+            );
             Ok(ExitCode::FAILURE)
         }
         Err(ImportFailure::App(error)) => Err(error.into()),

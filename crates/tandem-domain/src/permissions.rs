@@ -134,7 +134,9 @@ pub fn person_access(principal: &Principal, target: &PersonFacts) -> Option<Pers
         return Some(PersonAccess::Own);
     }
     match principal.person_id {
-        Some(me) if principal.has_role(Role::LineManager) && target.managers_above.contains(&me) => {
+        Some(me)
+            if principal.has_role(Role::LineManager) && target.managers_above.contains(&me) =>
+        {
             Some(PersonAccess::LineManager)
         }
         _ => None,
@@ -978,7 +980,10 @@ impl MatchingAuthority {
 
     /// The command line runs with the operator's authority.
     pub fn for_operator(programme_id: i64) -> Self {
-        MatchingAuthority { programme_id, account_id: None }
+        MatchingAuthority {
+            programme_id,
+            account_id: None,
+        }
     }
 }
 

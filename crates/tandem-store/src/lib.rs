@@ -147,7 +147,11 @@ pub struct Organisation {
 }
 
 impl Store {
-    pub async fn create_organisation(&self, name: &str, jurisdiction: &str) -> Result<Organisation> {
+    pub async fn create_organisation(
+        &self,
+        name: &str,
+        jurisdiction: &str,
+    ) -> Result<Organisation> {
         let name = name.trim();
         if self.organisation_by_name(name).await?.is_some() {
             return Err(StoreError::Conflict(format!(
@@ -297,7 +301,9 @@ impl Store {
                 let role: String = row.try_get("role")?;
                 let role: Role = role
                     .parse()
-                    .map_err(|e: tandem_domain::roles::UnknownRole| StoreError::Corrupt(e.to_string()))?;
+                    .map_err(|e: tandem_domain::roles::UnknownRole| {
+                        StoreError::Corrupt(e.to_string())
+                    })?;
                 Ok(RoleGrant {
                     role,
                     organisation_id: row.try_get("organisation_id")?,
@@ -443,7 +449,15 @@ impl Store {
         subject_id: &str,
         detail: &str,
     ) -> Result<()> {
-        insert_event(&self.pool, actor_account_id, action, subject_type, subject_id, detail).await
+        insert_event(
+            &self.pool,
+            actor_account_id,
+            action,
+            subject_type,
+            subject_id,
+            detail,
+        )
+        .await
     }
 
     /// The newest events first.

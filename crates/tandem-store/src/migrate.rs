@@ -17,31 +17,36 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    shared: include_str!("migrations/0001_foundation.sql"),
-    sqlite: include_str!("migrations/0001_foundation.sqlite.sql"),
-    postgres: include_str!("migrations/0001_foundation.postgres.sql"),
-}, Migration {
-    version: 2,
-    name: "programmes",
-    shared: include_str!("migrations/0002_programmes.sql"),
-    sqlite: "",
-    postgres: "",
-}, Migration {
-    version: 3,
-    name: "register_requests",
-    shared: include_str!("migrations/0003_register_requests.sql"),
-    sqlite: "",
-    postgres: "",
-}, Migration {
-    version: 4,
-    name: "match_proposals",
-    shared: include_str!("migrations/0004_match_proposals.sql"),
-    sqlite: "",
-    postgres: "",
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        shared: include_str!("migrations/0001_foundation.sql"),
+        sqlite: include_str!("migrations/0001_foundation.sqlite.sql"),
+        postgres: include_str!("migrations/0001_foundation.postgres.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "programmes",
+        shared: include_str!("migrations/0002_programmes.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 3,
+        name: "register_requests",
+        shared: include_str!("migrations/0003_register_requests.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 4,
+        name: "match_proposals",
+        shared: include_str!("migrations/0004_match_proposals.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+];
 
 /// An arbitrary constant naming Tandem's migration lock in PostgreSQL, so
 /// that servers starting together do not migrate twice.
@@ -89,14 +94,20 @@ async fn apply_pending(backend: Backend, conn: &mut sqlx::AnyConnection) -> Resu
         if !extra.trim().is_empty() {
             sqlx::raw_sql(extra).execute(&mut *tx).await?;
         }
-        sqlx::query("INSERT INTO tandem_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(migration.version)
-            .bind(migration.name)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO tandem_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(migration.version)
+        .bind(migration.name)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
-        tracing::info!(version = migration.version, name = migration.name, "applied migration");
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "applied migration"
+        );
     }
     Ok(())
 }

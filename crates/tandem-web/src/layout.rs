@@ -95,7 +95,10 @@ pub fn error_summary(problems: &[Problem]) -> Markup {
 
 /// The message for one field, if it has a problem.
 pub fn field_problem<'a>(problems: &'a [Problem], id: &str) -> Option<&'a str> {
-    problems.iter().find(|p| p.field_id == id).map(|p| p.message.as_str())
+    problems
+        .iter()
+        .find(|p| p.field_id == id)
+        .map(|p| p.message.as_str())
 }
 
 /// A labelled text input with its hint and error message.

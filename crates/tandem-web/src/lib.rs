@@ -113,7 +113,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
             "/programmes/{id}/matching/choose",
             get(matching_pages::choose_page).post(matching_pages::choose),
         )
-        .route("/proposals/{id}", get(matching_pages::proposal).post(matching_pages::answer))
+        .route(
+            "/proposals/{id}",
+            get(matching_pages::proposal).post(matching_pages::answer),
+        )
         .route("/assets/tandem.css", get(pages::stylesheet))
         .route("/health", get(api::health))
         .route("/api/openapi.json", get(api::openapi))

@@ -78,8 +78,20 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 fn import_people_lists_every_bad_row_exits_1_and_writes_nothing() {
     let dir = temp_dir("import");
     let db = format!("sqlite://{}", dir.join("t.db").display());
-    let added = tandem(&["--database-url", &db, "organisation", "add", "Nursery", "--jurisdiction", "Wales"]);
-    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let added = tandem(&[
+        "--database-url",
+        &db,
+        "organisation",
+        "add",
+        "Nursery",
+        "--jurisdiction",
+        "Wales",
+    ]);
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
     let bad = dir.join("bad.csv");
     std::fs::write(
         &bad,
@@ -89,7 +101,15 @@ fn import_people_lists_every_bad_row_exits_1_and_writes_nothing() {
          C3,Cy,Ray,cy@example.org,ZZ\n",
     )
     .expect("write");
-    let output = tandem(&["--database-url", &db, "import", "people", bad.to_str().expect("path"), "--organisation", "Nursery"]);
+    let output = tandem(&[
+        "--database-url",
+        &db,
+        "import",
+        "people",
+        bad.to_str().expect("path"),
+        "--organisation",
+        "Nursery",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
@@ -106,10 +126,25 @@ fn import_people_lists_every_bad_row_exits_1_and_writes_nothing() {
     assert!(String::from_utf8_lossy(&list.stdout).contains("Nursery\tWales\t0 people"));
 
     let good = dir.join("good.csv");
-    std::fs::write(&good, "employee_id,given_name,family_name,email\nA1,Ann,Lee,ann@example.org\n").expect("write");
-    let output = tandem(&["--database-url", &db, "import", "people", good.to_str().expect("path"), "--organisation", "Nursery"]);
+    std::fs::write(
+        &good,
+        "employee_id,given_name,family_name,email\nA1,Ann,Lee,ann@example.org\n",
+    )
+    .expect("write");
+    let output = tandem(&[
+        "--database-url",
+        &db,
+        "import",
+        "people",
+        good.to_str().expect("path"),
+        "--organisation",
+        "Nursery",
+    ]);
     assert!(output.status.success());
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "Imported Nursery: 1 added, 0 updated.\n");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "Imported Nursery: 1 added, 0 updated.\n"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -124,22 +159,41 @@ fn match_solve_prints_the_optimum_last() {
     )
     .expect("write");
     std::fs::write(&capacities, "mentor,capacity\nm1,1\nm2,1\n").expect("write");
-    let (p, c) = (pairs.to_str().expect("path"), capacities.to_str().expect("path"));
+    let (p, c) = (
+        pairs.to_str().expect("path"),
+        capacities.to_str().expect("path"),
+    );
     let best = tandem(&["match", "solve", "--pairs", p, "--capacities", c]);
-    assert!(best.status.success(), "{}", String::from_utf8_lossy(&best.stderr));
+    assert!(
+        best.status.success(),
+        "{}",
+        String::from_utf8_lossy(&best.stderr)
+    );
     let stdout = String::from_utf8_lossy(&best.stdout);
-    assert_eq!(stdout.lines().last(), Some("matched 2 of 3, total score 12"));
+    assert_eq!(
+        stdout.lines().last(),
+        Some("matched 2 of 3, total score 12")
+    );
     assert!(stdout.contains("ann,m2,3\ncat,m1,9\n"));
     // First come, first served keeps bob (earlier) ahead of cat.
     let fcfs = tandem(&["match", "solve", "--pairs", p, "--capacities", c, "--fcfs"]);
-    assert_eq!(String::from_utf8_lossy(&fcfs.stdout).lines().last(), Some("matched 2 of 3, total score 11"));
+    assert_eq!(
+        String::from_utf8_lossy(&fcfs.stdout).lines().last(),
+        Some("matched 2 of 3, total score 11")
+    );
 
     std::fs::write(&pairs, "mentee,mentor,score\nann,m9,4\nbob,m1,lots\n").expect("write");
     let bad = tandem(&["match", "solve", "--pairs", p, "--capacities", c]);
     assert_eq!(bad.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&bad.stderr);
-    assert!(stderr.contains(&format!("{p}:2: mentor: mentor \"m9\" is not in {c}")), "{stderr}");
-    assert!(stderr.contains(&format!("{p}:3: score: \"lots\" is not a whole number")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{p}:2: mentor: mentor \"m9\" is not in {c}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{p}:3: score: \"lots\" is not a whole number")),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -147,15 +201,48 @@ fn match_solve_prints_the_optimum_last() {
 fn enrol_creates_requests_for_the_automatic_track_and_names_a_bad_programme() {
     let path = std::env::temp_dir().join(format!("tandem_cli_enrol_{}.db", std::process::id()));
     let url = format!("sqlite://{}", path.display());
-    let imported = tandem(&["--database-url", &url, "programme", "import", &template_path("caf")]);
-    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
-    let enrolled = tandem(&["--database-url", &url, "enrol", "--programme", "caf", "--today", "2026-11-30"]);
-    assert!(enrolled.status.success(), "{}", String::from_utf8_lossy(&enrolled.stderr));
+    let imported = tandem(&[
+        "--database-url",
+        &url,
+        "programme",
+        "import",
+        &template_path("caf"),
+    ]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let enrolled = tandem(&[
+        "--database-url",
+        &url,
+        "enrol",
+        "--programme",
+        "caf",
+        "--today",
+        "2026-11-30",
+    ]);
+    assert!(
+        enrolled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&enrolled.stderr)
+    );
     assert!(String::from_utf8_lossy(&enrolled.stdout).starts_with("Enrolled 0 people in caf"));
     let unknown = tandem(&["--database-url", &url, "enrol", "--programme", "nope"]);
     assert!(!unknown.status.success());
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("programme: There is no programme with the key \"nope\""));
-    let fun = tandem(&["--database-url", &url, "enrol", "--programme", "caf", "--today", "30/11/2026"]);
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr)
+            .contains("programme: There is no programme with the key \"nope\"")
+    );
+    let fun = tandem(&[
+        "--database-url",
+        &url,
+        "enrol",
+        "--programme",
+        "caf",
+        "--today",
+        "30/11/2026",
+    ]);
     assert!(!fun.status.success());
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
