@@ -494,6 +494,7 @@ impl App {
             });
         }
         self.load_demo_register().await?;
+        self.load_demo_matching().await?;
         Ok(logins)
     }
 
@@ -679,7 +680,7 @@ impl App {
                     Vec::new()
                 },
                 capacity: 2,
-                availability: if i % 4 == 3 {
+                availability: if i == 7 {
                     Availability::Full
                 } else {
                     Availability::Available
@@ -734,5 +735,64 @@ impl App {
                 .await?;
         }
         Ok(())
+    }
+
+    /// CAWT Connect's requests are screened in and matched, so the demo
+    /// shows proposals waiting for mentors (the demo mentor among them);
+    /// Cafcass's stay in the screening queue for the coordinator.
+    async fn load_demo_matching(&self) -> Result<(), AppError> {
+        use tandem_domain::permissions::{MatchingAuthority, ScreeningAuthority};
+        use tandem_domain::register::{RequestStatus, ScreeningDecision};
+
+        let cwt = self
+            .store
+            .programme_by_key("cwt")
+            .await?
+            .ok_or_else(|| AppError::Internal("demo programme cwt is missing".into()))?
+            .id;
+        for request in self
+            .store
+            .requests_with_status(cwt, RequestStatus::AwaitingScreening, None)
+            .await?
+        {
+            self.store
+                .screen_request(
+                    &ScreeningAuthority::for_operator(),
+                    request.id,
+                    &ScreeningDecision::Accept,
+                )
+                .await?;
+        }
+        let authority = MatchingAuthority::for_operator(cwt);
+        // The coordinator has chosen the demo mentor for the first request.
+        let demo_mentor = self
+            .demo_person("Western Health and Social Care Trust", "WHSCT0002")
+            .await?;
+        let entry = self.store.mentor_entry_for(cwt, demo_mentor).await?;
+        let first = self
+            .store
+            .requests_with_status(cwt, RequestStatus::Accepted, None)
+            .await?
+            .into_iter()
+            .next();
+        if let (Some(entry), Some(first)) = (entry, first) {
+            self.override_pair(
+                &authority,
+                first.id,
+                entry.id,
+                "Asked for a mentor in the other jurisdiction who has led culture change",
+            )
+            .await?;
+        }
+        self.send_proposals(&authority).await?;
+        Ok(())
+    }
+
+    async fn demo_person(&self, organisation: &str, employee_id: &str) -> Result<i64, AppError> {
+        let org = self.organisation_named(organisation).await?;
+        self.store
+            .person_by_employee_id(org.id, employee_id)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("demo person {employee_id} is missing")))
     }
 }

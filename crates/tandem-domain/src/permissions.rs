@@ -674,6 +674,12 @@ impl ScreeningAuthority {
     pub fn account_id(&self) -> i64 {
         self.account_id
     }
+
+    /// The command line and the demo loader screen with the operator's
+    /// authority.
+    pub fn for_operator() -> Self {
+        ScreeningAuthority { account_id: 0 }
+    }
 }
 
 /// Administrators, and the programme's coordinators for the mentee's
