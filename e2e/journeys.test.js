@@ -179,3 +179,23 @@ test('a coordinator screens a request and runs matching; the pages are accessibl
   }
   await context.close();
 });
+
+test('the demo mentor reads a proposal, must give a reason to decline, and accepts', async () => {
+  const { context, page } = await signIn('mentor@tandem.example');
+  await page.click('text=Would you mentor');
+  await page.waitForSelector('h1');
+  assert.match(await page.textContent('h1'), /Would you mentor/);
+  assert.match(await page.textContent('main'), /What they asked for/);
+  assert.match(await page.textContent('main'), /chosen by the coordinator/);
+  await checkAccessibility(page, 'mentor_proposal');
+  await page.check('#answer-decline');
+  await page.click('main button[type=submit]');
+  await page.waitForSelector('.error-summary');
+  assert.match(await page.textContent('.error-summary'), /Choose why you are declining/);
+  await checkAccessibility(page, 'mentor_proposal_error');
+  await page.check('#answer');
+  await page.click('main button[type=submit]');
+  await page.waitForSelector('h1');
+  assert.match(await page.textContent('main'), /Accepted by the mentor/);
+  await context.close();
+});
