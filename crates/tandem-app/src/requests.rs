@@ -23,6 +23,7 @@ use time::Date;
 use crate::programmes::ProgrammeView;
 use crate::register::field_errors;
 use crate::{App, AppError, FieldError, Principal};
+use tandem_domain::permissions::Forbidden;
 
 /// A request as the caller may see it. For a line manager, every field the
 /// mentee wrote is empty: they see who, which programme and track, the
@@ -217,7 +218,11 @@ impl App {
         programme_id: i64,
     ) -> Result<RequestForm, AppError> {
         let programme = self.programme(caller, programme_id).await?;
-        let me = caller.person_id.ok_or(AppError::NotFound)?;
+        // An account with no staff record (an administrator's, say) is told
+        // why, rather than shown a form it can never send.
+        let me = caller.person_id.ok_or(AppError::Forbidden(Forbidden(
+            "ask for a mentor: only someone on an organisation's staff can",
+        )))?;
         let tracks = programme
             .programme
             .tracks

@@ -439,3 +439,30 @@ async fn health_openapi_and_signed_out_api() {
     assert!(reply.body.contains("Page not found"));
     db.finish().await;
 }
+
+#[tokio::test]
+async fn an_account_without_a_staff_record_is_told_why_it_cannot_ask_for_a_mentor() {
+    let db = test_support::sqlite().await;
+    let mut client = demo_client(&db).await;
+    client.sign_in("admin@tandem.example", DEMO_PASSWORD).await;
+    let caf = db
+        .store
+        .programme_by_key("caf")
+        .await
+        .expect("query")
+        .expect("caf")
+        .id;
+    let reply = client.get(&format!("/programmes/{caf}/request")).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(
+        reply
+            .body
+            .contains("only someone on an organisation&#39;s staff can")
+            || reply
+                .body
+                .contains("only someone on an organisation's staff can"),
+        "{}",
+        reply.body
+    );
+    db.finish().await;
+}
