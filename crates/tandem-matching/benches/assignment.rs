@@ -1,14 +1,15 @@
 //! Assignment benchmarks: dense random instances of 1,000×200, 10,000×2,000
 //! and 50,000×10,000 mentees×mentors with capacity 5, scores computed from a
 //! hash so the 5×10^8-pair instance is never stored; the other modes on the
-//! small instance; and the largest instance scored from profiles.
+//! small instance; and the two larger instances scored from profiles
+//! (`Scorer::new` and `solve_with_scorer`, which scores whole rows).
 
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use tandem_matching::{
     ExclusionData, MentorProfile, Mode, Pair, Problem, Scorer, SolveOptions, solve,
-    solve_with_score_fn,
+    solve_with_score_fn, solve_with_scorer,
 };
 
 #[path = "support/instance.rs"]
@@ -94,14 +95,8 @@ fn with_scoring(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("profiles", format!("{m}x{n}")), |b| {
             b.iter(|| {
                 let scorer = Scorer::new(&mentees, &mentors, &weights, &data);
-                solve_with_score_fn(
-                    m,
-                    &capacity,
-                    None,
-                    |i, j| scorer.score(i, j),
-                    &options(Mode::MaxScore),
-                )
-                .expect("valid instance")
+                solve_with_scorer(&scorer, &capacity, None, &options(Mode::MaxScore))
+                    .expect("valid instance")
             });
         });
     }

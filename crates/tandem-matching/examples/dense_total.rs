@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use tandem_matching::{
-    ExclusionData, Mode, Scorer, SolveOptions, solve_with_score_fn,
+    ExclusionData, Mode, Scorer, SolveOptions, solve_with_score_fn, solve_with_scorer,
     verify_certificate_with_score_fn,
 };
 
@@ -26,8 +26,11 @@ fn main() {
     let k = arg(3, 10);
     let verify = args.iter().any(|a| a == "verify");
     let capacities = vec![capacity; mentors];
-    if args.iter().any(|a| a == "profiles") {
-        // Scores from random profiles instead of the hash.
+    let by_pair = args.iter().any(|a| a == "profiles-by-pair");
+    if by_pair || args.iter().any(|a| a == "profiles") {
+        // Scores from random profiles instead of the hash; `profiles` scores
+        // whole rows (`solve_with_scorer`), `profiles-by-pair` calls
+        // `Scorer::score` for each pair.
         let (mentee_list, mentor_list) = instance::profiles(mentees, mentors, capacity);
         let weights = instance::programme_weights();
         let start = Instant::now();
@@ -38,13 +41,21 @@ fn main() {
             &ExclusionData::default(),
         );
         let compiled = start.elapsed();
-        let solution = solve_with_score_fn(
-            mentees,
-            &capacities,
-            None,
-            |i, j| scorer.score(i, j),
-            &SolveOptions::with_mode(Mode::MaxScore),
-        )
+        let options = SolveOptions {
+            candidates_per_mentee: Some(k),
+            ..SolveOptions::with_mode(Mode::MaxScore)
+        };
+        let solution = if by_pair {
+            solve_with_score_fn(
+                mentees,
+                &capacities,
+                None,
+                |i, j| scorer.score(i, j),
+                &options,
+            )
+        } else {
+            solve_with_scorer(&scorer, &capacities, None, &options)
+        }
         .expect("the instance is valid");
         println!(
             "profiles {mentees}x{mentors}: total {} matched {} time {:.3} s (compile {:.3} s, rounds {}, added {})",
@@ -55,6 +66,41 @@ fn main() {
             solution.stats.rounds,
             solution.stats.added_pairs,
         );
+        if args.iter().any(|a| a == "rate") {
+            // Scoring cost per pair, one thread, over the first rows.
+            let rows = mentees.min(2_000);
+            let start = Instant::now();
+            let mut sum = 0i64;
+            for i in 0..rows {
+                sum += scorer.scores_of(i).into_iter().flatten().sum::<i64>();
+            }
+            let per_row = start.elapsed().as_secs_f64() * 1e9 / (rows * mentors) as f64;
+            let start = Instant::now();
+            for i in 0..rows {
+                sum -= (0..mentors).filter_map(|j| scorer.score(i, j)).sum::<i64>();
+            }
+            let per_pair = start.elapsed().as_secs_f64() * 1e9 / (rows * mentors) as f64;
+            println!(
+                "scoring: {per_row:.2} ns/pair by row, {per_pair:.2} ns/pair by pair (check {sum})"
+            );
+        }
+        if verify {
+            let start = Instant::now();
+            let checked = verify_certificate_with_score_fn(
+                mentees,
+                &capacities,
+                None,
+                |i, j| scorer.score(i, j),
+                Mode::MaxScore,
+                &solution,
+            );
+            println!(
+                "certificate against all {} pairs: {:?} ({:.3} s)",
+                mentees * mentors,
+                checked,
+                start.elapsed().as_secs_f64()
+            );
+        }
         return;
     }
     let options = SolveOptions {

@@ -7,6 +7,7 @@ use std::ops::Range;
 use crate::cardinality::{self, Adjacency};
 use crate::certificate::{Blocked, Certificate, FairWitness, WeightTransform};
 use crate::engine::{self, Graph, NONE};
+use crate::scoring::{BLOCK_EXCLUDED, EXCLUDED, Scorer};
 
 /// Transformed weights must stay within this bound so the engine's `i64`
 /// arithmetic (duals within `[0, max w]`, reduced costs within three times
@@ -274,6 +275,49 @@ where
     }
 }
 
+/// Solves the problem scored by `scorer`, exactly as
+/// [`solve_with_score_fn`] with `|i, j| scorer.score(i, j)` would, but
+/// scoring each mentee's row of mentors at once, which is many times
+/// faster. `mentor_capacity` has one entry per mentor of the scorer.
+///
+/// # Errors
+/// As [`solve_with_score_fn`].
+pub fn solve_with_scorer(
+    scorer: &Scorer,
+    mentor_capacity: &[u32],
+    mentee_order: Option<&[u64]>,
+    options: &SolveOptions,
+) -> Result<Solution, SolveError> {
+    let m = scorer.mentee_count();
+    let n = mentor_capacity.len();
+    let by_pair = |i: usize, j: usize| scorer.score(i, j);
+    if n != scorer.mentor_count() || !matches!(options.mode, Mode::MaxScore | Mode::MaxMatches) {
+        return solve_with_score_fn(m, mentor_capacity, mentee_order, by_pair, options);
+    }
+    check_sizes(m, n)?;
+    request_order(m, mentee_order)?;
+    let threads = thread_count(options.threads, m.saturating_mul(n));
+    let active: Vec<u32> = (0..n as u32)
+        .filter(|&j| mentor_capacity[j as usize] > 0)
+        .collect();
+    let inactive: Vec<u32> = (0..n as u32)
+        .filter(|&j| mentor_capacity[j as usize] == 0)
+        .collect();
+    let source = ScorerSource {
+        scorer,
+        active: &active,
+        inactive: &inactive,
+    };
+    sparse_solve(
+        &source,
+        m,
+        mentor_capacity,
+        options.mode,
+        options.candidates_per_mentee,
+        threads,
+    )
+}
+
 fn check_sizes(m: usize, n: usize) -> Result<(), SolveError> {
     // Indices are stored as u32 with u32::MAX reserved, and release events
     // are coded as n + i.
@@ -525,16 +569,26 @@ struct MentorDuals<'a> {
     /// Mentors with places, by ascending `v`.
     by_v: &'a [u32],
     transform: WeightTransform,
+    /// Pairs within this much of violating are reported too (see
+    /// [`Source::near_pairs`]).
+    slack: i64,
 }
 
 /// The full set of pairs, seen by the sparse solver.
 trait Source: Sync {
+    /// Whether the proof pass should also report pairs within one score
+    /// point of violating, so that fewer rounds are needed. Only sources
+    /// whose passes are cheap do.
+    fn near_pairs(&self) -> bool {
+        false
+    }
+
     /// Puts mentee i's best `k` pairs (all when `None`) in `best`, by
     /// descending score.
     fn top(&self, i: usize, k: Option<usize>, best: &mut Vec<(u32, i64)>) -> Top;
 
     /// Appends to `out` each allowed pair `(j, s)` of mentee `i` with
-    /// `t(s) > u + v[j]`, given that every allowed pair outside the
+    /// `t(s) + slack > u + v[j]`, given that every allowed pair outside the
     /// candidates scores at most `bound`. `by_v` lists the mentors by
     /// ascending `v`.
     fn violations(
@@ -613,6 +667,169 @@ where
                 out.push((j, s));
             }
         }
+    }
+}
+
+/// Pairs scored by a [`Scorer`], a whole row at a time.
+struct ScorerSource<'a> {
+    scorer: &'a Scorer,
+    /// Mentors with a free place; others can never be matched.
+    active: &'a [u32],
+    /// The other mentors, sorted.
+    inactive: &'a [u32],
+}
+
+/// Ties at the k-th best score are kept up to this many times k pairs.
+const TIE_FACTOR: usize = 5;
+
+thread_local! {
+    /// One row of scores per thread, reused across mentees.
+    static ROW: std::cell::RefCell<Vec<i64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl ScorerSource<'_> {
+    /// The best `k` pairs and every pair tied with the k-th best, up to
+    /// `TIE_FACTOR × k` pairs, by descending score. Scores are often tied;
+    /// keeping the whole tie means every pair left out scores strictly
+    /// less, so far fewer of them break the proof later. Blocks of mentors
+    /// that cannot enter are skipped after one vectorised maximum. `None`
+    /// when the scorer cannot score by blocks.
+    fn top_by_blocks(&self, i: usize, k: usize, best: &mut Vec<(u32, i64)>) -> Option<Top> {
+        let k = k.max(1);
+        let limit = TIE_FACTOR * k;
+        let mut count = 0usize;
+        let mut low = i32::MAX;
+        let mut high = i32::MIN;
+        let mut left = i32::MIN;
+        // Pairs are taken while fewer than k are kept or they score at
+        // least `kth`, the k-th best kept so far.
+        let mut kth = i32::MIN;
+        let mut kept: Vec<(u32, i32)> = Vec::with_capacity(limit + 1);
+        let scored = self.scorer.score_blocks(i, self.inactive, |start, block| {
+            let mut block_high = i32::MIN;
+            let mut block_low = i32::MAX;
+            let mut excluded = 0usize;
+            for &s in block {
+                let out = s == BLOCK_EXCLUDED;
+                excluded += usize::from(out);
+                block_high = block_high.max(s);
+                block_low = block_low.min(if out { i32::MAX } else { s });
+            }
+            count += block.len() - excluded;
+            if block_high == BLOCK_EXCLUDED {
+                return;
+            }
+            high = high.max(block_high);
+            low = low.min(block_low);
+            // Skip the block when nothing in it can enter: all below the
+            // k-th best, or tied with it once the tie is full.
+            if kept.len() >= k && (block_high < kth || (block_high == kth && kept.len() >= limit)) {
+                left = left.max(block_high);
+                return;
+            }
+            for (j, &s) in (start as u32..).zip(block) {
+                if s == BLOCK_EXCLUDED {
+                    continue;
+                }
+                if kept.len() >= k && s < kth {
+                    left = left.max(s);
+                    continue;
+                }
+                if kept.len() >= limit && s == kth {
+                    // The tie is too long; this pair is left out.
+                    left = left.max(s);
+                    continue;
+                }
+                let at = kept.partition_point(|&(_, t)| t >= s);
+                kept.insert(at, (j, s));
+                if kept.len() >= k {
+                    kth = kept[k - 1].1;
+                    // Drop what fell below the k-th best, then ties beyond
+                    // the limit.
+                    while let Some(&(_, t)) = kept.last() {
+                        if t < kth || kept.len() > limit {
+                            left = left.max(t);
+                            kept.pop();
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        if !scored {
+            return None;
+        }
+        best.extend(kept.iter().map(|&(j, s)| (j, i64::from(s))));
+        Some(Top {
+            count,
+            low: i64::from(low),
+            high: i64::from(high),
+            left_out: (count > best.len()).then_some(i64::from(left)),
+        })
+    }
+
+    fn with_row<T>(&self, i: usize, f: impl FnOnce(&[i64]) -> T) -> T {
+        ROW.with(|row| {
+            let mut row = row.borrow_mut();
+            row.resize(self.scorer.mentor_count(), 0);
+            self.scorer.score_row(i, &mut row);
+            f(&row)
+        })
+    }
+}
+
+impl Source for ScorerSource<'_> {
+    fn near_pairs(&self) -> bool {
+        true
+    }
+    fn top(&self, i: usize, k: Option<usize>, best: &mut Vec<(u32, i64)>) -> Top {
+        if let Some(k) = k
+            && let Some(top) = self.top_by_blocks(i, k, best)
+        {
+            return top;
+        }
+        self.with_row(i, |row| {
+            let pairs = self.active.iter().filter_map(|&j| {
+                let s = row[j as usize];
+                (s != EXCLUDED).then_some((j, s))
+            });
+            top_k(pairs, k, best)
+        })
+    }
+
+    fn violations(
+        &self,
+        i: usize,
+        u: i64,
+        bound: i64,
+        duals: &MentorDuals<'_>,
+        out: &mut Vec<(u32, i64)>,
+    ) {
+        let (v, by_v, t) = (duals.v, duals.by_v, duals.transform);
+        let u = u - duals.slack;
+        let limit = t.apply(bound) - u;
+        let count = by_v.partition_point(|&j| v[j as usize] < limit);
+        let check = &by_v[..count];
+        // A few mentors are cheaper pair by pair than a whole row.
+        if count * 8 < self.scorer.mentor_count() {
+            for &j in check {
+                if let Some(s) = self.scorer.score(i, j as usize)
+                    && t.apply(s) > u + v[j as usize]
+                {
+                    out.push((j, s));
+                }
+            }
+            return;
+        }
+        self.with_row(i, |row| {
+            for &j in check {
+                let s = row[j as usize];
+                if s != EXCLUDED && t.apply(s) > u + v[j as usize] {
+                    out.push((j, s));
+                }
+            }
+        });
     }
 }
 
@@ -770,7 +987,14 @@ fn sparse_solve<S: Source>(
             v: &matched.v,
             by_v: &by_v,
             transform,
+            slack: 0,
         };
+        let slack = if source.near_pairs() {
+            transform.scale
+        } else {
+            0
+        };
+        let duals = MentorDuals { slack, ..duals };
         let found: Vec<(usize, Vec<(u32, i64)>)> = parallel_map(m, threads, |range| {
             let mut found = Vec::new();
             let mut out = Vec::new();
@@ -779,7 +1003,7 @@ fn sparse_solve<S: Source>(
                     continue;
                 };
                 let u = matched.u[i];
-                if u + lowest_v >= transform.apply(bound) {
+                if u + lowest_v >= transform.apply(bound) + slack {
                     continue;
                 }
                 out.clear();
@@ -791,7 +1015,14 @@ fn sparse_solve<S: Source>(
             found
         });
 
-        if found.is_empty() {
+        // Only a pair that breaks the dual constraint stops the proof; the
+        // near pairs are added to spare later rounds.
+        let violated = found.iter().any(|(i, pairs)| {
+            pairs
+                .iter()
+                .any(|&(j, s)| transform.apply(s) > matched.u[*i] + matched.v[j as usize])
+        });
+        if !violated {
             let pairs: Vec<Pair> = (0..m)
                 .filter(|&i| matched.mate[i] != NONE)
                 .filter_map(|i| {
@@ -828,8 +1059,15 @@ fn sparse_solve<S: Source>(
         // Add the violators; candidates already satisfy the dual
         // constraints, so no pair is added twice.
         for (i, pairs) in found {
-            stats.added_pairs += pairs.len();
-            cand.rows[i].extend(pairs);
+            let row = &mut cand.rows[i];
+            let before = row.len();
+            for (j, s) in pairs {
+                // Near pairs may have been added in an earlier round.
+                if !row[..before].iter().any(|&(c, _)| c == j) {
+                    row.push((j, s));
+                }
+            }
+            stats.added_pairs += row.len() - before;
         }
     }
 }

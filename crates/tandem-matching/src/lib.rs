@@ -12,7 +12,8 @@ mod engine;
 mod scoring;
 
 pub use assignment::{
-    Mode, Pair, Problem, Solution, SolveError, SolveOptions, SolveStats, solve, solve_with_score_fn,
+    Mode, Pair, Problem, Solution, SolveError, SolveOptions, SolveStats, solve,
+    solve_with_score_fn, solve_with_scorer,
 };
 pub use certificate::{
     Blocked, Certificate, CertificateError, FairWitness, WeightTransform, verify_certificate,

@@ -698,6 +698,46 @@ pub struct Scorer {
     mentor_blocks: Vec<Vec<PersonId>>,
     /// Mentors who cannot take anyone.
     mentor_closed: Vec<bool>,
+    /// The mentors in columns, for scoring a mentee's whole row at once;
+    /// `None` when the scores could exceed `i32` or the columns would be
+    /// too large.
+    rows: Option<RowData>,
+}
+
+/// Marks an excluded pair in a row of scores from [`Scorer::score_row`].
+pub(crate) const EXCLUDED: i64 = i64::MIN;
+
+/// Marks an excluded pair in a block from [`Scorer::score_blocks`].
+pub(crate) const BLOCK_EXCLUDED: i32 = i32::MIN;
+
+/// Mentors scored per block of a row, so the block's sums stay in L1.
+const BLOCK: usize = 256;
+
+/// Column bytes beyond which rows are scored pair by pair instead.
+const COLUMN_LIMIT: usize = 1 << 28;
+
+/// The mentor side in struct-of-arrays form: one byte column per value of
+/// each weighted set dimension (1 when the mentor has it), the interned
+/// attributes as `u32` columns, and per mentee the mentors a hard exclusion
+/// forbids.
+#[derive(Debug, Clone)]
+struct RowData {
+    /// `columns[c * mentors + j]`.
+    columns: Vec<u8>,
+    /// Per weighted dimension (as in `Scorer::dims`), its first column.
+    first_column: Vec<usize>,
+    approval: Vec<u32>,
+    household: Vec<u32>,
+    location: Vec<u32>,
+    organisation: Vec<u32>,
+    jurisdiction: Vec<u32>,
+    team: Vec<u32>,
+    region: Vec<u32>,
+    /// Mentors who cannot take anyone.
+    closed: Vec<u32>,
+    /// Per mentee, the mentors excluded for that mentee alone (same person,
+    /// line management, conflicts, "not this person").
+    excluded: Vec<Vec<u32>>,
 }
 
 /// Where one set dimension lives in each profile's bits, and how it scores.
@@ -857,7 +897,7 @@ impl Scorer {
             list.sort_unstable();
             list.dedup();
         }
-        let mentor_closed = mentors
+        let mentor_closed: Vec<bool> = mentors
             .iter()
             .map(|m| m.status != MentorStatus::Available || m.free_places() == 0)
             .collect();
@@ -880,7 +920,7 @@ impl Scorer {
         {
             set_weight[d] = weights.get(c);
         }
-        let dims = (0..SETS)
+        let dims: Vec<SetDim> = (0..SETS)
             .filter(|&d| set_weight[d] != 0)
             .map(|d| SetDim {
                 offset: offset[d],
@@ -889,18 +929,30 @@ impl Scorer {
                 count: d < 4,
             })
             .collect();
+        let weight = CompiledWeights {
+            approval: weights.get(Criterion::ApprovalType),
+            household: weights.get(Criterion::Household),
+            location: weights.get(Criterion::Location),
+            organisation: weights.get(Criterion::OtherOrganisation),
+            jurisdiction: weights.get(Criterion::OtherJurisdiction),
+            team: weights.get(Criterion::OtherTeamOrRegion),
+            isolated: weights.get(Criterion::OtherTeamForIsolated),
+        };
+        let rows = row_data(
+            &dims,
+            &weight,
+            stride,
+            &mentor_bits,
+            &mentee,
+            &mentor,
+            &mentee_blocks,
+            &mentor_blocks,
+            &mentor_closed,
+        );
         Scorer {
             stride,
             dims,
-            weight: CompiledWeights {
-                approval: weights.get(Criterion::ApprovalType),
-                household: weights.get(Criterion::Household),
-                location: weights.get(Criterion::Location),
-                organisation: weights.get(Criterion::OtherOrganisation),
-                jurisdiction: weights.get(Criterion::OtherJurisdiction),
-                team: weights.get(Criterion::OtherTeamOrRegion),
-                isolated: weights.get(Criterion::OtherTeamForIsolated),
-            },
+            weight,
             mentee_bits,
             mentor_bits,
             mentee,
@@ -908,7 +960,176 @@ impl Scorer {
             mentee_blocks,
             mentor_blocks,
             mentor_closed,
+            rows,
         }
+    }
+
+    /// The number of mentees.
+    pub fn mentee_count(&self) -> usize {
+        self.mentee.len()
+    }
+
+    /// The number of mentors.
+    pub fn mentor_count(&self) -> usize {
+        self.mentor.len()
+    }
+
+    /// Every mentor's score for one mentee, as [`Scorer::score`] gives them
+    /// (`None` when excluded), computed for the whole row at once. This is
+    /// much faster per pair than calling [`Scorer::score`] for each mentor.
+    pub fn scores_of(&self, mentee: usize) -> Vec<Option<i64>> {
+        if mentee >= self.mentee.len() {
+            return vec![None; self.mentor.len()];
+        }
+        let mut row = vec![0; self.mentor.len()];
+        self.score_row(mentee, &mut row);
+        row.into_iter()
+            .map(|s| (s != EXCLUDED).then_some(s))
+            .collect()
+    }
+
+    /// Fills `out` (one entry per mentor) with the mentee's scores, or
+    /// [`EXCLUDED`]. The mentee must exist.
+    pub(crate) fn score_row(&self, mentee: usize, out: &mut [i64]) {
+        let n = self.mentor.len();
+        let out = &mut out[..n];
+        let by_blocks = self.score_blocks(mentee, &[], |start, block| {
+            for (o, &s) in out[start..start + block.len()].iter_mut().zip(block) {
+                *o = if s == BLOCK_EXCLUDED {
+                    EXCLUDED
+                } else {
+                    i64::from(s)
+                };
+            }
+        });
+        if !by_blocks {
+            for (j, o) in out.iter_mut().enumerate() {
+                *o = self.score(mentee, j).unwrap_or(EXCLUDED);
+            }
+        }
+    }
+
+    /// Scores the mentee's row in blocks of consecutive mentors, calling
+    /// `visit(first mentor, scores)` for each block in order, with
+    /// [`BLOCK_EXCLUDED`] for excluded pairs and for the mentors listed in
+    /// `skip` (sorted). Returns false, without calling `visit`, when the
+    /// scores might not fit in `i32`; use [`Scorer::score`] then.
+    pub(crate) fn score_blocks(
+        &self,
+        mentee: usize,
+        skip: &[u32],
+        mut visit: impl FnMut(usize, &[i32]),
+    ) -> bool {
+        let n = self.mentor.len();
+        let Some(rows) = &self.rows else {
+            return false;
+        };
+        // The mentee's terms: a column adds its weight (counted
+        // dimensions), or a group of columns adds its weight once when any
+        // is set (identities). Weights fit in i32: `row_data` checked that
+        // every sum does.
+        let x = &self.mentee_bits[mentee * self.stride..(mentee + 1) * self.stride];
+        let mut single: Vec<(usize, i32)> = Vec::new();
+        let mut groups: Vec<(Vec<usize>, i32)> = Vec::new();
+        for (d, dim) in self.dims.iter().enumerate() {
+            let mut cols = Vec::new();
+            for word in 0..dim.words {
+                let mut bits = x[dim.offset + word];
+                while bits != 0 {
+                    let b = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    cols.push(rows.first_column[d] + word * 64 + b);
+                }
+            }
+            let w = dim.weight as i32;
+            if dim.count || cols.len() == 1 {
+                single.extend(cols.into_iter().map(|c| (c, w)));
+            } else if !cols.is_empty() {
+                groups.push((cols, w));
+            }
+        }
+        let a = &self.mentee[mentee];
+        let w = &self.weight;
+        let (approval, household, location) =
+            (w.approval as i32, w.household as i32, w.location as i32);
+        let (organisation, jurisdiction) = (w.organisation as i32, w.jurisdiction as i32);
+        let elsewhere = w.team as i32 + if a.isolated { w.isolated as i32 } else { 0 };
+        let mut acc = [0i32; BLOCK];
+        let mut any = [0u8; BLOCK];
+        let (mut at_closed, mut at_excluded, mut at_skip) = (0, 0, 0);
+        for start in (0..n).step_by(BLOCK) {
+            let len = BLOCK.min(n - start);
+            let acc = &mut acc[..len];
+            acc.fill(0);
+            let block = start..start + len;
+            for &(c, w) in &single {
+                let col = &rows.columns[c * n + start..c * n + start + len];
+                for (s, &b) in acc.iter_mut().zip(col) {
+                    *s += w & -i32::from(b);
+                }
+            }
+            for (cols, w) in &groups {
+                let any = &mut any[..len];
+                any.fill(0);
+                for &c in cols {
+                    let col = &rows.columns[c * n + start..c * n + start + len];
+                    for (s, &b) in any.iter_mut().zip(col) {
+                        *s |= b;
+                    }
+                }
+                for (s, &b) in acc.iter_mut().zip(any.iter()) {
+                    *s += w & -i32::from(b);
+                }
+            }
+            let same = |acc: &mut [i32], key: u32, col: &[u32], w: i32| {
+                if key != u32::MAX && w != 0 {
+                    for (s, &k) in acc.iter_mut().zip(col) {
+                        *s += w & -i32::from(k == key);
+                    }
+                }
+            };
+            same(acc, a.approval, &rows.approval[block.clone()], approval);
+            same(acc, a.household, &rows.household[block.clone()], household);
+            same(acc, a.location, &rows.location[block.clone()], location);
+            if organisation != 0 {
+                let key = a.organisation;
+                for (s, &k) in acc.iter_mut().zip(&rows.organisation[block.clone()]) {
+                    *s += organisation & -i32::from(k != key);
+                }
+            }
+            if jurisdiction != 0 && a.jurisdiction != u32::MAX {
+                let key = a.jurisdiction;
+                for (s, &k) in acc.iter_mut().zip(&rows.jurisdiction[block.clone()]) {
+                    *s += jurisdiction & -i32::from(k != u32::MAX && k != key);
+                }
+            }
+            if elsewhere != 0 {
+                let (team, region) = (a.team, a.region);
+                let teams = &rows.team[block.clone()];
+                let regions = &rows.region[block.clone()];
+                for ((s, &t), &r) in acc.iter_mut().zip(teams).zip(regions) {
+                    let other_region = region != u32::MAX && r != u32::MAX && r != region;
+                    *s += elsewhere & -i32::from(t != team || other_region);
+                }
+            }
+            let end = start + len;
+            for (list, at) in [
+                (&rows.closed[..], &mut at_closed),
+                (&rows.excluded[mentee][..], &mut at_excluded),
+                (skip, &mut at_skip),
+            ] {
+                while let Some(&j) = list.get(*at) {
+                    let j = j as usize;
+                    if j >= end {
+                        break;
+                    }
+                    acc[j - start] = BLOCK_EXCLUDED;
+                    *at += 1;
+                }
+            }
+            visit(start, acc);
+        }
+        true
     }
 
     /// The pair's score, or `None` when a hard exclusion applies. Indices
@@ -964,4 +1185,116 @@ impl Scorer {
         add(elsewhere && a.isolated, w.isolated);
         Some(score)
     }
+}
+
+/// Builds the column form of the mentors, or `None` when a score could
+/// leave `i32` (then rows are scored pair by pair) or the columns would be
+/// too large.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parts of a Scorer under construction"
+)]
+fn row_data(
+    dims: &[SetDim],
+    weight: &CompiledWeights,
+    stride: usize,
+    mentor_bits: &[u64],
+    mentee: &[CompiledPerson],
+    mentor: &[CompiledPerson],
+    mentee_blocks: &[Vec<PersonId>],
+    mentor_blocks: &[Vec<PersonId>],
+    mentor_closed: &[bool],
+) -> Option<RowData> {
+    // Every partial sum of a score is bounded by the sum of the absolute
+    // weights times the most each criterion can count.
+    let mut total: i128 = 0;
+    for dim in dims {
+        let most = if dim.count { dim.words * 64 } else { 1 };
+        total += i128::from(dim.weight).abs() * most as i128;
+    }
+    let w = weight;
+    for x in [
+        w.approval,
+        w.household,
+        w.location,
+        w.organisation,
+        w.jurisdiction,
+        w.team,
+        w.isolated,
+    ] {
+        total += i128::from(x).abs();
+    }
+    if total > i128::from(i32::MAX) {
+        return None;
+    }
+    let n = mentor.len();
+    let column_count: usize = dims.iter().map(|d| d.words * 64).sum();
+    if column_count.checked_mul(n)? > COLUMN_LIMIT {
+        return None;
+    }
+    let mut first_column = Vec::with_capacity(dims.len());
+    let mut columns = vec![0u8; column_count * n];
+    let mut next = 0;
+    for dim in dims {
+        first_column.push(next);
+        for j in 0..n {
+            let y = &mentor_bits[j * stride..(j + 1) * stride];
+            for word in 0..dim.words {
+                let mut bits = y[dim.offset + word];
+                while bits != 0 {
+                    let b = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    columns[(next + word * 64 + b) * n + j] = 1;
+                }
+            }
+        }
+        next += dim.words * 64;
+    }
+
+    // Every pairwise exclusion, as mentor indices per mentee.
+    let mut mentors_of: HashMap<PersonId, Vec<u32>> = HashMap::new();
+    for (j, b) in mentor.iter().enumerate() {
+        mentors_of.entry(b.person).or_default().push(j as u32);
+    }
+    let mut mentees_of: HashMap<PersonId, Vec<u32>> = HashMap::new();
+    for (i, a) in mentee.iter().enumerate() {
+        mentees_of.entry(a.person).or_default().push(i as u32);
+    }
+    let mut excluded: Vec<Vec<u32>> = mentee
+        .iter()
+        .zip(mentee_blocks)
+        .map(|(a, blocks)| {
+            std::iter::once(&a.person)
+                .chain(blocks)
+                .filter_map(|p| mentors_of.get(p))
+                .flatten()
+                .copied()
+                .collect()
+        })
+        .collect();
+    for (j, blocks) in mentor_blocks.iter().enumerate() {
+        for &i in blocks.iter().filter_map(|p| mentees_of.get(p)).flatten() {
+            excluded[i as usize].push(j as u32);
+        }
+    }
+    for list in &mut excluded {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let column = |f: fn(&CompiledPerson) -> u32| mentor.iter().map(f).collect::<Vec<u32>>();
+    Some(RowData {
+        columns,
+        first_column,
+        approval: column(|p| p.approval),
+        household: column(|p| p.household),
+        location: column(|p| p.location),
+        organisation: column(|p| p.organisation),
+        jurisdiction: column(|p| p.jurisdiction),
+        team: column(|p| p.team),
+        region: column(|p| p.region),
+        closed: (0..n as u32)
+            .filter(|&j| mentor_closed[j as usize])
+            .collect(),
+        excluded,
+    })
 }

@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use tandem_matching::{
-    Conflict, Criterion, ExclusionData, Identity, MenteeRequest, MentorProfile, MentorStatus,
-    Place, Scorer, Weights, assess, exclusions, explain,
+    Conflict, Criterion, ExclusionData, Identity, MenteeRequest, MentorProfile, MentorStatus, Mode,
+    Place, Scorer, SolveOptions, Weights, assess, exclusions, explain, solve_with_score_fn,
+    solve_with_scorer, verify_certificate_with_score_fn,
 };
 
 fn set(items: &[&str]) -> BTreeSet<String> {
@@ -487,4 +488,121 @@ proptest! {
         }
         prop_assert_eq!(assessment.admissible.len() + assessment.excluded.len(), mentees.len() * mentors.len());
     }
+}
+
+/// Every row from `Scorer::scores_of` equals `Scorer::score` pair by pair.
+fn rows_agree(scorer: &Scorer, mentees: usize, mentors: usize) -> Result<(), TestCaseError> {
+    for i in 0..mentees {
+        let row = scorer.scores_of(i);
+        prop_assert_eq!(row.len(), mentors);
+        for (j, &s) in row.iter().enumerate() {
+            prop_assert_eq!(s, scorer.score(i, j), "mentee {} mentor {}", i, j);
+        }
+    }
+    Ok(())
+}
+
+/// `solve_with_scorer` finds the optimum of `solve_with_score_fn` and its
+/// certificate verifies against every pair.
+fn scorer_solves_optimally(
+    scorer: &Scorer,
+    capacity: &[u32],
+    mode: Mode,
+    k: Option<usize>,
+) -> Result<(), TestCaseError> {
+    let m = scorer.mentee_count();
+    let options = SolveOptions {
+        mode,
+        candidates_per_mentee: k,
+        threads: Some(1),
+    };
+    let by_pair = |i: usize, j: usize| scorer.score(i, j);
+    let expected = solve_with_score_fn(m, capacity, None, by_pair, &options).expect("valid");
+    let solution = solve_with_scorer(scorer, capacity, None, &options).expect("valid");
+    prop_assert_eq!(solution.total_score, expected.total_score);
+    prop_assert_eq!(solution.matched, expected.matched);
+    for p in &solution.pairs {
+        prop_assert_eq!(Some(p.score), scorer.score(p.mentee, p.mentor));
+    }
+    prop_assert_eq!(
+        verify_certificate_with_score_fn(m, capacity, None, by_pair, mode, &solution),
+        Ok(())
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn whole_rows_agree_with_pairs_and_solve_optimally(
+        mentees in proptest::collection::vec(any_mentee(), 1..8),
+        mentors in proptest::collection::vec(any_mentor(), 1..6),
+        weights in any_weights(),
+        data in any_data(),
+        mode in proptest::sample::select(vec![Mode::MaxScore, Mode::MaxMatches, Mode::Fair]),
+        k in proptest::sample::select(vec![Some(1), Some(2), None]),
+    ) {
+        let scorer = Scorer::new(&mentees, &mentors, &weights, &data);
+        rows_agree(&scorer, mentees.len(), mentors.len())?;
+        let capacity: Vec<u32> = mentors.iter().map(MentorProfile::free_places).collect();
+        scorer_solves_optimally(&scorer, &capacity, mode, k)?;
+        // Capacities other than the free places, including zero.
+        let other: Vec<u32> = (0..mentors.len() as u32).map(|j| j % 3).collect();
+        scorer_solves_optimally(&scorer, &other, mode, k)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// Rows longer than a block of mentors, with many ties.
+    #[test]
+    fn long_rows_agree_and_solve_optimally(
+        mentees in proptest::collection::vec(any_mentee(), 1..30),
+        mentors in proptest::collection::vec(any_mentor(), 250..600),
+        weights in any_weights(),
+        data in any_data(),
+        k in proptest::sample::select(vec![Some(1), Some(3)]),
+    ) {
+        let scorer = Scorer::new(&mentees, &mentors, &weights, &data);
+        rows_agree(&scorer, mentees.len(), mentors.len())?;
+        let capacity: Vec<u32> = mentors.iter().map(MentorProfile::free_places).collect();
+        scorer_solves_optimally(&scorer, &capacity, Mode::MaxScore, k)?;
+    }
+}
+
+#[test]
+fn rows_with_huge_weights_are_scored_pair_by_pair_and_agree() {
+    let mentee = MenteeRequest {
+        needs: set(&["a", "b"]),
+        place: place("o1", "t1"),
+        ..MenteeRequest::default()
+    };
+    let mentors: Vec<MentorProfile> = (0..300)
+        .map(|j| MentorProfile {
+            person: 100 + j,
+            experience: if j % 2 == 0 {
+                set(&["a"])
+            } else {
+                set(&["a", "b"])
+            },
+            place: place(if j % 3 == 0 { "o1" } else { "o2" }, "t1"),
+            capacity: 1,
+            ..MentorProfile::default()
+        })
+        .collect();
+    let weights = Weights::new()
+        .with(Criterion::Experience, 1 << 40)
+        .with(Criterion::OtherOrganisation, 3);
+    let scorer = Scorer::new(&[mentee], &mentors, &weights, &ExclusionData::default());
+    let row = scorer.scores_of(0);
+    for (j, s) in row.iter().enumerate() {
+        assert_eq!(*s, scorer.score(0, j));
+    }
+    assert_eq!(row[1], Some((2 << 40) + 3));
+    let capacity = vec![1; mentors.len()];
+    let solution =
+        solve_with_scorer(&scorer, &capacity, None, &SolveOptions::default()).expect("valid");
+    assert_eq!(solution.total_score, (2 << 40) + 3);
 }
