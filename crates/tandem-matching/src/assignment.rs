@@ -679,6 +679,9 @@ struct ScorerSource<'a> {
     inactive: &'a [u32],
 }
 
+/// Scores spanning fewer values than this count as heavily tied.
+const FEW_SCORES: i64 = 256;
+
 /// Ties at the k-th best score are kept up to this many times k pairs.
 const TIE_FACTOR: usize = 5;
 
@@ -965,6 +968,9 @@ fn sparse_solve<S: Source>(
         (0, 0)
     };
     let transform = transform_for(mode, most, low, high)?;
+    // Scores from weighted criteria take few distinct values and tie
+    // heavily, which the engine handles differently.
+    let few_scores = high.checked_sub(low).is_some_and(|d| d < FEW_SCORES);
 
     let mut stats = SolveStats::default();
     loop {
@@ -976,7 +982,7 @@ fn sparse_solve<S: Source>(
             .collect();
         let graph = Graph::from_rows(&weighted);
         stats.candidate_pairs = graph.mentor.len();
-        let matched = engine::max_weight_matching(&graph, capacity);
+        let matched = engine::max_weight_matching_with(&graph, capacity, few_scores);
 
         let mut by_v: Vec<u32> = (0..n as u32)
             .filter(|&j| capacity[j as usize] > 0)

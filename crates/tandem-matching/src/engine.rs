@@ -153,7 +153,18 @@ impl Slots {
 /// the duals move by the search distances capped at `D`, and then a
 /// depth-first search augments along as many tight alternating paths as it
 /// finds. Scores are often tied, so one phase typically serves many mentees.
+#[cfg(test)]
 pub(crate) fn max_weight_matching(graph: &Graph, capacity: &[u32]) -> Matched {
+    max_weight_matching_with(graph, capacity, false)
+}
+
+/// [`max_weight_matching`], told whether the weights take few distinct
+/// values (then augmenting paths are reopened; see `Search::augment_all`).
+pub(crate) fn max_weight_matching_with(
+    graph: &Graph,
+    capacity: &[u32],
+    few_weights: bool,
+) -> Matched {
     let m = graph.mentees();
     let n = capacity.len();
     let mut state = State {
@@ -185,9 +196,18 @@ pub(crate) fn max_weight_matching(graph: &Graph, capacity: &[u32]) -> Matched {
     }
 
     let mut search = Search::new(m, n);
+    search.reopen = few_weights;
     while !free.is_empty() {
         search.shift_duals(&mut state, &free);
-        search.augment_all(&mut state, &mut free);
+        // Augmenting keeps tight every edge that was, so repeat the passes
+        // until one finds no path before moving the duals again.
+        loop {
+            let before = free.len();
+            search.augment_all(&mut state, &mut free);
+            if free.len() == before || free.is_empty() {
+                break;
+            }
+        }
     }
 
     Matched {
@@ -254,6 +274,10 @@ struct Search {
     settled_list: Vec<(u32, i64)>,
     heap: BinaryHeap<Reverse<(i64, u64)>>,
     stack: Vec<Frame>,
+    /// Edges a pass may still scan while reopening flipped paths.
+    budget: usize,
+    /// Whether flipped paths are reopened at all (see `augment_all`).
+    reopen: bool,
 }
 
 impl Search {
@@ -269,6 +293,8 @@ impl Search {
             settled_list: Vec::new(),
             heap: BinaryHeap::new(),
             stack: Vec::new(),
+            budget: 0,
+            reopen: false,
         }
     }
 
@@ -368,6 +394,18 @@ impl Search {
     /// dual.
     fn augment_all(&mut self, state: &mut State<'_>, free: &mut Vec<u32>) {
         let epoch = self.next_epoch();
+        // Reopening flipped paths pays when the weights take few distinct
+        // values: many roots then share long tight paths through a few
+        // popular mentors, and without reopening each pass serves one root
+        // per mentor. With many distinct weights it makes searches explore
+        // the same long paths again and again, so it is used only when the
+        // caller says the weights are few, and a pass stops reopening once
+        // it has scanned as many edges as the graph has.
+        self.budget = if self.reopen {
+            state.graph.mentor.len()
+        } else {
+            0
+        };
         free.retain(|&r| {
             if state.u[r as usize] == 0 {
                 // Leaving r unmatched is now optimal.
@@ -419,6 +457,7 @@ impl Search {
             while top.edge < stop {
                 let e = top.edge;
                 top.edge += 1;
+                self.budget = self.budget.saturating_sub(1);
                 let j = graph.mentor[e];
                 let ju = j as usize;
                 if self.mentor_mark[ju] == epoch || state.u[i] + state.v[ju] != graph.weight[e] {
@@ -447,8 +486,15 @@ impl Search {
                 j
             }
         };
+        let reopen = self.budget > 0;
         while let Some(frame) = self.stack.pop() {
             state.assign(frame.mentee, destination);
+            if reopen {
+                // The path stays tight after the flip, so later searches
+                // in this pass may pass through it again.
+                self.mentee_mark[frame.mentee as usize] = 0;
+                self.mentor_mark[destination as usize] = 0;
+            }
             destination = self.stack.last().map_or(NONE, |parent| parent.mentor);
         }
         true
