@@ -722,6 +722,8 @@ const COLUMN_LIMIT: usize = 1 << 28;
 /// forbids.
 #[derive(Debug, Clone)]
 struct RowData {
+    /// Every sum fits in `i16`.
+    narrow: bool,
     /// `columns[c * mentors + j]`.
     columns: Vec<u8>,
     /// Per weighted dimension (as in `Scorer::dims`), its first column.
@@ -1050,67 +1052,33 @@ impl Scorer {
         }
         let a = &self.mentee[mentee];
         let w = &self.weight;
-        let (approval, household, location) =
-            (w.approval as i32, w.household as i32, w.location as i32);
-        let (organisation, jurisdiction) = (w.organisation as i32, w.jurisdiction as i32);
-        let elsewhere = w.team as i32 + if a.isolated { w.isolated as i32 } else { 0 };
+        let terms = Terms {
+            single,
+            groups,
+            person: *a,
+            approval: w.approval as i32,
+            household: w.household as i32,
+            location: w.location as i32,
+            organisation: w.organisation as i32,
+            jurisdiction: w.jurisdiction as i32,
+            elsewhere: w.team as i32 + if a.isolated { w.isolated as i32 } else { 0 },
+        };
         let mut acc = [0i32; BLOCK];
+        let mut narrow = [0i16; BLOCK];
         let mut any = [0u8; BLOCK];
         let (mut at_closed, mut at_excluded, mut at_skip) = (0, 0, 0);
         for start in (0..n).step_by(BLOCK) {
             let len = BLOCK.min(n - start);
             let acc = &mut acc[..len];
-            acc.fill(0);
-            let block = start..start + len;
-            for &(c, w) in &single {
-                let col = &rows.columns[c * n + start..c * n + start + len];
-                for (s, &b) in acc.iter_mut().zip(col) {
-                    *s += w & -i32::from(b);
+            if rows.narrow {
+                // Twice the lanes per instruction when every sum fits.
+                let narrow = &mut narrow[..len];
+                block_sums(&terms, rows, start, narrow, &mut any);
+                for (s, &t) in acc.iter_mut().zip(narrow.iter()) {
+                    *s = i32::from(t);
                 }
-            }
-            for (cols, w) in &groups {
-                let any = &mut any[..len];
-                any.fill(0);
-                for &c in cols {
-                    let col = &rows.columns[c * n + start..c * n + start + len];
-                    for (s, &b) in any.iter_mut().zip(col) {
-                        *s |= b;
-                    }
-                }
-                for (s, &b) in acc.iter_mut().zip(any.iter()) {
-                    *s += w & -i32::from(b);
-                }
-            }
-            let same = |acc: &mut [i32], key: u32, col: &[u32], w: i32| {
-                if key != u32::MAX && w != 0 {
-                    for (s, &k) in acc.iter_mut().zip(col) {
-                        *s += w & -i32::from(k == key);
-                    }
-                }
-            };
-            same(acc, a.approval, &rows.approval[block.clone()], approval);
-            same(acc, a.household, &rows.household[block.clone()], household);
-            same(acc, a.location, &rows.location[block.clone()], location);
-            if organisation != 0 {
-                let key = a.organisation;
-                for (s, &k) in acc.iter_mut().zip(&rows.organisation[block.clone()]) {
-                    *s += organisation & -i32::from(k != key);
-                }
-            }
-            if jurisdiction != 0 && a.jurisdiction != u32::MAX {
-                let key = a.jurisdiction;
-                for (s, &k) in acc.iter_mut().zip(&rows.jurisdiction[block.clone()]) {
-                    *s += jurisdiction & -i32::from(k != u32::MAX && k != key);
-                }
-            }
-            if elsewhere != 0 {
-                let (team, region) = (a.team, a.region);
-                let teams = &rows.team[block.clone()];
-                let regions = &rows.region[block.clone()];
-                for ((s, &t), &r) in acc.iter_mut().zip(teams).zip(regions) {
-                    let other_region = region != u32::MAX && r != u32::MAX && r != region;
-                    *s += elsewhere & -i32::from(t != team || other_region);
-                }
+            } else {
+                block_sums(&terms, rows, start, acc, &mut any);
             }
             let end = start + len;
             for (list, at) in [
@@ -1184,6 +1152,118 @@ impl Scorer {
         add(elsewhere, w.team);
         add(elsewhere && a.isolated, w.isolated);
         Some(score)
+    }
+}
+
+/// One mentee's side of a row: what each column and attribute adds.
+struct Terms {
+    /// Columns adding their weight when set.
+    single: Vec<(usize, i32)>,
+    /// Groups of columns adding their weight once when any is set.
+    groups: Vec<(Vec<usize>, i32)>,
+    person: CompiledPerson,
+    approval: i32,
+    household: i32,
+    location: i32,
+    organisation: i32,
+    jurisdiction: i32,
+    /// Another team or region, plus the bonus for an isolated mentee.
+    elsewhere: i32,
+}
+
+/// An accumulator lane: `i16` when every sum fits, else `i32`.
+trait Lane:
+    Copy
+    + Default
+    + std::ops::AddAssign
+    + std::ops::BitAnd<Output = Self>
+    + std::ops::Neg<Output = Self>
+    + From<u8>
+    + From<bool>
+    + TryFrom<i32>
+{
+}
+
+impl Lane for i16 {}
+impl Lane for i32 {}
+
+/// The sums of one block of mentors starting at `start`, into `acc` (one
+/// lane per mentor of the block), branch-free so that they vectorise.
+fn block_sums<T: Lane>(terms: &Terms, rows: &RowData, start: usize, acc: &mut [T], any: &mut [u8]) {
+    let n = rows.approval.len();
+    let len = acc.len();
+    let block = start..start + len;
+    // `row_data` checked that every weight and sum fits the lane.
+    let lane = |w: i32| T::try_from(w).unwrap_or_default();
+    acc.fill(T::default());
+    for &(c, w) in &terms.single {
+        let w = lane(w);
+        let col = &rows.columns[c * n + start..c * n + start + len];
+        for (s, &b) in acc.iter_mut().zip(col) {
+            *s += w & -T::from(b);
+        }
+    }
+    for (cols, w) in &terms.groups {
+        let w = lane(*w);
+        let any = &mut any[..len];
+        any.fill(0);
+        for &c in cols {
+            let col = &rows.columns[c * n + start..c * n + start + len];
+            for (s, &b) in any.iter_mut().zip(col) {
+                *s |= b;
+            }
+        }
+        for (s, &b) in acc.iter_mut().zip(any.iter()) {
+            *s += w & -T::from(b);
+        }
+    }
+    let a = &terms.person;
+    let same = |acc: &mut [T], key: u32, col: &[u32], w: i32| {
+        if key != u32::MAX && w != 0 {
+            let w = lane(w);
+            for (s, &k) in acc.iter_mut().zip(col) {
+                *s += w & -T::from(k == key);
+            }
+        }
+    };
+    same(
+        acc,
+        a.approval,
+        &rows.approval[block.clone()],
+        terms.approval,
+    );
+    same(
+        acc,
+        a.household,
+        &rows.household[block.clone()],
+        terms.household,
+    );
+    same(
+        acc,
+        a.location,
+        &rows.location[block.clone()],
+        terms.location,
+    );
+    if terms.organisation != 0 {
+        let (key, w) = (a.organisation, lane(terms.organisation));
+        for (s, &k) in acc.iter_mut().zip(&rows.organisation[block.clone()]) {
+            *s += w & -T::from(k != key);
+        }
+    }
+    if terms.jurisdiction != 0 && a.jurisdiction != u32::MAX {
+        let (key, w) = (a.jurisdiction, lane(terms.jurisdiction));
+        for (s, &k) in acc.iter_mut().zip(&rows.jurisdiction[block.clone()]) {
+            *s += w & -T::from(k != u32::MAX && k != key);
+        }
+    }
+    if terms.elsewhere != 0 {
+        let (team, region, w) = (a.team, a.region, lane(terms.elsewhere));
+        let teams = &rows.team[block.clone()];
+        let regions = &rows.region[block];
+        for ((s, &t), &r) in acc.iter_mut().zip(teams).zip(regions) {
+            let other_region = region != u32::MAX && r != u32::MAX && r != region;
+            *s += w & -T::from(t != team || other_region);
+        }
     }
 }
 
@@ -1283,6 +1363,7 @@ fn row_data(
     }
     let column = |f: fn(&CompiledPerson) -> u32| mentor.iter().map(f).collect::<Vec<u32>>();
     Some(RowData {
+        narrow: total <= i128::from(i16::MAX),
         columns,
         first_column,
         approval: column(|p| p.approval),

@@ -490,6 +490,13 @@ proptest! {
     }
 }
 
+/// The weights times 1,000, so that row sums need more than 16 bits.
+fn thousandfold(weights: &Weights) -> Weights {
+    Criterion::ALL
+        .iter()
+        .fold(Weights::new(), |w, &c| w.with(c, weights.get(c) * 1000))
+}
+
 /// Every row from `Scorer::scores_of` equals `Scorer::score` pair by pair.
 fn rows_agree(scorer: &Scorer, mentees: usize, mentors: usize) -> Result<(), TestCaseError> {
     for i in 0..mentees {
@@ -550,6 +557,10 @@ proptest! {
         // Capacities other than the free places, including zero.
         let other: Vec<u32> = (0..mentors.len() as u32).map(|j| j % 3).collect();
         scorer_solves_optimally(&scorer, &other, mode, k)?;
+        // Weights whose sums need 32-bit lanes.
+        let scorer = Scorer::new(&mentees, &mentors, &thousandfold(&weights), &data);
+        rows_agree(&scorer, mentees.len(), mentors.len())?;
+        scorer_solves_optimally(&scorer, &capacity, mode, k)?;
     }
 }
 
@@ -568,6 +579,9 @@ proptest! {
         let scorer = Scorer::new(&mentees, &mentors, &weights, &data);
         rows_agree(&scorer, mentees.len(), mentors.len())?;
         let capacity: Vec<u32> = mentors.iter().map(MentorProfile::free_places).collect();
+        scorer_solves_optimally(&scorer, &capacity, Mode::MaxScore, k)?;
+        let scorer = Scorer::new(&mentees, &mentors, &thousandfold(&weights), &data);
+        rows_agree(&scorer, mentees.len(), mentors.len())?;
         scorer_solves_optimally(&scorer, &capacity, Mode::MaxScore, k)?;
     }
 }
