@@ -728,13 +728,10 @@ struct RowData {
     columns: Vec<u8>,
     /// Per weighted dimension (as in `Scorer::dims`), its first column.
     first_column: Vec<usize>,
-    approval: Vec<u32>,
-    household: Vec<u32>,
-    location: Vec<u32>,
-    organisation: Vec<u32>,
-    jurisdiction: Vec<u32>,
-    team: Vec<u32>,
-    region: Vec<u32>,
+    /// The mentors' interned attributes.
+    keys: Keys<Vec<u32>>,
+    /// The same in 16 bits, when every interned number fits.
+    short_keys: Option<Keys<Vec<u16>>>,
     /// Mentors who cannot take anyone.
     closed: Vec<u32>,
     /// Per mentee, the mentors excluded for that mentee alone (same person,
@@ -1073,12 +1070,15 @@ impl Scorer {
             if rows.narrow {
                 // Twice the lanes per instruction when every sum fits.
                 let narrow = &mut narrow[..len];
-                block_sums(&terms, rows, start, narrow, &mut any);
+                match &rows.short_keys {
+                    Some(keys) => block_sums(&terms, &rows.columns, keys, start, narrow, &mut any),
+                    None => block_sums(&terms, &rows.columns, &rows.keys, start, narrow, &mut any),
+                }
                 for (s, &t) in acc.iter_mut().zip(narrow.iter()) {
                     *s = i32::from(t);
                 }
             } else {
-                block_sums(&terms, rows, start, acc, &mut any);
+                block_sums(&terms, &rows.columns, &rows.keys, start, acc, &mut any);
             }
             let end = start + len;
             for (list, at) in [
@@ -1171,6 +1171,68 @@ struct Terms {
     elsewhere: i32,
 }
 
+/// Interned attributes, one column each (or one person's, for a mentee).
+#[derive(Debug, Clone)]
+struct Keys<K> {
+    approval: K,
+    household: K,
+    location: K,
+    organisation: K,
+    jurisdiction: K,
+    team: K,
+    region: K,
+}
+
+impl<K: Key> Keys<K> {
+    fn of(p: &CompiledPerson) -> Self {
+        Keys {
+            approval: K::from_id(p.approval),
+            household: K::from_id(p.household),
+            location: K::from_id(p.location),
+            organisation: K::from_id(p.organisation),
+            jurisdiction: K::from_id(p.jurisdiction),
+            team: K::from_id(p.team),
+            region: K::from_id(p.region),
+        }
+    }
+
+    fn columns(people: &[CompiledPerson]) -> Keys<Vec<K>> {
+        let column =
+            |f: fn(&CompiledPerson) -> u32| people.iter().map(|p| K::from_id(f(p))).collect();
+        Keys {
+            approval: column(|p| p.approval),
+            household: column(|p| p.household),
+            location: column(|p| p.location),
+            organisation: column(|p| p.organisation),
+            jurisdiction: column(|p| p.jurisdiction),
+            team: column(|p| p.team),
+            region: column(|p| p.region),
+        }
+    }
+}
+
+/// An interned number as stored in a key column; `NONE` stands for an
+/// unknown value (`u32::MAX` when interned).
+trait Key: Copy + PartialEq {
+    const NONE: Self;
+    fn from_id(id: u32) -> Self;
+}
+
+impl Key for u32 {
+    const NONE: Self = u32::MAX;
+    fn from_id(id: u32) -> Self {
+        id
+    }
+}
+
+impl Key for u16 {
+    const NONE: Self = u16::MAX;
+    /// Only used when every interned number is below `u16::MAX`.
+    fn from_id(id: u32) -> Self {
+        u16::try_from(id).unwrap_or(u16::MAX)
+    }
+}
+
 /// An accumulator lane: `i16` when every sum fits, else `i32`.
 trait Lane:
     Copy
@@ -1189,8 +1251,15 @@ impl Lane for i32 {}
 
 /// The sums of one block of mentors starting at `start`, into `acc` (one
 /// lane per mentor of the block), branch-free so that they vectorise.
-fn block_sums<T: Lane>(terms: &Terms, rows: &RowData, start: usize, acc: &mut [T], any: &mut [u8]) {
-    let n = rows.approval.len();
+fn block_sums<T: Lane, K: Key>(
+    terms: &Terms,
+    columns: &[u8],
+    keys: &Keys<Vec<K>>,
+    start: usize,
+    acc: &mut [T],
+    any: &mut [u8],
+) {
+    let n = keys.approval.len();
     let len = acc.len();
     let block = start..start + len;
     // `row_data` checked that every weight and sum fits the lane.
@@ -1198,7 +1267,7 @@ fn block_sums<T: Lane>(terms: &Terms, rows: &RowData, start: usize, acc: &mut [T
     acc.fill(T::default());
     for &(c, w) in &terms.single {
         let w = lane(w);
-        let col = &rows.columns[c * n + start..c * n + start + len];
+        let col = &columns[c * n + start..c * n + start + len];
         for (s, &b) in acc.iter_mut().zip(col) {
             *s += w & -T::from(b);
         }
@@ -1208,7 +1277,7 @@ fn block_sums<T: Lane>(terms: &Terms, rows: &RowData, start: usize, acc: &mut [T
         let any = &mut any[..len];
         any.fill(0);
         for &c in cols {
-            let col = &rows.columns[c * n + start..c * n + start + len];
+            let col = &columns[c * n + start..c * n + start + len];
             for (s, &b) in any.iter_mut().zip(col) {
                 *s |= b;
             }
@@ -1217,9 +1286,9 @@ fn block_sums<T: Lane>(terms: &Terms, rows: &RowData, start: usize, acc: &mut [T
             *s += w & -T::from(b);
         }
     }
-    let a = &terms.person;
-    let same = |acc: &mut [T], key: u32, col: &[u32], w: i32| {
-        if key != u32::MAX && w != 0 {
+    let a = Keys::<K>::of(&terms.person);
+    let same = |acc: &mut [T], key: K, col: &[K], w: i32| {
+        if key != K::NONE && w != 0 {
             let w = lane(w);
             for (s, &k) in acc.iter_mut().zip(col) {
                 *s += w & -T::from(k == key);
@@ -1229,39 +1298,39 @@ fn block_sums<T: Lane>(terms: &Terms, rows: &RowData, start: usize, acc: &mut [T
     same(
         acc,
         a.approval,
-        &rows.approval[block.clone()],
+        &keys.approval[block.clone()],
         terms.approval,
     );
     same(
         acc,
         a.household,
-        &rows.household[block.clone()],
+        &keys.household[block.clone()],
         terms.household,
     );
     same(
         acc,
         a.location,
-        &rows.location[block.clone()],
+        &keys.location[block.clone()],
         terms.location,
     );
     if terms.organisation != 0 {
         let (key, w) = (a.organisation, lane(terms.organisation));
-        for (s, &k) in acc.iter_mut().zip(&rows.organisation[block.clone()]) {
+        for (s, &k) in acc.iter_mut().zip(&keys.organisation[block.clone()]) {
             *s += w & -T::from(k != key);
         }
     }
-    if terms.jurisdiction != 0 && a.jurisdiction != u32::MAX {
+    if terms.jurisdiction != 0 && a.jurisdiction != K::NONE {
         let (key, w) = (a.jurisdiction, lane(terms.jurisdiction));
-        for (s, &k) in acc.iter_mut().zip(&rows.jurisdiction[block.clone()]) {
-            *s += w & -T::from(k != u32::MAX && k != key);
+        for (s, &k) in acc.iter_mut().zip(&keys.jurisdiction[block.clone()]) {
+            *s += w & -T::from(k != K::NONE && k != key);
         }
     }
     if terms.elsewhere != 0 {
         let (team, region, w) = (a.team, a.region, lane(terms.elsewhere));
-        let teams = &rows.team[block.clone()];
-        let regions = &rows.region[block];
+        let teams = &keys.team[block.clone()];
+        let regions = &keys.region[block];
         for ((s, &t), &r) in acc.iter_mut().zip(teams).zip(regions) {
-            let other_region = region != u32::MAX && r != u32::MAX && r != region;
+            let other_region = region != K::NONE && r != K::NONE && r != region;
             *s += w & -T::from(t != team || other_region);
         }
     }
@@ -1361,18 +1430,26 @@ fn row_data(
         list.sort_unstable();
         list.dedup();
     }
-    let column = |f: fn(&CompiledPerson) -> u32| mentor.iter().map(f).collect::<Vec<u32>>();
+    // Interned numbers count up from 0 over mentees and mentors together.
+    let short = mentee.iter().chain(mentor).all(|p| {
+        [
+            p.approval,
+            p.household,
+            p.location,
+            p.organisation,
+            p.jurisdiction,
+            p.team,
+            p.region,
+        ]
+        .iter()
+        .all(|&id| id == u32::MAX || id < u32::from(u16::MAX))
+    });
     Some(RowData {
         narrow: total <= i128::from(i16::MAX),
         columns,
         first_column,
-        approval: column(|p| p.approval),
-        household: column(|p| p.household),
-        location: column(|p| p.location),
-        organisation: column(|p| p.organisation),
-        jurisdiction: column(|p| p.jurisdiction),
-        team: column(|p| p.team),
-        region: column(|p| p.region),
+        keys: Keys::<u32>::columns(mentor),
+        short_keys: short.then(|| Keys::<u16>::columns(mentor)),
         closed: (0..n as u32)
             .filter(|&j| mentor_closed[j as usize])
             .collect(),

@@ -620,3 +620,53 @@ fn rows_with_huge_weights_are_scored_pair_by_pair_and_agree() {
         solve_with_scorer(&scorer, &capacity, None, &SolveOptions::default()).expect("valid");
     assert_eq!(solution.total_score, (2 << 40) + 3);
 }
+
+#[test]
+fn rows_agree_when_interned_numbers_need_32_bits() {
+    // More distinct teams than 16 bits can number.
+    let mentees: Vec<MenteeRequest> = (0..66_000u64)
+        .map(|i| MenteeRequest {
+            person: i,
+            needs: set(&["a"]),
+            approval_type: Some(format!("approval{}", i % 3)),
+            place: Place {
+                jurisdiction: Some(format!("j{}", i % 2)),
+                region: (i % 5 != 0).then(|| format!("r{}", i % 4)),
+                location: Some(format!("l{}", i % 7)),
+                ..place(&format!("o{}", i % 3), &format!("t{i}"))
+            },
+            isolated: i % 2 == 0,
+            ..MenteeRequest::default()
+        })
+        .collect();
+    let mentors: Vec<MentorProfile> = (0..300u64)
+        .map(|j| MentorProfile {
+            person: 100_000 + j,
+            experience: if j % 2 == 0 { set(&["a"]) } else { set(&["b"]) },
+            approval_type: Some(format!("approval{}", j % 4)),
+            place: Place {
+                jurisdiction: (j % 3 != 0).then(|| format!("j{}", j % 2)),
+                region: Some(format!("r{}", j % 4)),
+                location: Some(format!("l{}", j % 7)),
+                ..place(&format!("o{}", j % 2), &format!("t{}", j * 7))
+            },
+            capacity: 2,
+            ..MentorProfile::default()
+        })
+        .collect();
+    let weights = Weights::new()
+        .with(Criterion::Experience, 6)
+        .with(Criterion::ApprovalType, 4)
+        .with(Criterion::Location, 2)
+        .with(Criterion::OtherOrganisation, 5)
+        .with(Criterion::OtherJurisdiction, 3)
+        .with(Criterion::OtherTeamOrRegion, 1)
+        .with(Criterion::OtherTeamForIsolated, 6);
+    let scorer = Scorer::new(&mentees, &mentors, &weights, &ExclusionData::default());
+    for i in (0..40).chain(65_980..66_000) {
+        let row = scorer.scores_of(i);
+        for (j, s) in row.iter().enumerate() {
+            assert_eq!(*s, scorer.score(i, j), "mentee {i} mentor {j}");
+        }
+    }
+}
