@@ -139,3 +139,41 @@ pub fn summary_row(key: &str, value: Option<&str>) -> Markup {
         }
     }
 }
+
+/// A path's id, or "not found" for anything that is not a number.
+pub fn parse_id(id: &str) -> Result<i64, crate::error::PageError> {
+    id.parse().map_err(|_| crate::error::PageError::NotFound)
+}
+
+/// Field errors from a use case, as problems linked to the input of the
+/// same name.
+pub fn problems(errors: Vec<tandem_app::FieldError>) -> Vec<Problem> {
+    errors
+        .into_iter()
+        .map(|e| Problem {
+            field_id: e.field,
+            message: crate::error::capitalise(&e.message),
+        })
+        .collect()
+}
+
+/// The message beside a field that has a problem (GOV.UK error message).
+pub fn error_message(problems: &[Problem], id: &str) -> Markup {
+    html! {
+        @if let Some(message) = field_problem(problems, id) {
+            span.error-message id={ (id) "-error" } { span.visually-hidden { "Error: " } (message) }
+        }
+    }
+}
+
+/// The `aria-describedby` of a field: its hint and its error, if any.
+pub fn described_by(problems: &[Problem], id: &str, hint: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if hint {
+        ids.push(format!("{id}-hint"));
+    }
+    if field_problem(problems, id).is_some() {
+        ids.push(format!("{id}-error"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}

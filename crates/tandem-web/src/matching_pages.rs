@@ -16,20 +16,10 @@ use tandem_store::{MentorEntryRow, ProposalRow};
 
 use crate::AppState;
 use crate::error::{PageError, capitalise};
-use crate::layout::{Problem, error_summary, field_problem, page, summary_row};
+use crate::layout::{
+    Problem, error_message, error_summary, field_problem, page, parse_id, problems, summary_row,
+};
 use crate::session::{Caller, PageCaller};
-
-fn parse_id(id: &str) -> Result<i64, PageError> {
-    id.parse().map_err(|_| PageError::NotFound)
-}
-
-fn error_message(problems: &[Problem], id: &str) -> Markup {
-    html! {
-        @if let Some(message) = field_problem(problems, id) {
-            span.error-message id={ (id) "-error" } { span.visually-hidden { "Error: " } (message) }
-        }
-    }
-}
 
 fn status_label(status: &str) -> &'static str {
     match status {
@@ -470,13 +460,7 @@ pub async fn answer(
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/proposals/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let problems: Vec<Problem> = errors
-                .into_iter()
-                .map(|e| Problem {
-                    field_id: e.field,
-                    message: capitalise(&e.message),
-                })
-                .collect();
+            let problems = problems(errors);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 page(

@@ -22,7 +22,9 @@ use tandem_store::Organisation;
 
 use crate::AppState;
 use crate::error::{PageError, capitalise};
-use crate::layout::{Problem, error_summary, field_problem, page, summary_row};
+use crate::layout::{
+    Problem, described_by, error_message, error_summary, field_problem, page, parse_id, summary_row,
+};
 use crate::session::{Caller, PageCaller};
 
 /// The settings form's inputs, by the app's field names: (field, HTML id).
@@ -63,29 +65,6 @@ fn problems_for(errors: Vec<FieldError>, known: &[(&str, &str)], fallback: &str)
             },
         )
         .collect()
-}
-
-fn parse_id(id: &str) -> Result<i64, PageError> {
-    id.parse().map_err(|_| PageError::NotFound)
-}
-
-fn error_message(problems: &[Problem], id: &str) -> Markup {
-    html! {
-        @if let Some(message) = field_problem(problems, id) {
-            span.error-message id={ (id) "-error" } { span.visually-hidden { "Error: " } (message) }
-        }
-    }
-}
-
-fn described_by(problems: &[Problem], id: &str, hint: bool) -> Option<String> {
-    let mut ids = Vec::new();
-    if hint {
-        ids.push(format!("{id}-hint"));
-    }
-    if field_problem(problems, id).is_some() {
-        ids.push(format!("{id}-error"));
-    }
-    (!ids.is_empty()).then(|| ids.join(" "))
 }
 
 /// A labelled one-line input; `short` for numbers and dates.

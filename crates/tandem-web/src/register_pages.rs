@@ -11,9 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
+use tandem_app::AppError;
 use tandem_app::register::{EntryViewModel, RegisterPage, input_of};
 use tandem_app::requests::{RequestForm, RequestView, ScreeningQueue, SelfAssessmentForm};
-use tandem_app::{AppError, FieldError};
 use tandem_domain::permissions::{EntryView, RequestAccess};
 use tandem_domain::register::{
     Availability, MentorProfileInput, MentorRequestInput, ProfileField, RejectionReason,
@@ -23,42 +23,11 @@ use tandem_store::RegisterFilter;
 
 use crate::AppState;
 use crate::error::{PageError, capitalise};
-use crate::layout::{Problem, error_summary, field_problem, page, summary_row};
+use crate::layout::{
+    Problem, described_by, error_message, error_summary, field_problem, page, parse_id, problems,
+    summary_row,
+};
 use crate::session::{Caller, PageCaller};
-
-fn parse_id(id: &str) -> Result<i64, PageError> {
-    id.parse().map_err(|_| PageError::NotFound)
-}
-
-/// Field errors become problems linked to the input of the same name.
-fn problems(errors: Vec<FieldError>) -> Vec<Problem> {
-    errors
-        .into_iter()
-        .map(|e| Problem {
-            field_id: e.field,
-            message: capitalise(&e.message),
-        })
-        .collect()
-}
-
-fn error_message(problems: &[Problem], id: &str) -> Markup {
-    html! {
-        @if let Some(message) = field_problem(problems, id) {
-            span.error-message id={ (id) "-error" } { span.visually-hidden { "Error: " } (message) }
-        }
-    }
-}
-
-fn described_by(problems: &[Problem], id: &str, hint: bool) -> Option<String> {
-    let mut ids = Vec::new();
-    if hint {
-        ids.push(format!("{id}-hint"));
-    }
-    if field_problem(problems, id).is_some() {
-        ids.push(format!("{id}-error"));
-    }
-    (!ids.is_empty()).then(|| ids.join(" "))
-}
 
 fn text_input(
     id: &str,
