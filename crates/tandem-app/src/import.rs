@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use tandem_domain::people::{ImportError, PeopleColumns, check_import};
+use tandem_domain::people::{ImportError, PeopleColumns, PersonRecord, check_import};
 use tandem_domain::permissions::{PeopleImportAuthority, authorise_people_import};
 use tandem_store::{ImportSummary, Organisation};
 
@@ -27,9 +27,9 @@ impl From<tandem_store::StoreError> for ImportFailure {
 
 /// Reports how far an import has got: rows read, then rows written.
 pub trait ImportProgress: Sync {
-    fn checked(&self, _rows: u64) {}
-    fn writing(&self, _total: u64) {}
-    fn written(&self, _rows: u64) {}
+    /// Rows read and checked so far (and, while the file is clean, written
+    /// into the import's transaction).
+    fn rows(&self, _rows: u64) {}
 }
 
 /// For callers that show no progress.
@@ -101,34 +101,46 @@ impl App {
         }
         let header: Vec<&str> = header_record.iter().collect();
         let columns = PeopleColumns::from_header(&header).map_err(ImportFailure::Rejected)?;
-        let mut rows = Vec::new();
-        let mut errors = Vec::new();
-        let mut record = csv::StringRecord::new();
+        let existing = self.store.management_map(organisation.id).await?;
+        let mut parser = RowParser {
+            reader,
+            record: csv::StringRecord::new(),
+            columns,
+            organisation: organisation.name.clone(),
+            finished: false,
+        };
+
+        // Rows are read in batches. While one batch is written into the
+        // import's transaction, the next is read and checked, so the
+        // database works on one core while the file is parsed on the other.
+        // Once any row is wrong, nothing more is written; the rest of the
+        // file is still read so every problem is listed, and the transaction
+        // is dropped, which rolls back what was written.
+        let mut import = self.store.begin_people_import(authority).await?;
+        let mut rows: Vec<(u64, PersonRecord)> = Vec::new();
+        let mut errors: Vec<ImportError> = Vec::new();
+        let mut pending: (Vec<u64>, Vec<PersonRecord>) = (Vec::new(), Vec::new());
         loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Err(e) => {
-                    let stop = matches!(e.kind(), csv::ErrorKind::Io(_));
-                    errors.push(csv_error(&e, 0));
-                    if stop {
-                        break;
+            let write_now = errors.is_empty();
+            let batch = &pending.1;
+            let (written, next) = tokio::join!(
+                async {
+                    if write_now && !batch.is_empty() {
+                        import.write(batch).await
+                    } else {
+                        Ok(())
                     }
-                }
-                Ok(true) => {
-                    let line = record.position().map_or(0, csv::Position::line);
-                    let fields: Vec<&str> = record.iter().collect();
-                    if fields.iter().all(|f| f.trim().is_empty()) {
-                        continue;
-                    }
-                    match columns.parse_row(line, &fields, &organisation.name) {
-                        Ok(person) => rows.push((line, person)),
-                        Err(mut row_errors) => errors.append(&mut row_errors),
-                    }
-                }
+                },
+                async { parser.next_batch(&mut errors) },
+            );
+            written?;
+            let (lines, records) = std::mem::take(&mut pending);
+            rows.extend(lines.into_iter().zip(records));
+            progress.rows(rows.len() as u64);
+            if next.0.is_empty() && parser.finished {
+                break;
             }
-            if (rows.len() + errors.len()) % 1_000 == 0 {
-                progress.checked(rows.len() as u64);
-            }
+            pending = next;
         }
         if rows.is_empty() && errors.is_empty() {
             return Err(ImportFailure::Rejected(vec![error(
@@ -137,19 +149,68 @@ impl App {
                 "the file has no rows after the header",
             )]));
         }
-        let existing = self.store.management_map(organisation.id).await?;
         errors.extend(check_import(&rows, &existing));
         if !errors.is_empty() {
             errors.sort_by_key(|e| e.line);
             return Err(ImportFailure::Rejected(errors));
         }
-        let people: Vec<_> = rows.into_iter().map(|(_, person)| person).collect();
-        progress.writing(people.len() as u64);
-        let written = |done: u64| progress.written(done);
-        Ok(self
-            .store
-            .import_people(authority, &people, &written)
-            .await?)
+        let created = rows
+            .iter()
+            .filter(|(_, r)| !existing.contains_key(&r.employee_id))
+            .count() as u64;
+        let summary = ImportSummary {
+            created,
+            updated: rows.len() as u64 - created,
+        };
+        import.commit(summary).await?;
+        Ok(summary)
+    }
+}
+
+/// Rows per batch read while the previous batch is written.
+const READ_BATCH_ROWS: usize = 500;
+
+/// Reads the data rows of a people file, a batch at a time.
+struct RowParser<R> {
+    reader: csv::Reader<R>,
+    record: csv::StringRecord,
+    columns: PeopleColumns,
+    organisation: String,
+    finished: bool,
+}
+
+impl<R: Read> RowParser<R> {
+    /// The next batch of good rows, with their lines; problems go to
+    /// `errors`. Sets `finished` at the end of the file.
+    fn next_batch(&mut self, errors: &mut Vec<ImportError>) -> (Vec<u64>, Vec<PersonRecord>) {
+        let mut lines = Vec::with_capacity(READ_BATCH_ROWS);
+        let mut records = Vec::with_capacity(READ_BATCH_ROWS);
+        while !self.finished && records.len() < READ_BATCH_ROWS {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => self.finished = true,
+                Err(e) => {
+                    errors.push(csv_error(&e, 0));
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        self.finished = true;
+                    }
+                }
+                Ok(true) => {
+                    let line = self.record.position().map_or(0, csv::Position::line);
+                    let fields: Vec<&str> = self.record.iter().collect();
+                    if fields.iter().all(|f| f.trim().is_empty()) {
+                        continue;
+                    }
+                    match self.columns.parse_row(line, &fields, &self.organisation) {
+                        Ok(person) => {
+                            lines.push(line);
+                            records.push(person);
+                        }
+                        Err(mut row_errors) => errors.append(&mut row_errors),
+                    }
+                }
+            }
+        }
+        (lines, records)
     }
 }
 

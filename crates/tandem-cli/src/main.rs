@@ -545,22 +545,7 @@ async fn serve(app: App, bind: SocketAddr, config: WebConfig) -> Result<()> {
 struct Bar(Option<ProgressBar>);
 
 impl ImportProgress for Bar {
-    fn checked(&self, rows: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_message(format!("checked {rows} rows"));
-            bar.tick();
-        }
-    }
-
-    fn writing(&self, total: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_length(total);
-            bar.set_position(0);
-            bar.set_message("writing");
-        }
-    }
-
-    fn written(&self, rows: u64) {
+    fn rows(&self, rows: u64) {
         if let Some(bar) = &self.0 {
             bar.set_position(rows);
         }
@@ -572,11 +557,14 @@ async fn import_people(app: &App, file: &PathBuf, organisation: &str) -> Result<
     let reader =
         std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = ProgressBar::new(0);
+        // The number of rows is not known until the end of the file, so
+        // the bar counts them rather than filling up.
+        let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template("{spinner} {pos} rows read, checked and written")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     });
     let progress = Bar(bar);

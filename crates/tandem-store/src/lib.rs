@@ -18,7 +18,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
 use tandem_domain::roles::{Role, RoleGrant};
 
-pub use people::{ImportSummary, PersonDetail, PersonSummary};
+pub use people::{ImportSummary, PeopleImport, PersonDetail, PersonSummary};
 pub use programmes::{ProgrammeWrite, StoredProgramme};
 pub use proposals::{NewProposal, OverrideRow, ProposalRow};
 pub use register::{EnrolmentCandidate, MentorEntryRow, NewRequest, RegisterFilter, RequestRow};

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::{Acquire, Row};
+use sqlx::Row;
 use tandem_domain::people::{EmploymentType, PersonRecord};
 use tandem_domain::permissions::{PeopleImportAuthority, PeopleScope, PersonFacts};
 use time::Date;
@@ -114,88 +114,11 @@ impl Store {
         rows: &[PersonRecord],
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<ImportSummary> {
-        let organisation_id = authority.organisation_id();
-        let existing = self.management_map(organisation_id).await?;
-        let mut conn = self.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
-
-        // Regions and teams new to this organisation are added in a few
-        // multi-row statements, then every id is read back at once.
-        let mut regions: Vec<&str> = Vec::new();
-        let mut teams: Vec<(&str, Option<&str>)> = Vec::new();
-        {
-            let mut seen_regions = std::collections::HashSet::new();
-            let mut seen_teams = std::collections::HashSet::new();
-            for row in rows {
-                if let Some(region) = row.region.as_deref()
-                    && seen_regions.insert(region)
-                {
-                    regions.push(region);
-                }
-                if let Some(team) = row.team.as_deref()
-                    && seen_teams.insert(team)
-                {
-                    teams.push((team, row.region.as_deref()));
-                }
-            }
-        }
-        for batch in regions.chunks(IMPORT_BATCH_ROWS) {
-            let sql = format!(
-                "INSERT INTO regions (organisation_id, name) VALUES {} ON CONFLICT (organisation_id, name) DO NOTHING",
-                placeholders(self.backend, batch.len(), 2)
-            );
-            let mut query = sqlx::query(&sql);
-            for region in batch {
-                query = query.bind(organisation_id).bind(*region);
-            }
-            query.execute(&mut *tx).await?;
-        }
-        let region_ids = names_to_ids(&mut tx, "regions", organisation_id).await?;
-        for batch in teams.chunks(IMPORT_BATCH_ROWS) {
-            let sql = format!(
-                "INSERT INTO teams (organisation_id, region_id, name) VALUES {} ON CONFLICT (organisation_id, name) DO NOTHING",
-                placeholders(self.backend, batch.len(), 3)
-            );
-            let mut query = sqlx::query(&sql);
-            for (team, region) in batch {
-                query = query
-                    .bind(organisation_id)
-                    .bind(region.and_then(|r| region_ids.get(r).copied()))
-                    .bind(*team);
-            }
-            query.execute(&mut *tx).await?;
-        }
-        let team_ids = names_to_ids(&mut tx, "teams", organisation_id).await?;
-
-        let at = now();
+        let existing = self.management_map(authority.organisation_id()).await?;
+        let mut import = self.begin_people_import(authority).await?;
         let mut done = 0u64;
         for batch in rows.chunks(IMPORT_BATCH_ROWS) {
-            let sql = upsert_sql(self.backend, batch.len(), organisation_id, at);
-            let mut query = sqlx::query(&sql);
-            for row in batch {
-                query = query
-                    .bind(row.employee_id.as_str())
-                    .bind(row.given_name.as_str())
-                    .bind(row.family_name.as_str())
-                    .bind(row.email.as_str())
-                    .bind(
-                        row.region
-                            .as_deref()
-                            .and_then(|r| region_ids.get(r).copied()),
-                    )
-                    .bind(row.team.as_deref().and_then(|t| team_ids.get(t).copied()))
-                    .bind(row.line_manager_employee_id.as_deref())
-                    .bind(row.job_title.as_str())
-                    .bind(row.grade.as_str())
-                    .bind(iso(row.start_date))
-                    .bind(row.employment_type.as_str())
-                    .bind(row.fostering.approval_type.as_deref())
-                    .bind(row.fostering.carer_level.map(i64::from))
-                    .bind(iso(row.fostering.approval_date))
-                    .bind(row.fostering.household.as_deref())
-                    .bind(row.fostering.special_interests.as_deref());
-            }
-            query.execute(&mut *tx).await?;
+            import.write(batch).await?;
             done += batch.len() as u64;
             progress(done);
         }
@@ -207,17 +130,30 @@ impl Store {
             created,
             updated: rows.len() as u64 - created,
         };
-        insert_event(
-            &mut *tx,
-            Some(authority.account_id()).filter(|&id| id != 0),
-            "people.imported",
-            "organisation",
-            &organisation_id.to_string(),
-            &format!("{} created, {} updated", summary.created, summary.updated),
-        )
-        .await?;
-        tx.commit().await?;
+        import.commit(summary).await?;
         Ok(summary)
+    }
+
+    /// Opens the transaction an import writes into, batch by batch. Until
+    /// [`PeopleImport::commit`], nothing is visible to anyone else, and
+    /// dropping the import rolls every batch back.
+    pub async fn begin_people_import(
+        &self,
+        authority: &PeopleImportAuthority,
+    ) -> Result<PeopleImport> {
+        let organisation_id = authority.organisation_id();
+        let mut tx = self.pool.begin().await?;
+        let region_ids = names_to_ids(&mut tx, "regions", organisation_id).await?;
+        let team_ids = names_to_ids(&mut tx, "teams", organisation_id).await?;
+        Ok(PeopleImport {
+            tx,
+            backend: self.backend,
+            organisation_id,
+            account_id: Some(authority.account_id()).filter(|&id| id != 0),
+            at: now(),
+            region_ids,
+            team_ids,
+        })
     }
 
     pub async fn count_people(&self, organisation_id: Option<i64>) -> Result<i64> {
@@ -508,5 +444,122 @@ impl Binds {
             };
         }
         query
+    }
+}
+
+/// An import being written: one open transaction. Batches go in as they
+/// are read, so the database works while the rest of the file is checked;
+/// the caller commits only when the whole file has passed.
+pub struct PeopleImport {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
+    organisation_id: i64,
+    account_id: Option<i64>,
+    at: i64,
+    region_ids: HashMap<String, i64>,
+    team_ids: HashMap<String, i64>,
+}
+
+impl PeopleImport {
+    /// Upserts a batch of checked rows, adding any region or team the
+    /// organisation does not have yet.
+    pub async fn write(&mut self, rows: &[PersonRecord]) -> Result<()> {
+        let organisation_id = self.organisation_id;
+        let mut new_regions: Vec<&str> = Vec::new();
+        let mut new_teams: Vec<(&str, Option<&str>)> = Vec::new();
+        for row in rows {
+            if let Some(region) = row.region.as_deref()
+                && !self.region_ids.contains_key(region)
+                && !new_regions.contains(&region)
+            {
+                new_regions.push(region);
+            }
+            if let Some(team) = row.team.as_deref()
+                && !self.team_ids.contains_key(team)
+                && !new_teams.iter().any(|(t, _)| *t == team)
+            {
+                new_teams.push((team, row.region.as_deref()));
+            }
+        }
+        if !new_regions.is_empty() {
+            for batch in new_regions.chunks(IMPORT_BATCH_ROWS) {
+                let sql = format!(
+                    "INSERT INTO regions (organisation_id, name) VALUES {} ON CONFLICT (organisation_id, name) DO NOTHING",
+                    placeholders(self.backend, batch.len(), 2)
+                );
+                let mut query = sqlx::query(&sql);
+                for region in batch {
+                    query = query.bind(organisation_id).bind(*region);
+                }
+                query.execute(&mut *self.tx).await?;
+            }
+            self.region_ids = names_to_ids(&mut self.tx, "regions", organisation_id).await?;
+        }
+        if !new_teams.is_empty() {
+            for batch in new_teams.chunks(IMPORT_BATCH_ROWS) {
+                let sql = format!(
+                    "INSERT INTO teams (organisation_id, region_id, name) VALUES {} ON CONFLICT (organisation_id, name) DO NOTHING",
+                    placeholders(self.backend, batch.len(), 3)
+                );
+                let mut query = sqlx::query(&sql);
+                for (team, region) in batch {
+                    query = query
+                        .bind(organisation_id)
+                        .bind(region.and_then(|r| self.region_ids.get(r).copied()))
+                        .bind(*team);
+                }
+                query.execute(&mut *self.tx).await?;
+            }
+            self.team_ids = names_to_ids(&mut self.tx, "teams", organisation_id).await?;
+        }
+        for batch in rows.chunks(IMPORT_BATCH_ROWS) {
+            let sql = upsert_sql(self.backend, batch.len(), organisation_id, self.at);
+            let mut query = sqlx::query(&sql);
+            for row in batch {
+                query = query
+                    .bind(row.employee_id.as_str())
+                    .bind(row.given_name.as_str())
+                    .bind(row.family_name.as_str())
+                    .bind(row.email.as_str())
+                    .bind(
+                        row.region
+                            .as_deref()
+                            .and_then(|r| self.region_ids.get(r).copied()),
+                    )
+                    .bind(
+                        row.team
+                            .as_deref()
+                            .and_then(|t| self.team_ids.get(t).copied()),
+                    )
+                    .bind(row.line_manager_employee_id.as_deref())
+                    .bind(row.job_title.as_str())
+                    .bind(row.grade.as_str())
+                    .bind(iso(row.start_date))
+                    .bind(row.employment_type.as_str())
+                    .bind(row.fostering.approval_type.as_deref())
+                    .bind(row.fostering.carer_level.map(i64::from))
+                    .bind(iso(row.fostering.approval_date))
+                    .bind(row.fostering.household.as_deref())
+                    .bind(row.fostering.special_interests.as_deref());
+            }
+            query.execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Records the import in the audit log and makes it visible, all at
+    /// once.
+    pub async fn commit(mut self, summary: ImportSummary) -> Result<()> {
+        insert_event(
+            &mut *self.tx,
+            self.account_id,
+            "people.imported",
+            "organisation",
+            &self.organisation_id.to_string(),
+            &format!("{} created, {} updated", summary.created, summary.updated),
+        )
+        .await?;
+        self.tx.commit().await?;
+        Ok(())
     }
 }

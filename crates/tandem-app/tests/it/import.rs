@@ -188,3 +188,82 @@ async fn only_coordinators_and_hr_of_the_organisation_import() {
     );
     db.finish().await;
 }
+
+/// Batches are written while the rest of the file is read; a problem late
+/// in a long file must still leave nothing behind.
+#[tokio::test]
+async fn a_late_problem_in_a_long_file_rolls_back_the_batches_already_written() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone());
+        let org = app
+            .store()
+            .create_organisation("Org", "")
+            .await
+            .expect("org");
+        let authority = PeopleImportAuthority::for_operator(org.id);
+        let mut file = String::from(
+            "employee_id,given_name,family_name,email,team,line_manager_employee_id\n",
+        );
+        file.push_str("E0,Top,Boss,top@example.org,Board,L1\n");
+        for i in 1..=1_500 {
+            file.push_str(&format!(
+                "E{i},Given{i},Family{i},p{i}@example.org,Team {},E0\n",
+                i % 40
+            ));
+        }
+        // The last line closes a management cycle (E0 → L1 → E0) that only
+        // the whole-file check can see.
+        let cyclic = format!("{file}L1,Loop,Manager,loop@example.org,Board,E0\n");
+        let Err(ImportFailure::Rejected(errors)) = app
+            .import_people(&authority, cyclic.as_bytes(), &NoProgress)
+            .await
+        else {
+            panic!("{}: the cycle must be rejected", db.label)
+        };
+        assert_eq!(errors.len(), 1, "{}: {errors:?}", db.label);
+        assert!(errors[0].message.contains("goes round in a circle"));
+        // A bad row at the very end.
+        let bad = format!("{file}L1,Loop,Manager,not-an-email,Board,\n");
+        let Err(ImportFailure::Rejected(errors)) = app
+            .import_people(&authority, bad.as_bytes(), &NoProgress)
+            .await
+        else {
+            panic!("{}: the bad email must be rejected", db.label)
+        };
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.line == 1_503 && e.column == "email"),
+            "{}: {errors:?}",
+            db.label
+        );
+        assert_eq!(
+            app.store().count_people(Some(org.id)).await.expect("count"),
+            0,
+            "{}: nothing written",
+            db.label
+        );
+        assert!(
+            app.store()
+                .recent_events(10)
+                .await
+                .expect("events")
+                .iter()
+                .all(|e| e.action != "people.imported")
+        );
+        // The store refuses nothing that it half-wrote: teams from the rolled
+        // back batches are gone too, and the good file then imports whole.
+        let good = format!("{file}L1,Loop,Manager,loop@example.org,Board,\n");
+        let summary = app
+            .import_people(&authority, good.as_bytes(), &NoProgress)
+            .await
+            .expect("imports");
+        assert_eq!(
+            (summary.created, summary.updated),
+            (1_502, 0),
+            "{}",
+            db.label
+        );
+        db.finish().await;
+    }
+}
