@@ -524,18 +524,6 @@ impl App {
                 "Keep the reason to 2,000 characters or fewer",
             ));
         }
-        let run = self.run_matching(authority).await?;
-        let waiting = run
-            .pairs
-            .iter()
-            .map(|p| p.request_id)
-            .chain(run.unmatched.iter().map(|u| u.request_id));
-        if !waiting.into_iter().any(|id| id == request_id) {
-            return Err(AppError::invalid(
-                "request",
-                "This request is not waiting for a mentor in this programme",
-            ));
-        }
         let entry = self.store.mentor_entry(mentor_entry_id).await?;
         if entry.is_none_or(|e| e.programme_id != authority.programme_id()) {
             return Err(AppError::invalid(
@@ -543,6 +531,8 @@ impl App {
                 "Choose a mentor from this programme's register",
             ));
         }
+        // One run with the choice added answers both questions: is the
+        // request waiting, and can the pair be made?
         let candidate = OverrideRow {
             id: 0,
             request_id,
@@ -550,6 +540,18 @@ impl App {
             reason: reason.to_owned(),
         };
         let trial = self.run_matching_with(authority, Some(&candidate)).await?;
+        let waiting = trial
+            .pairs
+            .iter()
+            .map(|p| p.request_id)
+            .chain(trial.unmatched.iter().map(|u| u.request_id))
+            .any(|id| id == request_id);
+        if !waiting {
+            return Err(AppError::invalid(
+                "request",
+                "This request is not waiting for a mentor in this programme",
+            ));
+        }
         let applied = trial.pairs.iter().any(|p| {
             p.request_id == request_id
                 && p.mentor_entry_id == mentor_entry_id

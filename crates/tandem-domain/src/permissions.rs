@@ -111,6 +111,16 @@ pub enum PersonAccess {
 }
 
 impl PersonAccess {
+    /// The name the API gives this reason.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonAccess::Administrator => "administrator",
+            PersonAccess::OrganisationStaff => "organisation_staff",
+            PersonAccess::Own => "own",
+            PersonAccess::LineManager => "line_manager",
+        }
+    }
+
     /// Fostering household details (PPL-2) are for the scheme's staff and
     /// the carer, not for anyone who happens to manage them.
     pub fn sees_household(self) -> bool {

@@ -284,10 +284,6 @@ pub async fn person(
             household: p.household,
             special_interests: p.special_interests,
         });
-    let access = serde_json::to_value(view.access)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
     Ok(Json(Person {
         id: p.id,
         organisation_id: p.organisation_id,
@@ -305,7 +301,7 @@ pub async fn person(
         start_date: p.start_date,
         employment_type: p.employment_type,
         fostering,
-        access,
+        access: view.access.as_str().to_owned(),
         direct_reports: view.direct_reports.into_iter().map(summary).collect(),
     }))
 }

@@ -16,6 +16,9 @@ use crate::layout;
 pub enum PageError {
     NotFound,
     Forbidden(String),
+    /// The caller's input was wrong where the page has no form to show it
+    /// beside: each message is listed, and nothing was saved.
+    Invalid(Vec<FieldError>),
     Internal,
 }
 
@@ -24,7 +27,7 @@ impl From<AppError> for PageError {
         match error {
             AppError::NotFound => PageError::NotFound,
             AppError::Forbidden(f) => PageError::Forbidden(f.to_string()),
-            AppError::Invalid(_) => PageError::Internal,
+            AppError::Invalid(errors) => PageError::Invalid(errors),
             AppError::Store(e) => {
                 tracing::error!(error = %e, "store failure while rendering a page");
                 PageError::Internal
@@ -46,6 +49,15 @@ impl IntoResponse for PageError {
                 "If you typed the web address, check it is correct. If you followed a link, you may not have access to what it points to.".to_owned(),
             ),
             PageError::Forbidden(message) => (StatusCode::FORBIDDEN, "You cannot do that", message),
+            PageError::Invalid(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "There is a problem",
+                errors
+                    .iter()
+                    .map(|e| capitalise(&e.message))
+                    .collect::<Vec<_>>()
+                    .join(". "),
+            ),
             PageError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Sorry, there is a problem with Tandem",
@@ -144,5 +156,22 @@ pub fn capitalise(text: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_users_mistake_on_a_page_is_a_422_naming_it_not_a_500() {
+        let response = PageError::from(AppError::invalid("reason", "say why")).into_response();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("There is a problem"));
+        assert!(text.contains("Say why"));
     }
 }

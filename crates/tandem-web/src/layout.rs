@@ -177,3 +177,16 @@ pub fn described_by(problems: &[Problem], id: &str, hint: bool) -> Option<String
     }
     (!ids.is_empty()).then(|| ids.join(" "))
 }
+
+/// A stored time (Unix seconds) as people read it, in UTC.
+pub fn format_time(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}

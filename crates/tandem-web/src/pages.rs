@@ -17,7 +17,7 @@ use tandem_domain::roles::Role;
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::layout::{Problem, error_summary, page, summary_row, text_field};
+use crate::layout::{Problem, error_summary, format_time, page, summary_row, text_field};
 use crate::session::{
     Caller, PRE_SESSION_COOKIE, PageCaller, SESSION_COOKIE, cookie, cookie_value,
 };
@@ -314,18 +314,6 @@ fn home_content(home: &Home) -> Markup {
             p { a href={ "/people/" (id) } { "Check your details in the staff directory" } }
         }
     }
-}
-
-fn format_time(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute]"
-            ))
-            .ok()
-        })
-        .unwrap_or_default()
 }
 
 #[derive(Debug, Deserialize)]

@@ -24,8 +24,8 @@ use tandem_store::RegisterFilter;
 use crate::AppState;
 use crate::error::{PageError, capitalise};
 use crate::layout::{
-    Problem, described_by, error_message, error_summary, field_problem, page, parse_id, problems,
-    summary_row,
+    Problem, described_by, error_message, error_summary, field_problem, format_time, page,
+    parse_id, problems, summary_row,
 };
 use crate::session::{Caller, PageCaller};
 
@@ -1146,18 +1146,6 @@ fn queue_table(items: &[tandem_app::requests::QueueItem], caption: &str) -> Mark
             }
         }
     }
-}
-
-fn format_time(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute]"
-            ))
-            .ok()
-        })
-        .unwrap_or_default()
 }
 
 #[derive(Debug, Default, Deserialize)]
