@@ -199,23 +199,29 @@ impl App {
             .await?;
         let taken = self.store.live_proposals_per_entry(programme_id).await?;
 
-        let mut chains: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+        // Everyone taking part, and their management chains, in a few
+        // queries rather than a few per person.
+        let everyone: Vec<i64> = requests
+            .iter()
+            .map(|r| r.person_id)
+            .chain(entries.iter().map(|e| e.person_id))
+            .collect();
+        let people = self.store.people_by_id(&everyone).await?;
+        let chains: BTreeMap<u64, Vec<u64>> = self
+            .store
+            .management_chains(&everyone)
+            .await?
+            .into_iter()
+            .map(|(id, chain)| (id as u64, chain.into_iter().map(|m| m as u64).collect()))
+            .collect();
+        let person_of = |id: i64| {
+            people
+                .get(&id)
+                .ok_or_else(|| AppError::Internal(format!("person {id} is missing")))
+        };
         let mut mentees = Vec::with_capacity(requests.len());
         for request in &requests {
-            let person = self
-                .store
-                .person(request.person_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let facts = self
-                .store
-                .person_facts(request.person_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            chains.insert(
-                request.person_id as u64,
-                facts.managers_above.iter().map(|&m| m as u64).collect(),
-            );
+            let person = person_of(request.person_id)?;
             let mut wishes = BTreeMap::new();
             for (identity, text) in [
                 (Identity::Language, &request.language),
@@ -253,20 +259,7 @@ impl App {
         }
         let mut mentors = Vec::with_capacity(entries.len());
         for entry in &entries {
-            let person = self
-                .store
-                .person(entry.person_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let facts = self
-                .store
-                .person_facts(entry.person_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            chains.insert(
-                entry.person_id as u64,
-                facts.managers_above.iter().map(|&m| m as u64).collect(),
-            );
+            let person = person_of(entry.person_id)?;
             let eligibility = programme.mentors.check(&MentorFacts {
                 experience_months: entry.experience_months.and_then(|m| Months::parse(m).ok()),
                 carer_level: entry.carer_level.and_then(|l| CarerLevel::parse(l).ok()),

@@ -127,6 +127,24 @@ async fn chains_and_scopes() {
             id("E3").await,
             id("E4").await,
         );
+        let chains = store
+            .management_chains(&[e3, e4, e1])
+            .await
+            .expect("chains");
+        assert_eq!(
+            chains[&e3],
+            vec![e2, e1],
+            "{}: nearest manager first",
+            db.label
+        );
+        assert_eq!(chains[&e4], vec![e1], "{}", db.label);
+        assert!(chains[&e1].is_empty(), "{}: the top of the chain", db.label);
+        let people = store
+            .people_by_id(&[e3, e4, 999_999])
+            .await
+            .expect("people");
+        assert_eq!(people.len(), 2, "{}: only those that exist", db.label);
+        assert_eq!(people[&e3].line_manager_id, Some(e2));
         let facts = store.person_facts(e3).await.expect("query").expect("facts");
         assert_eq!(
             facts.managers_above,
