@@ -192,6 +192,7 @@ impl App {
             .await?
             .into_iter()
             .filter(|r| !live.contains(&r.id))
+            .filter(|r| authority.covers_mentee_organisation(r.organisation_id))
             .collect();
         let entries = self
             .store
@@ -517,6 +518,9 @@ impl App {
                 "Keep the reason to 2,000 characters or fewer",
             ));
         }
+        // A request of an organisation the caller does not match for is
+        // "not found", whatever its state.
+        self.request_to_match(authority, request_id).await?;
         let entry = self.store.mentor_entry(mentor_entry_id).await?;
         if entry.is_none_or(|e| e.programme_id != authority.programme_id()) {
             return Err(AppError::invalid(
@@ -614,15 +618,34 @@ impl App {
         Ok((proposal, request))
     }
 
-    /// A programme's proposals so far, for whoever may run its matching.
+    /// A programme's proposals so far, for the requests the caller matches.
     pub async fn programme_proposals(
         &self,
         authority: &MatchingAuthority,
     ) -> Result<Vec<ProposalRow>, AppError> {
-        Ok(self
+        let mut proposals = self
             .store
             .programme_proposals(authority.programme_id())
-            .await?)
+            .await?;
+        proposals.retain(|p| authority.covers_mentee_organisation(p.mentee_organisation_id));
+        Ok(proposals)
+    }
+
+    /// The name of the mentee of one request the caller matches for, for
+    /// choosing their mentor by hand; any other request is "not found".
+    pub async fn request_to_match(
+        &self,
+        authority: &MatchingAuthority,
+        request_id: i64,
+    ) -> Result<String, AppError> {
+        let request = self
+            .store
+            .request(request_id)
+            .await?
+            .filter(|r| r.programme_id == authority.programme_id())
+            .filter(|r| authority.covers_mentee_organisation(r.organisation_id))
+            .ok_or(AppError::NotFound)?;
+        Ok(format!("{} {}", request.given_name, request.family_name))
     }
 
     /// The programme's register, for choosing a mentor by hand.

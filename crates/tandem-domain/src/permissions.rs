@@ -962,6 +962,20 @@ mod tests {
     }
 
     #[test]
+    fn a_coordinator_matches_only_their_own_organisations_requests() {
+        let coordinator = principal(Some(5), &[(Role::Coordinator, Some(1))]);
+        let authority = authorise_matching(&coordinator, 7, &[1, 2], Some(1)).expect("allowed");
+        assert!(authority.covers_mentee_organisation(1));
+        assert!(!authority.covers_mentee_organisation(2));
+        let admin = principal(None, &[(Role::Administrator, None)]);
+        let everyone = authorise_matching(&admin, 7, &[1, 2], None).expect("allowed");
+        assert!(everyone.covers_mentee_organisation(2));
+        let mentor = principal(Some(6), &[(Role::Mentor, Some(1))]);
+        assert!(authorise_matching(&mentor, 7, &[1, 2], Some(1)).is_err());
+        assert!(authorise_matching(&coordinator, 7, &[2, 3], Some(1)).is_err());
+    }
+
+    #[test]
     fn browsing_the_register_shows_published_profiles_only() {
         let mentee = principal(Some(20), &[(Role::Mentee, Some(1))]);
         let scope = register_scope(&mentee, 7, &[1, 2], Some(1), true);
@@ -977,12 +991,25 @@ mod tests {
 }
 
 /// Proof that the caller may run matching for a programme and send its
-/// proposals (MAT-3): administrators, and coordinators of a taking-part
-/// organisation. Only [`authorise_matching`] makes one.
+/// proposals (MAT-3), for the requests of the organisations it covers. Only
+/// [`authorise_matching`] (and the operator's constructor) makes one.
+///
+/// Whose requests a coordinator matches follows CAWT 2.2.2: mentees send
+/// their request to their *designated* programme lead, who matches it, and
+/// "the matching may be intra or inter the CAWT organisations". So a
+/// coordinator matches the requests of the organisations they coordinate,
+/// choosing mentors from the programme's whole register (a cross-
+/// organisation pair is proposed by the mentee's lead and agreed by the
+/// mentor, who answers the proposal, CAWT 2.2.3); each organisation keeps
+/// its own mentors' entries and availability (CAWT 2.2.1). Administrators
+/// act as the partnership-level lead and match every organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchingAuthority {
     programme_id: i64,
     account_id: Option<i64>,
+    /// The organisations whose mentees' requests this authority matches;
+    /// `None` is every organisation taking part.
+    mentee_organisations: Option<Vec<i64>>,
 }
 
 impl MatchingAuthority {
@@ -994,27 +1021,63 @@ impl MatchingAuthority {
         self.account_id
     }
 
+    /// Whether this authority matches requests of mentees from this
+    /// organisation. Requests from elsewhere are "not found" to it.
+    pub fn covers_mentee_organisation(&self, organisation_id: i64) -> bool {
+        self.mentee_organisations
+            .as_ref()
+            .is_none_or(|ids| ids.contains(&organisation_id))
+    }
+
     /// The command line runs with the operator's authority.
     pub fn for_operator(programme_id: i64) -> Self {
         MatchingAuthority {
             programme_id,
             account_id: None,
+            mentee_organisations: None,
         }
     }
 }
 
+/// Administrators match every organisation's requests; a coordinator the
+/// requests of the organisations they coordinate in this programme.
 pub fn authorise_matching(
     principal: &Principal,
     programme_id: i64,
     taking_part: &[i64],
     person_organisation: Option<i64>,
 ) -> Result<MatchingAuthority, Forbidden> {
+    let refused = Forbidden("run matching for this programme");
     match programme_access(principal, programme_id, taking_part, person_organisation) {
-        Some(access) if access.can_edit() => Ok(MatchingAuthority {
+        Some(ProgrammeAccess::Administrator) => Ok(MatchingAuthority {
             programme_id,
             account_id: Some(principal.account_id),
+            mentee_organisations: None,
         }),
-        _ => Err(Forbidden("run matching for this programme")),
+        Some(ProgrammeAccess::Coordinator) => {
+            let organisations: Vec<i64> = taking_part
+                .iter()
+                .copied()
+                .filter(|&org| {
+                    coordinates_for(
+                        principal,
+                        &[Role::Coordinator],
+                        programme_id,
+                        taking_part,
+                        org,
+                    )
+                })
+                .collect();
+            if organisations.is_empty() {
+                return Err(refused);
+            }
+            Ok(MatchingAuthority {
+                programme_id,
+                account_id: Some(principal.account_id),
+                mentee_organisations: Some(organisations),
+            })
+        }
+        _ => Err(refused),
     }
 }
 

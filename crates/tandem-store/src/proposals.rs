@@ -24,6 +24,7 @@ pub struct ProposalRow {
     pub programme_name: String,
     pub request_id: i64,
     pub mentee_person_id: i64,
+    pub mentee_organisation_id: i64,
     pub mentee_name: String,
     pub mentor_entry_id: i64,
     pub mentor_person_id: i64,
@@ -44,7 +45,7 @@ impl ProposalRow {
 }
 
 const PROPOSAL_COLUMNS: &str = "m.id, m.programme_id, g.name AS programme_name, m.request_id, \
-     q.person_id AS mentee_person_id, mp.given_name || ' ' || mp.family_name AS mentee_name, \
+     q.person_id AS mentee_person_id, mp.organisation_id AS mentee_organisation_id, mp.given_name || ' ' || mp.family_name AS mentee_name, \
      m.mentor_entry_id, e.person_id AS mentor_person_id, \
      tp.given_name || ' ' || tp.family_name AS mentor_name, m.score, m.explanation, m.status, \
      m.decline_reason, m.decline_detail, m.proposed_at, m.answered_at";

@@ -237,24 +237,6 @@ fn choose_content(
     }
 }
 
-async fn mentee_name(
-    state: &AppState,
-    request_id: i64,
-    programme: i64,
-) -> Result<String, PageError> {
-    let request = state
-        .app
-        .store()
-        .request(request_id)
-        .await
-        .map_err(AppError::from)?
-        .ok_or(PageError::NotFound)?;
-    if request.programme_id != programme {
-        return Err(PageError::NotFound);
-    }
-    Ok(format!("{} {}", request.given_name, request.family_name))
-}
-
 pub async fn choose_page(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -267,7 +249,7 @@ pub async fn choose_page(
         .matching_authority(&caller.principal, programme)
         .await?;
     let request_id = parse_id(query.request.as_deref().unwrap_or(""))?;
-    let mentee = mentee_name(&state, request_id, programme).await?;
+    let mentee = state.app.request_to_match(&authority, request_id).await?;
     let register = state.app.register_for_matching(&authority).await?;
     let form = ChooseForm {
         request: request_id.to_string(),
@@ -301,7 +283,7 @@ pub async fn choose(
         .matching_authority(&caller.principal, programme)
         .await?;
     let request_id = parse_id(&form.request)?;
-    let mentee = mentee_name(&state, request_id, programme).await?;
+    let mentee = state.app.request_to_match(&authority, request_id).await?;
     let outcome = match form.mentor.parse::<i64>() {
         Ok(mentor) => {
             state

@@ -305,3 +305,123 @@ async fn only_coordinators_and_administrators_run_matching() {
     assert!(app.matching_authority(&admin, caf).await.is_ok());
     db.finish().await;
 }
+
+/// A coordinator of one organisation in a multi-organisation programme
+/// (CAWT) matches their own organisation's requests only: another
+/// organisation's requests, proposals and mentees are "not found" to them
+/// (issue 9, item 1). Mentors still come from the whole register.
+#[tokio::test]
+async fn a_coordinator_matches_only_their_own_organisations_requests() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone());
+        app.load_demo().await.expect("demo");
+        let admin = app
+            .sign_in("admin@tandem.example", DEMO_PASSWORD)
+            .await
+            .expect("signs in")
+            .principal;
+        let cwt = app
+            .store()
+            .programme_by_key("cwt")
+            .await
+            .expect("query")
+            .expect("cwt")
+            .id;
+        let pha = app
+            .store()
+            .organisation_by_name("Public Health Agency")
+            .await
+            .expect("query")
+            .expect("PHA")
+            .id;
+        let lead = Principal {
+            account_id: admin.account_id,
+            person_id: None,
+            display_name: "PHA programme lead".into(),
+            grants: vec![RoleGrant::new(Role::Coordinator, Some(pha), None).expect("grant")],
+        };
+        let everyone = app.matching_authority(&admin, cwt).await.expect("admin");
+        let own = app
+            .matching_authority(&lead, cwt)
+            .await
+            .expect("the lead may match");
+
+        // The demo has sent a proposal for each CAWT request: one mentee
+        // from the PHA, one from elsewhere.
+        let all = app.programme_proposals(&everyone).await.expect("all");
+        let (mine, theirs): (Vec<_>, Vec<_>) =
+            all.iter().partition(|p| p.mentee_organisation_id == pha);
+        assert!(!mine.is_empty() && !theirs.is_empty(), "{}", db.label);
+        let seen = app.programme_proposals(&own).await.expect("own");
+        assert_eq!(
+            seen.iter().map(|p| p.id).collect::<Vec<_>>(),
+            mine.iter().map(|p| p.id).collect::<Vec<_>>(),
+            "{}: only the lead's own organisation's proposals",
+            db.label
+        );
+        let elsewhere = theirs[0].request_id;
+        assert!(matches!(
+            app.request_to_match(&own, elsewhere).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(app.request_to_match(&everyone, elsewhere).await.is_ok());
+        let entry = theirs[0].mentor_entry_id;
+        assert!(
+            matches!(
+                app.override_pair(&own, elsewhere, entry, "I know them")
+                    .await,
+                Err(AppError::NotFound)
+            ),
+            "{}: choosing a mentor for another organisation's mentee",
+            db.label
+        );
+
+        // Every mentor declines: both requests wait again, and the lead's
+        // run holds their own organisation's request only.
+        for proposal in &all {
+            let mentor = Principal {
+                account_id: admin.account_id,
+                person_id: Some(proposal.mentor_person_id),
+                display_name: proposal.mentor_name.clone(),
+                grants: Vec::new(),
+            };
+            let decline = Answer::Decline {
+                reason: DeclineReason::AnotherMentorMoreSuitable,
+                detail: String::new(),
+            };
+            app.answer_proposal(&mentor, proposal.id, &decline)
+                .await
+                .expect("declined");
+        }
+        let full = app.run_matching(&everyone).await.expect("admin run");
+        let run = app.run_matching(&own).await.expect("lead run");
+        assert_eq!(full.waiting, all.len(), "{}", db.label);
+        assert_eq!(run.waiting, mine.len(), "{}", db.label);
+        let own_requests: Vec<i64> = mine.iter().map(|p| p.request_id).collect();
+        assert!(
+            run.pairs
+                .iter()
+                .map(|p| p.request_id)
+                .chain(run.unmatched.iter().map(|u| u.request_id))
+                .all(|id| own_requests.contains(&id)),
+            "{}: no other organisation's mentee in the run",
+            db.label
+        );
+        let (sent, _) = app.send_proposals(&own).await.expect("sent");
+        assert!(
+            sent.pairs.iter().all(|p| own_requests.contains(&p.request_id)),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            app.run_matching(&everyone)
+                .await
+                .expect("after")
+                .waiting,
+            all.len() - sent.pairs.len(),
+            "{}: the other organisation's request still waits for its own lead",
+            db.label
+        );
+        db.finish().await;
+    }
+}

@@ -192,3 +192,84 @@ async fn coordinator_matches_sends_and_the_mentor_declines_with_a_reason() {
         db.finish().await;
     }
 }
+
+/// In CAWT, the Public Health Agency's programme lead sees and matches the
+/// PHA's requests only: another organisation's mentees are not on the
+/// matching page, and choosing a mentor for them is "not found" (issue 9,
+/// item 1).
+#[tokio::test]
+async fn a_coordinator_cannot_match_another_organisations_mentees() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone());
+        app.load_demo().await.expect("demo");
+        let cwt = app
+            .store()
+            .programme_by_key("cwt")
+            .await
+            .expect("query")
+            .expect("cwt")
+            .id;
+        let pha = app
+            .store()
+            .organisation_by_name("Public Health Agency")
+            .await
+            .expect("query")
+            .expect("PHA")
+            .id;
+        let proposals = app
+            .store()
+            .programme_proposals(cwt)
+            .await
+            .expect("proposals");
+        let own = proposals
+            .iter()
+            .find(|p| p.mentee_organisation_id == pha)
+            .expect("a PHA mentee");
+        let other = proposals
+            .iter()
+            .find(|p| p.mentee_organisation_id != pha)
+            .expect("another organisation's mentee");
+        let grant = RoleGrant::new(Role::Coordinator, Some(pha), None).expect("grant");
+        app.create_account(
+            "pha-lead@tandem.example",
+            "PHA programme lead",
+            DEMO_PASSWORD,
+            None,
+            &[grant],
+        )
+        .await
+        .expect("lead account");
+        let mut lead = Client::for_store(&db);
+        lead.sign_in("pha-lead@tandem.example", DEMO_PASSWORD).await;
+
+        let page = lead.get(&format!("/programmes/{cwt}/matching")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", db.label);
+        assert!(page.body.contains(&own.mentee_name), "{}", db.label);
+        assert!(
+            !page.body.contains(&other.mentee_name),
+            "{}: another organisation's mentee is on the page",
+            db.label
+        );
+        let choose = lead
+            .get(&format!(
+                "/programmes/{cwt}/matching/choose?request={}",
+                other.request_id
+            ))
+            .await;
+        assert_eq!(choose.status, StatusCode::NOT_FOUND, "{}", db.label);
+        let csrf = lead.csrf().await;
+        let reply = lead
+            .post_form(
+                &format!("/programmes/{cwt}/matching/choose"),
+                &[
+                    ("csrf", &csrf),
+                    ("request", &other.request_id.to_string()),
+                    ("mentor", &own.mentor_entry_id.to_string()),
+                    ("reason", "I know them"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", db.label);
+        db.finish().await;
+    }
+}
