@@ -5,79 +5,16 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::cardinality::{self, Adjacency};
-use crate::certificate::{Blocked, Certificate, FairWitness, WeightTransform};
 use crate::engine::{self, Graph, NONE};
+use crate::problem::{
+    Blocked, Certificate, FairWitness, Mode, Pair, Problem, Solution, SolveStats, WeightTransform,
+};
 use crate::scoring::{BLOCK_EXCLUDED, EXCLUDED, Scorer};
 
 /// Transformed weights must stay within this bound so the engine's `i64`
 /// arithmetic (duals within `[0, max w]`, reduced costs within three times
 /// that) cannot overflow.
 const WEIGHT_LIMIT: i64 = 1 << 60;
-
-/// What the assignment optimises. Every mode returns an assignment in which
-/// each mentee has at most one mentor and no mentor exceeds their capacity.
-/// "Lexicographic" below means the first objective is maximised, then the
-/// second among assignments that achieve the first, and so on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Mode {
-    /// Maximise the total score; among assignments with that total, match
-    /// as many mentees as possible. So a pair with a negative score is never
-    /// matched (leaving both free scores more), and a pair scoring zero is
-    /// matched whenever a slot allows, because it costs nothing.
-    #[default]
-    MaxScore,
-    /// Lexicographic: match as many mentees as possible, then maximise the
-    /// lowest score among the matched pairs, then the total score. Fairness
-    /// therefore never leaves someone unmatched who could have been matched.
-    Fair,
-    /// Take mentees in request order (`mentee_order`, ties by mentee index).
-    /// The set of matched mentees is the lexicographically earliest one: a
-    /// mentee is matched if and only if it can be matched together with all
-    /// earlier mentees already chosen. So an earlier request is never left
-    /// unmatched while a later one is matched in its place. Among
-    /// assignments matching exactly that set, maximise the total score.
-    FirstComeFirstServed,
-    /// Lexicographic: match as many mentees as possible, then maximise the
-    /// total score.
-    MaxMatches,
-}
-
-impl fmt::Display for Mode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Mode::MaxScore => "highest total score",
-            Mode::Fair => "fairest (best lowest score)",
-            Mode::FirstComeFirstServed => "first come, first served",
-            Mode::MaxMatches => "most mentees matched",
-        })
-    }
-}
-
-/// One admissible pair, or one matched pair in a [`Solution`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Pair {
-    /// Mentee index, `0..mentee_count`.
-    pub mentee: usize,
-    /// Mentor index, `0..mentor_capacity.len()`.
-    pub mentor: usize,
-    /// The pair's score; higher is better.
-    pub score: i64,
-}
-
-/// An assignment problem given as an explicit list of admissible pairs.
-/// Pairs not listed are inadmissible (excluded).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Problem {
-    /// Number of mentees; mentees are `0..mentee_count`.
-    pub mentee_count: usize,
-    /// Free places of each mentor; mentors are `0..mentor_capacity.len()`.
-    pub mentor_capacity: Vec<u32>,
-    /// The admissible pairs, each `(mentee, mentor)` at most once.
-    pub pairs: Vec<Pair>,
-    /// Request order for [`Mode::FirstComeFirstServed`] (for example the
-    /// request time); smaller is earlier. `None` means mentee index order.
-    pub mentee_order: Option<Vec<u64>>,
-}
 
 /// How to solve.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,32 +49,6 @@ impl SolveOptions {
             ..SolveOptions::default()
         }
     }
-}
-
-/// Figures about the work done, for benchmarks and curiosity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SolveStats {
-    /// Pairs in the final sparse graph.
-    pub candidate_pairs: usize,
-    /// Number of sparse solves (1 when the first proof succeeded).
-    pub rounds: usize,
-    /// Pairs added because they broke the proof.
-    pub added_pairs: usize,
-}
-
-/// An optimal assignment with its proof.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Solution {
-    /// The matched pairs, ordered by mentee.
-    pub pairs: Vec<Pair>,
-    /// The sum of the matched pairs' scores.
-    pub total_score: i64,
-    /// The number of matched mentees.
-    pub matched: usize,
-    /// The proof of optimality; see [`crate::verify_certificate`].
-    pub certificate: Certificate,
-    /// Work done.
-    pub stats: SolveStats,
 }
 
 /// Why a problem could not be solved.

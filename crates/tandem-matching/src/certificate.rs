@@ -1,4 +1,6 @@
-//! Optimality certificates and their independent verification.
+//! The independent verification of optimality certificates. The
+//! certificate itself ([`Certificate`] and its witnesses) is defined with
+//! the problem and solution it speaks of, in `problem.rs`.
 //!
 //! The verifier shares no code with the solver: it checks feasibility, the
 //! validity of the weight transform for the mode, linear-programming duality
@@ -9,78 +11,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::assignment::{Mode, Problem, Solution};
-
-/// Transformed weight `scale × score + offset`, chosen so that maximising
-/// the sum of transformed weights is the mode's lexicographic objective.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct WeightTransform {
-    /// Multiplies the score.
-    pub scale: i64,
-    /// Added once per matched pair.
-    pub offset: i64,
-}
-
-impl WeightTransform {
-    /// The transformed weight of a pair with this score. The solver only
-    /// builds transforms for which this cannot overflow.
-    pub fn apply(self, score: i64) -> i64 {
-        score * self.scale + self.offset
-    }
-}
-
-/// For [`Mode::Fair`]: why no assignment matches more mentees, and why none
-/// with that many has a better lowest score.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct FairWitness {
-    /// The lowest matched score, which no maximum assignment can exceed;
-    /// `None` when nobody can be matched. Only pairs scoring at least this
-    /// are allowed in the final, score-maximising step.
-    pub threshold: Option<i64>,
-    /// Mentees `X` with `mentees − |X| + places(N(X)) ≤ matched`, where
-    /// `N(X)` is the set of mentors admissible for some member of `X`: no
-    /// assignment matches more mentees than were matched.
-    pub max_matched_witness: Vec<usize>,
-    /// The same kind of set for the pairs scoring strictly above the
-    /// threshold, with `mentees − |X| + places(N(X)) < matched`: using only
-    /// those pairs, fewer mentees can be matched. `None` when no pair scores
-    /// above the threshold.
-    pub above_threshold_witness: Option<Vec<usize>>,
-}
-
-/// For [`Mode::FirstComeFirstServed`]: an unmatched mentee and a set of
-/// mentees (it and some earlier matched ones) with fewer mentor places
-/// between them than members, so it could not join those earlier mentees.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Blocked {
-    /// The unmatched mentee.
-    pub mentee: usize,
-    /// The Hall violator: the mentee and earlier matched mentees.
-    pub hall_set: Vec<usize>,
-}
-
-/// The proof that a [`Solution`] is optimal for its mode.
-///
-/// The dual values satisfy `u(i) + v(j) ≥ scale × score(i, j) + offset` for
-/// every allowed pair, with equality on matched pairs, `u(i) > 0` only for
-/// matched mentees and `v(j) > 0` only for full mentors. By linear
-/// programming duality no assignment of the allowed pairs has a larger
-/// transformed total. `v(j)` is shared by all of mentor j's places.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Certificate {
-    /// The mode solved.
-    pub mode: Mode,
-    /// The weight transform of the final optimisation.
-    pub transform: WeightTransform,
-    /// One dual value per mentee.
-    pub mentee_dual: Vec<i64>,
-    /// One dual value per mentor (the price of each of the mentor's places).
-    pub mentor_dual: Vec<i64>,
-    /// Set for [`Mode::Fair`].
-    pub fair: Option<FairWitness>,
-    /// For [`Mode::FirstComeFirstServed`], one entry per unmatched mentee.
-    pub first_come: Vec<Blocked>,
-}
+use crate::problem::{Certificate, Mode, Problem, Solution};
 
 /// Why a certificate does not prove a solution optimal.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,15 +9,13 @@ mod assignment;
 mod cardinality;
 mod certificate;
 mod engine;
+mod problem;
 mod scoring;
 
-pub use assignment::{
-    Mode, Pair, Problem, Solution, SolveError, SolveOptions, SolveStats, solve,
-    solve_with_score_fn, solve_with_scorer,
-};
-pub use certificate::{
-    Blocked, Certificate, CertificateError, FairWitness, WeightTransform, verify_certificate,
-    verify_certificate_with_score_fn,
+pub use assignment::{SolveError, SolveOptions, solve, solve_with_score_fn, solve_with_scorer};
+pub use certificate::{CertificateError, verify_certificate, verify_certificate_with_score_fn};
+pub use problem::{
+    Blocked, Certificate, FairWitness, Mode, Pair, Problem, Solution, SolveStats, WeightTransform,
 };
 pub use scoring::{
     Assessment, Conflict, Contribution, Criterion, ExcludedPair, ExclusionData, ExclusionReason,
