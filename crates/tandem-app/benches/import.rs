@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use tandem_app::App;
 use tandem_app::import::NoProgress;
-use tandem_domain::permissions::PeopleImportAuthority;
+use tandem_domain::permissions::Operator;
 
 const ROWS: usize = 50_000;
 
@@ -82,7 +82,7 @@ fn bench_import(c: &mut Criterion) {
                     let start = Instant::now();
                     let summary = app
                         .import_people(
-                            &PeopleImportAuthority::for_operator(org.id),
+                            &Operator::assume().people_import(org.id),
                             std::io::BufReader::new(file),
                             &NoProgress,
                         )

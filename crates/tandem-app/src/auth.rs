@@ -9,8 +9,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use tandem_domain::permissions::Actor;
 use tandem_domain::roles::RoleGrant;
-use tandem_store::{NewAccount, Throttle, now};
+use tandem_store::{NewAccount, Throttle};
 
 use crate::{App, AppError, Principal};
 
@@ -135,10 +136,16 @@ impl App {
                 other => AppError::Store(other),
             })?;
         for grant in grants {
-            self.store.grant_role(id, grant, None).await?;
+            self.store.grant_role(id, grant, Actor::Operator).await?;
         }
         self.store
-            .record_event(None, "account.created", "account", &id.to_string(), "")
+            .record_event(
+                Actor::Operator,
+                "account.created",
+                "account",
+                &id.to_string(),
+                "",
+            )
             .await?;
         Ok(id)
     }
@@ -147,7 +154,7 @@ impl App {
     /// per address, and opens a session.
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<SignedIn, AppError> {
         let key = email.trim().to_lowercase();
-        let at = now();
+        let at = self.now();
         let throttle = self.store.throttle(&key).await?;
         if let Some(t) = throttle
             && t.locked_until > at
@@ -196,7 +203,7 @@ impl App {
             .await?;
         self.store
             .record_event(
-                Some(account.id),
+                Actor::Account(account.id),
                 "account.signed_in",
                 "account",
                 &account.id.to_string(),
@@ -218,7 +225,7 @@ impl App {
     /// Servers run this periodically; any server may, as it only deletes
     /// what is already dead.
     pub async fn housekeeping(&self) -> Result<(), AppError> {
-        let at = now();
+        let at = self.now();
         let sessions = self.store.delete_expired_sessions(at).await?;
         let throttles = self
             .store
@@ -230,7 +237,7 @@ impl App {
 
     /// The session a cookie token belongs to, if it is still valid.
     pub async fn session(&self, token: &str) -> Result<Option<ActiveSession>, AppError> {
-        let Some(session) = self.store.session(&token_hash(token), now()).await? else {
+        let Some(session) = self.store.session(&token_hash(token), self.now()).await? else {
             return Ok(None);
         };
         Ok(self

@@ -5,7 +5,7 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use tandem_domain::permissions::PeopleImportAuthority;
+use tandem_domain::permissions::Operator;
 use tandem_domain::programme::SHIPPED_TEMPLATES;
 use tandem_domain::roles::{Role, RoleGrant};
 
@@ -386,7 +386,7 @@ impl App {
                 .await?;
             let csv = organisation_csv(org, &mut rng);
             self.import_people(
-                &PeopleImportAuthority::for_operator(organisation.id),
+                &Operator::assume().people_import(organisation.id),
                 csv.as_bytes(),
                 &NoProgress,
             )
@@ -400,7 +400,7 @@ impl App {
         let mut caf_programme = None;
         for (key, source) in SHIPPED_TEMPLATES {
             let imported = self
-                .import_programme_as_operator(source, &[])
+                .import_programme_as_operator(&Operator::assume(), source, &[])
                 .await
                 .map_err(|e| {
                     AppError::Internal(format!("the {key} template did not load: {e:?}"))
@@ -637,7 +637,6 @@ impl App {
     /// A few mentors on the CAF and CAWT registers, and a few requests
     /// waiting to be screened (REG-1, REQ-1).
     async fn load_demo_register(&self) -> Result<(), AppError> {
-        use tandem_domain::permissions::{RegisterAuthority, RequestAuthority};
         use tandem_domain::register::{
             Availability, Consultation, MentorProfile, MentorRequest, ProfileField, RequestSource,
         };
@@ -686,14 +685,12 @@ impl App {
                     Availability::Available
                 },
             };
-            self.store
-                .put_mentor_entry(
-                    &RegisterAuthority::for_operator(key == "caf"),
-                    programme_id(key).await?,
-                    person(org, employee_id).await?,
-                    &profile,
-                )
-                .await?;
+            let authority = Operator::assume().register_entry(
+                programme_id(key).await?,
+                person(org, employee_id).await?,
+                key == "caf",
+            );
+            self.store.put_mentor_entry(&authority, &profile).await?;
         }
         for (key, org, employee_id, track, goals) in DEMO_REQUESTS {
             let programme = programme_id(key).await?;
@@ -723,10 +720,8 @@ impl App {
             };
             self.store
                 .create_request(
-                    &RequestAuthority::for_operator(),
+                    &Operator::assume().request(programme, person_id),
                     &NewRequest {
-                        programme_id: programme,
-                        person_id,
                         request: &request,
                         source: RequestSource::Requested,
                         consultation,
@@ -741,9 +736,9 @@ impl App {
     /// shows proposals waiting for mentors (the demo mentor among them);
     /// Cafcass's stay in the screening queue for the coordinator.
     async fn load_demo_matching(&self) -> Result<(), AppError> {
-        use tandem_domain::permissions::{MatchingAuthority, ScreeningAuthority};
         use tandem_domain::register::{RequestStatus, ScreeningDecision};
 
+        let operator = Operator::assume();
         let cwt = self
             .store
             .programme_by_key("cwt")
@@ -756,14 +751,10 @@ impl App {
             .await?
         {
             self.store
-                .screen_request(
-                    &ScreeningAuthority::for_operator(),
-                    request.id,
-                    &ScreeningDecision::Accept,
-                )
+                .screen_request(&operator.screening(request.id), &ScreeningDecision::Accept)
                 .await?;
         }
-        let authority = MatchingAuthority::for_operator(cwt);
+        let authority = operator.matching(cwt);
         // The coordinator has chosen the demo mentor for the first request.
         let demo_mentor = self
             .demo_person("Western Health and Social Care Trust", "WHSCT0002")

@@ -1,7 +1,9 @@
 //! What each role's home page shows: what they look after and what needs
 //! doing.
 
-use tandem_domain::permissions::importable_organisations;
+use tandem_domain::permissions::{
+    importable_organisations, managing_person, sees_system_overview, staffed_organisations,
+};
 use tandem_domain::roles::Role;
 use tandem_store::{AuditEvent, Organisation, PersonSummary};
 
@@ -47,7 +49,7 @@ pub struct Home {
 
 impl App {
     pub async fn home(&self, caller: &Principal) -> Result<Home, AppError> {
-        let system = if caller.is_administrator() {
+        let system = if sees_system_overview(caller) {
             let organisations = self.store.organisations().await?;
             Some(SystemFigures {
                 organisations: organisations.len() as i64,
@@ -60,22 +62,13 @@ impl App {
         };
         let importable = importable_organisations(caller);
         let mut organisations = Vec::new();
-        for id in
-            caller.organisations_with(&[Role::Coordinator, Role::Hr, Role::SupervisingSocialWorker])
-        {
+        for id in staffed_organisations(caller) {
             let Some(organisation) = self.store.organisation(id).await? else {
                 continue;
             };
-            let mut roles: Vec<Role> = caller
-                .grants
-                .iter()
-                .filter(|g| g.organisation_id == Some(id))
-                .map(|g| g.role)
-                .collect();
             // A role held for the organisation and for one of its
             // programmes is still one role here.
-            roles.sort();
-            roles.dedup();
+            let roles = caller.roles_in(id);
             organisations.push(OrganisationCard {
                 people: self.store.count_people(Some(id)).await?,
                 can_import: importable.allows(id),
@@ -83,11 +76,9 @@ impl App {
                 roles,
             });
         }
-        let direct_reports = match caller.person_id {
-            Some(me) if caller.has_role(Role::LineManager) => {
-                Some(self.store.direct_reports(me).await?)
-            }
-            _ => None,
+        let direct_reports = match managing_person(caller) {
+            Some(me) => Some(self.store.direct_reports(me).await?),
+            None => None,
         };
         let (requests_to_screen, consultations, own_requests) =
             self.request_notices(caller).await?;

@@ -13,19 +13,46 @@ pub mod programmes;
 pub mod register;
 pub mod requests;
 
+use std::sync::Arc;
+
+pub use tandem_domain::clock::{Clock, FixedClock};
 use tandem_domain::permissions::Forbidden;
 pub use tandem_domain::permissions::Principal;
-use tandem_store::{Store, StoreError};
+use tandem_store::{Store, StoreError, SystemClock};
 
-/// The application: a store and the use cases over it.
+/// The application: a store, the clock it reads the time from, and the
+/// use cases over them.
 #[derive(Debug, Clone)]
 pub struct App {
     store: Store,
+    clock: Arc<dyn Clock>,
 }
 
 impl App {
     pub fn new(store: Store) -> App {
-        App { store }
+        App {
+            store,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// The same application, reading the time from `clock` (and stamping
+    /// what it stores with it): tests and scenarios run at any date.
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> App {
+        App {
+            store: self.store.with_clock(clock.clone()),
+            clock,
+        }
+    }
+
+    /// Seconds since the Unix epoch by the application's clock.
+    pub(crate) fn now(&self) -> i64 {
+        self.clock.unix()
+    }
+
+    /// Today's date (UTC) by the application's clock: the one definition.
+    pub(crate) fn today(&self) -> time::Date {
+        self.clock.today()
     }
 
     /// Opens the database at `url` (creating an SQLite file if needed) and

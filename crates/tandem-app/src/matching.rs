@@ -5,7 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use tandem_domain::permissions::{MatchingAuthority, authorise_matching};
+use tandem_domain::permissions::{
+    MatchingAuthority, authorise_matching, authorise_proposal_answer,
+};
 use tandem_domain::programme::{
     AllocationOrder, CarerLevel, Criterion as SettingCriterion, MentorFacts, Months, Programme,
 };
@@ -103,10 +105,6 @@ fn weights(programme: &Programme) -> Weights {
         *entry = (*entry).max(i64::from(weight.get()));
     }
     Weights(map)
-}
-
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
 }
 
 impl App {
@@ -277,7 +275,7 @@ impl App {
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),
-                Ok(()) if !availability.open_on(today()) => {
+                Ok(()) if !availability.open_on(self.today()) => {
                     MentorStatus::Unavailable(match availability.until_text() {
                         Some(until) => format!("paused until {until}"),
                         None => "not taking mentees".to_owned(),
@@ -484,7 +482,7 @@ impl App {
             .collect();
         let ids = self
             .store
-            .create_proposals(authority.programme_id(), &proposals, authority.account_id())
+            .create_proposals(authority, &proposals)
             .await
             .map_err(|e| match e {
                 tandem_store::StoreError::Conflict(message) => {
@@ -566,13 +564,7 @@ impl App {
             ));
         }
         self.store
-            .put_override(
-                authority.programme_id(),
-                request_id,
-                mentor_entry_id,
-                reason,
-                authority.account_id(),
-            )
+            .put_override(authority, request_id, mentor_entry_id, reason)
             .await?;
         Ok(())
     }
@@ -667,18 +659,9 @@ impl App {
         answer: &Answer,
     ) -> Result<(), AppError> {
         let proposal = self.proposal_for_mentor(caller, id).await?;
-        let (accepted, reason, detail) = match answer {
-            Answer::Accept => (true, None, None),
-            Answer::Decline { reason, detail } => (
-                false,
-                Some(reason.as_str()),
-                Some(detail.as_str()).filter(|d| !d.is_empty()),
-            ),
-        };
-        let answered = self
-            .store
-            .answer_proposal(proposal.id, accepted, reason, detail, caller.account_id)
-            .await?;
+        let authority = authorise_proposal_answer(caller, proposal.id, proposal.mentor_person_id)
+            .map_err(|_| AppError::NotFound)?;
+        let answered = self.store.answer_proposal(&authority, answer).await?;
         if answered {
             Ok(())
         } else {

@@ -7,8 +7,9 @@
 //! programme is decided in `tandem_domain::permissions`.
 
 use tandem_domain::permissions::{
-    ProgrammeAccess, ProgrammeAuthority, authorise_programme_create, authorise_programme_edit,
-    programme_access, programme_creation_targets, programme_scope,
+    Operator, ProgrammeAccess, ProgrammeAuthority, ProgrammeCreateAuthority,
+    authorise_programme_create, authorise_programme_edit, may_change_taking_part, programme_access,
+    programme_creation_targets, programme_scope,
 };
 use tandem_domain::programme::{
     Key, Minutes, MonthRange, Months, Organisation as ProgrammeOrganisation, PolicyDate, Programme,
@@ -196,10 +197,6 @@ fn field_error(field: &str, message: impl Into<String>) -> FieldError {
     }
 }
 
-fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 fn parse_stored(stored: &StoredProgramme) -> Result<Programme, AppError> {
     Programme::from_toml_str(&stored.settings).map_err(|errors| {
         let detail: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -290,6 +287,7 @@ impl App {
     }
 
     fn view(
+        &self,
         stored: &StoredProgramme,
         organisations: Vec<Organisation>,
         access: ProgrammeAccess,
@@ -298,7 +296,7 @@ impl App {
         let next_review = programme.policy.next_review_date();
         Ok(ProgrammeView {
             id: stored.id,
-            review_due: programme.policy.review_due(today()),
+            review_due: programme.policy.review_due(self.today()),
             next_review,
             programme,
             organisations,
@@ -342,7 +340,7 @@ impl App {
             let organisations = self.store.programme_organisations(stored.id).await?;
             let taking_part: Vec<i64> = organisations.iter().map(|o| o.id).collect();
             if let Some(access) = programme_access(caller, stored.id, &taking_part, own) {
-                views.push(App::view(&stored, organisations, access)?);
+                views.push(self.view(&stored, organisations, access)?);
             }
         }
         Ok(views)
@@ -352,7 +350,7 @@ impl App {
     /// organisation taking part; "not found" for anyone else.
     pub async fn programme(&self, caller: &Principal, id: i64) -> Result<ProgrammeView, AppError> {
         let (stored, organisations, access, _) = self.programme_with_access(caller, id).await?;
-        App::view(&stored, organisations, access)
+        self.view(&stored, organisations, access)
     }
 
     /// A programme the caller may change: "not found" if they may not see
@@ -385,7 +383,7 @@ impl App {
         let authority = authorise_programme_edit(caller, id, &taking_part, own)?;
         let mut programme = parse_stored(&stored)?;
         apply_settings(&mut programme, change)?;
-        self.save_existing(&authority, id, &programme, Some(&stored.settings))
+        self.save_existing(&authority, &programme, Some(&stored.settings))
             .await
             .map_err(|error| match error {
                 AppError::Store(StoreError::Conflict(message)) => AppError::invalid(
@@ -402,7 +400,6 @@ impl App {
     async fn save_existing(
         &self,
         authority: &ProgrammeAuthority,
-        id: i64,
         programme: &Programme,
         previous: Option<&str>,
     ) -> Result<(), AppError> {
@@ -410,7 +407,6 @@ impl App {
         self.store
             .update_programme(
                 authority,
-                id,
                 &ProgrammeWrite {
                     key: programme.key.as_str(),
                     name: &programme.name,
@@ -450,7 +446,7 @@ impl App {
 
     async fn save_new(
         &self,
-        authority: &ProgrammeAuthority,
+        authority: &ProgrammeCreateAuthority,
         programme: &Programme,
         source: &str,
     ) -> Result<i64, ProgrammeImportFailure> {
@@ -494,7 +490,7 @@ impl App {
                 ),
             }]));
         }
-        if !caller.is_administrator() {
+        if !may_change_taking_part(caller) {
             let mut named: Vec<Option<i64>> = self.organisation_ids(&programme).await?;
             named.sort_unstable();
             named.dedup();
@@ -514,7 +510,7 @@ impl App {
             }
         }
         match self
-            .save_existing(&authority, id, &programme, Some(&stored.settings))
+            .save_existing(&authority, &programme, Some(&stored.settings))
             .await
         {
             Ok(()) => {}
@@ -535,6 +531,7 @@ impl App {
     /// names organisations, which must exist, to add to those in the file.
     pub async fn import_programme_as_operator(
         &self,
+        operator: &Operator,
         source: &str,
         also_taking_part: &[String],
     ) -> Result<ImportedProgramme, ProgrammeImportFailure> {
@@ -545,14 +542,17 @@ impl App {
             extra.push(self.organisation_named(name).await?);
         }
         add_organisations(&mut programme, &extra);
-        let authority = ProgrammeAuthority::for_operator();
         let (id, created) = match self.store.programme_by_key(programme.key.as_str()).await? {
             Some(existing) => {
-                self.save_existing(&authority, existing.id, &programme, None)
+                self.save_existing(&operator.programme_edit(existing.id), &programme, None)
                     .await?;
                 (existing.id, false)
             }
-            None => (self.save_new(&authority, &programme, source).await?, true),
+            None => (
+                self.save_new(&operator.programme_create(), &programme, source)
+                    .await?,
+                true,
+            ),
         };
         Ok(ImportedProgramme {
             id,
@@ -580,7 +580,7 @@ impl App {
                     organisations: self.store.programme_organisations(stored.id).await?,
                 },
                 programme.policy.next_review_date(),
-                programme.policy.review_due(today()),
+                programme.policy.review_due(self.today()),
             ));
         }
         Ok(all)

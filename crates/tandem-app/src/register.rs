@@ -14,14 +14,9 @@ use tandem_domain::register::{
     Availability, MentorProfile, MentorProfileInput, Problem, ProfileField,
 };
 use tandem_store::{MentorEntryRow, PersonSummary, RegisterFilter};
-use time::Date;
 
 use crate::programmes::ProgrammeView;
 use crate::{App, AppError, FieldError, Principal};
-
-pub(crate) fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
-}
 
 pub(crate) fn field_errors(problems: Vec<Problem>) -> AppError {
     AppError::Invalid(
@@ -415,11 +410,8 @@ impl App {
             None => 0,
         };
         let profile = input
-            .check(u16::try_from(active).unwrap_or(u16::MAX), today())
+            .check(u16::try_from(active).unwrap_or(u16::MAX), self.today())
             .map_err(field_errors)?;
-        Ok(self
-            .store
-            .put_mentor_entry(&authority, programme.id, person_id, &profile)
-            .await?)
+        Ok(self.store.put_mentor_entry(&authority, &profile).await?)
     }
 }

@@ -8,8 +8,9 @@
 //! goals and preferences never leave this module for them.
 
 use tandem_domain::permissions::{
-    RequestAccess, RequestAuthority, RequestFacts, authorise_consultation, authorise_request,
-    authorise_screening, authorise_self_assessment, request_access, screening_organisations,
+    Operator, RequestAccess, RequestAuthority, RequestFacts, authorise_consultation,
+    authorise_request, authorise_screening, authorise_self_assessment, managing_person,
+    request_access, screening_organisations, screens_anywhere,
 };
 use tandem_domain::programme::{Enrolment, Programme, Questionnaire};
 use tandem_domain::register::{
@@ -301,8 +302,6 @@ impl App {
         }
         let consultation = consultation_for(&programme.programme, &request.track, &facts);
         let new = NewRequest {
-            programme_id,
-            person_id: me,
             request: &request,
             source: RequestSource::Requested,
             consultation,
@@ -336,10 +335,10 @@ impl App {
         let time_commitment = time_commitment(&programme, &request.track);
         let status = request.status();
         let can_screen = status == RequestStatus::AwaitingScreening
-            && authorise_screening(caller, &facts).is_ok();
+            && authorise_screening(caller, &facts, id).is_ok();
         let can_consult = request.consultation() == Consultation::Awaiting
             && status.is_open()
-            && authorise_consultation(caller, &facts).is_ok();
+            && authorise_consultation(caller, &facts, id).is_ok();
         if !access.sees_content() {
             hide_content(&mut request);
             return Ok(RequestView {
@@ -372,7 +371,7 @@ impl App {
                     .await?
                     .is_some(),
                 can_answer: status == RequestStatus::AwaitingScreening
-                    && authorise_self_assessment(caller, &facts).is_ok(),
+                    && authorise_self_assessment(caller, &facts, request.id).is_ok(),
             }),
             None => None,
         };
@@ -462,9 +461,9 @@ impl App {
             .request_facts(request.programme_id, request.person_id)
             .await?;
         request_access(caller, &facts).ok_or(AppError::NotFound)?;
-        let authority = authorise_screening(caller, &facts)?;
+        let authority = authorise_screening(caller, &facts, id)?;
         let decision = input.check().map_err(field_errors)?;
-        if !self.store.screen_request(&authority, id, &decision).await? {
+        if !self.store.screen_request(&authority, &decision).await? {
             return Err(AppError::invalid(
                 tandem_domain::register::screening_fields::DECISION,
                 "This request has already been screened",
@@ -486,7 +485,7 @@ impl App {
             .request_facts(request.programme_id, request.person_id)
             .await?;
         request_access(caller, &facts).ok_or(AppError::NotFound)?;
-        let authority = authorise_consultation(caller, &facts)?;
+        let authority = authorise_consultation(caller, &facts, id)?;
         let answer = match answer.trim() {
             "supports" => Consultation::Supports,
             "has_concerns" => Consultation::HasConcerns,
@@ -497,11 +496,7 @@ impl App {
                 ));
             }
         };
-        if !self
-            .store
-            .record_consultation(&authority, id, answer)
-            .await?
-        {
+        if !self.store.record_consultation(&authority, answer).await? {
             return Err(AppError::invalid(
                 "answer",
                 "This consultation has already been answered",
@@ -521,7 +516,7 @@ impl App {
             .request_facts(request.programme_id, request.person_id)
             .await?;
         request_access(caller, &facts).ok_or(AppError::NotFound)?;
-        authorise_self_assessment(caller, &facts)?;
+        authorise_self_assessment(caller, &facts, id)?;
         let programme = self.programme_settings(request.programme_id).await?;
         let questionnaire = self_assessment(&programme)
             .cloned()
@@ -563,7 +558,7 @@ impl App {
         let facts = self
             .request_facts(form.request.programme_id, form.request.person_id)
             .await?;
-        let authority = authorise_self_assessment(caller, &facts)?;
+        let authority = authorise_self_assessment(caller, &facts, id)?;
         let values = check_answers(&form.questionnaire, answers).map_err(|problems| {
             AppError::Invalid(
                 problems
@@ -575,7 +570,6 @@ impl App {
         self.store
             .save_self_assessment(
                 &authority,
-                &form.request,
                 form.questionnaire.key.as_str(),
                 Phase::Before,
                 &values,
@@ -595,6 +589,7 @@ impl App {
     /// or key says "approved") use the approval date.
     pub async fn enrol_automatically(
         &self,
+        operator: &Operator,
         programme_key: &str,
         today: Date,
         within_days: i64,
@@ -642,7 +637,6 @@ impl App {
         let from = today - time::Duration::days(within_days.max(0));
         let iso = |d: Date| tandem_domain::register::iso(d);
         let mut report = EnrolmentReport::default();
-        let authority = RequestAuthority::for_operator();
         for candidate in self
             .store
             .enrolment_candidates(&taking_part, &iso(from), &iso(today))
@@ -687,11 +681,9 @@ impl App {
             let consultation = consultation_for(&programme, &request.track, &facts);
             match self
                 .create(
-                    &authority,
+                    &operator.request(stored.id, candidate.id),
                     &programme,
                     &NewRequest {
-                        programme_id: stored.id,
-                        person_id: candidate.id,
                         request: &request,
                         source: RequestSource::Automatic,
                         consultation,
@@ -715,7 +707,7 @@ impl App {
         caller: &Principal,
     ) -> Result<(Vec<ScreeningDue>, Vec<ConsultationDue>, Vec<OwnRequest>), AppError> {
         let mut screening = Vec::new();
-        if caller.is_administrator() || caller.has_role(tandem_domain::roles::Role::Coordinator) {
+        if screens_anywhere(caller) {
             for view in self.list_programmes(caller).await? {
                 let taking_part: Vec<i64> = view.organisations.iter().map(|o| o.id).collect();
                 let organisations = screening_organisations(caller, view.id, &taking_part);
@@ -743,8 +735,8 @@ impl App {
         let mut consultations = Vec::new();
         let mut own = Vec::new();
         if let Some(me) = caller.person_id {
-            if caller.has_role(tandem_domain::roles::Role::LineManager) {
-                for request in self.store.consultations_awaiting(me).await? {
+            if let Some(manager) = managing_person(caller) {
+                for request in self.store.consultations_awaiting(manager).await? {
                     consultations.push(ConsultationDue {
                         request_id: request.id,
                         mentee: format!("{} {}", request.given_name, request.family_name),

@@ -296,7 +296,7 @@ pub async fn run_command(app: &tandem_app::App, programme: &str, commit: bool) -
             "there is no programme with key or id \"{programme}\" (see tandem programme list)"
         );
     };
-    let authority = tandem_domain::permissions::MatchingAuthority::for_operator(stored.id);
+    let authority = tandem_domain::permissions::Operator::assume().matching(stored.id);
     let (run, sent) = if commit {
         let (run, ids) = app.send_proposals(&authority).await?;
         (run, Some(ids.len()))

@@ -50,6 +50,124 @@ impl Principal {
     }
 }
 
+/// Who acts, for the audit log: a signed-in account, or the operator
+/// (whoever runs `tandem` against the database: the command line and the
+/// demo loader). The store writes the operator as no account (NULL), and
+/// this is the one place that says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Account(i64),
+    Operator,
+}
+
+impl Actor {
+    /// The account acting, or `None` for the operator.
+    pub fn account_id(self) -> Option<i64> {
+        match self {
+            Actor::Account(id) => Some(id),
+            Actor::Operator => None,
+        }
+    }
+}
+
+impl Principal {
+    /// The caller as the audit log names them.
+    pub fn actor(&self) -> Actor {
+        Actor::Account(self.account_id)
+    }
+
+    /// The distinct roles held in one organisation, in display order.
+    pub fn roles_in(&self, organisation_id: i64) -> Vec<Role> {
+        let mut roles: Vec<Role> = self
+            .grants
+            .iter()
+            .filter(|g| g.organisation_id == Some(organisation_id))
+            .map(|g| g.role)
+            .collect();
+        roles.sort();
+        roles.dedup();
+        roles
+    }
+}
+
+/// The operator's capability: whoever can run `tandem` against the
+/// database already holds every authority, so the command line and the demo
+/// loader act through this value. It is the only way to an authority
+/// without a permission check, and an invariant test checks that only
+/// `tandem-cli` and the demo loader call [`Operator::assume`].
+#[derive(Debug)]
+pub struct Operator {
+    _sealed: (),
+}
+
+impl Operator {
+    /// Takes the operator's authority. For the command line and the demo
+    /// loader only.
+    pub fn assume() -> Operator {
+        Operator { _sealed: () }
+    }
+
+    pub fn people_import(&self, organisation_id: i64) -> PeopleImportAuthority {
+        PeopleImportAuthority {
+            organisation_id,
+            actor: Actor::Operator,
+        }
+    }
+
+    pub fn programme_create(&self) -> ProgrammeCreateAuthority {
+        ProgrammeCreateAuthority {
+            actor: Actor::Operator,
+        }
+    }
+
+    pub fn programme_edit(&self, programme_id: i64) -> ProgrammeAuthority {
+        ProgrammeAuthority {
+            programme_id,
+            actor: Actor::Operator,
+        }
+    }
+
+    /// `identified`: the mentor was identified by the scheme's staff rather
+    /// than volunteering (REG-3).
+    pub fn register_entry(
+        &self,
+        programme_id: i64,
+        person_id: i64,
+        identified: bool,
+    ) -> RegisterAuthority {
+        RegisterAuthority {
+            programme_id,
+            person_id,
+            actor: Actor::Operator,
+            identified,
+        }
+    }
+
+    /// Automatic enrolment (REQ-4) and the demo make requests for people.
+    pub fn request(&self, programme_id: i64, person_id: i64) -> RequestAuthority {
+        RequestAuthority {
+            programme_id,
+            person_id,
+            actor: Actor::Operator,
+        }
+    }
+
+    pub fn screening(&self, request_id: i64) -> ScreeningAuthority {
+        ScreeningAuthority {
+            request_id,
+            actor: Actor::Operator,
+        }
+    }
+
+    pub fn matching(&self, programme_id: i64) -> MatchingAuthority {
+        MatchingAuthority {
+            programme_id,
+            actor: Actor::Operator,
+            mentee_organisations: None,
+        }
+    }
+}
+
 /// Roles whose holders see the whole staff directory of their organisation.
 /// People-directory data (names, teams, managers) is not relationship
 /// content, so the staff who run a scheme may read it.
@@ -57,6 +175,38 @@ const ORGANISATION_STAFF: [Role; 3] = [Role::Coordinator, Role::Hr, Role::Superv
 
 /// Roles that may load an HR export into an organisation (PPL-3).
 const IMPORTERS: [Role; 2] = [Role::Coordinator, Role::Hr];
+
+/// Administrators see the whole system's figures and its recent audit
+/// events on their home page.
+pub fn sees_system_overview(principal: &Principal) -> bool {
+    principal.is_administrator()
+}
+
+/// The organisations whose staff card (people, roles, import) the caller's
+/// home page shows: those where they coordinate, work in HR or supervise.
+pub fn staffed_organisations(principal: &Principal) -> Vec<i64> {
+    principal.organisations_with(&ORGANISATION_STAFF)
+}
+
+/// The person whose reports a line manager sees, and whose consultations
+/// they answer (REQ-5); `None` for everyone else.
+pub fn managing_person(principal: &Principal) -> Option<i64> {
+    principal
+        .person_id
+        .filter(|_| principal.has_role(Role::LineManager))
+}
+
+/// Whether the caller screens requests in any programme (REQ-3), so that
+/// their home page looks for requests waiting.
+pub fn screens_anywhere(principal: &Principal) -> bool {
+    principal.is_administrator() || principal.has_role(Role::Coordinator)
+}
+
+/// Only administrators change which organisations take part in a
+/// programme; a coordinator may edit the rest of its settings.
+pub fn may_change_taking_part(principal: &Principal) -> bool {
+    principal.is_administrator()
+}
 
 /// Which people a listing may contain for a caller. The store turns this
 /// into a filter; an empty scope lists nobody.
@@ -84,9 +234,7 @@ pub fn people_scope(principal: &Principal) -> PeopleScope {
     PeopleScope {
         everyone: principal.is_administrator(),
         organisations: principal.organisations_with(&ORGANISATION_STAFF),
-        reports_of: principal
-            .person_id
-            .filter(|_| principal.has_role(Role::LineManager)),
+        reports_of: managing_person(principal),
         own: principal.person_id,
     }
 }
@@ -158,25 +306,17 @@ pub fn person_access(principal: &Principal, target: &PersonFacts) -> Option<Pers
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeopleImportAuthority {
     organisation_id: i64,
-    account_id: i64,
+    actor: Actor,
 }
 
 impl PeopleImportAuthority {
+    /// The one organisation this authority imports into.
     pub fn organisation_id(&self) -> i64 {
         self.organisation_id
     }
 
-    pub fn account_id(&self) -> i64 {
-        self.account_id
-    }
-
-    /// The command line runs with the operator's authority: whoever can run
-    /// `tandem` against the database already holds all of it.
-    pub fn for_operator(organisation_id: i64) -> Self {
-        PeopleImportAuthority {
-            organisation_id,
-            account_id: 0,
-        }
+    pub fn actor(&self) -> Actor {
+        self.actor
     }
 }
 
@@ -197,7 +337,7 @@ pub fn authorise_people_import(
     {
         Ok(PeopleImportAuthority {
             organisation_id,
-            account_id: principal.account_id,
+            actor: principal.actor(),
         })
     } else {
         Err(Forbidden("import people into this organisation"))
@@ -335,23 +475,35 @@ pub fn programme_scope(principal: &Principal, person_organisation: Option<i64>) 
     }
 }
 
-/// Proof that the caller may write a programme's settings. Only the
-/// `authorise_programme_*` functions (and [`ProgrammeAuthority::for_operator`])
-/// make one.
+/// Proof that the caller may write one programme's settings. Only
+/// [`authorise_programme_edit`] (and the [`Operator`]) make one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgrammeAuthority {
-    account_id: i64,
+    programme_id: i64,
+    actor: Actor,
 }
 
 impl ProgrammeAuthority {
-    /// The account acting, for the audit log; 0 for the command line.
-    pub fn account_id(&self) -> i64 {
-        self.account_id
+    /// The one programme this authority may change.
+    pub fn programme_id(&self) -> i64 {
+        self.programme_id
     }
 
-    /// The command line runs with the operator's authority.
-    pub fn for_operator() -> Self {
-        ProgrammeAuthority { account_id: 0 }
+    pub fn actor(&self) -> Actor {
+        self.actor
+    }
+}
+
+/// Proof that the caller may add a programme for the organisations it
+/// names. Only [`authorise_programme_create`] (and the [`Operator`]) make one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgrammeCreateAuthority {
+    actor: Actor,
+}
+
+impl ProgrammeCreateAuthority {
+    pub fn actor(&self) -> Actor {
+        self.actor
     }
 }
 
@@ -365,7 +517,8 @@ pub fn authorise_programme_edit(
 ) -> Result<ProgrammeAuthority, Forbidden> {
     match programme_access(principal, programme_id, taking_part, person_organisation) {
         Some(access) if access.can_edit() => Ok(ProgrammeAuthority {
-            account_id: principal.account_id,
+            programme_id,
+            actor: principal.actor(),
         }),
         _ => Err(Forbidden("change this programme's settings")),
     }
@@ -387,7 +540,7 @@ pub fn programme_creation_targets(principal: &Principal) -> ImportTargets {
 pub fn authorise_programme_create(
     principal: &Principal,
     organisations: &[Option<i64>],
-) -> Result<ProgrammeAuthority, Forbidden> {
+) -> Result<ProgrammeCreateAuthority, Forbidden> {
     let targets = programme_creation_targets(principal);
     let allowed = match &targets {
         ImportTargets::All => true,
@@ -399,8 +552,8 @@ pub fn authorise_programme_create(
         }
     };
     if allowed {
-        Ok(ProgrammeAuthority {
-            account_id: principal.account_id,
+        Ok(ProgrammeCreateAuthority {
+            actor: principal.actor(),
         })
     } else {
         Err(Forbidden(
@@ -435,28 +588,31 @@ const REGISTER_KEEPERS: [Role; 2] = [Role::Coordinator, Role::SupervisingSocialW
 /// programme's mentor register. Only [`authorise_register_entry`] makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisterAuthority {
-    account_id: i64,
+    programme_id: i64,
+    person_id: i64,
+    actor: Actor,
     identified: bool,
 }
 
 impl RegisterAuthority {
-    /// The account acting, for the audit log.
-    pub fn account_id(&self) -> i64 {
-        self.account_id
+    /// The programme whose register this authority writes.
+    pub fn programme_id(&self) -> i64 {
+        self.programme_id
+    }
+
+    /// The one mentor whose entry this authority writes.
+    pub fn person_id(&self) -> i64 {
+        self.person_id
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.actor
     }
 
     /// Whether someone other than the mentor acts (the mentor was
     /// identified rather than volunteering).
     pub fn identified(&self) -> bool {
         self.identified
-    }
-
-    /// The command line (and the demo) acts with the operator's authority.
-    pub fn for_operator(identified: bool) -> Self {
-        RegisterAuthority {
-            account_id: 0,
-            identified,
-        }
     }
 }
 
@@ -482,13 +638,17 @@ pub fn authorise_register_entry(
         )
     {
         return Ok(RegisterAuthority {
-            account_id: principal.account_id,
+            programme_id,
+            person_id: mentor.person_id,
+            actor: principal.actor(),
             identified: !own,
         });
     }
     if own && taking_part.contains(&mentor.organisation_id) {
         return Ok(RegisterAuthority {
-            account_id: principal.account_id,
+            programme_id,
+            person_id: mentor.person_id,
+            actor: principal.actor(),
             identified: false,
         });
     }
@@ -620,20 +780,44 @@ pub fn request_access(principal: &Principal, facts: &RequestFacts) -> Option<Req
 }
 
 /// Proof that the caller may make a mentor request for one person in one
-/// programme, or answer its self-assessment.
+/// programme. Only [`authorise_request`] (and the [`Operator`]) make one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestAuthority {
-    account_id: i64,
+    programme_id: i64,
+    person_id: i64,
+    actor: Actor,
 }
 
 impl RequestAuthority {
-    pub fn account_id(&self) -> i64 {
-        self.account_id
+    pub fn programme_id(&self) -> i64 {
+        self.programme_id
     }
 
-    /// The command line's automatic enrolment (REQ-4) acts for the operator.
-    pub fn for_operator() -> Self {
-        RequestAuthority { account_id: 0 }
+    /// The one person this authority asks for a mentor for.
+    pub fn person_id(&self) -> i64 {
+        self.person_id
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.actor
+    }
+}
+
+/// Proof that the caller is the mentee answering the self-assessment of
+/// one request. Only [`authorise_self_assessment`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelfAssessmentAuthority {
+    request_id: i64,
+    actor: Actor,
+}
+
+impl SelfAssessmentAuthority {
+    pub fn request_id(&self) -> i64 {
+        self.request_id
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.actor
     }
 }
 
@@ -651,7 +835,9 @@ pub fn authorise_request(
     };
     if allowed {
         Ok(RequestAuthority {
-            account_id: principal.account_id,
+            programme_id: facts.programme_id,
+            person_id: facts.mentee.person_id,
+            actor: principal.actor(),
         })
     } else {
         Err(Forbidden(
@@ -664,10 +850,12 @@ pub fn authorise_request(
 pub fn authorise_self_assessment(
     principal: &Principal,
     facts: &RequestFacts,
-) -> Result<RequestAuthority, Forbidden> {
+    request_id: i64,
+) -> Result<SelfAssessmentAuthority, Forbidden> {
     if principal.person_id == Some(facts.mentee.person_id) {
-        Ok(RequestAuthority {
-            account_id: principal.account_id,
+        Ok(SelfAssessmentAuthority {
+            request_id,
+            actor: principal.actor(),
         })
     } else {
         Err(Forbidden("answer someone else's self-assessment"))
@@ -677,18 +865,18 @@ pub fn authorise_self_assessment(
 /// Proof that the caller may screen one request (REQ-3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScreeningAuthority {
-    account_id: i64,
+    request_id: i64,
+    actor: Actor,
 }
 
 impl ScreeningAuthority {
-    pub fn account_id(&self) -> i64 {
-        self.account_id
+    /// The one request this authority screens.
+    pub fn request_id(&self) -> i64 {
+        self.request_id
     }
 
-    /// The command line and the demo loader screen with the operator's
-    /// authority.
-    pub fn for_operator() -> Self {
-        ScreeningAuthority { account_id: 0 }
+    pub fn actor(&self) -> Actor {
+        self.actor
     }
 }
 
@@ -697,10 +885,12 @@ impl ScreeningAuthority {
 pub fn authorise_screening(
     principal: &Principal,
     facts: &RequestFacts,
+    request_id: i64,
 ) -> Result<ScreeningAuthority, Forbidden> {
     match request_access(principal, facts) {
         Some(RequestAccess::Administrator | RequestAccess::Coordinator) => Ok(ScreeningAuthority {
-            account_id: principal.account_id,
+            request_id,
+            actor: principal.actor(),
         }),
         _ => Err(Forbidden("screen this request")),
     }
@@ -709,12 +899,18 @@ pub fn authorise_screening(
 /// Proof that the caller is the line manager consulted on a request (REQ-5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsultationAuthority {
-    account_id: i64,
+    request_id: i64,
+    actor: Actor,
 }
 
 impl ConsultationAuthority {
-    pub fn account_id(&self) -> i64 {
-        self.account_id
+    /// The one request this authority answers the consultation of.
+    pub fn request_id(&self) -> i64 {
+        self.request_id
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.actor
     }
 }
 
@@ -722,6 +918,7 @@ impl ConsultationAuthority {
 pub fn authorise_consultation(
     principal: &Principal,
     facts: &RequestFacts,
+    request_id: i64,
 ) -> Result<ConsultationAuthority, Forbidden> {
     match principal.person_id {
         Some(me)
@@ -729,7 +926,8 @@ pub fn authorise_consultation(
                 && facts.mentee.managers_above.contains(&me) =>
         {
             Ok(ConsultationAuthority {
-                account_id: principal.account_id,
+                request_id,
+                actor: principal.actor(),
             })
         }
         _ => Err(Forbidden("answer this consultation")),
@@ -925,7 +1123,7 @@ mod tests {
             Some(RequestAccess::Mentee)
         );
         assert_eq!(request_access(&mentee, &request_facts(21, 1, &[])), None);
-        assert!(authorise_self_assessment(&mentee, &request_facts(21, 1, &[])).is_err());
+        assert!(authorise_self_assessment(&mentee, &request_facts(21, 1, &[]), 1).is_err());
     }
 
     #[test]
@@ -934,16 +1132,16 @@ mod tests {
         let access = request_access(&manager, &request_facts(20, 1, &[10])).expect("allowed");
         assert_eq!(access, RequestAccess::LineManager);
         assert!(!access.sees_content());
-        assert!(authorise_screening(&manager, &request_facts(20, 1, &[10])).is_err());
-        assert!(authorise_consultation(&manager, &request_facts(20, 1, &[10])).is_ok());
-        assert!(authorise_consultation(&manager, &request_facts(20, 1, &[11])).is_err());
+        assert!(authorise_screening(&manager, &request_facts(20, 1, &[10]), 1).is_err());
+        assert!(authorise_consultation(&manager, &request_facts(20, 1, &[10]), 1).is_ok());
+        assert!(authorise_consultation(&manager, &request_facts(20, 1, &[11]), 1).is_err());
     }
 
     #[test]
     fn coordinators_screen_and_keep_mentors_of_their_own_organisation_only() {
         let coordinator = principal(Some(5), &[(Role::Coordinator, Some(1))]);
-        assert!(authorise_screening(&coordinator, &request_facts(20, 1, &[])).is_ok());
-        assert!(authorise_screening(&coordinator, &request_facts(30, 2, &[])).is_err());
+        assert!(authorise_screening(&coordinator, &request_facts(20, 1, &[]), 1).is_ok());
+        assert!(authorise_screening(&coordinator, &request_facts(30, 2, &[]), 1).is_err());
         assert_eq!(
             request_access(&coordinator, &request_facts(30, 2, &[])),
             None
@@ -1006,7 +1204,7 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchingAuthority {
     programme_id: i64,
-    account_id: Option<i64>,
+    actor: Actor,
     /// The organisations whose mentees' requests this authority matches;
     /// `None` is every organisation taking part.
     mentee_organisations: Option<Vec<i64>>,
@@ -1017,8 +1215,8 @@ impl MatchingAuthority {
         self.programme_id
     }
 
-    pub fn account_id(&self) -> Option<i64> {
-        self.account_id
+    pub fn actor(&self) -> Actor {
+        self.actor
     }
 
     /// Whether this authority matches requests of mentees from this
@@ -1027,15 +1225,6 @@ impl MatchingAuthority {
         self.mentee_organisations
             .as_ref()
             .is_none_or(|ids| ids.contains(&organisation_id))
-    }
-
-    /// The command line runs with the operator's authority.
-    pub fn for_operator(programme_id: i64) -> Self {
-        MatchingAuthority {
-            programme_id,
-            account_id: None,
-            mentee_organisations: None,
-        }
     }
 }
 
@@ -1051,7 +1240,7 @@ pub fn authorise_matching(
     match programme_access(principal, programme_id, taking_part, person_organisation) {
         Some(ProgrammeAccess::Administrator) => Ok(MatchingAuthority {
             programme_id,
-            account_id: Some(principal.account_id),
+            actor: principal.actor(),
             mentee_organisations: None,
         }),
         Some(ProgrammeAccess::Coordinator) => {
@@ -1073,7 +1262,7 @@ pub fn authorise_matching(
             }
             Ok(MatchingAuthority {
                 programme_id,
-                account_id: Some(principal.account_id),
+                actor: principal.actor(),
                 mentee_organisations: Some(organisations),
             })
         }
@@ -1084,4 +1273,40 @@ pub fn authorise_matching(
 /// Only the mentor a proposal asks may read it and answer it (MAT-4).
 pub fn may_answer_proposal(principal: &Principal, mentor_person_id: i64) -> bool {
     principal.person_id == Some(mentor_person_id)
+}
+
+/// Proof that the caller is the mentor one proposal asks. Only
+/// [`authorise_proposal_answer`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalAnswerAuthority {
+    proposal_id: i64,
+    actor: Actor,
+}
+
+impl ProposalAnswerAuthority {
+    /// The one proposal this authority answers.
+    pub fn proposal_id(&self) -> i64 {
+        self.proposal_id
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.actor
+    }
+}
+
+/// The mentor a proposal asks answers it; anyone else is refused (and
+/// callers answer "not found").
+pub fn authorise_proposal_answer(
+    principal: &Principal,
+    proposal_id: i64,
+    mentor_person_id: i64,
+) -> Result<ProposalAnswerAuthority, Forbidden> {
+    if may_answer_proposal(principal, mentor_person_id) {
+        Ok(ProposalAnswerAuthority {
+            proposal_id,
+            actor: principal.actor(),
+        })
+    } else {
+        Err(Forbidden("answer this proposal"))
+    }
 }

@@ -137,3 +137,83 @@ mod tests {
         }
     }
 }
+
+/// Where a proposal stands (MAT-4, MAT-5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalStatus {
+    /// Sent; the mentor has not answered.
+    AwaitingMentor,
+    Accepted,
+    /// The request waits for another mentor (MAT-5).
+    Declined,
+    Withdrawn,
+}
+
+impl ProposalStatus {
+    pub const ALL: [ProposalStatus; 4] = [
+        ProposalStatus::AwaitingMentor,
+        ProposalStatus::Accepted,
+        ProposalStatus::Declined,
+        ProposalStatus::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalStatus::AwaitingMentor => "awaiting_mentor",
+            ProposalStatus::Accepted => "accepted",
+            ProposalStatus::Declined => "declined",
+            ProposalStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// `None` for a value Tandem never writes.
+    pub fn parse(text: &str) -> Option<ProposalStatus> {
+        ProposalStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProposalStatus::AwaitingMentor => "Waiting for the mentor",
+            ProposalStatus::Accepted => "Accepted by the mentor",
+            ProposalStatus::Declined => "Declined by the mentor",
+            ProposalStatus::Withdrawn => "Withdrawn",
+        }
+    }
+
+    /// A live proposal holds the request and a place of the mentor's.
+    pub fn is_live(self) -> bool {
+        matches!(
+            self,
+            ProposalStatus::AwaitingMentor | ProposalStatus::Accepted
+        )
+    }
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn every_status_reads_back_and_unknown_text_is_refused() {
+        for status in ProposalStatus::ALL {
+            assert_eq!(ProposalStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(ProposalStatus::parse("lost"), None);
+        assert!(ProposalStatus::Accepted.is_live());
+        assert!(!ProposalStatus::Declined.is_live());
+    }
+}
+
+/// A stored value that names no status Tandem knows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown proposal status \"{0}\"")]
+pub struct UnknownProposalStatus(pub String);
+
+impl TryFrom<String> for ProposalStatus {
+    type Error = UnknownProposalStatus;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        ProposalStatus::parse(&text).ok_or(UnknownProposalStatus(text))
+    }
+}

@@ -14,8 +14,12 @@ mod proposals;
 mod register;
 pub mod test_support;
 
+use std::sync::Arc;
+
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
+use tandem_domain::clock::Clock;
+use tandem_domain::permissions::Actor;
 use tandem_domain::roles::{Role, RoleGrant};
 
 pub use people::{ImportSummary, PeopleImport, PersonDetail, PersonSummary};
@@ -59,16 +63,23 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// A connection pool and the knowledge of which database is behind it.
+/// A connection pool, the knowledge of which database is behind it, and
+/// the clock that stamps what it writes.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    clock: Arc<dyn Clock>,
 }
 
-/// Seconds since the Unix epoch, the form every stored time takes.
-pub fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+/// The system's clock: the one place Tandem reads the time of day.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn unix(&self) -> i64 {
+        time::OffsetDateTime::now_utc().unix_timestamp()
+    }
 }
 
 impl Store {
@@ -114,7 +125,23 @@ impl Store {
             })
             .connect(&url)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    /// The same store, stamping what it writes with `clock`'s time.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// Seconds since the Unix epoch by the store's clock, the form every
+    /// stored time takes.
+    pub(crate) fn now(&self) -> i64 {
+        self.clock.unix()
     }
 
     pub(crate) async fn execute_raw(&self, sql: &str) -> Result<()> {
@@ -163,7 +190,7 @@ impl Store {
         )
         .bind(name)
         .bind(jurisdiction)
-        .bind(now())
+        .bind(self.now())
         .fetch_one(&self.pool)
         .await?;
         Ok(Organisation {
@@ -237,7 +264,7 @@ impl Store {
         .bind(account.display_name)
         .bind(account.password_hash)
         .bind(account.person_id)
-        .bind(now())
+        .bind(self.now())
         .fetch_one(&self.pool)
         .await?)
     }
@@ -272,7 +299,7 @@ impl Store {
         &self,
         account_id: i64,
         grant: &RoleGrant,
-        granted_by: Option<i64>,
+        granted_by: Actor,
     ) -> Result<()> {
         sqlx::query(
             "INSERT INTO role_grants (account_id, role, organisation_id, programme_id, granted_at, granted_by) \
@@ -282,8 +309,8 @@ impl Store {
         .bind(grant.role.as_str())
         .bind(grant.organisation_id)
         .bind(grant.programme_id)
-        .bind(now())
-        .bind(granted_by)
+        .bind(self.now())
+        .bind(granted_by.account_id())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -337,7 +364,7 @@ impl Store {
         .bind(token_hash)
         .bind(account_id)
         .bind(csrf_token)
-        .bind(now())
+        .bind(self.now())
         .bind(expires_at)
         .execute(&self.pool)
         .await?;
@@ -443,7 +470,7 @@ pub struct AuditEvent {
 impl Store {
     pub async fn record_event(
         &self,
-        actor_account_id: Option<i64>,
+        actor: Actor,
         action: &str,
         subject_type: &str,
         subject_id: &str,
@@ -451,7 +478,8 @@ impl Store {
     ) -> Result<()> {
         insert_event(
             &self.pool,
-            actor_account_id,
+            self.now(),
+            actor,
             action,
             subject_type,
             subject_id,
@@ -474,7 +502,8 @@ impl Store {
 
 async fn insert_event<'e, E>(
     executor: E,
-    actor_account_id: Option<i64>,
+    at: i64,
+    actor: Actor,
     action: &str,
     subject_type: &str,
     subject_id: &str,
@@ -487,8 +516,8 @@ where
         "INSERT INTO audit_events (occurred_at, actor_account_id, action, subject_type, subject_id, detail) \
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(now())
-    .bind(actor_account_id)
+    .bind(at)
+    .bind(actor.account_id())
     .bind(action)
     .bind(subject_type)
     .bind(subject_id)

@@ -7,7 +7,7 @@
 
 use sqlx::Acquire;
 
-use crate::{Backend, Result, Store, now};
+use crate::{Backend, Result, Store};
 
 struct Migration {
     version: i64,
@@ -60,7 +60,7 @@ pub(crate) async fn run(store: &Store) -> Result<()> {
             .execute(&mut *conn)
             .await?;
     }
-    let outcome = apply_pending(store.backend, &mut conn).await;
+    let outcome = apply_pending(store.backend, &mut conn, store.now()).await;
     if store.backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_unlock($1)")
             .bind(POSTGRES_MIGRATION_LOCK)
@@ -70,7 +70,7 @@ pub(crate) async fn run(store: &Store) -> Result<()> {
     outcome
 }
 
-async fn apply_pending(backend: Backend, conn: &mut sqlx::AnyConnection) -> Result<()> {
+async fn apply_pending(backend: Backend, conn: &mut sqlx::AnyConnection, at: i64) -> Result<()> {
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS tandem_migrations (\
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
@@ -99,7 +99,7 @@ async fn apply_pending(backend: Backend, conn: &mut sqlx::AnyConnection) -> Resu
         )
         .bind(migration.version)
         .bind(migration.name)
-        .bind(now())
+        .bind(at)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -9,7 +9,9 @@ use tandem_domain::permissions::{PeopleImportAuthority, PeopleScope, PersonFacts
 use time::Date;
 use time::format_description::well_known::Iso8601;
 
-use crate::{Backend, Result, Store, insert_event, now};
+use tandem_domain::permissions::Actor;
+
+use crate::{Backend, Result, Store, insert_event};
 
 /// Rows per INSERT statement. 19 values a row stays well inside both
 /// databases' limits on parameters per statement (32,766 and 65,535).
@@ -149,8 +151,8 @@ impl Store {
             tx,
             backend: self.backend,
             organisation_id,
-            account_id: Some(authority.account_id()).filter(|&id| id != 0),
-            at: now(),
+            actor: authority.actor(),
+            at: self.now(),
             region_ids,
             team_ids,
         })
@@ -505,7 +507,7 @@ pub struct PeopleImport {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     backend: Backend,
     organisation_id: i64,
-    account_id: Option<i64>,
+    actor: Actor,
     at: i64,
     region_ids: HashMap<String, i64>,
     team_ids: HashMap<String, i64>,
@@ -603,7 +605,8 @@ impl PeopleImport {
     pub async fn commit(mut self, summary: ImportSummary) -> Result<()> {
         insert_event(
             &mut *self.tx,
-            self.account_id,
+            self.at,
+            self.actor,
             "people.imported",
             "organisation",
             &self.organisation_id.to_string(),

@@ -6,10 +6,10 @@
 //! taking part and the audit event are written together or not at all.
 
 use sqlx::Acquire;
-use tandem_domain::permissions::{ProgrammeAuthority, ProgrammeScope};
+use tandem_domain::permissions::{ProgrammeAuthority, ProgrammeCreateAuthority, ProgrammeScope};
 use tandem_domain::programme::Organisation as ProgrammeOrganisation;
 
-use crate::{Organisation, Result, Store, StoreError, insert_event, now};
+use crate::{Organisation, Result, Store, StoreError, insert_event};
 
 /// A programme as stored: its settings are TOML that
 /// `Programme::from_toml_str` reads.
@@ -41,7 +41,7 @@ impl Store {
     /// Adds a programme; a programme with the same key is a conflict.
     pub async fn create_programme(
         &self,
-        authority: &ProgrammeAuthority,
+        authority: &ProgrammeCreateAuthority,
         write: &ProgrammeWrite<'_>,
     ) -> Result<i64> {
         let mut conn = self.pool.acquire().await?;
@@ -56,7 +56,7 @@ impl Store {
                 write.key
             )));
         }
-        let at = now();
+        let at = self.now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO programmes (key, name, settings, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -68,10 +68,11 @@ impl Store {
         .bind(at)
         .fetch_one(&mut *tx)
         .await?;
-        set_organisations(&mut tx, id, write.organisations).await?;
+        set_organisations(&mut tx, id, write.organisations, at).await?;
         insert_event(
             &mut *tx,
-            actor(authority),
+            at,
+            authority.actor(),
             "programme.created",
             "programme",
             &id.to_string(),
@@ -82,17 +83,19 @@ impl Store {
         Ok(id)
     }
 
-    /// Replaces a programme's settings and the organisations taking part.
-    /// With `previous`, the settings are replaced only if they are still
-    /// those (what the caller read and changed); otherwise someone else
-    /// saved in between, and nothing is written.
+    /// Replaces the settings of the authority's programme and the
+    /// organisations taking part. With `previous`, the settings are
+    /// replaced only if they are still those (what the caller read and
+    /// changed); otherwise someone else saved in between, and nothing is
+    /// written.
     pub async fn update_programme(
         &self,
         authority: &ProgrammeAuthority,
-        id: i64,
         write: &ProgrammeWrite<'_>,
         previous: Option<&str>,
     ) -> Result<()> {
+        let id = authority.programme_id();
+        let at = self.now();
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let taken: Option<i64> =
@@ -114,7 +117,7 @@ impl Store {
         .bind(write.key)
         .bind(write.name)
         .bind(write.settings)
-        .bind(now())
+        .bind(at)
         .bind(id)
         .bind(previous)
         .execute(&mut *tx)
@@ -128,10 +131,11 @@ impl Store {
                 format!("there is no programme {id}")
             }));
         }
-        set_organisations(&mut tx, id, write.organisations).await?;
+        set_organisations(&mut tx, id, write.organisations, at).await?;
         insert_event(
             &mut *tx,
-            actor(authority),
+            at,
+            authority.actor(),
             "programme.updated",
             "programme",
             &id.to_string(),
@@ -242,16 +246,13 @@ impl Store {
     }
 }
 
-fn actor(authority: &ProgrammeAuthority) -> Option<i64> {
-    Some(authority.account_id()).filter(|&id| id != 0)
-}
-
 /// Makes the programme's organisations exactly these, adding any the
 /// database does not know yet.
 async fn set_organisations(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     programme_id: i64,
     organisations: &[ProgrammeOrganisation],
+    at: i64,
 ) -> Result<()> {
     let mut ids: Vec<i64> = Vec::new();
     for organisation in organisations {
@@ -269,7 +270,7 @@ async fn set_organisations(
                 )
                 .bind(name)
                 .bind(organisation.jurisdiction.trim())
-                .bind(now())
+                .bind(at)
                 .fetch_one(&mut **tx)
                 .await?
             }

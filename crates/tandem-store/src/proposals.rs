@@ -4,7 +4,10 @@ use std::collections::HashMap;
 
 use sqlx::{Acquire, Row};
 
-use crate::{Result, Store, StoreError, insert_event, now};
+use tandem_domain::permissions::{MatchingAuthority, ProposalAnswerAuthority};
+use tandem_domain::proposals::{Answer, ProposalStatus};
+
+use crate::{Result, Store, StoreError, insert_event};
 
 /// A pair to propose, as the matching run produced it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +34,9 @@ pub struct ProposalRow {
     pub mentor_name: String,
     pub score: i64,
     pub explanation: String,
-    pub status: String,
+    /// Decoded here: an unknown stored value is an error, never a guess.
+    #[sqlx(try_from = "String")]
+    pub status: ProposalStatus,
     pub decline_reason: Option<String>,
     pub decline_detail: Option<String>,
     pub proposed_at: i64,
@@ -59,13 +64,14 @@ impl Store {
     /// that already has a live proposal makes the whole run fail.
     pub async fn create_proposals(
         &self,
-        programme_id: i64,
+        authority: &MatchingAuthority,
         proposals: &[NewProposal],
-        proposed_by: Option<i64>,
     ) -> Result<Vec<i64>> {
+        let programme_id = authority.programme_id();
+        let proposed_by = authority.actor();
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
-        let at = now();
+        let at = self.now();
         let mut ids = Vec::with_capacity(proposals.len());
         for proposal in proposals {
             let live: i64 = sqlx::query_scalar(
@@ -90,7 +96,7 @@ impl Store {
             .bind(proposal.mentor_entry_id)
             .bind(proposal.score)
             .bind(proposal.explanation.join("\n"))
-            .bind(proposed_by)
+            .bind(proposed_by.account_id())
             .bind(at)
             .fetch_one(&mut *tx)
             .await?;
@@ -106,6 +112,7 @@ impl Store {
         }
         insert_event(
             &mut *tx,
+            at,
             proposed_by,
             "matching.proposed",
             "programme",
@@ -181,23 +188,29 @@ impl Store {
     /// be answered. Returns whether it was.
     pub async fn answer_proposal(
         &self,
-        id: i64,
-        accepted: bool,
-        decline_reason: Option<&str>,
-        decline_detail: Option<&str>,
-        answered_by: i64,
+        authority: &ProposalAnswerAuthority,
+        answer: &Answer,
     ) -> Result<bool> {
+        let id = authority.proposal_id();
+        let at = self.now();
+        let (status, decline_reason, decline_detail) = match answer {
+            Answer::Accept => (ProposalStatus::Accepted, None, None),
+            Answer::Decline { reason, detail } => (
+                ProposalStatus::Declined,
+                Some(reason.as_str()),
+                Some(detail.as_str()).filter(|d| !d.is_empty()),
+            ),
+        };
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
-        let status = if accepted { "accepted" } else { "declined" };
         let changed = sqlx::query(
             "UPDATE match_proposals SET status = $1, decline_reason = $2, decline_detail = $3, answered_at = $4 \
              WHERE id = $5 AND status = 'awaiting_mentor'",
         )
-        .bind(status)
+        .bind(status.as_str())
         .bind(decline_reason)
         .bind(decline_detail)
-        .bind(now())
+        .bind(at)
         .bind(id)
         .execute(&mut *tx)
         .await?
@@ -207,8 +220,9 @@ impl Store {
         }
         insert_event(
             &mut *tx,
-            Some(answered_by),
-            if accepted {
+            at,
+            authority.actor(),
+            if status == ProposalStatus::Accepted {
                 "matching.accepted"
             } else {
                 "matching.declined"
@@ -238,12 +252,13 @@ impl Store {
     /// one transaction with its audit entry.
     pub async fn put_override(
         &self,
-        programme_id: i64,
+        authority: &MatchingAuthority,
         request_id: i64,
         mentor_entry_id: i64,
         reason: &str,
-        created_by: Option<i64>,
     ) -> Result<()> {
+        let programme_id = authority.programme_id();
+        let at = self.now();
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         sqlx::query(
@@ -260,13 +275,14 @@ impl Store {
         .bind(request_id)
         .bind(mentor_entry_id)
         .bind(reason)
-        .bind(created_by)
-        .bind(now())
+        .bind(authority.actor().account_id())
+        .bind(at)
         .execute(&mut *tx)
         .await?;
         insert_event(
             &mut *tx,
-            created_by,
+            at,
+            authority.actor(),
             "matching.overridden",
             "request",
             &request_id.to_string(),

@@ -9,13 +9,14 @@
 use sqlx::Acquire;
 use tandem_domain::permissions::{
     ConsultationAuthority, RegisterAuthority, RequestAuthority, ScreeningAuthority,
+    SelfAssessmentAuthority,
 };
 use tandem_domain::register::{
     Consultation, MentorProfile, MentorRequest, Phase, ProfileField, Recruited, RequestSource,
     RequestStatus, ScreeningDecision,
 };
 
-use crate::{PersonSummary, Result, Store, StoreError, insert_event, now};
+use crate::{PersonSummary, Result, Store, StoreError, insert_event};
 
 /// One entry on a programme's mentor register, with what it needs from
 /// the person (organisation, jurisdiction, region, carer level).
@@ -150,8 +151,6 @@ const REQUEST_JOINS: &str = "FROM mentor_requests q JOIN people p ON p.id = q.pe
 /// manager is to be consulted.
 #[derive(Debug, Clone, Copy)]
 pub struct NewRequest<'a> {
-    pub programme_id: i64,
-    pub person_id: i64,
     pub request: &'a MentorRequest,
     pub source: RequestSource,
     pub consultation: Consultation,
@@ -179,10 +178,6 @@ fn open_statuses() -> String {
         .join(", ")
 }
 
-fn actor(account_id: i64) -> Option<i64> {
-    Some(account_id).filter(|&id| id != 0)
-}
-
 fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
@@ -194,16 +189,15 @@ impl Store {
     pub async fn put_mentor_entry(
         &self,
         authority: &RegisterAuthority,
-        programme_id: i64,
-        person_id: i64,
         profile: &MentorProfile,
     ) -> Result<i64> {
+        let (programme_id, person_id) = (authority.programme_id(), authority.person_id());
         let recruited = if authority.identified() {
             Recruited::Identified
         } else {
             Recruited::Volunteered
         };
-        let at = now();
+        let at = self.now();
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let id: i64 = sqlx::query_scalar(
@@ -243,7 +237,8 @@ impl Store {
         .await?;
         insert_event(
             &mut *tx,
-            actor(authority.account_id()),
+            at,
+            authority.actor(),
             "register.entry_saved",
             "mentor_entry",
             &id.to_string(),
@@ -359,14 +354,16 @@ impl Store {
                     .to_owned(),
             )
         };
+        let (programme_id, person_id) = (authority.programme_id(), authority.person_id());
+        let at = self.now();
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let open: Option<i64> = sqlx::query_scalar(&format!(
             "SELECT id FROM mentor_requests WHERE programme_id = $1 AND person_id = $2 AND status IN ({})",
             open_statuses()
         ))
-        .bind(new.programme_id)
-        .bind(new.person_id)
+        .bind(programme_id)
+        .bind(person_id)
         .fetch_optional(&mut *tx)
         .await?;
         if open.is_some() {
@@ -380,8 +377,8 @@ impl Store {
              created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
              $16, $17, $18, $19, $20, $21, $22) RETURNING id",
         )
-        .bind(new.programme_id)
-        .bind(new.person_id)
+        .bind(programme_id)
+        .bind(person_id)
         .bind(&r.track)
         .bind(new.source.as_str())
         .bind(RequestStatus::AwaitingScreening.as_str())
@@ -400,8 +397,8 @@ impl Store {
         .bind(&r.culture)
         .bind(r.named_mentor)
         .bind(new.consultation.as_str())
-        .bind(actor(authority.account_id()))
-        .bind(now())
+        .bind(authority.actor().account_id())
+        .bind(at)
         .fetch_one(&mut *tx)
         .await;
         let id: i64 = match inserted {
@@ -411,14 +408,13 @@ impl Store {
         };
         insert_event(
             &mut *tx,
-            actor(authority.account_id()),
+            at,
+            authority.actor(),
             "request.created",
             "mentor_request",
             &id.to_string(),
             &format!(
-                "programme {}, person {}, {}",
-                new.programme_id,
-                new.person_id,
+                "programme {programme_id}, person {person_id}, {}",
                 new.source.as_str()
             ),
         )
@@ -514,9 +510,10 @@ impl Store {
     pub async fn screen_request(
         &self,
         authority: &ScreeningAuthority,
-        id: i64,
         decision: &ScreeningDecision,
     ) -> Result<bool> {
+        let id = authority.request_id();
+        let at = self.now();
         let (status, reason, detail) = match decision {
             ScreeningDecision::Accept => (RequestStatus::Accepted, None, None),
             ScreeningDecision::Reject { reason, detail } => (
@@ -534,8 +531,8 @@ impl Store {
         .bind(status.as_str())
         .bind(reason)
         .bind(detail)
-        .bind(actor(authority.account_id()))
-        .bind(now())
+        .bind(authority.actor().account_id())
+        .bind(at)
         .bind(id)
         .bind(RequestStatus::AwaitingScreening.as_str())
         .execute(&mut *tx)
@@ -546,7 +543,8 @@ impl Store {
         }
         insert_event(
             &mut *tx,
-            actor(authority.account_id()),
+            at,
+            authority.actor(),
             "request.screened",
             "mentor_request",
             &id.to_string(),
@@ -562,9 +560,9 @@ impl Store {
     pub async fn record_consultation(
         &self,
         authority: &ConsultationAuthority,
-        id: i64,
         answer: Consultation,
     ) -> Result<bool> {
+        let id = authority.request_id();
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let updated = sqlx::query(
@@ -581,7 +579,8 @@ impl Store {
         }
         insert_event(
             &mut *tx,
-            actor(authority.account_id()),
+            self.now(),
+            authority.actor(),
             "request.consulted",
             "mentor_request",
             &id.to_string(),
@@ -592,12 +591,11 @@ impl Store {
         Ok(true)
     }
 
-    /// Stores (or replaces) a self-assessment for a request and phase.
-    #[allow(clippy::too_many_arguments)]
+    /// Stores (or replaces) a self-assessment for the authority's request
+    /// and a phase.
     pub async fn save_self_assessment(
         &self,
-        authority: &RequestAuthority,
-        request: &RequestRow,
+        authority: &SelfAssessmentAuthority,
         questionnaire: &str,
         phase: Phase,
         answers: &[u8],
@@ -607,28 +605,30 @@ impl Store {
             .map(u8::to_string)
             .collect::<Vec<_>>()
             .join(",");
+        let request_id = authority.request_id();
+        let at = self.now();
         let mut conn = self.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         sqlx::query(
             "INSERT INTO self_assessments (person_id, programme_id, request_id, questionnaire, phase, answers, answered_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (request_id, questionnaire, phase) \
+             SELECT person_id, programme_id, id, $2, $3, $4, $5 FROM mentor_requests WHERE id = $1 \
+             ON CONFLICT (request_id, questionnaire, phase) \
              DO UPDATE SET answers = excluded.answers, answered_at = excluded.answered_at",
         )
-        .bind(request.person_id)
-        .bind(request.programme_id)
-        .bind(request.id)
+        .bind(request_id)
         .bind(questionnaire)
         .bind(phase.as_str())
         .bind(&answers)
-        .bind(now())
+        .bind(at)
         .execute(&mut *tx)
         .await?;
         insert_event(
             &mut *tx,
-            actor(authority.account_id()),
+            at,
+            authority.actor(),
             "self_assessment.saved",
             "mentor_request",
-            &request.id.to_string(),
+            &request_id.to_string(),
             phase.as_str(),
         )
         .await?;

@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
 use tandem_app::matching::MatchingRun;
-use tandem_domain::proposals::{Answer, DeclineReason};
+use tandem_domain::proposals::{Answer, DeclineReason, ProposalStatus};
 use tandem_store::{MentorEntryRow, ProposalRow};
 
 use crate::AppState;
@@ -20,15 +20,6 @@ use crate::layout::{
     Problem, error_message, error_summary, field_problem, page, parse_id, problems, summary_row,
 };
 use crate::session::{Caller, PageCaller};
-
-fn status_label(status: &str) -> &'static str {
-    match status {
-        "awaiting_mentor" => "Waiting for the mentor",
-        "accepted" => "Accepted by the mentor",
-        "declined" => "Declined by the mentor",
-        _ => "Withdrawn",
-    }
-}
 
 #[derive(Debug, Deserialize)]
 pub struct MatchingNotice {
@@ -121,7 +112,7 @@ fn matching_content(
                             td { (p.mentee_name) }
                             td { (p.mentor_name) }
                             td {
-                                (status_label(&p.status))
+                                (p.status.label())
                                 @if let Some(reason) = p.decline_reason.as_deref().and_then(DeclineReason::parse) { ": " (reason.label()) }
                             }
                         }
@@ -366,7 +357,7 @@ fn proposal_content(
         } @else {
             ul { @for line in proposal.explanation_lines() { li { (line) } } }
         }
-        @if proposal.status == "awaiting_mentor" {
+        @if proposal.status == ProposalStatus::AwaitingMentor {
             form method="post" action={ "/proposals/" (proposal.id) } novalidate {
                 input type="hidden" name="csrf" value=(caller.csrf_token);
                 div.form-group.form-group--error[answer_problem.is_some()] {
@@ -398,7 +389,7 @@ fn proposal_content(
                 button.button type="submit" { "Send my answer" }
             }
         } @else {
-            p { strong { (status_label(&proposal.status)) } }
+            p { strong { (proposal.status.label()) } }
         }
     }
 }

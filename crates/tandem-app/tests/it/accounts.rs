@@ -114,13 +114,17 @@ async fn account_input_is_checked_field_by_field() {
 #[tokio::test]
 async fn housekeeping_removes_only_what_is_dead() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
-        let store = app.store();
+        // At a fixed time, so "dead" is decided by the app's clock alone.
+        let clock = std::sync::Arc::new(tandem_app::FixedClock::at(
+            time::macros::datetime!(2027-01-04 09:00 UTC),
+        ));
+        let app = App::new(db.store.clone()).with_clock(clock.clone());
+        let store = &db.store;
         let id = app
             .create_account("h@example.org", "H", "long enough password", None, &[])
             .await
             .expect("account");
-        let now = tandem_store::now();
+        let now = tandem_app::Clock::unix(&*clock);
         store
             .create_session("expired", id, "c", now - 1)
             .await

@@ -1,6 +1,6 @@
 use tandem_app::App;
 use tandem_app::import::{ImportFailure, NoProgress};
-use tandem_domain::permissions::PeopleImportAuthority;
+use tandem_domain::permissions::Operator;
 use tandem_domain::roles::{Role, RoleGrant};
 use tandem_store::test_support;
 
@@ -29,7 +29,7 @@ async fn a_bad_row_leaves_the_database_unchanged() {
             .create_organisation("Org", "")
             .await
             .expect("org");
-        let authority = PeopleImportAuthority::for_operator(org.id);
+        let authority = Operator::assume().people_import(org.id);
         let summary = app
             .import_people(&authority, GOOD.as_bytes(), &NoProgress)
             .await
@@ -95,7 +95,7 @@ async fn unknown_managers_are_reported_once_the_rows_parse() {
     let file = "employee_id,given_name,family_name,email,line_manager_employee_id\nA,Ann,Lee,a@example.org,ZZ\n";
     let Err(ImportFailure::Rejected(errors)) = app
         .import_people(
-            &PeopleImportAuthority::for_operator(org.id),
+            &Operator::assume().people_import(org.id),
             file.as_bytes(),
             &NoProgress,
         )
@@ -119,7 +119,7 @@ async fn malformed_files_are_errors_not_panics() {
         .create_organisation("Org", "")
         .await
         .expect("org");
-    let authority = PeopleImportAuthority::for_operator(org.id);
+    let authority = Operator::assume().people_import(org.id);
     let cases: [(&[u8], &str); 5] = [
         (b"", "line 1, column *: the file is empty"),
         (
@@ -200,7 +200,7 @@ async fn a_late_problem_in_a_long_file_rolls_back_the_batches_already_written() 
             .create_organisation("Org", "")
             .await
             .expect("org");
-        let authority = PeopleImportAuthority::for_operator(org.id);
+        let authority = Operator::assume().people_import(org.id);
         let mut file = String::from(
             "employee_id,given_name,family_name,email,team,line_manager_employee_id\n",
         );

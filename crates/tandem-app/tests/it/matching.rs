@@ -409,15 +409,14 @@ async fn a_coordinator_matches_only_their_own_organisations_requests() {
         );
         let (sent, _) = app.send_proposals(&own).await.expect("sent");
         assert!(
-            sent.pairs.iter().all(|p| own_requests.contains(&p.request_id)),
+            sent.pairs
+                .iter()
+                .all(|p| own_requests.contains(&p.request_id)),
             "{}",
             db.label
         );
         assert_eq!(
-            app.run_matching(&everyone)
-                .await
-                .expect("after")
-                .waiting,
+            app.run_matching(&everyone).await.expect("after").waiting,
             all.len() - sent.pairs.len(),
             "{}: the other organisation's request still waits for its own lead",
             db.label

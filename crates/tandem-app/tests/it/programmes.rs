@@ -4,6 +4,7 @@
 use tandem_app::demo::DEMO_PASSWORD;
 use tandem_app::programmes::{NewProgramme, ProgrammeImportFailure, SettingsChange, fields};
 use tandem_app::{App, AppError, Principal};
+use tandem_domain::permissions::Operator;
 use tandem_domain::programme::SHIPPED_TEMPLATES;
 use tandem_domain::roles::{Role, RoleGrant};
 use tandem_store::test_support;
@@ -34,7 +35,7 @@ async fn every_shipped_template_imports_and_a_second_import_updates_it() {
         let app = App::new(db.store.clone());
         for (key, source) in SHIPPED_TEMPLATES {
             let imported = app
-                .import_programme_as_operator(source, &[])
+                .import_programme_as_operator(&Operator::assume(), source, &[])
                 .await
                 .expect("imports");
             assert!(imported.created, "{}: {key}", db.label);
@@ -78,6 +79,7 @@ async fn every_shipped_template_imports_and_a_second_import_updates_it() {
             .expect("org");
         let again = app
             .import_programme_as_operator(
+                &Operator::assume(),
                 tandem_domain::programme::shipped_template("wsc").expect("wsc"),
                 &["extra council".to_owned()],
             )
@@ -101,6 +103,7 @@ async fn every_shipped_template_imports_and_a_second_import_updates_it() {
         // An organisation that does not exist is an error, and nothing changes.
         let unknown = app
             .import_programme_as_operator(
+                &Operator::assume(),
                 tandem_domain::programme::shipped_template("fun").expect("fun"),
                 &["Nowhere Ltd".to_owned()],
             )
@@ -122,8 +125,9 @@ async fn a_bad_programme_reports_every_error_with_its_line_and_writes_nothing() 
             .replace("name = \"Achieving for Children IFA\"", "name = \"\"");
         let source = source.replacen("max_months = 6", "max_months = 0", 1);
         let organisations_before = app.store().organisations().await.expect("orgs").len();
-        let Err(ProgrammeImportFailure::Rejected(errors)) =
-            app.import_programme_as_operator(&source, &[]).await
+        let Err(ProgrammeImportFailure::Rejected(errors)) = app
+            .import_programme_as_operator(&Operator::assume(), &source, &[])
+            .await
         else {
             panic!("{}: a bad programme is refused", db.label);
         };
@@ -286,6 +290,7 @@ async fn the_settings_form_validates_through_the_domain_and_records_revisions() 
         let app = App::new(db.store.clone());
         let id = app
             .import_programme_as_operator(
+                &Operator::assume(),
                 tandem_domain::programme::shipped_template("fun").expect("fun"),
                 &[],
             )

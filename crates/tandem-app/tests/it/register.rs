@@ -4,6 +4,7 @@
 use tandem_app::demo::DEMO_PASSWORD;
 use tandem_app::{App, AppError, Principal};
 use tandem_domain::permissions::EntryView;
+use tandem_domain::permissions::Operator;
 use tandem_domain::programme::MentorIneligibility;
 use tandem_domain::register::{
     MentorProfileInput, MentorRequestInput, ProfileField, ScreeningInput,
@@ -532,7 +533,7 @@ async fn automatic_enrolment_creates_requests_for_new_starters_once() {
         app.load_demo().await.expect("demo");
         let today = time::macros::date!(2026 - 12 - 31);
         let first = app
-            .enrol_automatically("caf", today, 365)
+            .enrol_automatically(&Operator::assume(), "caf", today, 365)
             .await
             .expect("enrols");
         assert!(
@@ -541,19 +542,21 @@ async fn automatic_enrolment_creates_requests_for_new_starters_once() {
             db.label
         );
         let second = app
-            .enrol_automatically("caf", today, 365)
+            .enrol_automatically(&Operator::assume(), "caf", today, 365)
             .await
             .expect("enrols");
         assert_eq!(second.created, 0);
         assert!(second.already_open >= first.created);
         assert!(
-            app.enrol_automatically("fun", today, 365).await.is_err(),
+            app.enrol_automatically(&Operator::assume(), "fun", today, 365)
+                .await
+                .is_err(),
             "FUN enrols nobody automatically"
         );
         // AFC offers mentoring to newly approved carers: by approval date,
         // and carers only.
         let afc = app
-            .enrol_automatically("afc", today, 3650)
+            .enrol_automatically(&Operator::assume(), "afc", today, 3650)
             .await
             .expect("enrols");
         assert!(afc.created > 0, "{}", db.label);

@@ -1,3 +1,4 @@
+use tandem_domain::permissions::Actor;
 use tandem_domain::roles::{Role, RoleGrant};
 use tandem_store::{NewAccount, Store, StoreError, Throttle, test_support};
 
@@ -42,7 +43,7 @@ async fn accounts_grants_and_sessions() {
 
         let grant = RoleGrant::new(Role::Coordinator, Some(org.id), None).expect("grant");
         store
-            .grant_role(id, &grant, None)
+            .grant_role(id, &grant, Actor::Operator)
             .await
             .expect("grant stored");
         assert_eq!(
@@ -104,7 +105,7 @@ async fn throttle_round_trips_and_audit_is_append_only() {
         assert_eq!(store.throttle("a@b.c").await.expect("get"), None);
 
         store
-            .record_event(None, "test.happened", "thing", "1", "detail")
+            .record_event(Actor::Operator, "test.happened", "thing", "1", "detail")
             .await
             .expect("event");
         let events = store.recent_events(10).await.expect("events");
@@ -135,7 +136,7 @@ async fn migrations_run_once_however_often_the_store_opens() {
 async fn deleting_audit_events_fails_too() {
     for db in test_support::all().await {
         db.store
-            .record_event(Some(1), "x", "y", "z", "")
+            .record_event(Actor::Account(1), "x", "y", "z", "")
             .await
             .expect("event");
         assert!(

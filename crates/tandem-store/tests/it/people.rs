@@ -1,5 +1,5 @@
 use tandem_domain::people::{EmploymentType, FosteringDetails, PersonRecord};
-use tandem_domain::permissions::{PeopleImportAuthority, PeopleScope};
+use tandem_domain::permissions::{Operator, PeopleScope};
 use tandem_store::test_support;
 
 fn person(id: &str, manager: Option<&str>, team: &str) -> PersonRecord {
@@ -38,7 +38,7 @@ async fn import_creates_then_updates_by_employee_id() {
     for db in test_support::all().await {
         let store = &db.store;
         let org = store.create_organisation("Org", "").await.expect("org");
-        let authority = PeopleImportAuthority::for_operator(org.id);
+        let authority = Operator::assume().people_import(org.id);
         let rows = organisation_rows(1_200);
         let summary = store
             .import_people(&authority, &rows, &|_| {})
@@ -99,7 +99,7 @@ async fn chains_and_scopes() {
         let other = store.create_organisation("Other", "").await.expect("other");
         store
             .import_people(
-                &PeopleImportAuthority::for_operator(org.id),
+                &Operator::assume().people_import(org.id),
                 &organisation_rows(0),
                 &|_| {},
             )
@@ -108,7 +108,7 @@ async fn chains_and_scopes() {
         // The same employee ids in another organisation are other people.
         store
             .import_people(
-                &PeopleImportAuthority::for_operator(other.id),
+                &Operator::assume().people_import(other.id),
                 &organisation_rows(0),
                 &|_| {},
             )

@@ -1,7 +1,7 @@
 //! Programmes (PRG-1): settings kept whole, organisations taking part
 //! found or added by name, all in one transaction.
 
-use tandem_domain::permissions::{ProgrammeAuthority, ProgrammeScope};
+use tandem_domain::permissions::{Operator, ProgrammeScope};
 use tandem_domain::programme::Organisation;
 use tandem_store::{ProgrammeWrite, StoreError, test_support};
 
@@ -16,7 +16,8 @@ fn organisation(name: &str, jurisdiction: &str) -> Organisation {
 async fn a_programme_round_trips_with_its_organisations() {
     for db in test_support::all().await {
         let store = &db.store;
-        let authority = ProgrammeAuthority::for_operator();
+        let operator = Operator::assume();
+        let authority = operator.programme_create();
         let known = store
             .create_organisation("Known Trust", "Northern Ireland")
             .await
@@ -88,8 +89,7 @@ async fn a_programme_round_trips_with_its_organisations() {
         let only_new = [organisation("New Board", "Republic of Ireland")];
         store
             .update_programme(
-                &authority,
-                id,
+                &operator.programme_edit(id),
                 &ProgrammeWrite {
                     key: "cwt",
                     name: "Connect 2",
@@ -172,8 +172,7 @@ async fn a_programme_round_trips_with_its_organisations() {
         // Renaming to a key another programme has is refused; nothing changes.
         let clash = store
             .update_programme(
-                &authority,
-                id,
+                &operator.programme_edit(id),
                 &ProgrammeWrite {
                     key: "afc",
                     name: "Clash",
@@ -187,8 +186,7 @@ async fn a_programme_round_trips_with_its_organisations() {
         // Saving over settings someone else has changed since is refused.
         let stale = store
             .update_programme(
-                &authority,
-                id,
+                &operator.programme_edit(id),
                 &ProgrammeWrite {
                     key: "cwt",
                     name: "Stale",

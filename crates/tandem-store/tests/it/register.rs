@@ -3,9 +3,7 @@
 //! queue in arrival order; filters on the register.
 
 use tandem_domain::people::{EmploymentType, FosteringDetails, PersonRecord};
-use tandem_domain::permissions::{
-    PeopleImportAuthority, ProgrammeAuthority, RegisterAuthority, RequestAuthority,
-};
+use tandem_domain::permissions::Operator;
 use tandem_domain::programme::Organisation;
 use tandem_domain::register::{
     Availability, Consultation, MentorProfile, MentorRequest, ProfileField, RequestSource,
@@ -60,7 +58,7 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
             .expect("org");
         store
             .import_people(
-                &PeopleImportAuthority::for_operator(org.id),
+                &Operator::assume().people_import(org.id),
                 &[person("A"), person("B")],
                 &|_| {},
             )
@@ -72,7 +70,7 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
         }];
         let programme = store
             .create_programme(
-                &ProgrammeAuthority::for_operator(),
+                &Operator::assume().programme_create(),
                 &ProgrammeWrite {
                     key: "p",
                     name: "P",
@@ -92,26 +90,24 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
             .await
             .expect("read")
             .expect("b");
-        let operator = RequestAuthority::for_operator();
+        let operator = |person_id| Operator::assume().request(programme, person_id);
         let first = request("t");
-        let ask = |person_id| NewRequest {
-            programme_id: programme,
-            person_id,
+        let ask = |_person_id: i64| NewRequest {
             request: &first,
             source: RequestSource::Requested,
             consultation: Consultation::NotNeeded,
         };
         let b_id = store
-            .create_request(&operator, &ask(b))
+            .create_request(&operator(b), &ask(b))
             .await
             .expect("b asks");
         let a_id = store
-            .create_request(&operator, &ask(a))
+            .create_request(&operator(a), &ask(a))
             .await
             .expect("a asks");
         assert!(
             matches!(
-                store.create_request(&operator, &ask(a)).await,
+                store.create_request(&operator(a), &ask(a)).await,
                 Err(StoreError::Conflict(_))
             ),
             "{}",
@@ -166,22 +162,23 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
                 taking_part: vec![org.id],
                 mentee: store.person_facts(a).await.expect("read").expect("facts"),
             };
-            tandem_domain::permissions::authorise_screening(&admin, &facts).expect("admin screens")
+            tandem_domain::permissions::authorise_screening(&admin, &facts, a_id)
+                .expect("admin screens")
         };
         assert!(
             store
-                .screen_request(&screening, a_id, &decision)
+                .screen_request(&screening, &decision)
                 .await
                 .expect("screened")
         );
         assert!(
             !store
-                .screen_request(&screening, a_id, &decision)
+                .screen_request(&screening, &decision)
                 .await
                 .expect("once only")
         );
         store
-            .create_request(&operator, &ask(a))
+            .create_request(&operator(a), &ask(a))
             .await
             .expect("asks again");
         db.finish().await;
@@ -198,7 +195,7 @@ async fn register_entries_are_one_per_person_and_filter() {
             .expect("org");
         store
             .import_people(
-                &PeopleImportAuthority::for_operator(org.id),
+                &Operator::assume().people_import(org.id),
                 &[person("A"), person("B")],
                 &|_| {},
             )
@@ -210,7 +207,7 @@ async fn register_entries_are_one_per_person_and_filter() {
         }];
         let programme = store
             .create_programme(
-                &ProgrammeAuthority::for_operator(),
+                &Operator::assume().programme_create(),
                 &ProgrammeWrite {
                     key: "p",
                     name: "P",
@@ -240,18 +237,16 @@ async fn register_entries_are_one_per_person_and_filter() {
             capacity: 2,
             availability: Availability::Available,
         };
-        let authority = RegisterAuthority::for_operator(true);
+        let authority = Operator::assume().register_entry(programme, a, true);
         let id = store
-            .put_mentor_entry(&authority, programme, a, &profile)
+            .put_mentor_entry(&authority, &profile)
             .await
             .expect("entry");
         profile.capacity = 3;
         assert_eq!(
             store
                 .put_mentor_entry(
-                    &RegisterAuthority::for_operator(false),
-                    programme,
-                    a,
+                    &Operator::assume().register_entry(programme, a, false),
                     &profile
                 )
                 .await
