@@ -7,6 +7,7 @@
 //! boundary as integers and text only: times are Unix seconds, dates are
 //! ISO 8601 text.
 
+mod jobs;
 mod migrate;
 mod people;
 mod programmes;
@@ -18,6 +19,10 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
 use tandem_domain::roles::{Role, RoleGrant};
 
+pub use jobs::{
+    ClaimedJob, DEFAULT_MAX_ATTEMPTS, FailOutcome, JobCounts, JobRow, JobState, Jobs, NewJob,
+    backoff_seconds,
+};
 pub use people::{ImportSummary, PeopleImport, PersonDetail, PersonSummary};
 pub use programmes::{ProgrammeWrite, StoredProgramme};
 pub use proposals::{NewProposal, OverrideRow, ProposalRow};
