@@ -7,6 +7,8 @@ pub mod auth;
 pub mod demo;
 pub mod home;
 pub mod import;
+pub mod jobs;
+pub mod mail;
 pub mod matching;
 pub mod people;
 pub mod programmes;
@@ -21,11 +23,17 @@ use tandem_store::{Store, StoreError};
 #[derive(Debug, Clone)]
 pub struct App {
     store: Store,
+    mailer: std::sync::Arc<dyn mail::Mailer>,
 }
 
 impl App {
+    /// The application over `store`, delivering mail as `TANDEM_MAIL_DIR`
+    /// says ([`mail::from_environment`]); see [`App::with_mailer`].
     pub fn new(store: Store) -> App {
-        App { store }
+        App {
+            store,
+            mailer: mail::from_environment(),
+        }
     }
 
     /// Opens the database at `url` (creating an SQLite file if needed) and
