@@ -225,7 +225,11 @@ impl App {
     /// Servers run this periodically; any server may, as it only deletes
     /// what is already dead.
     pub async fn housekeeping(&self) -> Result<(), AppError> {
-        let at = self.now();
+        self.housekeeping_at(self.now()).await
+    }
+
+    /// [`App::housekeeping`] as at `at`; the `housekeeping` job runs it.
+    pub async fn housekeeping_at(&self, at: i64) -> Result<(), AppError> {
         let sessions = self.store.delete_expired_sessions(at).await?;
         let throttles = self
             .store

@@ -7,6 +7,8 @@ pub mod auth;
 pub mod demo;
 pub mod home;
 pub mod import;
+pub mod jobs;
+pub mod mail;
 pub mod matching;
 pub mod people;
 pub mod programmes;
@@ -26,13 +28,17 @@ use tandem_store::{Store, StoreError, SystemClock};
 pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
+    mailer: Arc<dyn mail::Mailer>,
 }
 
 impl App {
+    /// The application over `store`, delivering mail as `TANDEM_MAIL_DIR`
+    /// says ([`mail::from_environment`]); see [`App::with_mailer`].
     pub fn new(store: Store) -> App {
         App {
             store,
             clock: Arc::new(SystemClock),
+            mailer: mail::from_environment(),
         }
     }
 
@@ -42,6 +48,7 @@ impl App {
         App {
             store: self.store.with_clock(clock.clone()),
             clock,
+            mailer: self.mailer,
         }
     }
 

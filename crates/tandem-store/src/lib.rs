@@ -7,6 +7,7 @@
 //! boundary as integers and text only: times are Unix seconds, dates are
 //! ISO 8601 text.
 
+mod jobs;
 mod migrate;
 mod people;
 mod programmes;
@@ -22,6 +23,10 @@ use tandem_domain::clock::Clock;
 use tandem_domain::permissions::Actor;
 use tandem_domain::roles::{Role, RoleGrant};
 
+pub use jobs::{
+    ClaimedJob, DEFAULT_MAX_ATTEMPTS, FailOutcome, JobCounts, JobRow, JobState, Jobs, NewJob,
+    backoff_seconds,
+};
 pub use people::{ImportSummary, PeopleImport, PersonDetail, PersonSummary};
 pub use programmes::{ProgrammeWrite, StoredProgramme};
 pub use proposals::{NewProposal, OverrideRow, ProposalRow};

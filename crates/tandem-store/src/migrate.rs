@@ -46,6 +46,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 5,
+        name: "jobs",
+        shared: include_str!("migrations/0005_jobs.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// An arbitrary constant naming Tandem's migration lock in PostgreSQL, so

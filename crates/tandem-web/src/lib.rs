@@ -147,24 +147,26 @@ pub async fn serve(
     app: App,
     config: WebConfig,
 ) -> std::io::Result<()> {
-    let housekeeper = tokio::spawn(housekeeping(app.clone()));
+    let background = tokio::spawn(background_jobs(app.clone()));
     let served = axum::serve(
         listener,
         router(app, config).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await;
-    housekeeper.abort();
+    background.abort();
     served
 }
 
-/// Clears expired sessions and stale sign-in failures every ten minutes.
-async fn housekeeping(app: App) {
-    let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
+/// Runs due jobs (housekeeping, mail, …) every thirty seconds; the job
+/// table keeps servers sharing a database from running a job twice.
+async fn background_jobs(app: App) {
+    let worker = tandem_app::jobs::worker_id();
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(30));
     loop {
         interval.tick().await;
-        if let Err(error) = app.housekeeping().await {
-            tracing::warn!(%error, "housekeeping failed; will try again");
+        if let Err(error) = app.run_background_jobs(&worker).await {
+            tracing::warn!(%error, "running jobs failed; will try again");
         }
     }
 }

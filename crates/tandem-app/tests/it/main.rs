@@ -3,6 +3,7 @@
 mod accounts;
 mod demo;
 mod import;
+mod jobs;
 mod matching;
 mod programmes;
 mod register;

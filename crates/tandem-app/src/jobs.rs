@@ -1,0 +1,275 @@
+//! Scheduled work: the kinds of job Tandem runs, and the runner that
+//! claims due jobs from the store's job table, runs them, and records
+//! each outcome — done, or failed and queued again after a backoff.
+//!
+//! Every server runs [`App::run_background_jobs`] every thirty seconds;
+//! the job table's leases see to it that two servers never run one job at
+//! once. Time is the caller's `now` (Unix seconds) throughout.
+
+use rand::Rng;
+use tandem_store::{ClaimedJob, FailOutcome, NewJob};
+
+use crate::mail::Email;
+use crate::{App, AppError};
+
+/// How often housekeeping runs.
+pub const HOUSEKEEPING_EVERY_SECONDS: i64 = 10 * 60;
+/// How long a worker may hold a job before another server may take it
+/// over; far longer than any job takes.
+pub const LEASE_SECONDS: i64 = 5 * 60;
+/// How many jobs one call of [`App::run_background_jobs`] runs at most,
+/// so that one server's turn ends and the next tick starts afresh.
+pub const JOBS_PER_RUN: usize = 50;
+/// How long finished jobs are kept before housekeeping removes them.
+pub const DONE_JOBS_KEPT_SECONDS: i64 = 7 * 24 * 60 * 60;
+
+/// The unique key that keeps housekeeping one job.
+const HOUSEKEEPING_KEY: &str = "housekeeping";
+
+/// What a job does. Stored as its [`JobKind::as_str`] name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    /// Removes expired sessions, stale sign-in failures and old finished
+    /// jobs, then schedules its next run.
+    Housekeeping,
+    /// Delivers one [`Email`] through the application's mailer.
+    SendEmail,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 2] = [JobKind::Housekeeping, JobKind::SendEmail];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Housekeeping => "housekeeping",
+            JobKind::SendEmail => "send_email",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<JobKind> {
+        JobKind::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+}
+
+/// A job with what it needs, as it is queued and as the runner reads it
+/// back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Job {
+    Housekeeping,
+    SendEmail(Email),
+}
+
+impl Job {
+    fn kind(&self) -> JobKind {
+        match self {
+            Job::Housekeeping => JobKind::Housekeeping,
+            Job::SendEmail(_) => JobKind::SendEmail,
+        }
+    }
+
+    fn payload(&self) -> Result<String, AppError> {
+        let json = match self {
+            Job::Housekeeping => Ok("{}".to_owned()),
+            Job::SendEmail(email) => serde_json::to_string(email),
+        };
+        json.map_err(|e| AppError::Internal(format!("a job payload cannot be written: {e}")))
+    }
+
+    fn read(job: &ClaimedJob) -> Result<Job, String> {
+        let kind = JobKind::parse(&job.kind).ok_or_else(|| {
+            // A newer server sharing the database may know it; left in the
+            // queue with a backoff, it may yet reach one.
+            format!("this server does not know the job kind \"{}\"", job.kind)
+        })?;
+        Ok(match kind {
+            JobKind::Housekeeping => Job::Housekeeping,
+            JobKind::SendEmail => Job::SendEmail(
+                serde_json::from_str(&job.payload)
+                    .map_err(|e| format!("the message cannot be read: {e}"))?,
+            ),
+        })
+    }
+}
+
+/// What one call of the runner did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobsRun {
+    pub completed: usize,
+    /// Failed, and queued again for later.
+    pub retrying: usize,
+    /// Failed on their last attempt.
+    pub gave_up: usize,
+    /// Took longer than their lease, and another server took them over.
+    pub lease_lost: usize,
+}
+
+impl JobsRun {
+    pub fn claimed(&self) -> usize {
+        self.completed + self.retrying + self.gave_up + self.lease_lost
+    }
+}
+
+/// A name for this process as a job worker, different on every server
+/// and every start.
+pub fn worker_id() -> String {
+    let unique: u32 = rand::thread_rng().r#gen();
+    format!("pid{}-{unique:08x}", std::process::id())
+}
+
+impl App {
+    /// Queues a message to be delivered by the job runner, which tries
+    /// again with a backoff if delivery fails. Returns the job's id.
+    pub async fn queue_email(&self, email: Email, now: i64) -> Result<i64, AppError> {
+        let problems = email.problems();
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        let job = Job::SendEmail(email);
+        let payload = job.payload()?;
+        self.store
+            .jobs()
+            .enqueue(&NewJob::new(job.kind().as_str(), &payload, now), now)
+            .await?
+            .ok_or_else(|| AppError::Internal("a message job was not queued".into()))
+    }
+
+    /// Makes sure every recurring job is queued (now, if it was missing);
+    /// one that is already queued or running is left as it is.
+    pub async fn schedule_recurring_jobs(&self, now: i64) -> Result<(), AppError> {
+        self.store
+            .jobs()
+            .enqueue(&housekeeping_job(now), now)
+            .await?;
+        Ok(())
+    }
+
+    /// What a server does every tick, at the time by the app's clock:
+    /// schedules recurring jobs, then runs up to [`JOBS_PER_RUN`] due jobs.
+    pub async fn run_background_jobs(&self, worker: &str) -> Result<JobsRun, AppError> {
+        let now = self.now();
+        self.schedule_recurring_jobs(now).await?;
+        self.run_due_jobs(worker, now, JOBS_PER_RUN).await
+    }
+
+    /// Claims and runs due jobs one after another as `worker`, at most
+    /// `limit` of them, and records how each went. A job that fails is
+    /// queued again with a backoff until its attempts are used up; its
+    /// error is logged here and kept with the job.
+    pub async fn run_due_jobs(
+        &self,
+        worker: &str,
+        now: i64,
+        limit: usize,
+    ) -> Result<JobsRun, AppError> {
+        let jobs = self.store.jobs();
+        let mut run = JobsRun::default();
+        for _ in 0..limit {
+            let Some(job) = jobs.claim(worker, now, LEASE_SECONDS).await? else {
+                break;
+            };
+            match self.run_job(&job, now).await {
+                Ok(next) => {
+                    let completed = match next {
+                        Some(next) => {
+                            jobs.complete_and_enqueue(job.id, worker, now, &next)
+                                .await?
+                        }
+                        None => jobs.complete(job.id, worker, now).await?,
+                    };
+                    if completed {
+                        run.completed += 1;
+                    } else {
+                        run.lease_lost += 1;
+                        tracing::warn!(job = job.id, kind = %job.kind, "job finished after another server took it over");
+                    }
+                }
+                Err(error) => match jobs.fail(job.id, worker, now, &error).await? {
+                    FailOutcome::Retrying { run_at } => {
+                        run.retrying += 1;
+                        tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, retry_in = run_at - now, %error, "job failed; will try again");
+                    }
+                    FailOutcome::GaveUp => {
+                        run.gave_up += 1;
+                        tracing::error!(job = job.id, kind = %job.kind, attempts = job.attempts, %error, "job failed on its last attempt");
+                    }
+                    FailOutcome::NotHolder => {
+                        run.lease_lost += 1;
+                        tracing::warn!(job = job.id, kind = %job.kind, %error, "job failed after another server took it over");
+                    }
+                },
+            }
+        }
+        Ok(run)
+    }
+
+    /// Runs one job. On success, returns the job to queue in the same
+    /// transaction as marking it done, if it recurs.
+    async fn run_job(
+        &self,
+        claimed: &ClaimedJob,
+        now: i64,
+    ) -> Result<Option<NewJob<'static>>, String> {
+        match Job::read(claimed)? {
+            Job::Housekeeping => {
+                self.housekeeping_at(now).await.map_err(|e| e.to_string())?;
+                let jobs = self
+                    .store
+                    .jobs()
+                    .delete_done_before(now - DONE_JOBS_KEPT_SECONDS)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                tracing::debug!(jobs, "finished jobs removed");
+                Ok(Some(housekeeping_job(now + HOUSEKEEPING_EVERY_SECONDS)))
+            }
+            Job::SendEmail(email) => {
+                let mailer = self.mailer.clone();
+                tokio::task::spawn_blocking(move || mailer.send(&email))
+                    .await
+                    .map_err(|e| format!("the mailer stopped: {e}"))?
+                    .map_err(|e| e.to_string())?;
+                Ok(None)
+            }
+        }
+    }
+}
+
+fn housekeeping_job(run_at: i64) -> NewJob<'static> {
+    NewJob::new(JobKind::Housekeeping.as_str(), "{}", run_at).with_unique_key(HOUSEKEEPING_KEY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_by_name() {
+        for kind in JobKind::ALL {
+            assert_eq!(JobKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(JobKind::parse("reminder"), None);
+    }
+
+    #[test]
+    fn a_message_survives_the_queue() {
+        let email = Email {
+            to: "ann@example.org".into(),
+            subject: "Hello".into(),
+            body_text: "Line one\nLine \"two\"".into(),
+        };
+        let job = Job::SendEmail(email);
+        let claimed = ClaimedJob {
+            id: 1,
+            kind: job.kind().as_str().into(),
+            payload: job.payload().expect("payload"),
+            attempts: 1,
+            max_attempts: 5,
+            locked_until: 0,
+        };
+        assert_eq!(Job::read(&claimed), Ok(job));
+        let unknown = ClaimedJob {
+            kind: "reminder".into(),
+            ..claimed
+        };
+        assert!(Job::read(&unknown).is_err_and(|e| e.contains("\"reminder\"")));
+    }
+}
