@@ -58,7 +58,7 @@ impl App {
     }
 
     /// Today's date (UTC) by the application's clock: the one definition.
-    pub(crate) fn today(&self) -> time::Date {
+    pub fn today(&self) -> time::Date {
         self.clock.today()
     }
 

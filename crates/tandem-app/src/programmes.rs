@@ -2,42 +2,36 @@
 //! TOML, starting one from a shipped template, reading its public page,
 //! changing its most-used settings, and the policy-review reminder.
 //!
-//! Every setting is checked by the domain (`Programme::problems`), so a
-//! message names the setting it is about; who may see or change a
-//! programme is decided in `tandem_domain::permissions`.
+//! Every setting is checked by the domain (`Programme::problems`), and the
+//! settings form is read there too (`tandem_domain::programme::settings_form`),
+//! so a message names the setting or field it is about; who may see or
+//! change a programme is decided in `tandem_domain::permissions`.
 
 use tandem_domain::permissions::{
     Operator, ProgrammeAccess, ProgrammeAuthority, ProgrammeCreateAuthority,
     authorise_programme_create, authorise_programme_edit, may_change_taking_part, programme_access,
     programme_creation_targets, programme_scope,
 };
+use tandem_domain::programme::settings_form::{FormProblem, apply_settings};
 use tandem_domain::programme::{
-    Key, Minutes, MonthRange, Months, Organisation as ProgrammeOrganisation, PolicyDate, Programme,
-    ProgrammeError, RecordMode, Revision, SHIPPED_TEMPLATES, SettingProblem, shipped_template,
+    Key, Organisation as ProgrammeOrganisation, Programme, ProgrammeError, SHIPPED_TEMPLATES,
+    SettingProblem, shipped_template,
 };
 use tandem_store::{Organisation, ProgrammeWrite, StoreError, StoredProgramme};
 use time::Date;
 
 use crate::{App, AppError, FieldError, Principal};
 
-/// The names of the settings-form fields, as `FieldError::field` gives
-/// them. Most are the setting's own key in the programme's TOML.
+/// The settings form is read in the domain; it is part of
+/// [`App::update_programme_settings`], so it is named here too.
+pub use tandem_domain::programme::settings_form::{SettingsChange, record_mode_name};
+
+/// The names of the form fields, as `FieldError::field` gives them: the
+/// settings form's (see [`tandem_domain::programme::settings_form::fields`]),
+/// and these.
 pub mod fields {
-    pub const NAME: &str = "name";
-    pub const SUMMARY: &str = "summary";
-    pub const OBJECTIVES: &str = "objectives";
-    pub const PUBLICITY_TEXT: &str = "publicity.text";
-    pub const HOW_TO_APPLY: &str = "publicity.how_to_apply";
-    pub const CONTACT: &str = "publicity.contact";
-    pub const MEETING_MIN: &str = "meetings.min_minutes";
-    pub const MEETING_MAX: &str = "meetings.max_minutes";
-    pub const REVIEW_MIN: &str = "reviews.interval.min_months";
-    pub const REVIEW_MAX: &str = "reviews.interval.max_months";
-    pub const RECORD_MODE: &str = "records.mode";
-    pub const NEXT_REVIEW: &str = "policy.next_review";
-    pub const REVISION_DATE: &str = "revision.date";
-    pub const REVISION_CHANGE: &str = "revision.change";
-    pub const REVISION_AUTHOR: &str = "revision.author";
+    pub use tandem_domain::programme::settings_form::fields::*;
+
     /// The settings as a whole: someone else saved them meanwhile.
     pub const SETTINGS: &str = "settings";
     /// Fields of the new-programme form.
@@ -121,67 +115,6 @@ pub struct NewProgramme {
     pub organisation: String,
 }
 
-/// The settings form (PRG-3, PRG-5, PRG-6), as typed: empty number and
-/// date fields mean "not set". The revision fields add one row to the
-/// policy's revision history when any of them is filled in.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SettingsChange {
-    pub name: String,
-    pub summary: String,
-    /// One objective per line.
-    pub objectives: String,
-    pub publicity_text: String,
-    pub how_to_apply: String,
-    pub contact: String,
-    pub meeting_min_minutes: String,
-    pub meeting_max_minutes: String,
-    pub review_min_months: String,
-    pub review_max_months: String,
-    /// `metadata_only` or `notes_agreed_by_both`.
-    pub record_mode: String,
-    pub next_review: String,
-    pub revision_date: String,
-    pub revision_change: String,
-    pub revision_author: String,
-}
-
-impl SettingsChange {
-    /// The form filled in with a programme's current settings.
-    pub fn from_programme(programme: &Programme) -> SettingsChange {
-        let number = |value: Option<u16>| value.map(|v| v.to_string()).unwrap_or_default();
-        let interval = programme.reviews.interval;
-        SettingsChange {
-            name: programme.name.clone(),
-            summary: programme.summary.clone(),
-            objectives: programme.objectives.join("\n"),
-            publicity_text: programme.publicity.text.clone(),
-            how_to_apply: programme.publicity.how_to_apply.clone(),
-            contact: programme.publicity.contact.clone(),
-            meeting_min_minutes: number(programme.meetings.min_minutes.map(Minutes::get)),
-            meeting_max_minutes: number(programme.meetings.max_minutes.map(Minutes::get)),
-            review_min_months: number(interval.map(|i| i.min_months.get())),
-            review_max_months: number(interval.map(|i| i.max_months.get())),
-            record_mode: record_mode_name(programme.records.mode).to_owned(),
-            next_review: programme
-                .policy
-                .next_review
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            revision_date: String::new(),
-            revision_change: String::new(),
-            revision_author: String::new(),
-        }
-    }
-}
-
-/// The stable name of a record-keeping mode, as TOML and forms write it.
-pub fn record_mode_name(mode: RecordMode) -> &'static str {
-    match mode {
-        RecordMode::MetadataOnly => "metadata_only",
-        RecordMode::NotesAgreedByBoth => "notes_agreed_by_both",
-    }
-}
-
 fn capitalise_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
@@ -195,6 +128,31 @@ fn field_error(field: &str, message: impl Into<String>) -> FieldError {
         field: field.to_owned(),
         message: message.into(),
     }
+}
+
+/// A problem with the settings form, as the app reports it.
+impl From<FormProblem> for FieldError {
+    fn from(problem: FormProblem) -> FieldError {
+        FieldError {
+            field: problem.field,
+            message: problem.message,
+        }
+    }
+}
+
+/// A problem with a programme's settings, on the field named by its key.
+impl From<SettingProblem> for FieldError {
+    fn from(problem: SettingProblem) -> FieldError {
+        FieldError {
+            field: problem.key,
+            message: problem.message,
+        }
+    }
+}
+
+/// Every problem with what the caller typed.
+fn invalid<P: Into<FieldError>>(problems: Vec<P>) -> AppError {
+    AppError::Invalid(problems.into_iter().map(Into::into).collect())
 }
 
 fn parse_stored(stored: &StoredProgramme) -> Result<Programme, AppError> {
@@ -382,7 +340,7 @@ impl App {
         let taking_part: Vec<i64> = organisations.iter().map(|o| o.id).collect();
         let authority = authorise_programme_edit(caller, id, &taking_part, own)?;
         let mut programme = parse_stored(&stored)?;
-        apply_settings(&mut programme, change)?;
+        apply_settings(&mut programme, change).map_err(invalid)?;
         self.save_existing(&authority, &programme, Some(&stored.settings))
             .await
             .map_err(|error| match error {
@@ -699,9 +657,7 @@ impl App {
         }];
         let problems = programme.problems();
         if !problems.is_empty() {
-            return Err(AppError::Invalid(
-                problems.into_iter().map(to_field_error).collect(),
-            ));
+            return Err(invalid(problems));
         }
         let id = match self.save_new(&authority, &programme, "").await {
             Ok(id) => id,
@@ -744,246 +700,6 @@ impl App {
     }
 }
 
-/// Where a domain problem shows on the settings form.
-fn form_field_for(key: &str, new_revision: Option<usize>) -> String {
-    if let Some(position) = new_revision {
-        let prefix = format!("policy.revisions[{position}].");
-        if let Some(rest) = key.strip_prefix(&prefix) {
-            return match rest {
-                "date" => fields::REVISION_DATE,
-                "change" => fields::REVISION_CHANGE,
-                _ => fields::REVISION_AUTHOR,
-            }
-            .to_owned();
-        }
-    }
-    if key.starts_with("objectives") {
-        return fields::OBJECTIVES.to_owned();
-    }
-    if key.starts_with("records.") {
-        return fields::RECORD_MODE.to_owned();
-    }
-    if key == "reviews.interval" {
-        return fields::REVIEW_MIN.to_owned();
-    }
-    key.to_owned()
-}
-
-fn to_field_error(problem: SettingProblem) -> FieldError {
-    FieldError {
-        field: problem.key,
-        message: problem.message,
-    }
-}
-
-/// Applies the form to a programme: returns the position of the revision
-/// added, if any, or every problem with the form.
-fn apply_settings(
-    programme: &mut Programme,
-    change: &SettingsChange,
-) -> Result<Option<usize>, AppError> {
-    let mut errors = Vec::new();
-    programme.name = change.name.trim().to_owned();
-    programme.summary = change.summary.trim().to_owned();
-    programme.objectives = change
-        .objectives
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .map(str::to_owned)
-        .collect();
-    programme.publicity.text = change.publicity_text.trim().to_owned();
-    programme.publicity.how_to_apply = change.how_to_apply.trim().to_owned();
-    programme.publicity.contact = change.contact.trim().to_owned();
-
-    let minutes =
-        |field: &str, text: &str, what: &str, errors: &mut Vec<FieldError>| -> Option<Minutes> {
-            let text = text.trim();
-            if text.is_empty() {
-                return None;
-            }
-            match text.parse::<i64>().ok().map(Minutes::parse) {
-                Some(Ok(minutes)) => Some(minutes),
-                _ => {
-                    errors.push(field_error(
-                        field,
-                        format!(
-                            "Enter {what} as a whole number of minutes from {} to {}, like 60",
-                            Minutes::MIN,
-                            Minutes::MAX
-                        ),
-                    ));
-                    None
-                }
-            }
-        };
-    let months =
-        |field: &str, text: &str, what: &str, errors: &mut Vec<FieldError>| -> Option<Months> {
-            let text = text.trim();
-            if text.is_empty() {
-                return None;
-            }
-            match text.parse::<i64>().ok().map(Months::parse) {
-                Some(Ok(months)) => Some(months),
-                _ => {
-                    errors.push(field_error(
-                        field,
-                        format!(
-                            "Enter {what} as a whole number of months from {} to {}, like 3",
-                            Months::MIN,
-                            Months::MAX
-                        ),
-                    ));
-                    None
-                }
-            }
-        };
-
-    let min_ok = change.meeting_min_minutes.trim().is_empty();
-    let max_ok = change.meeting_max_minutes.trim().is_empty();
-    let min = minutes(
-        fields::MEETING_MIN,
-        &change.meeting_min_minutes,
-        "the shortest meeting",
-        &mut errors,
-    );
-    let max = minutes(
-        fields::MEETING_MAX,
-        &change.meeting_max_minutes,
-        "the longest meeting",
-        &mut errors,
-    );
-    if min.is_some() || min_ok {
-        programme.meetings.min_minutes = min;
-    }
-    if max.is_some() || max_ok {
-        programme.meetings.max_minutes = max;
-    }
-
-    let review_min_text = change.review_min_months.trim();
-    let review_max_text = change.review_max_months.trim();
-    let review_min = months(
-        fields::REVIEW_MIN,
-        review_min_text,
-        "the shortest gap between reviews",
-        &mut errors,
-    );
-    let review_max = months(
-        fields::REVIEW_MAX,
-        review_max_text,
-        "the longest gap between reviews",
-        &mut errors,
-    );
-    match (review_min_text.is_empty(), review_max_text.is_empty()) {
-        (true, true) => programme.reviews.interval = None,
-        (false, true) => errors.push(field_error(
-            fields::REVIEW_MAX,
-            "Enter the longest gap between reviews too, or leave both gaps empty",
-        )),
-        (true, false) => errors.push(field_error(
-            fields::REVIEW_MIN,
-            "Enter the shortest gap between reviews too, or leave both gaps empty",
-        )),
-        (false, false) => {
-            if let (Some(min_months), Some(max_months)) = (review_min, review_max) {
-                programme.reviews.interval = Some(MonthRange {
-                    min_months,
-                    max_months,
-                });
-            }
-        }
-    }
-
-    match change.record_mode.trim() {
-        "metadata_only" => {
-            programme.records.mode = RecordMode::MetadataOnly;
-            // Metadata only means there are no notes: nobody writes,
-            // agrees or shares them.
-            programme.records.written_by = None;
-            programme.records.agreed_by.clear();
-            programme.records.may_share_with.clear();
-        }
-        "notes_agreed_by_both" => programme.records.mode = RecordMode::NotesAgreedByBoth,
-        _ => errors.push(field_error(
-            fields::RECORD_MODE,
-            "Choose what is recorded about meetings",
-        )),
-    }
-
-    let next_review = change.next_review.trim();
-    if next_review.is_empty() {
-        programme.policy.next_review = None;
-    } else {
-        match PolicyDate::parse(next_review) {
-            Ok(date) => programme.policy.next_review = Some(date),
-            Err(_) => errors.push(field_error(
-                fields::NEXT_REVIEW,
-                "Enter the next review date as a month, like 2027-04, or a day, like 2027-04-30",
-            )),
-        }
-    }
-
-    let revision_date = change.revision_date.trim();
-    let revision_change = change.revision_change.trim();
-    let revision_author = change.revision_author.trim();
-    let mut new_revision = None;
-    if !(revision_date.is_empty() && revision_change.is_empty() && revision_author.is_empty()) {
-        let date = match PolicyDate::parse(revision_date) {
-            Ok(date) => Some(date),
-            Err(_) => {
-                errors.push(field_error(
-                    fields::REVISION_DATE,
-                    if revision_date.is_empty() {
-                        "Enter the date of the revision, like 2026-04-30"
-                    } else {
-                        "Enter the date of the revision as a day, like 2026-04-30, or a month, like 2026-04"
-                    },
-                ));
-                None
-            }
-        };
-        if revision_change.is_empty() {
-            errors.push(field_error(
-                fields::REVISION_CHANGE,
-                "Say what changed in the policy",
-            ));
-        }
-        if revision_author.is_empty() {
-            errors.push(field_error(
-                fields::REVISION_AUTHOR,
-                "Enter who made the revision",
-            ));
-        }
-        if let (Some(date), false, false) =
-            (date, revision_change.is_empty(), revision_author.is_empty())
-        {
-            new_revision = Some(programme.policy.revisions.len());
-            programme.policy.revisions.push(Revision {
-                date,
-                change: revision_change.to_owned(),
-                author: revision_author.to_owned(),
-                next_review: None,
-            });
-        }
-    }
-
-    for problem in programme.problems() {
-        let field = form_field_for(&problem.key, new_revision);
-        // A field already reported as unreadable is not reported twice.
-        if !errors.iter().any(|e| e.field == field) {
-            errors.push(FieldError {
-                field,
-                message: problem.message,
-            });
-        }
-    }
-    if errors.is_empty() {
-        Ok(new_revision)
-    } else {
-        Err(AppError::Invalid(errors))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -996,61 +712,32 @@ mod tests {
     }
 
     #[test]
-    fn the_settings_form_round_trips_a_shipped_template() {
-        for (key, source) in SHIPPED_TEMPLATES {
-            let original = Programme::from_toml_str(source).expect("a shipped template reads");
-            let mut programme = original.clone();
-            let change = SettingsChange::from_programme(&programme);
-            assert_eq!(
-                apply_settings(&mut programme, &change).expect("unchanged is valid"),
-                None,
-                "{key}"
-            );
-            assert_eq!(
-                programme, original,
-                "{key}: saving the form unchanged changes nothing"
-            );
-        }
-    }
-
-    #[test]
-    fn a_longer_shortest_meeting_is_reported_on_its_field() {
-        let mut programme =
-            Programme::from_toml_str(shipped_template("cwt").expect("cwt ships")).expect("reads");
-        let mut change = SettingsChange::from_programme(&programme);
-        change.meeting_min_minutes = "120".into();
-        change.meeting_max_minutes = "60".into();
-        let Err(AppError::Invalid(errors)) = apply_settings(&mut programme, &change) else {
-            panic!("min above max is refused");
+    fn the_domains_problems_reach_the_caller_on_their_fields() {
+        let field_errors = |error: AppError| match error {
+            AppError::Invalid(errors) => errors,
+            other => panic!("a problem with the form is the caller's mistake: {other}"),
         };
-        assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!(errors[0].field, fields::MEETING_MIN);
-    }
-
-    #[test]
-    fn a_revision_needs_all_three_parts_and_lands_on_its_fields() {
-        let mut programme =
-            Programme::from_toml_str(shipped_template("fun").expect("fun ships")).expect("reads");
-        let mut change = SettingsChange::from_programme(&programme);
-        change.revision_change = "Annual review".into();
-        let Err(AppError::Invalid(errors)) = apply_settings(&mut programme.clone(), &change) else {
-            panic!("a revision without date or author is refused");
+        let form = FormProblem {
+            field: fields::REVISION_AUTHOR.to_owned(),
+            message: "Enter who made the revision".to_owned(),
         };
-        let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(named, [fields::REVISION_DATE, fields::REVISION_AUTHOR]);
-        // Older than the latest revision: the domain's ordering rule.
-        change.revision_date = "2015-01".into();
-        change.revision_author = "A. Coordinator".into();
-        let Err(AppError::Invalid(errors)) = apply_settings(&mut programme.clone(), &change) else {
-            panic!("an out-of-order revision is refused");
-        };
-        assert_eq!(errors[0].field, fields::REVISION_DATE, "{errors:?}");
-        change.revision_date = "2026-04-30".into();
-        change.next_review = "2027-04".into();
         assert_eq!(
-            apply_settings(&mut programme, &change).expect("valid"),
-            Some(2)
+            field_errors(invalid(vec![form])),
+            [field_error(
+                fields::REVISION_AUTHOR,
+                "Enter who made the revision"
+            )]
         );
-        assert_eq!(programme.policy.revisions.len(), 3);
+        let setting = SettingProblem {
+            key: "tracks[0].name".to_owned(),
+            message: "the track's name cannot be empty".to_owned(),
+        };
+        assert_eq!(
+            field_errors(invalid(vec![setting])),
+            [field_error(
+                "tracks[0].name",
+                "the track's name cannot be empty"
+            )]
+        );
     }
 }

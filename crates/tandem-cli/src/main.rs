@@ -394,15 +394,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let today = match today {
                 Some(text) => match tandem_domain::register::parse_date(&text) {
-                    Some(date) => date,
+                    Some(date) => Some(date),
                     None => bail!("--today must be a date like 2026-11-30 (got \"{text}\")"),
                 },
-                None => time::OffsetDateTime::now_utc().date(),
+                None => None,
             };
             if within_days < 0 {
                 bail!("--within-days must be 0 or more");
             }
             let app = open(url, "sqlite://tandem.db").await?;
+            let today = today.unwrap_or_else(|| app.today());
             return match app
                 .enrol_automatically(&Operator::assume(), &programme, today, within_days)
                 .await

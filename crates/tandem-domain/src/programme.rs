@@ -13,6 +13,7 @@
 //! that the web pages, the CLI and the store share one reading of the rules.
 
 mod rules;
+pub mod settings_form;
 mod template;
 mod units;
 

@@ -1,0 +1,341 @@
+//! Matching (MAT-1 to MAT-4): turn a programme's accepted requests and its
+//! mentor register into profiles, score and exclude every pair, find the
+//! optimal assignment, and explain it; then send the proposals to the
+//! mentors, who accept or decline.
+//!
+//! `profiles` turns stored requests and register entries into the
+//! engine's profiles, `overrides` fixes the coordinator's choices, and
+//! `run` loads what a run needs and puts the pieces together; this module
+//! holds the run's public types and the use cases around it.
+
+mod overrides;
+mod profiles;
+mod run;
+
+use tandem_domain::permissions::{
+    MatchingAuthority, authorise_matching, authorise_proposal_answer,
+};
+use tandem_domain::programme::Programme;
+use tandem_domain::proposals::Answer;
+use tandem_store::{NewProposal, OverrideRow, ProposalRow, RegisterFilter};
+
+use crate::{App, AppError, Principal};
+
+/// A pair the run proposes, with why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProposedPair {
+    pub request_id: i64,
+    pub mentee_name: String,
+    pub mentor_entry_id: i64,
+    pub mentor_name: String,
+    pub score: i64,
+    /// One line per criterion that scored.
+    pub explanation: Vec<String>,
+    /// The coordinator chose this pair, for this reason.
+    pub overridden: Option<String>,
+}
+
+/// A mentor who could not be paired with a mentee, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuledOut {
+    pub mentor_name: String,
+    pub reasons: Vec<String>,
+}
+
+/// A waiting mentee the run could not match.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unmatched {
+    pub request_id: i64,
+    pub mentee_name: String,
+    pub ruled_out: Vec<RuledOut>,
+}
+
+/// The outcome of one matching run: a proposal, nothing stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MatchingRun {
+    pub programme_id: i64,
+    pub programme_name: String,
+    pub first_come_first_served: bool,
+    pub pairs: Vec<ProposedPair>,
+    pub unmatched: Vec<Unmatched>,
+    /// Mentees waiting (accepted requests without a live proposal).
+    pub waiting: usize,
+    pub total_score: i64,
+    /// Overrides that could not be applied, and why.
+    pub ignored_overrides: Vec<String>,
+}
+
+impl App {
+    async fn matching_programme(
+        &self,
+        programme_id: i64,
+    ) -> Result<(String, Programme, Vec<i64>), AppError> {
+        let stored = self
+            .store
+            .programme(programme_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let programme = Programme::from_toml_str(&stored.settings).map_err(|_| {
+            AppError::Internal(format!(
+                "programme {programme_id} has settings that no longer parse"
+            ))
+        })?;
+        let taking_part = self
+            .store
+            .programme_organisations(programme_id)
+            .await?
+            .iter()
+            .map(|o| o.id)
+            .collect();
+        Ok((stored.name, programme, taking_part))
+    }
+
+    /// The caller's authority to run matching for a programme: "not found"
+    /// if they cannot see it, "forbidden" if they may only read it.
+    pub async fn matching_authority(
+        &self,
+        caller: &Principal,
+        programme_id: i64,
+    ) -> Result<MatchingAuthority, AppError> {
+        let (_, _, taking_part) = self.matching_programme(programme_id).await?;
+        let own = match caller.person_id {
+            Some(id) => self.store.person(id).await?.map(|p| p.organisation_id),
+            None => None,
+        };
+        if tandem_domain::permissions::programme_access(caller, programme_id, &taking_part, own)
+            .is_none()
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok(authorise_matching(caller, programme_id, &taking_part, own)?)
+    }
+
+    /// Proposes the best set of matches for everyone waiting (MAT-3):
+    /// hard exclusions first, then the weighted score of every admissible
+    /// pair, then the optimal assignment within each mentor's free places,
+    /// first come first served where the programme says so.
+    pub async fn run_matching(
+        &self,
+        authority: &MatchingAuthority,
+    ) -> Result<MatchingRun, AppError> {
+        self.run_matching_with(authority, None).await
+    }
+
+    /// Runs matching again and sends its proposals to the mentors (MAT-4):
+    /// all of them are stored in one transaction, or none.
+    pub async fn send_proposals(
+        &self,
+        authority: &MatchingAuthority,
+    ) -> Result<(MatchingRun, Vec<i64>), AppError> {
+        let run = self.run_matching(authority).await?;
+        let proposals: Vec<NewProposal> = run
+            .pairs
+            .iter()
+            .map(|p| NewProposal {
+                request_id: p.request_id,
+                mentor_entry_id: p.mentor_entry_id,
+                score: p.score,
+                explanation: p
+                    .explanation
+                    .iter()
+                    .cloned()
+                    .chain(
+                        p.overridden
+                            .as_ref()
+                            .map(|reason| format!("chosen by the coordinator: {reason}")),
+                    )
+                    .collect(),
+            })
+            .collect();
+        let ids = self
+            .store
+            .create_proposals(authority, &proposals)
+            .await
+            .map_err(|e| match e {
+                tandem_store::StoreError::Conflict(message) => {
+                    AppError::invalid("proposals", message)
+                }
+                other => AppError::Store(other),
+            })?;
+        Ok((run, ids))
+    }
+
+    /// The coordinator chooses the mentor for one waiting request, with a
+    /// reason (recorded). A pair that a hard exclusion forbids, or a mentor
+    /// with no free place, is refused and nothing is recorded.
+    pub async fn override_pair(
+        &self,
+        authority: &MatchingAuthority,
+        request_id: i64,
+        mentor_entry_id: i64,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::invalid(
+                "reason",
+                "Say why you are choosing this mentor",
+            ));
+        }
+        if reason.chars().count() > 2_000 {
+            return Err(AppError::invalid(
+                "reason",
+                "Keep the reason to 2,000 characters or fewer",
+            ));
+        }
+        // A request of an organisation the caller does not match for is
+        // "not found", whatever its state.
+        self.request_to_match(authority, request_id).await?;
+        let entry = self.store.mentor_entry(mentor_entry_id).await?;
+        if entry.is_none_or(|e| e.programme_id != authority.programme_id()) {
+            return Err(AppError::invalid(
+                "mentor",
+                "Choose a mentor from this programme's register",
+            ));
+        }
+        // One run with the choice added answers both questions: is the
+        // request waiting, and can the pair be made?
+        let candidate = OverrideRow {
+            id: 0,
+            request_id,
+            mentor_entry_id,
+            reason: reason.to_owned(),
+        };
+        let trial = self.run_matching_with(authority, Some(&candidate)).await?;
+        let waiting = trial
+            .pairs
+            .iter()
+            .map(|p| p.request_id)
+            .chain(trial.unmatched.iter().map(|u| u.request_id))
+            .any(|id| id == request_id);
+        if !waiting {
+            return Err(AppError::invalid(
+                "request",
+                "This request is not waiting for a mentor in this programme",
+            ));
+        }
+        let applied = trial.pairs.iter().any(|p| {
+            p.request_id == request_id
+                && p.mentor_entry_id == mentor_entry_id
+                && p.overridden.is_some()
+        });
+        if !applied {
+            let why = trial
+                .ignored_overrides
+                .last()
+                .cloned()
+                .unwrap_or_else(|| "this pair cannot be made".to_owned());
+            return Err(AppError::invalid(
+                "mentor",
+                format!("This mentor cannot be chosen: {why}"),
+            ));
+        }
+        self.store
+            .put_override(authority, request_id, mentor_entry_id, reason)
+            .await?;
+        Ok(())
+    }
+
+    /// Proposals waiting for the caller's answer as a mentor.
+    pub async fn proposals_to_answer(
+        &self,
+        caller: &Principal,
+    ) -> Result<Vec<ProposalRow>, AppError> {
+        match caller.person_id {
+            Some(person) => Ok(self.store.proposals_awaiting_mentor(person).await?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// One proposal, for its mentor only: the request's details are for
+    /// the mentor who is asked (MAT-4), not for anyone else.
+    pub async fn proposal_for_mentor(
+        &self,
+        caller: &Principal,
+        id: i64,
+    ) -> Result<ProposalRow, AppError> {
+        let proposal = self.store.proposal(id).await?.ok_or(AppError::NotFound)?;
+        if !tandem_domain::permissions::may_answer_proposal(caller, proposal.mentor_person_id) {
+            return Err(AppError::NotFound);
+        }
+        Ok(proposal)
+    }
+
+    /// A proposal with the request it answers, for the mentor asked: they
+    /// see the request before the match is final (MAT-4).
+    pub async fn proposal_with_request(
+        &self,
+        caller: &Principal,
+        id: i64,
+    ) -> Result<(ProposalRow, tandem_store::RequestRow), AppError> {
+        let proposal = self.proposal_for_mentor(caller, id).await?;
+        let request = self
+            .store
+            .request(proposal.request_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((proposal, request))
+    }
+
+    /// A programme's proposals so far, for the requests the caller matches.
+    pub async fn programme_proposals(
+        &self,
+        authority: &MatchingAuthority,
+    ) -> Result<Vec<ProposalRow>, AppError> {
+        let mut proposals = self
+            .store
+            .programme_proposals(authority.programme_id())
+            .await?;
+        proposals.retain(|p| authority.covers_mentee_organisation(p.mentee_organisation_id));
+        Ok(proposals)
+    }
+
+    /// The name of the mentee of one request the caller matches for, for
+    /// choosing their mentor by hand; any other request is "not found".
+    pub async fn request_to_match(
+        &self,
+        authority: &MatchingAuthority,
+        request_id: i64,
+    ) -> Result<String, AppError> {
+        let request = self
+            .store
+            .request(request_id)
+            .await?
+            .filter(|r| r.programme_id == authority.programme_id())
+            .filter(|r| authority.covers_mentee_organisation(r.organisation_id))
+            .ok_or(AppError::NotFound)?;
+        Ok(format!("{} {}", request.given_name, request.family_name))
+    }
+
+    /// The programme's register, for choosing a mentor by hand.
+    pub async fn register_for_matching(
+        &self,
+        authority: &MatchingAuthority,
+    ) -> Result<Vec<tandem_store::MentorEntryRow>, AppError> {
+        Ok(self
+            .store
+            .mentor_entries(authority.programme_id(), &RegisterFilter::default())
+            .await?)
+    }
+
+    /// The mentor accepts or declines, with a reason from the list.
+    pub async fn answer_proposal(
+        &self,
+        caller: &Principal,
+        id: i64,
+        answer: &Answer,
+    ) -> Result<(), AppError> {
+        let proposal = self.proposal_for_mentor(caller, id).await?;
+        let authority = authorise_proposal_answer(caller, proposal.id, proposal.mentor_person_id)
+            .map_err(|_| AppError::NotFound)?;
+        let answered = self.store.answer_proposal(&authority, answer).await?;
+        if answered {
+            Ok(())
+        } else {
+            Err(AppError::invalid(
+                "answer",
+                "This proposal has already been answered",
+            ))
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! The coordinator's overrides (MAT-3): each chosen pair is fixed before
+//! the rest is optimised around it. An override that a hard exclusion
+//! forbids, or whose mentor has no free place left, is not applied, and
+//! the run says why.
+
+use tandem_matching::{ExcludedPair, Problem};
+use tandem_store::OverrideRow;
+
+use super::profiles::Named;
+
+/// A pair the coordinator chose, by engine index, with their reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FixedPair {
+    pub mentee: usize,
+    pub mentor: usize,
+    pub reason: String,
+}
+
+/// What applying the overrides did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Overridden {
+    /// The pairs fixed, in the order of the overrides.
+    pub fixed: Vec<FixedPair>,
+    /// One line per override not applied: "mentee with mentor: why".
+    pub ignored: Vec<String>,
+}
+
+/// The overrides in force with `candidate` (one being considered) in
+/// place of any earlier override for its request, and considered last, so
+/// that if it cannot be applied its reason is the last line ignored.
+pub(super) fn with_candidate(
+    mut in_force: Vec<OverrideRow>,
+    candidate: Option<&OverrideRow>,
+) -> Vec<OverrideRow> {
+    if let Some(candidate) = candidate {
+        in_force.retain(|o| o.request_id != candidate.request_id);
+        in_force.push(candidate.clone());
+    }
+    in_force
+}
+
+/// Fixes the overrides' pairs in `problem`, in order: the mentee is taken
+/// out of the optimisation and one of the mentor's places is used. An
+/// override for a request or a register entry that is not in the run (no
+/// longer waiting, or not the caller's to match) is passed over.
+pub(super) fn apply_overrides(
+    problem: &mut Problem,
+    excluded: &[ExcludedPair],
+    overrides: &[OverrideRow],
+    requests: &[Named],
+    entries: &[Named],
+) -> Overridden {
+    let mut outcome = Overridden::default();
+    for o in overrides {
+        let Some(i) = requests.iter().position(|r| r.id == o.request_id) else {
+            continue;
+        };
+        let Some(j) = entries.iter().position(|e| e.id == o.mentor_entry_id) else {
+            continue;
+        };
+        let pair = format!("{} with {}", requests[i].name, entries[j].name);
+        if let Some(excluded) = excluded.iter().find(|e| e.mentee == i && e.mentor == j) {
+            let reasons: Vec<String> = excluded.reasons.iter().map(ToString::to_string).collect();
+            outcome
+                .ignored
+                .push(format!("{pair}: {}", reasons.join("; ")));
+            continue;
+        }
+        if problem.mentor_capacity[j] == 0 {
+            outcome
+                .ignored
+                .push(format!("{pair}: the mentor has no free place left"));
+            continue;
+        }
+        problem.pairs.retain(|p| p.mentee != i);
+        problem.mentor_capacity[j] -= 1;
+        outcome.fixed.push(FixedPair {
+            mentee: i,
+            mentor: j,
+            reason: o.reason.clone(),
+        });
+    }
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use tandem_matching::{ExclusionReason, Pair};
+
+    use super::*;
+
+    fn named(id: i64, name: &str) -> Named {
+        Named {
+            id,
+            name: name.to_owned(),
+        }
+    }
+
+    fn choice(request_id: i64, mentor_entry_id: i64, reason: &str) -> OverrideRow {
+        OverrideRow {
+            id: 0,
+            request_id,
+            mentor_entry_id,
+            reason: reason.to_owned(),
+        }
+    }
+
+    /// Mentees 0 and 1 (requests 10 and 11), mentors 0 and 1 (entries 20
+    /// and 21) with one free place each; every pair admissible.
+    fn two_by_two() -> Problem {
+        Problem {
+            mentee_count: 2,
+            mentor_capacity: vec![1, 1],
+            pairs: [(0, 0), (0, 1), (1, 0), (1, 1)]
+                .into_iter()
+                .map(|(mentee, mentor)| Pair {
+                    mentee,
+                    mentor,
+                    score: 1,
+                })
+                .collect(),
+            mentee_order: None,
+        }
+    }
+
+    /// Applies the overrides to [`two_by_two`]: requests 10 (Mina Tee) and
+    /// 11 (Ned Kay), register entries 20 (Ada Lovelace) and 21 (Bob Hope).
+    fn apply(excluded: &[ExcludedPair], overrides: &[OverrideRow]) -> (Problem, Overridden) {
+        let mut problem = two_by_two();
+        let outcome = apply_overrides(
+            &mut problem,
+            excluded,
+            overrides,
+            &[named(10, "Mina Tee"), named(11, "Ned Kay")],
+            &[named(20, "Ada Lovelace"), named(21, "Bob Hope")],
+        );
+        (problem, outcome)
+    }
+
+    #[test]
+    fn an_override_fixes_its_pair_and_uses_a_place() {
+        let (problem, outcome) = apply(&[], &[choice(11, 20, "they asked for her")]);
+        assert_eq!(
+            outcome.fixed,
+            [FixedPair {
+                mentee: 1,
+                mentor: 0,
+                reason: "they asked for her".to_owned()
+            }]
+        );
+        assert!(outcome.ignored.is_empty());
+        assert_eq!(problem.mentor_capacity, [0, 1]);
+        assert!(
+            problem.pairs.iter().all(|p| p.mentee == 0),
+            "the mentee is out of the optimisation"
+        );
+    }
+
+    #[test]
+    fn an_override_a_hard_exclusion_forbids_is_refused_with_every_reason() {
+        let excluded = [ExcludedPair {
+            mentee: 0,
+            mentor: 1,
+            reasons: vec![
+                ExclusionReason::MentorManagesMentee,
+                ExclusionReason::ConflictOfInterest("related".to_owned()),
+            ],
+        }];
+        let (problem, outcome) = apply(&excluded, &[choice(10, 21, "why not")]);
+        assert!(outcome.fixed.is_empty());
+        assert_eq!(
+            outcome.ignored,
+            [
+                "Mina Tee with Bob Hope: the mentor is in the mentee's line-management chain; \
+              declared conflict of interest: related"
+            ]
+        );
+        assert_eq!(problem, two_by_two(), "nothing is fixed");
+    }
+
+    #[test]
+    fn an_override_finding_the_mentor_full_is_refused() {
+        let (problem, outcome) = apply(&[], &[choice(10, 20, "first"), choice(11, 20, "second")]);
+        assert_eq!(outcome.fixed.len(), 1);
+        assert_eq!(outcome.fixed[0].reason, "first");
+        assert_eq!(
+            outcome.ignored,
+            ["Ned Kay with Ada Lovelace: the mentor has no free place left"]
+        );
+        assert_eq!(problem.mentor_capacity, [0, 1]);
+        assert!(
+            problem.pairs.iter().any(|p| p.mentee == 1),
+            "the refused mentee is still matched by the optimisation"
+        );
+    }
+
+    #[test]
+    fn an_override_outside_the_run_is_passed_over() {
+        let (problem, outcome) = apply(
+            &[],
+            &[
+                choice(99, 20, "not waiting"),
+                choice(10, 99, "not registered"),
+            ],
+        );
+        assert_eq!(outcome, Overridden::default());
+        assert_eq!(problem, two_by_two());
+    }
+
+    #[test]
+    fn the_candidate_replaces_its_requests_override_and_comes_last() {
+        let in_force = vec![choice(10, 20, "old"), choice(11, 21, "other")];
+        assert_eq!(with_candidate(in_force.clone(), None), in_force);
+        let candidate = choice(10, 21, "new");
+        assert_eq!(
+            with_candidate(in_force, Some(&candidate)),
+            [choice(11, 21, "other"), candidate]
+        );
+    }
+}

@@ -1,0 +1,602 @@
+//! Stored requests and register entries as the matching engine's profiles:
+//! pure, no store and no clock, so every rule of the translation is tested
+//! on its own.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use tandem_domain::programme::{
+    CarerLevel, Criterion as SettingCriterion, MentorFacts, Months, Programme,
+};
+use tandem_domain::register::Availability;
+use tandem_matching::{
+    Criterion, ExclusionData, Identity, MenteeRequest, MentorProfile, MentorStatus, Place, Weights,
+};
+use tandem_store::{MentorEntryRow, PersonDetail, RequestRow};
+use time::Date;
+
+use crate::AppError;
+
+/// What a run has read from the store, for the engine.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Loaded<'a> {
+    pub programme: &'a Programme,
+    /// The waiting requests the caller matches for; mentee `i` is
+    /// `requests[i]`.
+    pub requests: &'a [RequestRow],
+    /// The programme's register; mentor `j` is `entries[j]`.
+    pub entries: &'a [MentorEntryRow],
+    /// Everyone named by a request or an entry, by person id.
+    pub people: &'a HashMap<i64, PersonDetail>,
+    /// Each organisation's jurisdiction, by organisation id.
+    pub jurisdictions: &'a HashMap<i64, String>,
+    /// Live proposals (awaiting the mentor or accepted) per register entry.
+    pub live_per_entry: &'a HashMap<i64, i64>,
+    /// Each person's line managers, nearest first, by person id.
+    pub management_chains: &'a HashMap<i64, Vec<i64>>,
+    /// The day availability is judged on.
+    pub today: Date,
+}
+
+/// A mentee's request or a mentor's register entry, by engine index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Named {
+    /// The request's or the register entry's id.
+    pub id: i64,
+    /// The person's name, as the run shows it.
+    pub name: String,
+}
+
+impl Named {
+    fn new(id: i64, given_name: &str, family_name: &str) -> Named {
+        Named {
+            id,
+            name: format!("{given_name} {family_name}"),
+        }
+    }
+}
+
+/// The engine's input for one run, index for index with what was loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Profiles {
+    pub mentees: Vec<MenteeRequest>,
+    pub mentors: Vec<MentorProfile>,
+    pub exclusions: ExclusionData,
+    /// Mentee `i`'s request.
+    pub requests: Vec<Named>,
+    /// Mentor `j`'s register entry.
+    pub entries: Vec<Named>,
+}
+
+/// Builds the mentees' requests and the mentors' profiles from what was
+/// loaded. A request or entry whose person was not loaded is an internal
+/// error: the store returned rows that do not agree.
+pub(super) fn build_profiles(loaded: &Loaded<'_>) -> Result<Profiles, AppError> {
+    let person_of = |id: i64| {
+        loaded
+            .people
+            .get(&id)
+            .ok_or_else(|| AppError::Internal(format!("person {id} is missing")))
+    };
+    let mentees = loaded
+        .requests
+        .iter()
+        .map(|request| {
+            let person = person_of(request.person_id)?;
+            Ok(mentee_request(request, person, loaded.jurisdictions))
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let mentors = loaded
+        .entries
+        .iter()
+        .map(|entry| {
+            let person = person_of(entry.person_id)?;
+            let live = loaded.live_per_entry.get(&entry.id).copied().unwrap_or(0);
+            Ok(mentor_profile(
+                entry,
+                person,
+                loaded.programme,
+                live,
+                loaded.today,
+            ))
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let managers = loaded
+        .management_chains
+        .iter()
+        .map(|(&id, chain)| (id as u64, chain.iter().map(|&m| m as u64).collect()))
+        .collect();
+    Ok(Profiles {
+        mentees,
+        mentors,
+        exclusions: ExclusionData {
+            managers,
+            conflicts: Vec::new(),
+        },
+        requests: loaded
+            .requests
+            .iter()
+            .map(|r| Named::new(r.id, &r.given_name, &r.family_name))
+            .collect(),
+        entries: loaded
+            .entries
+            .iter()
+            .map(|e| Named::new(e.id, &e.given_name, &e.family_name))
+            .collect(),
+    })
+}
+
+/// Free text lists ("coaching; leadership, change") as lower-case phrases,
+/// so that a mentee's needs meet a mentor's expertise however each is
+/// capitalised or separated.
+fn phrases(text: &str) -> BTreeSet<String> {
+    text.split([',', ';', '\n', '/'])
+        .map(|p| p.trim().to_lowercase())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// One waiting request as the engine sees it: the mentee's wishes for a
+/// mentor who shares their language, gender or culture become identity
+/// wishes; their approval type, household and interests come from their
+/// person record.
+fn mentee_request(
+    request: &RequestRow,
+    person: &PersonDetail,
+    jurisdictions: &HashMap<i64, String>,
+) -> MenteeRequest {
+    let mut wishes = BTreeMap::new();
+    for (identity, text) in [
+        (Identity::Language, &request.language),
+        (Identity::Gender, &request.gender),
+        (Identity::Culture, &request.culture),
+    ] {
+        let wanted = phrases(text);
+        if !wanted.is_empty() {
+            wishes.insert(identity, wanted);
+        }
+    }
+    MenteeRequest {
+        person: request.person_id as u64,
+        requested_at: request.created_at.max(0) as u64,
+        needs: phrases(&request.help_needed),
+        requests: BTreeSet::new(),
+        styles: phrases(&request.preferred_style),
+        approval_type: person.approval_type.clone(),
+        household: person.household.clone(),
+        interests: phrases(person.special_interests.as_deref().unwrap_or("")),
+        wishes,
+        place: Place {
+            organisation: person.organisation.clone(),
+            jurisdiction: jurisdictions
+                .get(&person.organisation_id)
+                .filter(|j| !j.is_empty())
+                .cloned(),
+            team: person.team.clone().unwrap_or_default(),
+            region: person.region.clone(),
+            location: None,
+        },
+        isolated: false,
+        not_with: BTreeSet::new(),
+    }
+}
+
+/// Whether a mentor can take mentees: eligible under the programme's
+/// rules (every reason they are not, if not), then open on `today`.
+fn mentor_status(entry: &MentorEntryRow, programme: &Programme, today: Date) -> MentorStatus {
+    let eligibility = programme.mentors.check(&MentorFacts {
+        experience_months: entry.experience_months.and_then(|m| Months::parse(m).ok()),
+        carer_level: entry.carer_level.and_then(|l| CarerLevel::parse(l).ok()),
+        trained: entry.training_completed != 0,
+        experience_shown_by_appraisal: entry.experience_shown_by_appraisal != 0,
+    });
+    let availability =
+        Availability::from_stored(&entry.availability, entry.paused_until.as_deref());
+    match eligibility {
+        Err(reasons) => MentorStatus::Ineligible(
+            reasons
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        Ok(()) if !availability.open_on(today) => {
+            MentorStatus::Unavailable(match availability.until_text() {
+                Some(until) => format!("paused until {until}"),
+                None => "not taking mentees".to_owned(),
+            })
+        }
+        Ok(()) => MentorStatus::Available,
+    }
+}
+
+/// One register entry as the engine sees it; `live` proposals (awaiting
+/// the mentor or accepted) are the places in use.
+fn mentor_profile(
+    entry: &MentorEntryRow,
+    person: &PersonDetail,
+    programme: &Programme,
+    live: i64,
+    today: Date,
+) -> MentorProfile {
+    let mut experience = phrases(&entry.expertise);
+    experience.extend(phrases(&entry.experience));
+    let mut identity = BTreeMap::new();
+    let languages = phrases(&entry.languages);
+    if !languages.is_empty() {
+        identity.insert(Identity::Language, languages);
+    }
+    MentorProfile {
+        person: entry.person_id as u64,
+        experience,
+        offers: phrases(&entry.interests),
+        styles: phrases(&entry.style),
+        approval_type: person.approval_type.clone(),
+        household: person.household.clone(),
+        interests: phrases(&entry.special_interests),
+        identity,
+        place: Place {
+            organisation: entry.organisation.clone(),
+            jurisdiction: Some(entry.jurisdiction.clone()).filter(|j| !j.is_empty()),
+            team: entry.team.clone().unwrap_or_default(),
+            region: entry.region.clone(),
+            location: Some(entry.location.clone()).filter(|l| !l.is_empty()),
+        },
+        capacity: u32::try_from(entry.capacity).unwrap_or(0),
+        current_mentees: u32::try_from(live).unwrap_or(u32::MAX),
+        status: mentor_status(entry, programme, today),
+    }
+}
+
+fn criterion(setting: SettingCriterion) -> Criterion {
+    match setting {
+        SettingCriterion::RelevantExperience => Criterion::Experience,
+        SettingCriterion::SpecificRequests => Criterion::SpecificRequests,
+        SettingCriterion::StyleAndApproach => Criterion::Style,
+        SettingCriterion::ApprovalType => Criterion::ApprovalType,
+        SettingCriterion::Household => Criterion::Household,
+        SettingCriterion::SpecialInterests => Criterion::SpecialInterests,
+        SettingCriterion::Language => Criterion::Language,
+        SettingCriterion::Race => Criterion::Race,
+        SettingCriterion::Culture => Criterion::Culture,
+        SettingCriterion::Religion => Criterion::Religion,
+        SettingCriterion::Gender => Criterion::Gender,
+        SettingCriterion::Sexuality => Criterion::Sexuality,
+        SettingCriterion::Location => Criterion::Location,
+        SettingCriterion::OtherOrganisation => Criterion::OtherOrganisation,
+        SettingCriterion::OtherJurisdiction => Criterion::OtherJurisdiction,
+        SettingCriterion::OtherTeam | SettingCriterion::OtherRegion => Criterion::OtherTeamOrRegion,
+    }
+}
+
+/// The programme's weights as the engine takes them. Another team and
+/// another region are one criterion in the engine; the larger weight wins.
+pub(super) fn weights(programme: &Programme) -> Weights {
+    let mut map: BTreeMap<Criterion, i64> = BTreeMap::new();
+    for (setting, weight) in programme.matching.weights.iter() {
+        let entry = map.entry(criterion(setting)).or_insert(0);
+        *entry = (*entry).max(i64::from(weight.get()));
+    }
+    Weights(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use tandem_domain::programme::shipped_template;
+    use time::macros::date;
+
+    use super::*;
+
+    fn programme(key: &str) -> Programme {
+        Programme::from_toml_str(shipped_template(key).expect("ships")).expect("reads")
+    }
+
+    fn person(id: i64, organisation_id: i64) -> PersonDetail {
+        PersonDetail {
+            id,
+            organisation_id,
+            organisation: format!("Organisation {organisation_id}"),
+            employee_id: format!("E{id}"),
+            given_name: format!("Given{id}"),
+            family_name: format!("Family{id}"),
+            email: format!("p{id}@example.org"),
+            region: Some("North".to_owned()),
+            team: Some("Fostering".to_owned()),
+            line_manager_employee_id: None,
+            line_manager_id: None,
+            line_manager_name: None,
+            job_title: "Social worker".to_owned(),
+            grade: String::new(),
+            start_date: None,
+            employment_type: "employee".to_owned(),
+            approval_type: Some("long term".to_owned()),
+            carer_level: None,
+            approval_date: None,
+            household: Some("couple".to_owned()),
+            special_interests: Some("Gardening; music".to_owned()),
+        }
+    }
+
+    fn request(id: i64, person_id: i64) -> RequestRow {
+        RequestRow {
+            id,
+            programme_id: 1,
+            programme_name: "Programme".to_owned(),
+            person_id,
+            given_name: "Mina".to_owned(),
+            family_name: "Tee".to_owned(),
+            organisation_id: 1,
+            organisation: "Organisation 1".to_owned(),
+            team: None,
+            job_title: String::new(),
+            start_date: None,
+            track: String::new(),
+            source: "self".to_owned(),
+            status: "accepted".to_owned(),
+            goals: String::new(),
+            help_needed: "Leadership, Change".to_owned(),
+            preferred_style: "Coaching".to_owned(),
+            meeting_frequency: String::new(),
+            relationship_length: String::new(),
+            meeting_location: String::new(),
+            other_team: 0,
+            other_region: 0,
+            other_organisation: 0,
+            other_jurisdiction: 0,
+            language: String::new(),
+            gender: String::new(),
+            culture: String::new(),
+            named_mentor_id: None,
+            consultation: "not_needed".to_owned(),
+            rejection_reason: None,
+            rejection_detail: None,
+            created_at: 1_700_000_000,
+            screened_at: None,
+        }
+    }
+
+    /// A trained mentor with some experience, taking mentees.
+    fn entry(id: i64, person_id: i64) -> MentorEntryRow {
+        MentorEntryRow {
+            id,
+            programme_id: 1,
+            person_id,
+            given_name: "Ada".to_owned(),
+            family_name: "Lovelace".to_owned(),
+            organisation_id: 2,
+            organisation: "Organisation 2".to_owned(),
+            jurisdiction: "Northern Ireland".to_owned(),
+            region: None,
+            team: None,
+            carer_level: None,
+            recruited: "identified".to_owned(),
+            experience: "Change".to_owned(),
+            experience_months: Some(120),
+            interests: "Has adopted".to_owned(),
+            expertise: "Leadership".to_owned(),
+            style: "coaching".to_owned(),
+            languages: "Irish, English".to_owned(),
+            location: String::new(),
+            special_interests: "Music".to_owned(),
+            training_completed: 1,
+            experience_shown_by_appraisal: 1,
+            published: String::new(),
+            capacity: 2,
+            availability: "available".to_owned(),
+            paused_until: None,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    /// Builds the profiles of one request and one entry.
+    fn build(
+        programme: &Programme,
+        request: RequestRow,
+        entry: MentorEntryRow,
+        live_per_entry: &HashMap<i64, i64>,
+        today: Date,
+    ) -> Result<Profiles, AppError> {
+        let people = HashMap::from([
+            (request.person_id, person(request.person_id, 1)),
+            (entry.person_id, person(entry.person_id, 2)),
+        ]);
+        let jurisdictions = HashMap::from([(1, "England".to_owned()), (2, String::new())]);
+        let management_chains = HashMap::from([(request.person_id, vec![entry.person_id, 99])]);
+        build_profiles(&Loaded {
+            programme,
+            requests: &[request],
+            entries: &[entry],
+            people: &people,
+            jurisdictions: &jurisdictions,
+            live_per_entry,
+            management_chains: &management_chains,
+            today,
+        })
+    }
+
+    fn only_mentor(profiles: Profiles) -> MentorProfile {
+        profiles.mentors.into_iter().next().expect("one mentor")
+    }
+
+    #[test]
+    fn a_mentees_language_gender_and_culture_wishes_become_identity_wishes() {
+        let mut wanting = request(7, 10);
+        wanting.language = "Welsh; English".to_owned();
+        wanting.culture = "Irish".to_owned();
+        let profiles = build(
+            &programme("cwt"),
+            wanting,
+            entry(8, 20),
+            &HashMap::new(),
+            date!(2026 - 05 - 01),
+        )
+        .expect("builds");
+        let mentee = &profiles.mentees[0];
+        assert_eq!(
+            mentee.wishes,
+            BTreeMap::from([
+                (
+                    Identity::Language,
+                    BTreeSet::from(["english".to_owned(), "welsh".to_owned()])
+                ),
+                (Identity::Culture, BTreeSet::from(["irish".to_owned()])),
+            ]),
+            "an empty wish (gender here) is no wish"
+        );
+        assert_eq!(
+            mentee.needs,
+            BTreeSet::from(["change".to_owned(), "leadership".to_owned()])
+        );
+        assert_eq!(mentee.person, 10);
+        assert_eq!(mentee.requested_at, 1_700_000_000);
+        assert_eq!(mentee.approval_type.as_deref(), Some("long term"));
+        assert_eq!(
+            mentee.interests,
+            BTreeSet::from(["gardening".to_owned(), "music".to_owned()])
+        );
+        assert_eq!(mentee.place.jurisdiction.as_deref(), Some("England"));
+        assert_eq!(mentee.place.team, "Fostering");
+        let mentor = &profiles.mentors[0];
+        assert_eq!(
+            mentor.identity,
+            BTreeMap::from([(
+                Identity::Language,
+                BTreeSet::from(["english".to_owned(), "irish".to_owned()])
+            )])
+        );
+        assert_eq!(
+            mentor.experience,
+            BTreeSet::from(["change".to_owned(), "leadership".to_owned()])
+        );
+        assert_eq!(
+            profiles.requests,
+            [Named {
+                id: 7,
+                name: "Mina Tee".to_owned()
+            }]
+        );
+        assert_eq!(
+            profiles.entries,
+            [Named {
+                id: 8,
+                name: "Ada Lovelace".to_owned()
+            }]
+        );
+        assert_eq!(
+            profiles.exclusions.managers,
+            BTreeMap::from([(10, vec![20, 99])])
+        );
+    }
+
+    #[test]
+    fn an_ineligible_mentor_is_ruled_out_with_every_reason() {
+        let mut untrained = entry(8, 20);
+        untrained.training_completed = 0;
+        let mentor = only_mentor(
+            build(
+                &programme("afc"),
+                request(7, 10),
+                untrained,
+                &HashMap::new(),
+                date!(2026 - 05 - 01),
+            )
+            .expect("builds"),
+        );
+        assert_eq!(
+            mentor.status,
+            MentorStatus::Ineligible(
+                "needs to be a carer at level 2 or above; needs to complete the mentor training first"
+                    .to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn a_paused_mentor_is_unavailable_until_the_date_and_a_full_one_is_not_taking_mentees() {
+        let mut paused = entry(8, 20);
+        paused.availability = "paused".to_owned();
+        paused.paused_until = Some("2026-06-01".to_owned());
+        let status_on = |entry: MentorEntryRow, today: Date| {
+            only_mentor(
+                build(
+                    &programme("cwt"),
+                    request(7, 10),
+                    entry,
+                    &HashMap::new(),
+                    today,
+                )
+                .expect("builds"),
+            )
+            .status
+        };
+        assert_eq!(
+            status_on(paused.clone(), date!(2026 - 05 - 31)),
+            MentorStatus::Unavailable("paused until 2026-06-01".to_owned())
+        );
+        assert_eq!(
+            status_on(paused, date!(2026 - 06 - 01)),
+            MentorStatus::Available
+        );
+        let mut full = entry(8, 20);
+        full.availability = "full".to_owned();
+        assert_eq!(
+            status_on(full, date!(2026 - 05 - 31)),
+            MentorStatus::Unavailable("not taking mentees".to_owned())
+        );
+    }
+
+    #[test]
+    fn the_places_in_use_are_the_live_proposals() {
+        let mut roomy = entry(8, 20);
+        roomy.capacity = 3;
+        let mentor = |live: &HashMap<i64, i64>| {
+            only_mentor(
+                build(
+                    &programme("cwt"),
+                    request(7, 10),
+                    roomy.clone(),
+                    live,
+                    date!(2026 - 05 - 01),
+                )
+                .expect("builds"),
+            )
+        };
+        let busy = mentor(&HashMap::from([(8, 2), (9, 5)]));
+        assert_eq!((busy.capacity, busy.current_mentees), (3, 2));
+        assert_eq!(busy.free_places(), 1);
+        let idle = mentor(&HashMap::from([(9, 5)]));
+        assert_eq!(idle.current_mentees, 0, "another entry's proposals");
+        assert_eq!(idle.place.jurisdiction.as_deref(), Some("Northern Ireland"));
+        assert_eq!(idle.place.location, None, "an empty location is none");
+    }
+
+    #[test]
+    fn a_person_who_was_not_loaded_is_an_internal_error() {
+        let result = build_profiles(&Loaded {
+            programme: &programme("cwt"),
+            requests: &[request(7, 10)],
+            entries: &[],
+            people: &HashMap::new(),
+            jurisdictions: &HashMap::new(),
+            live_per_entry: &HashMap::new(),
+            management_chains: &HashMap::new(),
+            today: date!(2026 - 05 - 01),
+        });
+        let Err(AppError::Internal(message)) = result else {
+            panic!("a missing person is an internal error");
+        };
+        assert_eq!(message, "person 10 is missing");
+    }
+
+    #[test]
+    fn another_team_and_another_region_weigh_as_the_larger_of_the_two() {
+        let source = shipped_template("cwt").expect("ships").replace(
+            "other_organisation = 3\n",
+            "other_organisation = 3\nother_team = 2\nother_region = 4\n",
+        );
+        let programme = Programme::from_toml_str(&source).expect("reads");
+        let Weights(weights) = weights(&programme);
+        assert_eq!(weights.get(&Criterion::OtherTeamOrRegion), Some(&4));
+        assert_eq!(weights.get(&Criterion::Experience), Some(&5));
+    }
+}
