@@ -1,9 +1,11 @@
 //! How failures become responses. A user's mistake gets a clear message and
 //! a 4xx; anything else is logged once here and answered with a 500 that
-//! says nothing about internals.
+//! says nothing about internals. A page gets a page ([`PageError`]), an API
+//! call JSON ([`ApiError`]); a refusal made before any handler runs (by the
+//! session layer or an extractor) picks the shape from the path.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tandem_app::{AppError, FieldError};
@@ -101,6 +103,10 @@ impl ApiError {
         }
     }
 
+    pub fn not_found() -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "Not found.")
+    }
+
     pub fn invalid(fields: Vec<FieldError>) -> ApiError {
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -121,7 +127,7 @@ impl ApiError {
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         match error {
-            AppError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "Not found."),
+            AppError::NotFound => ApiError::not_found(),
             AppError::Forbidden(f) => ApiError::new(
                 StatusCode::FORBIDDEN,
                 format!("{}.", capitalise(&f.to_string())),
@@ -148,6 +154,29 @@ impl From<AppError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, Json(self.body)).into_response()
+    }
+}
+
+/// Whether a request is an API call, answered in JSON, rather than a page.
+fn is_api(uri: &Uri) -> bool {
+    uri.path().starts_with("/api/")
+}
+
+/// "Not found", as a page or as API JSON depending on the path.
+pub fn not_found(uri: &Uri) -> Response {
+    if is_api(uri) {
+        ApiError::not_found().into_response()
+    } else {
+        PageError::NotFound.into_response()
+    }
+}
+
+/// A refusal, as a page or as API JSON depending on the path.
+pub fn forbidden(uri: &Uri, message: &str) -> Response {
+    if is_api(uri) {
+        ApiError::new(StatusCode::FORBIDDEN, message).into_response()
+    } else {
+        PageError::Forbidden(message.to_owned()).into_response()
     }
 }
 

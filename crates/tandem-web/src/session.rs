@@ -8,28 +8,20 @@
 //! form's token is checked against a cookie set with the form.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use tandem_app::Principal;
 use tandem_app::auth::csrf_matches;
 
-use crate::AppState;
-use crate::error::{ApiError, PageError};
+use crate::caller::Caller;
+use crate::error::{self, PageError};
+use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "tandem_session";
 pub const PRE_SESSION_COOKIE: &str = "tandem_presession";
-
-/// The signed-in caller, put on the request by [`layer`].
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub principal: Principal,
-    pub csrf_token: String,
-    pub token: String,
-}
 
 /// The largest form body read here to find a CSRF token.
 const MAX_FORM_BYTES: usize = 1024 * 1024;
@@ -82,16 +74,15 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         request = match rebuilt {
             Some(request) => request,
             None => {
-                return forbidden(&parts, "The request was too large to check.").into_response();
+                return error::forbidden(&parts.uri, "The request was too large to check.");
             }
         };
         let valid = matches!((&expected, &given), (Some(e), Some(g)) if csrf_matches(e, g));
         if !valid {
-            return forbidden(
-                &parts,
+            return error::forbidden(
+                &parts.uri,
                 "This form has expired or did not come from Tandem. Go back, reload the page and try again.",
-            )
-            .into_response();
+            );
         }
     }
     if let Some(caller) = caller {
@@ -99,18 +90,6 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         request.extensions_mut().insert(caller);
     }
     next.run(request).await
-}
-
-fn is_api(parts: &Parts) -> bool {
-    parts.uri.path().starts_with("/api/")
-}
-
-fn forbidden(parts: &Parts, message: &'static str) -> Response {
-    if is_api(parts) {
-        ApiError::new(StatusCode::FORBIDDEN, message).into_response()
-    } else {
-        PageError::Forbidden(message.to_owned()).into_response()
-    }
 }
 
 /// Finds the CSRF token a request carries, reading a form body if need be
@@ -154,43 +133,4 @@ fn form_urlencoded_pairs(text: &str) -> impl Iterator<Item = (String, String)> +
     serde_urlencoded::from_str::<Vec<(String, String)>>(text)
         .unwrap_or_default()
         .into_iter()
-}
-
-/// A page handler's caller; anyone not signed in is sent to sign in.
-pub struct PageCaller(pub Caller);
-
-impl<S: Send + Sync> FromRequestParts<S> for PageCaller {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        match parts.extensions.get::<Caller>() {
-            Some(caller) => Ok(PageCaller(caller.clone())),
-            None => {
-                let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-                let next = serde_urlencoded::to_string([("next", path)]).unwrap_or_default();
-                Err(Redirect::to(&format!("/sign-in?{next}")).into_response())
-            }
-        }
-    }
-}
-
-/// An API handler's caller; anyone not signed in gets 401.
-pub struct ApiCaller(pub Caller);
-
-impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Caller>()
-            .cloned()
-            .map(ApiCaller)
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "Sign in first: this needs a session cookie.",
-                )
-            })
-    }
 }

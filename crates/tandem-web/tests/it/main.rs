@@ -4,5 +4,6 @@
 mod client;
 mod flows;
 mod matching;
+mod permissions;
 mod programmes;
 mod register;

@@ -1,114 +1,28 @@
-//! Programme pages (PRG-1 to PRG-6): the caller's programmes, each
-//! programme's public page with how to apply (PRG-5), starting a programme
-//! from a shipped template (PRG-4) and the settings form (PRG-3, PRG-6).
-//! Every handler calls one use case in `tandem_app::programmes`, which
-//! decides what the caller may see and change.
+//! Programme pages (PRG-1, PRG-2, PRG-4, PRG-5): the caller's programmes,
+//! each programme's public page with how to apply (PRG-5), and starting a
+//! programme from a shipped template (PRG-4). Every handler calls one use
+//! case in `tandem_app::programmes`, which decides what the caller may see
+//! and change.
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use tandem_app::programmes::{
-    NewProgramme, ProgrammeView, SettingsChange, TemplateChoice, fields, record_mode_name,
-};
-use tandem_app::{AppError, FieldError};
+use tandem_app::AppError;
+use tandem_app::programmes::{NewProgramme, ProgrammeView, TemplateChoice, fields};
 use tandem_domain::programme::{
     Frequency, IntervalUnit, MeetingGuideline, MeetingKind, Programme, RecordMode, Track,
     TrackLength,
 };
 use tandem_store::Organisation;
 
-use crate::AppState;
+use crate::caller::Caller;
 use crate::error::{PageError, capitalise};
-use crate::layout::{
-    Problem, described_by, error_message, error_summary, field_problem, page, parse_id, summary_row,
-};
-use crate::session::{Caller, PageCaller};
-
-/// The settings form's inputs, by the app's field names: (field, HTML id).
-const SETTINGS_FIELDS: [(&str, &str); 16] = [
-    (fields::SETTINGS, "settings"),
-    (fields::NAME, "name"),
-    (fields::SUMMARY, "summary"),
-    (fields::OBJECTIVES, "objectives"),
-    (fields::PUBLICITY_TEXT, "publicity_text"),
-    (fields::HOW_TO_APPLY, "how_to_apply"),
-    (fields::CONTACT, "contact"),
-    (fields::MEETING_MIN, "meeting_min_minutes"),
-    (fields::MEETING_MAX, "meeting_max_minutes"),
-    (fields::REVIEW_MIN, "review_min_months"),
-    (fields::REVIEW_MAX, "review_max_months"),
-    (fields::RECORD_MODE, "record_mode"),
-    (fields::NEXT_REVIEW, "next_review"),
-    (fields::REVISION_DATE, "revision_date"),
-    (fields::REVISION_CHANGE, "revision_change"),
-    (fields::REVISION_AUTHOR, "revision_author"),
-];
-
-/// Turns the app's field errors into problems linked to the form's inputs.
-/// A problem with a setting the form does not show links to the form.
-fn problems_for(errors: Vec<FieldError>, known: &[(&str, &str)], fallback: &str) -> Vec<Problem> {
-    errors
-        .into_iter()
-        .map(
-            |error| match known.iter().find(|(field, _)| *field == error.field) {
-                Some((_, id)) => Problem {
-                    field_id: (*id).to_owned(),
-                    message: capitalise(&error.message),
-                },
-                None => Problem {
-                    field_id: fallback.to_owned(),
-                    message: format!("{}: {}", error.field, error.message),
-                },
-            },
-        )
-        .collect()
-}
-
-/// A labelled one-line input; `short` for numbers and dates.
-fn input(
-    id: &str,
-    label: &str,
-    hint: Option<&str>,
-    value: &str,
-    short: bool,
-    problems: &[Problem],
-) -> Markup {
-    let problem = field_problem(problems, id).is_some();
-    html! {
-        div.form-group.form-group--error[problem] {
-            label for=(id) { (label) }
-            @if let Some(hint) = hint { p.hint id={ (id) "-hint" } { (hint) } }
-            (error_message(problems, id))
-            input.input--error[problem].input--short[short] type="text" id=(id) name=(id) value=(value)
-                inputmode=[(short && (id.ends_with("minutes") || id.ends_with("months"))).then_some("numeric")]
-                aria-describedby=[described_by(problems, id, hint.is_some())];
-        }
-    }
-}
-
-/// A labelled text area.
-fn textarea(
-    id: &str,
-    label: &str,
-    hint: Option<&str>,
-    value: &str,
-    rows: u8,
-    problems: &[Problem],
-) -> Markup {
-    let problem = field_problem(problems, id).is_some();
-    html! {
-        div.form-group.form-group--error[problem] {
-            label for=(id) { (label) }
-            @if let Some(hint) = hint { p.hint id={ (id) "-hint" } { (hint) } }
-            (error_message(problems, id))
-            textarea.input--error[problem] id=(id) name=(id) rows=(rows)
-                aria-describedby=[described_by(problems, id, hint.is_some())] { (value) }
-        }
-    }
-}
+use crate::extract::{PageCaller, PathId};
+use crate::forms::{Choice, Fields, Problem, csrf_field, error_summary, problems_for};
+use crate::layout::{invalid_page, page, summary_row};
+use crate::state::AppState;
 
 fn organisation_names(organisations: &[Organisation]) -> String {
     organisations
@@ -190,7 +104,7 @@ fn kind_label(kind: MeetingKind) -> &'static str {
     }
 }
 
-fn record_mode_label(mode: RecordMode) -> &'static str {
+pub fn record_mode_label(mode: RecordMode) -> &'static str {
     match mode {
         RecordMode::MetadataOnly => {
             "Only the date, length and kind of each meeting: nothing about what was discussed"
@@ -387,8 +301,24 @@ fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
                 }
             }
         }
-        (crate::register_pages::programme_links(view.id, view.can_edit()))
+        (programme_links(view.id, view.can_edit()))
         p { a href="/programmes" { "Back to programmes" } }
+    }
+}
+
+/// The links on a programme page to its register, requests and queue.
+fn programme_links(programme_id: i64, can_edit: bool) -> Markup {
+    html! {
+        h2 { "Mentoring in this programme" }
+        ul {
+            li { a href={ "/programmes/" (programme_id) "/request" } { "Ask for a mentor" } }
+            li { a href={ "/programmes/" (programme_id) "/register" } { "Mentor register" } }
+            li { a href={ "/programmes/" (programme_id) "/register/new" } { "Volunteer as a mentor" } }
+            @if can_edit {
+                li { a href={ "/programmes/" (programme_id) "/screening" } { "Screen mentor requests" } }
+                li { a href={ "/programmes/" (programme_id) "/matching" } { "Match mentees with mentors" } }
+            }
+        }
     }
 }
 
@@ -396,173 +326,15 @@ fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
 pub async fn show(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    Path(id): Path<String>,
+    PathId(id): PathId<i64>,
     Query(notice): Query<Notice>,
 ) -> Result<Markup, PageError> {
-    let view = state
-        .app
-        .programme(&caller.principal, parse_id(&id)?)
-        .await?;
+    let view = state.app.programme(&caller.principal, id).await?;
     Ok(page(
         &view.programme.name,
         Some(&caller),
         programme_content(&view, &notice),
     ))
-}
-
-/// The settings form as typed; every field may be missing.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct SettingsForm {
-    name: String,
-    summary: String,
-    objectives: String,
-    publicity_text: String,
-    how_to_apply: String,
-    contact: String,
-    meeting_min_minutes: String,
-    meeting_max_minutes: String,
-    review_min_months: String,
-    review_max_months: String,
-    record_mode: String,
-    next_review: String,
-    revision_date: String,
-    revision_change: String,
-    revision_author: String,
-}
-
-impl From<SettingsForm> for SettingsChange {
-    fn from(form: SettingsForm) -> Self {
-        SettingsChange {
-            name: form.name,
-            summary: form.summary,
-            objectives: form.objectives,
-            publicity_text: form.publicity_text,
-            how_to_apply: form.how_to_apply,
-            contact: form.contact,
-            meeting_min_minutes: form.meeting_min_minutes,
-            meeting_max_minutes: form.meeting_max_minutes,
-            review_min_months: form.review_min_months,
-            review_max_months: form.review_max_months,
-            record_mode: form.record_mode,
-            next_review: form.next_review,
-            revision_date: form.revision_date,
-            revision_change: form.revision_change,
-            revision_author: form.revision_author,
-        }
-    }
-}
-
-fn settings_form(
-    caller: &Caller,
-    view: &ProgrammeView,
-    change: &SettingsChange,
-    problems: &[Problem],
-) -> Markup {
-    let mode_problem = field_problem(problems, "record_mode").is_some();
-    let modes = [RecordMode::MetadataOnly, RecordMode::NotesAgreedByBoth];
-    html! {
-        (error_summary(problems))
-        span.caption { (view.programme.name) }
-        h1 { "Programme settings" }
-        p { "These are the settings people ask about most. The rest of the programme's rules come from its template; an administrator can change them by importing the programme file again." }
-        form id="settings" method="post" action={ "/programmes/" (view.id) "/settings" } novalidate {
-            input type="hidden" name="csrf" value=(caller.csrf_token);
-            h2 { "What staff see" }
-            (input("name", "Programme name", None, &change.name, false, problems))
-            (textarea("summary", "Summary", Some("One paragraph saying what the programme is."), &change.summary, 3, problems))
-            (textarea("objectives", "Objectives", Some("One objective per line."), &change.objectives, 5, problems))
-            (textarea("publicity_text", "Text of the programme page", None, &change.publicity_text, 5, problems))
-            (textarea("how_to_apply", "How to apply", Some("Say how someone applies or is put forward."), &change.how_to_apply, 4, problems))
-            (input("contact", "Who to contact", None, &change.contact, false, problems))
-
-            h2 { "Meetings and reviews" }
-            (input("meeting_min_minutes", "Shortest meeting, in minutes", Some("Leave empty if the programme sets no shortest meeting."), &change.meeting_min_minutes, true, problems))
-            (input("meeting_max_minutes", "Longest meeting, in minutes", Some("Leave empty if the programme sets no longest meeting."), &change.meeting_max_minutes, true, problems))
-            (input("review_min_months", "Shortest gap between reviews of a relationship, in months", Some("For example, 3 for \"every 3 to 6 months\". Leave both gaps empty if the programme sets none."), &change.review_min_months, true, problems))
-            (input("review_max_months", "Longest gap between reviews, in months", None, &change.review_max_months, true, problems))
-            div.form-group.form-group--error[mode_problem] {
-                fieldset aria-describedby=[described_by(problems, "record_mode", true)] {
-                    legend { "What is recorded about meetings" }
-                    p.hint id="record_mode-hint" { "Choosing the date, length and kind only removes any rules about who writes, agrees or shares notes." }
-                    (error_message(problems, "record_mode"))
-                    @for (position, mode) in modes.iter().enumerate() {
-                        @let id = if position == 0 { "record_mode".to_owned() } else { format!("record_mode-{position}") };
-                        div.radios__item {
-                            input type="radio" id=(id) name="record_mode" value=(record_mode_name(*mode))
-                                checked[change.record_mode == record_mode_name(*mode)];
-                            label for=(id) { (record_mode_label(*mode)) }
-                        }
-                    }
-                }
-            }
-
-            h2 { "Policy review" }
-            (input("next_review", "Next review of the programme's policy", Some("A month, like 2027-04, or a day, like 2027-04-30. Coordinators are reminded when it comes."), &change.next_review, true, problems))
-            h3 id="revision" { "Record a revision" }
-            p { "Fill this in when the policy is reviewed or changed. It is added to the revision history, which everyone in the programme can see." }
-            (input("revision_date", "Date of the revision", Some("For example, 2026-04-30."), &change.revision_date, true, problems))
-            (textarea("revision_change", "What changed", Some("Write \"No changes\" if the review changed nothing."), &change.revision_change, 2, problems))
-            (input("revision_author", "Who made the revision", None, &change.revision_author, false, problems))
-
-            button.button type="submit" { "Save settings" }
-        }
-        p { a href={ "/programmes/" (view.id) } { "Back to the programme page" } }
-    }
-}
-
-/// `GET /programmes/{id}/settings`.
-pub async fn settings_page(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    Path(id): Path<String>,
-) -> Result<Markup, PageError> {
-    let view = state
-        .app
-        .programme_for_editing(&caller.principal, parse_id(&id)?)
-        .await?;
-    let mut change = SettingsChange::from_programme(&view.programme);
-    change.revision_author = caller.principal.display_name.clone();
-    Ok(page(
-        "Programme settings",
-        Some(&caller),
-        settings_form(&caller, &view, &change, &[]),
-    ))
-}
-
-/// `POST /programmes/{id}/settings`: saves all or nothing.
-pub async fn save_settings(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    Path(id): Path<String>,
-    Form(form): Form<SettingsForm>,
-) -> Result<Response, PageError> {
-    let id = parse_id(&id)?;
-    let change = SettingsChange::from(form);
-    match state
-        .app
-        .update_programme_settings(&caller.principal, id, &change)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/programmes/{id}?saved=1")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let view = state
-                .app
-                .programme_for_editing(&caller.principal, id)
-                .await?;
-            let problems = problems_for(errors, &SETTINGS_FIELDS, "settings");
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page(
-                    "Error: Programme settings",
-                    Some(&caller),
-                    settings_form(&caller, &view, &change, &problems),
-                ),
-            )
-                .into_response())
-        }
-        Err(other) => Err(other.into()),
-    }
 }
 
 const NEW_FIELDS: [(&str, &str); 4] = [
@@ -589,49 +361,32 @@ fn new_form(
     form: &NewForm,
     problems: &[Problem],
 ) -> Markup {
-    let template_problem = field_problem(problems, "template").is_some();
-    let organisation_problem = field_problem(problems, "organisation").is_some();
+    let fields = Fields::new(problems);
     let selected_organisation = if organisations.len() == 1 {
         organisations[0].id.to_string()
     } else {
         form.organisation.clone()
     };
+    let mut organisation = fields
+        .select("organisation", "Organisation running the programme")
+        .options(organisations.iter().map(|o| (o.id, &o.name)))
+        .selected(&selected_organisation);
+    if organisations.len() != 1 {
+        organisation = organisation.placeholder("Choose an organisation");
+    }
+    let templates = templates
+        .iter()
+        .map(|t| Choice::new(t.key, &t.name).hint(&t.summary));
     html! {
         (error_summary(problems))
         h1 { "Start a programme from a template" }
         p { "Each template reproduces one scheme's written policy. Your programme starts with its settings, which you can then change." }
         form method="post" action="/programmes/new" novalidate {
-            input type="hidden" name="csrf" value=(caller.csrf_token);
-            div.form-group.form-group--error[template_problem] {
-                fieldset aria-describedby=[described_by(problems, "template", false)] {
-                    legend { "Template" }
-                    (error_message(problems, "template"))
-                    @for (position, template) in templates.iter().enumerate() {
-                        @let id = if position == 0 { "template".to_owned() } else { format!("template-{}", template.key) };
-                        div.radios__item {
-                            input type="radio" id=(id) name="template" value=(template.key)
-                                checked[form.template == template.key]
-                                aria-describedby={ (id) "-hint" };
-                            div {
-                                label for=(id) { (template.name) }
-                                p.hint id={ (id) "-hint" } { (template.summary) }
-                            }
-                        }
-                    }
-                }
-            }
-            (input("key", "Key", Some("A short name for files and links: lower-case letters, digits and hyphens, like carers-2026."), &form.key, false, problems))
-            (input("name", "Programme name", Some("The name staff will know it by."), &form.name, false, problems))
-            div.form-group.form-group--error[organisation_problem] {
-                label for="organisation" { "Organisation running the programme" }
-                (error_message(problems, "organisation"))
-                select id="organisation" name="organisation" aria-describedby=[described_by(problems, "organisation", false)] {
-                    @if organisations.len() != 1 { option value="" { "Choose an organisation" } }
-                    @for organisation in organisations {
-                        option value=(organisation.id) selected[selected_organisation == organisation.id.to_string()] { (organisation.name) }
-                    }
-                }
-            }
+            (csrf_field(&caller.csrf_token))
+            (fields.radios("template", "Template").choices(templates).chosen(&form.template))
+            (fields.text("key", "Key").hint("A short name for files and links: lower-case letters, digits and hyphens, like carers-2026.").value(&form.key))
+            (fields.text("name", "Programme name").hint("The name staff will know it by.").value(&form.name))
+            (organisation)
             button.button type="submit" { "Create programme" }
         }
     }
@@ -700,15 +455,11 @@ pub async fn create(
         Err(AppError::Invalid(errors)) => {
             let templates = state.app.programme_templates()?;
             let problems = problems_for(errors, &NEW_FIELDS, "template");
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page(
-                    "Error: Start a programme",
-                    Some(&caller),
-                    new_form(&caller, &templates, &organisations, &form, &problems),
-                ),
-            )
-                .into_response())
+            Ok(invalid_page(
+                &caller,
+                "Start a programme",
+                new_form(&caller, &templates, &organisations, &form, &problems),
+            ))
         }
         Err(other) => Err(other.into()),
     }

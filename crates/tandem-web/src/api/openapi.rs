@@ -1,0 +1,80 @@
+//! The OpenAPI document, `GET /api/openapi.json`: every API handler and
+//! every shape it sends or takes. A new API module adds its handlers and
+//! shapes here.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+// The handlers are named bare, as utoipa finds them (with the `__path_…`
+// items it makes beside each), so no module path becomes a tag.
+use super::Created;
+use super::health::*;
+use super::import::*;
+use super::me::*;
+use super::people::*;
+use super::programmes::*;
+use super::register::*;
+use super::requests::*;
+use super::screening::*;
+use crate::error::{ApiErrorBody, ApiFieldError};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tandem API",
+        description = "Mentoring programmes, run end to end. Sign in through /sign-in; the session cookie authenticates API calls, and every call that changes something must send the session's CSRF token in an X-CSRF-Token header (GET /api/me returns it)."
+    ),
+    paths(
+        health,
+        me,
+        people,
+        person,
+        import,
+        programmes,
+        programme,
+        create_programme,
+        replace_programme,
+        register,
+        create_entry,
+        entry,
+        update_entry,
+        create_request,
+        request,
+        screening_queue,
+        screen
+    ),
+    components(schemas(
+        Health,
+        Me,
+        Grant,
+        PersonSummary,
+        PeoplePage,
+        Person,
+        Fostering,
+        ImportResult,
+        ImportProblem,
+        ImportRejected,
+        ApiErrorBody,
+        ApiFieldError,
+        ProgrammeSummary,
+        ProgrammeDetail,
+        ProgrammeOrganisation,
+        ProgrammeProblem,
+        ProgrammeRejected,
+        RegisterEntry,
+        EntryBody,
+        Created,
+        RequestBody,
+        MentorRequest,
+        RequestContent,
+        Queue,
+        QueueEntry,
+        ScreeningBody
+    ))
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`.
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

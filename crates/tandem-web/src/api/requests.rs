@@ -1,0 +1,170 @@
+//! Mentor requests (REQ-1, REQ-5). A line manager's view of a request has
+//! no goals or preferences.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use tandem_app::requests::RequestView;
+use tandem_domain::register::MentorRequestInput;
+use utoipa::ToSchema;
+
+use crate::api::{Created, rfc3339};
+use crate::error::{ApiError, ApiErrorBody};
+use crate::extract::{ApiCaller, PathId};
+use crate::state::AppState;
+
+/// A mentor request as sent (REQ-1).
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct RequestBody {
+    /// The key of one of the programme's tracks.
+    track: String,
+    goals: String,
+    help_needed: String,
+    preferred_style: String,
+    meeting_frequency: String,
+    relationship_length: String,
+    meeting_location: String,
+    other_team: bool,
+    other_region: bool,
+    other_organisation: bool,
+    other_jurisdiction: bool,
+    language: String,
+    gender: String,
+    culture: String,
+    /// A register entry id.
+    named_mentor: Option<i64>,
+}
+
+/// The caller asks for a mentor. A second open request in the same
+/// programme is refused (422, field `programme`).
+#[utoipa::path(post, path = "/api/programmes/{id}/requests", params(("id" = i64, Path)), request_body = RequestBody, responses(
+    (status = 201, body = Created),
+    (status = 403, body = ApiErrorBody),
+    (status = 404, body = ApiErrorBody),
+    (status = 422, body = ApiErrorBody),
+))]
+pub async fn create_request(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    PathId(id): PathId<i64>,
+    Json(body): Json<RequestBody>,
+) -> Result<Response, ApiError> {
+    let input = MentorRequestInput {
+        track: body.track,
+        goals: body.goals,
+        help_needed: body.help_needed,
+        preferred_style: body.preferred_style,
+        meeting_frequency: body.meeting_frequency,
+        relationship_length: body.relationship_length,
+        meeting_location: body.meeting_location,
+        other_team: body.other_team,
+        other_region: body.other_region,
+        other_organisation: body.other_organisation,
+        other_jurisdiction: body.other_jurisdiction,
+        language: body.language,
+        gender: body.gender,
+        culture: body.culture,
+        named_mentor: body.named_mentor.map(|m| m.to_string()).unwrap_or_default(),
+    };
+    let request = state
+        .app
+        .submit_request(&caller.principal, id, &input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created::new(request))).into_response())
+}
+
+/// What the mentee wrote; absent for a consulted line manager.
+#[derive(Serialize, ToSchema)]
+pub struct RequestContent {
+    goals: String,
+    help_needed: String,
+    preferred_style: String,
+    meeting_frequency: String,
+    relationship_length: String,
+    meeting_location: String,
+    other_team: bool,
+    other_region: bool,
+    other_organisation: bool,
+    other_jurisdiction: bool,
+    language: String,
+    gender: String,
+    culture: String,
+    named_mentor: Option<String>,
+    rejection_reason: Option<String>,
+    rejection_detail: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MentorRequest {
+    id: i64,
+    programme_id: i64,
+    person_id: i64,
+    name: String,
+    organisation: String,
+    track: String,
+    /// awaiting_screening, accepted, rejected or withdrawn.
+    status: String,
+    /// requested or automatic.
+    source: String,
+    /// not_needed, awaiting, supports or has_concerns.
+    line_manager: String,
+    /// The time the request implies, in plain English.
+    time_commitment: String,
+    /// RFC 3339.
+    created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<RequestContent>,
+}
+
+fn request_json(view: &RequestView) -> MentorRequest {
+    let r = &view.request;
+    MentorRequest {
+        id: r.id,
+        programme_id: r.programme_id,
+        person_id: r.person_id,
+        name: format!("{} {}", r.given_name, r.family_name),
+        organisation: r.organisation.clone(),
+        track: r.track.clone(),
+        status: r.status.clone(),
+        source: r.source.clone(),
+        line_manager: r.consultation.clone(),
+        time_commitment: view.time_commitment.clone(),
+        created_at: rfc3339(r.created_at),
+        content: view.access.sees_content().then(|| RequestContent {
+            goals: r.goals.clone(),
+            help_needed: r.help_needed.clone(),
+            preferred_style: r.preferred_style.clone(),
+            meeting_frequency: r.meeting_frequency.clone(),
+            relationship_length: r.relationship_length.clone(),
+            meeting_location: r.meeting_location.clone(),
+            other_team: r.other_team != 0,
+            other_region: r.other_region != 0,
+            other_organisation: r.other_organisation != 0,
+            other_jurisdiction: r.other_jurisdiction != 0,
+            language: r.language.clone(),
+            gender: r.gender.clone(),
+            culture: r.culture.clone(),
+            named_mentor: view.named_mentor.clone(),
+            rejection_reason: r.rejection_reason.clone(),
+            rejection_detail: r.rejection_detail.clone(),
+        }),
+    }
+}
+
+/// One request: in full for the mentee and the coordinators who screen it;
+/// for a consulted line manager, without `content` (REQ-5).
+#[utoipa::path(get, path = "/api/requests/{id}", params(("id" = i64, Path)), responses(
+    (status = 200, body = MentorRequest),
+    (status = 404, body = ApiErrorBody),
+))]
+pub async fn request(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    PathId(id): PathId<i64>,
+) -> Result<Json<MentorRequest>, ApiError> {
+    let view = state.app.request_view(&caller.principal, id).await?;
+    Ok(Json(request_json(&view)))
+}

@@ -1,0 +1,108 @@
+//! Screening (REQ-3): a programme's queue, first come first served, and
+//! the decision on a request.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use tandem_app::requests::QueueItem;
+use tandem_domain::register::ScreeningInput;
+use utoipa::ToSchema;
+
+use crate::api::rfc3339;
+use crate::error::{ApiError, ApiErrorBody};
+use crate::extract::{ApiCaller, PathId};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct QueueEntry {
+    position: usize,
+    request_id: i64,
+    name: String,
+    organisation: String,
+    track: String,
+    source: String,
+    /// RFC 3339.
+    created_at: String,
+    self_assessed: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Queue {
+    /// Oldest first.
+    awaiting_screening: Vec<QueueEntry>,
+    /// Accepted, waiting for a mentor, oldest first.
+    accepted: Vec<QueueEntry>,
+}
+
+fn queue_entries(items: &[QueueItem]) -> Vec<QueueEntry> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| QueueEntry {
+            position: i + 1,
+            request_id: item.request.id,
+            name: format!("{} {}", item.request.given_name, item.request.family_name),
+            organisation: item.request.organisation.clone(),
+            track: item.track_name.clone(),
+            source: item.request.source.clone(),
+            created_at: rfc3339(item.request.created_at),
+            self_assessed: item.self_assessed,
+        })
+        .collect()
+}
+
+/// A programme's screening queue, first come first served (REQ-3).
+#[utoipa::path(get, path = "/api/programmes/{id}/screening", params(("id" = i64, Path)), responses(
+    (status = 200, body = Queue),
+    (status = 403, body = ApiErrorBody),
+    (status = 404, body = ApiErrorBody),
+))]
+pub async fn screening_queue(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    PathId(id): PathId<i64>,
+) -> Result<Json<Queue>, ApiError> {
+    let queue = state.app.screening_queue(&caller.principal, id).await?;
+    Ok(Json(Queue {
+        awaiting_screening: queue_entries(&queue.awaiting),
+        accepted: queue_entries(&queue.accepted),
+    }))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ScreeningBody {
+    /// accept or reject.
+    decision: String,
+    /// When rejecting: outside_target_group, not_eligible_for_track,
+    /// better_served_elsewhere, no_mentor_available or other.
+    reason: String,
+    /// Free text; required with reason `other`.
+    detail: String,
+}
+
+/// Accepts or rejects a request awaiting screening.
+#[utoipa::path(post, path = "/api/requests/{id}/screening", params(("id" = i64, Path)), request_body = ScreeningBody, responses(
+    (status = 204, description = "Decision recorded"),
+    (status = 403, body = ApiErrorBody),
+    (status = 404, body = ApiErrorBody),
+    (status = 422, body = ApiErrorBody),
+))]
+pub async fn screen(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    PathId(id): PathId<i64>,
+    Json(body): Json<ScreeningBody>,
+) -> Result<StatusCode, ApiError> {
+    let input = ScreeningInput {
+        decision: body.decision,
+        reason: body.reason,
+        detail: body.detail,
+    };
+    state
+        .app
+        .screen_request(&caller.principal, id, &input)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,134 @@
+//! The home page: what each role has to do, from `tandem_app::home`.
+
+use axum::extract::State;
+use maud::{Markup, html};
+use tandem_app::home::Home;
+use tandem_domain::roles::Role;
+
+use crate::error::PageError;
+use crate::extract::PageCaller;
+use crate::layout::{format_time, page};
+use crate::pages::proposals::proposals_to_answer;
+use crate::state::AppState;
+
+/// `GET /`.
+pub async fn home(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+) -> Result<Markup, PageError> {
+    let home = state.app.home(&caller.principal).await?;
+    let proposals = state.app.proposals_to_answer(&caller.principal).await?;
+    Ok(page(
+        "Home",
+        Some(&caller),
+        html! {
+            (home_content(&home))
+            (proposals_to_answer(&proposals))
+        },
+    ))
+}
+
+fn home_content(home: &Home) -> Markup {
+    html! {
+        span.caption { @for role in &home.roles { span.tag { (role.label()) } } }
+        h1 { "Hello, " (home.display_name) }
+        @if home.roles.is_empty() {
+            p { "Your account has no roles yet. Ask your programme coordinator or an administrator to give you one." }
+        }
+        @if !home.policy_reviews_due.is_empty() {
+            h2 { "Policy reviews due" }
+            ul {
+                @for due in &home.policy_reviews_due {
+                    li {
+                        a href={ "/programmes/" (due.programme_id) } { (due.name) }
+                        ": the programme's policy was due for review on " (due.due) ". "
+                        a href={ "/programmes/" (due.programme_id) "/settings#revision" } { "Record the review" span.visually-hidden { " of " (due.name) } }
+                    }
+                }
+            }
+        }
+        @if !home.requests_to_screen.is_empty() {
+            h2 { "Mentor requests to screen" }
+            ul {
+                @for due in &home.requests_to_screen {
+                    li {
+                        a href={ "/programmes/" (due.programme_id) "/screening" } { (due.programme_name) }
+                        ": " (due.awaiting) @if due.awaiting == 1 { " request waits" } @else { " requests wait" } " to be screened."
+                    }
+                }
+            }
+        }
+        @if !home.consultations.is_empty() {
+            h2 { "Mentor requests you are consulted on" }
+            p { "You see only that a request exists and the time it takes." }
+            ul {
+                @for due in &home.consultations {
+                    li { a href={ "/requests/" (due.request_id) } { (due.mentee) } " – " (due.programme_name) }
+                }
+            }
+        }
+        @if !home.own_requests.is_empty() {
+            h2 { "Your mentor requests" }
+            ul {
+                @for own in &home.own_requests {
+                    li { a href={ "/requests/" (own.request_id) } { (own.programme_name) } ": " (own.status) }
+                }
+            }
+        }
+        @if let Some(system) = &home.system {
+            h2 { "Tandem at a glance" }
+            div.cards {
+                div.card { span.figure { (system.organisations) } "organisations" }
+                div.card { span.figure { (system.people) } a href="/people" { "people" } }
+                div.card { span.figure { (system.accounts) } "accounts" }
+            }
+            h2 { "Needs doing" }
+            ul {
+                li { a href="/people/import" { "Import people from an HR export" } " into any organisation." }
+                li { "Give coordinators accounts for organisations that have none: " code { "tandem" } " command line, for now." }
+            }
+            h2 { "Recent activity" }
+            table {
+                caption.visually-hidden { "Recent activity" }
+                thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "What" } th scope="col" { "Detail" } } }
+                tbody {
+                    @for event in &system.recent_events {
+                        tr { td { (format_time(event.occurred_at)) } td { (event.action) } td { (event.detail) } }
+                    }
+                }
+            }
+        }
+        @for card in &home.organisations {
+            h2 { (card.organisation.name) }
+            p.hint { @for role in &card.roles { span.tag { (role.label()) } } }
+            div.cards {
+                div.card {
+                    span.figure { (card.people) }
+                    a href="/people" { "people" } " in the staff directory"
+                }
+                @if card.can_import {
+                    div.card {
+                        h3 { "Keep the directory current" }
+                        p { a href="/people/import" { "Import the latest HR export" } }
+                    }
+                }
+            }
+        }
+        @if let Some(reports) = &home.direct_reports {
+            h2 { "Your team" }
+            @if reports.is_empty() {
+                p { "Nobody reports to you directly in the HR records." }
+            } @else {
+                p { "These people report to you directly. You are consulted when they ask for a mentor, and you see only the time it takes — never what they discuss." }
+                ul { @for person in reports { li { a href={ "/people/" (person.id) } { (person.given_name) " " (person.family_name) } " – " (person.job_title) } } }
+            }
+        }
+        @if home.roles.iter().any(|r| matches!(r, Role::Mentor | Role::Mentee)) {
+            h2 { "Your mentoring" }
+            p { "You have no mentoring relationships yet. When a coordinator matches you, the relationship will appear here with what needs doing next." }
+        }
+        @if let Some(id) = home.own_person_id {
+            p { a href={ "/people/" (id) } { "Check your details in the staff directory" } }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Importing people from an HR export (PPL-3): the upload form, and every
+//! problem in the file listed with its line and column.
+
+use axum::extract::{Multipart, State};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use tandem_app::import::{ImportFailure, NoProgress};
+use tandem_domain::people::{ImportError, PEOPLE_COLUMNS};
+
+use crate::caller::Caller;
+use crate::error::PageError;
+use crate::extract::PageCaller;
+use crate::forms::{Fields, Problem, described_by, error_message, error_summary, field_problem};
+use crate::layout::{invalid_page, page};
+use crate::state::AppState;
+
+fn import_form(
+    caller: &Caller,
+    organisations: &[tandem_store::Organisation],
+    selected: Option<i64>,
+    problems: &[Problem],
+    file_errors: &[ImportError],
+) -> Markup {
+    let fields = Fields::new(problems);
+    let file_problem = field_problem(problems, "file").is_some();
+    html! {
+        (error_summary(problems))
+        h1 { "Import people" }
+        p { "Upload a CSV export from your HR system. Tandem checks the whole file first: if any row has a problem, nothing is imported and every problem is listed with its line and column. People already imported are updated by their employee id." }
+        @if !file_errors.is_empty() {
+            table {
+                caption { (file_errors.len()) " problems in the file" }
+                thead { tr { th scope="col" { "Line" } th scope="col" { "Column" } th scope="col" { "What is wrong" } } }
+                tbody { @for e in file_errors { tr { td { (e.line) } td { (e.column) } td { (e.message) } } } }
+            }
+        }
+        form method="post" action={ "/people/import?csrf=" (caller.csrf_token) } enctype="multipart/form-data" {
+            (organisation_select(fields, organisations, selected))
+            div.form-group.form-group--error[file_problem] {
+                label for="file" { "CSV file" }
+                p.hint id="file-hint" { "Saved as CSV UTF-8, with a header line naming the columns below." }
+                (error_message(problems, "file"))
+                input type="file" id="file" name="file" accept=".csv,text/csv"
+                    aria-describedby=[described_by(problems, "file", true)];
+            }
+            button.button type="submit" { "Check and import" }
+        }
+        details {
+            summary { "Columns the file may have" }
+            table {
+                thead { tr { th scope="col" { "Column" } th scope="col" { "Required" } th scope="col" { "What it holds" } } }
+                tbody { @for c in &PEOPLE_COLUMNS { tr { td { code { (c.name) } } td { @if c.required { "Yes" } @else { "No" } } td { (c.description) } } } }
+            }
+        }
+    }
+}
+
+/// The organisation to import into; chosen already when there is only one.
+fn organisation_select(
+    fields: Fields<'_>,
+    organisations: &[tandem_store::Organisation],
+    selected: Option<i64>,
+) -> Markup {
+    let selected = selected.map(|id| id.to_string()).unwrap_or_default();
+    let mut select = fields
+        .select("organisation", "Organisation")
+        .options(organisations.iter().map(|o| (o.id, &o.name)))
+        .selected(&selected);
+    if organisations.len() != 1 {
+        select = select.placeholder("Choose an organisation");
+    }
+    html! { (select) }
+}
+
+/// `GET /people/import`.
+pub async fn import_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+) -> Result<Response, PageError> {
+    let organisations = state.app.import_targets(&caller.principal).await?;
+    if organisations.is_empty() {
+        return Err(PageError::Forbidden(
+            "Only administrators, and coordinators and HR of an organisation, can import people."
+                .into(),
+        ));
+    }
+    let selected = (organisations.len() == 1).then(|| organisations[0].id);
+    Ok(page(
+        "Import people",
+        Some(&caller),
+        import_form(&caller, &organisations, selected, &[], &[]),
+    )
+    .into_response())
+}
+
+/// `POST /people/import`: a multipart upload, whose CSRF token comes in
+/// the query (`session`).
+pub async fn import(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let organisations = state.app.import_targets(&caller.principal).await?;
+    let mut organisation: Option<i64> = None;
+    let mut file: Option<Vec<u8>> = None;
+    let mut problems = Vec::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(bytes) if name == "organisation" => {
+                        organisation = std::str::from_utf8(&bytes)
+                            .ok()
+                            .and_then(|s| s.trim().parse().ok());
+                    }
+                    Ok(bytes) if name == "file" => {
+                        file = Some(bytes.to_vec()).filter(|b| !b.is_empty())
+                    }
+                    Ok(_) => {}
+                    Err(_) => {
+                        problems.push(Problem {
+                            field_id: "file".into(),
+                            message: "The upload did not arrive whole. Try again.".into(),
+                        });
+                        break;
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                problems.push(Problem {
+                    field_id: "file".into(),
+                    message: "The upload could not be read. Try again.".into(),
+                });
+                break;
+            }
+        }
+    }
+    let organisation = organisation.filter(|id| organisations.iter().any(|o| o.id == *id));
+    if organisation.is_none() {
+        problems.push(Problem {
+            field_id: "organisation".into(),
+            message: "Choose the organisation these people work for".into(),
+        });
+    }
+    if file.is_none() && problems.iter().all(|p| p.field_id != "file") {
+        problems.push(Problem {
+            field_id: "file".into(),
+            message: "Choose a CSV file to upload".into(),
+        });
+    }
+    let render = |problems: &[Problem], errors: &[ImportError]| {
+        invalid_page(
+            &caller,
+            "Import people",
+            import_form(&caller, &organisations, organisation, problems, errors),
+        )
+    };
+    let (Some(organisation_id), Some(file), true) = (organisation, file, problems.is_empty())
+    else {
+        return Ok(render(&problems, &[]));
+    };
+    match state
+        .app
+        .import_people_as(
+            &caller.principal,
+            organisation_id,
+            file.as_slice(),
+            &NoProgress,
+        )
+        .await
+    {
+        Ok(summary) => {
+            let name = organisations
+                .iter()
+                .find(|o| o.id == organisation_id)
+                .map_or("", |o| o.name.as_str());
+            Ok(page(
+                "People imported",
+                Some(&caller),
+                html! {
+                    div.panel-success role="status" {
+                        h1 { "People imported" }
+                        p.lede { (summary.created) " added and " (summary.updated) " updated in " (name) "." }
+                    }
+                    p { a href="/people" { "See the people" } }
+                    p { a href="/people/import" { "Import another file" } }
+                },
+            )
+            .into_response())
+        }
+        Err(ImportFailure::Rejected(errors)) => {
+            let problems = vec![Problem {
+                field_id: "file".into(),
+                message: format!(
+                    "The file has {} listed below. Nothing was imported.",
+                    if errors.len() == 1 {
+                        "1 problem".to_owned()
+                    } else {
+                        format!("{} problems", errors.len())
+                    }
+                ),
+            }];
+            Ok(render(&problems, &errors))
+        }
+        Err(ImportFailure::App(error)) => Err(error.into()),
+    }
+}

@@ -1,0 +1,305 @@
+//! Matching (MAT-3, MAT-4): the coordinator runs matching, reads each
+//! proposed pair with its reasons and the exclusions that ruled other
+//! mentors out, chooses another mentor with a reason, and sends the
+//! proposals. The use cases are in `tandem_app::matching`.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use tandem_app::AppError;
+use tandem_app::matching::MatchingRun;
+use tandem_domain::proposals::DeclineReason;
+use tandem_store::{MentorEntryRow, ProposalRow};
+
+use crate::caller::Caller;
+use crate::error::PageError;
+use crate::extract::{PageCaller, PathId};
+use crate::forms::{Choice, Fields, Problem, csrf_field, error_summary, problems};
+use crate::layout::{invalid_page, page};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct MatchingNotice {
+    #[serde(default)]
+    sent: Option<String>,
+    #[serde(default)]
+    chosen: Option<String>,
+}
+
+fn matching_content(
+    caller: &Caller,
+    run: &MatchingRun,
+    sent: &[ProposalRow],
+    notice: &MatchingNotice,
+) -> Markup {
+    let programme = run.programme_id;
+    html! {
+        @if let Some(count) = &notice.sent {
+            div.panel-success role="status" {
+                h2 { "Proposals sent" }
+                p { (count) " proposals are waiting for their mentors' answers." }
+            }
+        }
+        @if notice.chosen.is_some() {
+            div.panel-success role="status" { h2 { "Mentor chosen" } p { "Your choice and its reason are recorded; the other pairs were worked out again around it." } }
+        }
+        span.caption { (run.programme_name) }
+        h1 { "Matching" }
+        p.lede {
+            (run.waiting) " " @if run.waiting == 1 { "person is" } @else { "people are" } " waiting for a mentor. "
+            @if run.first_come_first_served {
+                "This programme allocates first come, first served: an earlier request is never left without a mentor so that a later one can have one."
+            } @else {
+                "These pairs give the best total score within every mentor's free places."
+            }
+        }
+        @if !run.ignored_overrides.is_empty() {
+            div.error-summary role="alert" {
+                h2 { "Some of your choices could not be used" }
+                ul { @for note in &run.ignored_overrides { li { (note) } } }
+            }
+        }
+        @if run.pairs.is_empty() {
+            p { "There is nobody to propose now: every waiting request needs a mentor with a free place who is eligible and not ruled out." }
+        } @else {
+            h2 { "Proposed pairs" }
+            @for pair in &run.pairs {
+                div.card {
+                    h3 { (pair.mentee_name) " with " (pair.mentor_name) }
+                    @if let Some(reason) = &pair.overridden {
+                        p { span.tag { "Chosen by a coordinator" } " " (reason) }
+                    }
+                    p { "Score " strong { (pair.score) } }
+                    @if pair.explanation.is_empty() {
+                        p.hint { "No weighted criterion applies to this pair; it is proposed because the mentor has a free place and nothing rules the pair out." }
+                    } @else {
+                        ul { @for line in &pair.explanation { li { (line) } } }
+                    }
+                    p { a href={ "/programmes/" (programme) "/matching/choose?request=" (pair.request_id) } { "Choose another mentor for " (pair.mentee_name) } }
+                }
+            }
+            form method="post" action={ "/programmes/" (programme) "/matching/send" } {
+                (csrf_field(&caller.csrf_token))
+                button.button type="submit" { "Send " (run.pairs.len()) " proposals to the mentors" }
+            }
+        }
+        @if !run.unmatched.is_empty() {
+            h2 { "Not matched this time" }
+            @for person in &run.unmatched {
+                h3 { (person.mentee_name) }
+                @if person.ruled_out.is_empty() {
+                    p { "Every mentor who could be paired has no free place left in this run." }
+                } @else {
+                    details {
+                        summary { "Why " (person.ruled_out.len()) " mentors were ruled out" }
+                        ul { @for r in &person.ruled_out { li { strong { (r.mentor_name) } ": " (r.reasons.join("; ")) } } }
+                    }
+                }
+                p { a href={ "/programmes/" (programme) "/matching/choose?request=" (person.request_id) } { "Choose a mentor for " (person.mentee_name) } }
+            }
+        }
+        @if !sent.is_empty() {
+            h2 { "Proposals sent" }
+            table {
+                caption.visually-hidden { "Proposals sent to mentors" }
+                thead { tr { th scope="col" { "Mentee" } th scope="col" { "Mentor" } th scope="col" { "Answer" } } }
+                tbody {
+                    @for p in sent {
+                        tr {
+                            td { (p.mentee_name) }
+                            td { (p.mentor_name) }
+                            td {
+                                (p.status.label())
+                                @if let Some(reason) = p.decline_reason.as_deref().and_then(DeclineReason::parse) { ": " (reason.label()) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p { a href={ "/programmes/" (programme) } { "Back to the programme" } }
+    }
+}
+
+/// `GET /programmes/{id}/matching`: the proposed pairs, worked out afresh.
+pub async fn matching(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(programme): PathId<i64>,
+    Query(notice): Query<MatchingNotice>,
+) -> Result<Markup, PageError> {
+    let authority = state
+        .app
+        .matching_authority(&caller.principal, programme)
+        .await?;
+    let run = state.app.run_matching(&authority).await?;
+    let sent = state.app.programme_proposals(&authority).await?;
+    Ok(page(
+        "Matching",
+        Some(&caller),
+        matching_content(&caller, &run, &sent, &notice),
+    ))
+}
+
+/// `POST /programmes/{id}/matching/send`.
+pub async fn send(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(programme): PathId<i64>,
+) -> Result<Response, PageError> {
+    let authority = state
+        .app
+        .matching_authority(&caller.principal, programme)
+        .await?;
+    match state.app.send_proposals(&authority).await {
+        Ok((_, ids)) => Ok(Redirect::to(&format!(
+            "/programmes/{programme}/matching?sent={}",
+            ids.len()
+        ))
+        .into_response()),
+        // Someone else sent proposals meanwhile: show the page as it is now.
+        Err(AppError::Invalid(_)) => {
+            Ok(Redirect::to(&format!("/programmes/{programme}/matching")).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChooseQuery {
+    request: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChooseForm {
+    request: String,
+    #[serde(default)]
+    mentor: String,
+    #[serde(default)]
+    reason: String,
+}
+
+fn choose_content(
+    caller: &Caller,
+    programme: i64,
+    request_id: i64,
+    mentee: &str,
+    register: &[MentorEntryRow],
+    form: &ChooseForm,
+    problems: &[Problem],
+) -> Markup {
+    let fields = Fields::new(problems);
+    let mentors = register.iter().map(|entry| {
+        let mut label = format!(
+            "{} {}, {}",
+            entry.given_name, entry.family_name, entry.organisation
+        );
+        if !entry.expertise.is_empty() {
+            label.push_str(" — ");
+            label.push_str(&entry.expertise);
+        }
+        Choice::new(entry.id, label)
+    });
+    html! {
+        (error_summary(problems))
+        h1 { "Choose a mentor for " (mentee) }
+        p { "The other pairs are worked out again around your choice. Rules that exclude a pair — line management, conflicts of interest, eligibility, availability and capacity — still apply." }
+        form method="post" action={ "/programmes/" (programme) "/matching/choose" } novalidate {
+            (csrf_field(&caller.csrf_token))
+            input type="hidden" name="request" value=(request_id);
+            (fields.radios("mentor", "Mentor").choices(mentors).chosen(&form.mentor))
+            (fields.textarea("reason", "Why this mentor?").hint("Recorded with the proposal, and shown to the mentor.").value(&form.reason))
+            button.button type="submit" { "Choose this mentor" }
+        }
+        p { a href={ "/programmes/" (programme) "/matching" } { "Back to matching" } }
+    }
+}
+
+/// The request a choice is for, as the page and its form carry it; one
+/// that is not a number is not found.
+fn request_id(text: &str) -> Result<i64, PageError> {
+    text.parse().map_err(|_| PageError::NotFound)
+}
+
+/// `GET /programmes/{id}/matching/choose?request=…`.
+pub async fn choose_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(programme): PathId<i64>,
+    Query(query): Query<ChooseQuery>,
+) -> Result<Markup, PageError> {
+    let authority = state
+        .app
+        .matching_authority(&caller.principal, programme)
+        .await?;
+    let request_id = request_id(query.request.as_deref().unwrap_or(""))?;
+    let mentee = state.app.request_to_match(&authority, request_id).await?;
+    let register = state.app.register_for_matching(&authority).await?;
+    let form = ChooseForm {
+        request: request_id.to_string(),
+        mentor: String::new(),
+        reason: String::new(),
+    };
+    Ok(page(
+        "Choose a mentor",
+        Some(&caller),
+        choose_content(
+            &caller,
+            programme,
+            request_id,
+            &mentee,
+            &register,
+            &form,
+            &[],
+        ),
+    ))
+}
+
+/// `POST /programmes/{id}/matching/choose`: a coordinator's override.
+pub async fn choose(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(programme): PathId<i64>,
+    Form(form): Form<ChooseForm>,
+) -> Result<Response, PageError> {
+    let authority = state
+        .app
+        .matching_authority(&caller.principal, programme)
+        .await?;
+    let request_id = request_id(&form.request)?;
+    let mentee = state.app.request_to_match(&authority, request_id).await?;
+    let outcome = match form.mentor.parse::<i64>() {
+        Ok(mentor) => {
+            state
+                .app
+                .override_pair(&authority, request_id, mentor, &form.reason)
+                .await
+        }
+        Err(_) => Err(AppError::invalid("mentor", "Choose a mentor")),
+    };
+    match outcome {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/programmes/{programme}/matching?chosen=1")).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let mut problems = problems(errors);
+            // A request that may not have this mentor: point at the mentors.
+            for problem in &mut problems {
+                if problem.field_id == "request" {
+                    problem.field_id = "mentor".into();
+                }
+            }
+            let register = state.app.register_for_matching(&authority).await?;
+            Ok(invalid_page(
+                &caller,
+                "Choose a mentor",
+                choose_content(
+                    &caller, programme, request_id, &mentee, &register, &form, &problems,
+                ),
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}

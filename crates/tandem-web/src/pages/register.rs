@@ -1,0 +1,479 @@
+//! The mentor register (REG-1 to REG-5): browsing it by the fields each
+//! mentor publishes, one entry, volunteering or adding an identified
+//! mentor, and changing an entry. Every handler calls one use case in
+//! `tandem_app::register`, which decides what the caller may see and do.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use tandem_app::AppError;
+use tandem_app::register::{EntryViewModel, RegisterPage, input_of};
+use tandem_domain::permissions::EntryView;
+use tandem_domain::register::{Availability, MentorProfileInput, ProfileField};
+use tandem_store::RegisterFilter;
+
+use crate::caller::Caller;
+use crate::error::{PageError, capitalise};
+use crate::extract::{PageCaller, PathId};
+use crate::forms::{Fields, Problem, csrf_field, error_summary, problems, yes};
+use crate::layout::{invalid_page, page, summary_row};
+use crate::state::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RegisterQuery {
+    organisation: String,
+    region: String,
+    expertise: String,
+    language: String,
+    availability: String,
+}
+
+impl RegisterQuery {
+    fn filter(&self) -> RegisterFilter {
+        let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        RegisterFilter {
+            organisation_id: self.organisation.trim().parse().ok(),
+            region: text(&self.region),
+            expertise: text(&self.expertise),
+            language: text(&self.language),
+            availability: text(&self.availability),
+        }
+    }
+}
+
+fn availability_label(availability: Availability) -> String {
+    availability.to_string()
+}
+
+fn register_content(register: &RegisterPage, query: &RegisterQuery) -> Markup {
+    let id = register.programme.id;
+    let filters = Fields::new(&[]);
+    html! {
+        span.caption { (register.programme.programme.name) }
+        h1 { "Mentor register" }
+        @if register.mentees_choose {
+            p.lede { "Choose a mentor whose experience fits what you want to achieve, then name them when you ask for a mentor. You see what each mentor has chosen to publish." }
+        }
+        p {
+            @if register.own_entry.is_none() && register.accepts_volunteers {
+                a.button href={ "/programmes/" (id) "/register/new" } { "Volunteer as a mentor" } " "
+            } @else if register.own_entry.is_none() {
+                "Mentors in this programme are identified by their organisation. "
+            } @else if let Some(own) = register.own_entry {
+                a href={ "/register/" (own) } { "Your entry on the register" } " "
+            }
+            @if register.keeps_entries {
+                a.button.button--secondary href={ "/programmes/" (id) "/register/new?identify=1" } { "Add a mentor you have identified" }
+            }
+        }
+        form.search method="get" action={ "/programmes/" (id) "/register" } {
+            h2 { "Filter the register" }
+            (filters.select("organisation", "Organisation").placeholder("Any organisation")
+                .options(register.programme.organisations.iter().map(|o| (o.id, &o.name)))
+                .selected(&query.organisation))
+            (filters.select("region", "Region").placeholder("Any region")
+                .options(register.regions.iter().map(|r| (r, r)))
+                .selected(&query.region))
+            (filters.text("expertise", "Area of expertise").value(&query.expertise))
+            (filters.text("language", "Language").value(&query.language).short())
+            (filters.select("availability", "Availability").placeholder("Any")
+                .options([("available", "Available"), ("paused", "Paused"), ("full", "Full")])
+                .selected(&query.availability))
+            button.button type="submit" { "Apply filters" }
+        }
+        h2 { (register.entries.len()) @if register.entries.len() == 1 { " mentor" } @else { " mentors" } }
+        @if register.entries.is_empty() {
+            p { "No mentors on the register match." }
+        } @else {
+            table {
+                caption.visually-hidden { "Mentors on the register" }
+                thead { tr {
+                    th scope="col" { "Mentor" } th scope="col" { "Organisation" } th scope="col" { "Region" }
+                    th scope="col" { "Expertise" } th scope="col" { "Languages" } th scope="col" { "Availability" }
+                    @if register.keeps_entries { th scope="col" { "Eligible" } }
+                } }
+                tbody {
+                    @for entry in &register.entries {
+                        tr {
+                            td { a href={ "/register/" (entry.id) } { (entry.name) } }
+                            td { (entry.organisation) " (" (entry.jurisdiction) ")" }
+                            td { (entry.region.as_deref().unwrap_or("")) }
+                            td { @if entry.shows(ProfileField::Expertise) { (entry.profile.expertise) } }
+                            td { @if entry.shows(ProfileField::Languages) { (entry.profile.languages) } }
+                            td { (availability_label(entry.profile.availability)) }
+                            @if register.keeps_entries {
+                                td { @if entry.view == EntryView::Full { @if entry.eligible() { "Yes" } @else { strong { "No" } } } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p { a href={ "/programmes/" (id) } { "Back to the programme page" } }
+    }
+}
+
+/// `GET /programmes/{id}/register`.
+pub async fn register(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<i64>,
+    Query(query): Query<RegisterQuery>,
+) -> Result<Markup, PageError> {
+    let register = state
+        .app
+        .register(&caller.principal, id, &query.filter())
+        .await?;
+    Ok(page(
+        "Mentor register",
+        Some(&caller),
+        register_content(&register, &query),
+    ))
+}
+
+fn entry_content(entry: &EntryViewModel, programme_name: &str) -> Markup {
+    let profile = &entry.profile;
+    html! {
+        span.caption { (programme_name) " – mentor register" }
+        h1 { (entry.name) }
+        @if entry.view == EntryView::Full {
+            @if entry.eligible() {
+                p { strong.tag { "Eligible" } " under the programme's rules for mentors." }
+            } @else {
+                div.notification-banner role="region" aria-labelledby="ineligible-title" {
+                    h2.notification-banner__title id="ineligible-title" { "Not eligible to mentor yet" }
+                    div.notification-banner__content {
+                        ul { @for reason in &entry.ineligible { li { (capitalise(&reason.to_string())) "." } } }
+                    }
+                }
+            }
+        }
+        dl.summary-list {
+            (summary_row("Organisation", Some(&entry.organisation)))
+            (summary_row("Jurisdiction", Some(&entry.jurisdiction)))
+            (summary_row("Region", entry.region.as_deref()))
+            @for field in ProfileField::ALL {
+                @if entry.shows(field) { (summary_row(field.label(), Some(profile.field(field)))) }
+            }
+            (summary_row("Availability", Some(&availability_label(profile.availability))))
+            (summary_row("Capacity", Some(&format!("{} mentees at once", profile.capacity))))
+            @if entry.view == EntryView::Full {
+                (summary_row("Months of relevant experience", profile.experience_months.map(|m| m.get().to_string()).as_deref()))
+                (summary_row("Mentor training completed", Some(if profile.training_completed { "Yes" } else { "No" })))
+                (summary_row("Experience shown through appraisal", Some(if profile.experience_shown_by_appraisal { "Yes" } else { "No" })))
+                (summary_row("Came onto the register", Some(match entry.recruited {
+                    tandem_domain::register::Recruited::Volunteered => "Volunteered",
+                    tandem_domain::register::Recruited::Identified => "Identified by a coordinator or supervising social worker",
+                })))
+                (summary_row("Mentoring now", Some(&entry.active_mentees.to_string())))
+                (summary_row("Published to mentees", Some(&profile.published.iter().map(|f| f.label()).collect::<Vec<_>>().join(", "))))
+            }
+        }
+        @if entry.view == EntryView::Full {
+            h2 { "People mentored" }
+            @if entry.mentored.is_empty() {
+                p { "Nobody yet. People appear here once they are matched with this mentor." }
+            } @else {
+                ul { @for person in &entry.mentored { li { (person.given_name) " " (person.family_name) } } }
+            }
+        }
+        @if entry.can_edit {
+            p { a.button href={ "/register/" (entry.id) "/edit" } { "Change this entry" } }
+        }
+        p { a href={ "/programmes/" (entry.programme_id) "/register" } { "Back to the register" } }
+    }
+}
+
+/// `GET /register/{id}`.
+pub async fn entry(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<i64>,
+) -> Result<Markup, PageError> {
+    let (programme, entry) = state.app.register_entry(&caller.principal, id).await?;
+    Ok(page(
+        &entry.name,
+        Some(&caller),
+        entry_content(&entry, &programme.programme.name),
+    ))
+}
+
+/// The register form as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EntryForm {
+    person: String,
+    experience: String,
+    experience_months: String,
+    interests: String,
+    expertise: String,
+    style: String,
+    languages: String,
+    location: String,
+    special_interests: String,
+    training_completed: String,
+    experience_shown_by_appraisal: String,
+    publish_experience: String,
+    publish_interests: String,
+    publish_expertise: String,
+    publish_style: String,
+    publish_languages: String,
+    publish_location: String,
+    publish_special_interests: String,
+    capacity: String,
+    availability: String,
+    paused_until: String,
+}
+
+impl EntryForm {
+    fn input(&self) -> MentorProfileInput {
+        let publish = [
+            (&self.publish_experience, ProfileField::Experience),
+            (&self.publish_interests, ProfileField::Interests),
+            (&self.publish_expertise, ProfileField::Expertise),
+            (&self.publish_style, ProfileField::Style),
+            (&self.publish_languages, ProfileField::Languages),
+            (&self.publish_location, ProfileField::Location),
+            (
+                &self.publish_special_interests,
+                ProfileField::SpecialInterests,
+            ),
+        ];
+        MentorProfileInput {
+            experience: self.experience.clone(),
+            experience_months: self.experience_months.clone(),
+            interests: self.interests.clone(),
+            expertise: self.expertise.clone(),
+            style: self.style.clone(),
+            languages: self.languages.clone(),
+            location: self.location.clone(),
+            special_interests: self.special_interests.clone(),
+            training_completed: yes(&self.training_completed),
+            experience_shown_by_appraisal: yes(&self.experience_shown_by_appraisal),
+            published: publish
+                .iter()
+                .filter(|(v, _)| yes(v))
+                .map(|(_, f)| *f)
+                .collect(),
+            capacity: self.capacity.clone(),
+            availability: self.availability.clone(),
+            paused_until: self.paused_until.clone(),
+        }
+    }
+}
+
+fn entry_form(
+    caller: &Caller,
+    action: &str,
+    heading: &str,
+    identify: Option<&str>,
+    input: &MentorProfileInput,
+    problems: &[Problem],
+    back: &str,
+) -> Markup {
+    let fields = Fields::new(problems);
+    html! {
+        (error_summary(problems))
+        h1 { (heading) }
+        p { "Organisation and jurisdiction come from the staff directory." }
+        form method="post" action=(action) novalidate {
+            (csrf_field(&caller.csrf_token))
+            @if let Some(person) = identify {
+                (fields.text("person", "Employee id of the mentor").hint("As it appears in the HR export, for example CAF0020. They must work for an organisation whose mentors you keep.").value(person).short())
+            }
+            h2 { "Profile" }
+            (fields.textarea("experience", "Experience").hint("Roles held and what they have learnt.").value(&input.experience))
+            (fields.text("experience_months", "Months of relevant experience").hint("A whole number, for example 36. Some programmes set a minimum.").value(&input.experience_months).short())
+            (fields.textarea("interests", "Interests").value(&input.interests))
+            (fields.textarea("expertise", "Areas of expertise").value(&input.expertise))
+            (fields.textarea("style", "Style and approach").value(&input.style))
+            (fields.text("languages", "Languages").hint("Separate languages with commas.").value(&input.languages))
+            (fields.text("location", "Location").hint("Where, or how, they can meet.").value(&input.location))
+            (fields.textarea("special_interests", "Special interests").value(&input.special_interests))
+            (fields.checkboxes("training", "Training and experience")
+                .checkbox("training_completed", "Has completed the programme's mentor training", input.training_completed)
+                .checkbox("experience_shown_by_appraisal", "Appraisal has shown significant experience and expertise", input.experience_shown_by_appraisal))
+            (ProfileField::ALL.iter().fold(
+                fields.checkboxes("publish", "What mentees browsing the register may see")
+                    .hint("Name, organisation, jurisdiction, region and availability are always shown. Nothing else is shown unless you tick it."),
+                |boxes, field| boxes.checkbox(format!("publish_{}", field.as_str()), field.label(), input.published.contains(field)),
+            ))
+            h2 { "Capacity and availability" }
+            (fields.text("capacity", "How many mentees at once").hint("A whole number from 1 to 20. It cannot be less than the number mentored now.").value(&input.capacity).short())
+            (fields.radios("availability", "Availability").options(&[("available", "Available"), ("paused", "Paused until a date"), ("full", "Full")]).chosen(&input.availability))
+            (fields.text("paused_until", "Paused until").hint("Only if paused. For example, 2027-03-31.").value(&input.paused_until).short())
+            button.button type="submit" { "Save" }
+        }
+        p { a href=(back) { "Cancel" } }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewEntryQuery {
+    identify: String,
+}
+
+/// `GET /programmes/{id}/register/new`: volunteer, or (`?identify=1`)
+/// add someone identified.
+pub async fn new_entry_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<i64>,
+    Query(query): Query<NewEntryQuery>,
+) -> Result<Markup, PageError> {
+    let programme = state.app.programme(&caller.principal, id).await?;
+    let identify = !query.identify.is_empty() || caller.principal.person_id.is_none();
+    let input = MentorProfileInput {
+        capacity: "1".into(),
+        availability: "available".into(),
+        ..Default::default()
+    };
+    let heading = if identify {
+        "Add a mentor to the register"
+    } else {
+        "Volunteer as a mentor"
+    };
+    if !identify && !tandem_domain::register::accepts_volunteers(&programme.programme) {
+        return Ok(page(
+            heading,
+            Some(&caller),
+            identified_only(&programme.programme.name, id, &[]),
+        ));
+    }
+    Ok(page(
+        heading,
+        Some(&caller),
+        html! {
+            span.caption { (programme.programme.name) }
+            (entry_form(&caller, &format!("/programmes/{id}/register/new"), heading, identify.then_some(""), &input, &[], &format!("/programmes/{id}/register")))
+        },
+    ))
+}
+
+/// The page for someone who would volunteer where mentors are identified.
+fn identified_only(programme_name: &str, id: i64, problems: &[Problem]) -> Markup {
+    html! {
+        (error_summary(problems))
+        span.caption { (programme_name) }
+        h1 { "Volunteer as a mentor" }
+        p id="volunteer" {
+            "Mentors in " (programme_name) " are identified by their organisation rather than volunteering. "
+            "If you would like to mentor, tell your programme coordinator: they can add you to the register."
+        }
+        p { a href={ "/programmes/" (id) "/register" } { "Back to the register" } }
+    }
+}
+
+/// `POST /programmes/{id}/register/new`.
+pub async fn create_entry(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<i64>,
+    Form(form): Form<EntryForm>,
+) -> Result<Response, PageError> {
+    let input = form.input();
+    match state
+        .app
+        .save_register_entry(&caller.principal, id, &form.person, &input)
+        .await
+    {
+        Ok(entry) => Ok(Redirect::to(&format!("/register/{entry}")).into_response()),
+        Err(AppError::Invalid(errors)) if errors.iter().any(|e| e.field == "volunteer") => {
+            let programme = state.app.programme(&caller.principal, id).await?;
+            Ok(invalid_page(
+                &caller,
+                "Volunteer as a mentor",
+                identified_only(&programme.programme.name, id, &problems(errors)),
+            ))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let identify =
+                !form.person.trim().is_empty() || errors.iter().any(|e| e.field == "person");
+            let heading = if identify {
+                "Add a mentor to the register"
+            } else {
+                "Volunteer as a mentor"
+            };
+            Ok(invalid_page(
+                &caller,
+                heading,
+                entry_form(
+                    &caller,
+                    &format!("/programmes/{id}/register/new"),
+                    heading,
+                    identify.then_some(form.person.as_str()),
+                    &input,
+                    &problems(errors),
+                    &format!("/programmes/{id}/register"),
+                ),
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `GET /register/{id}/edit`.
+pub async fn edit_entry_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<i64>,
+) -> Result<Markup, PageError> {
+    let (_, entry) = state.app.register_entry(&caller.principal, id).await?;
+    if !entry.can_edit {
+        return Err(PageError::Forbidden(
+            "You do not have permission to change this mentor's entry on the register.".into(),
+        ));
+    }
+    let heading = format!("Change {}'s entry", entry.name);
+    Ok(page(
+        &heading,
+        Some(&caller),
+        entry_form(
+            &caller,
+            &format!("/register/{id}/edit"),
+            &heading,
+            None,
+            &input_of(&entry.profile),
+            &[],
+            &format!("/register/{id}"),
+        ),
+    ))
+}
+
+/// `POST /register/{id}/edit`.
+pub async fn update_entry(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<i64>,
+    Form(form): Form<EntryForm>,
+) -> Result<Response, PageError> {
+    let input = form.input();
+    match state
+        .app
+        .update_register_entry(&caller.principal, id, &input)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/register/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let heading = "Change the entry";
+            Ok(invalid_page(
+                &caller,
+                heading,
+                entry_form(
+                    &caller,
+                    &format!("/register/{id}/edit"),
+                    heading,
+                    None,
+                    &input,
+                    &problems(errors),
+                    &format!("/register/{id}"),
+                ),
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}

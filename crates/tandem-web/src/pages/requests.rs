@@ -1,0 +1,349 @@
+//! Mentor requests (REQ-1, REQ-5): asking for a mentor, the request as
+//! each reader may see it, and the line manager's answer about the time it
+//! takes. Every handler calls one use case in `tandem_app::requests`, which
+//! decides what the caller may see and do.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use tandem_app::requests::{RequestForm, RequestView};
+use tandem_app::{AppError, FieldError};
+use tandem_domain::permissions::RequestAccess;
+use tandem_domain::register::{MentorRequestInput, RejectionReason, RequestStatus, ScreeningInput};
+
+use crate::caller::Caller;
+use crate::error::PageError;
+use crate::extract::{PageCaller, PathId};
+use crate::forms::{Fields, Problem, csrf_field, error_summary, problems, yes};
+use crate::layout::{invalid_page, page, summary_row};
+use crate::state::AppState;
+
+/// The request form as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RequestFormInput {
+    track: String,
+    goals: String,
+    help_needed: String,
+    preferred_style: String,
+    meeting_frequency: String,
+    relationship_length: String,
+    meeting_location: String,
+    other_team: String,
+    other_region: String,
+    other_organisation: String,
+    other_jurisdiction: String,
+    language: String,
+    gender: String,
+    culture: String,
+    named_mentor: String,
+}
+
+impl RequestFormInput {
+    fn input(&self) -> MentorRequestInput {
+        MentorRequestInput {
+            track: self.track.clone(),
+            goals: self.goals.clone(),
+            help_needed: self.help_needed.clone(),
+            preferred_style: self.preferred_style.clone(),
+            meeting_frequency: self.meeting_frequency.clone(),
+            relationship_length: self.relationship_length.clone(),
+            meeting_location: self.meeting_location.clone(),
+            other_team: yes(&self.other_team),
+            other_region: yes(&self.other_region),
+            other_organisation: yes(&self.other_organisation),
+            other_jurisdiction: yes(&self.other_jurisdiction),
+            language: self.language.clone(),
+            gender: self.gender.clone(),
+            culture: self.culture.clone(),
+            named_mentor: self.named_mentor.clone(),
+        }
+    }
+}
+
+fn request_form(
+    caller: &Caller,
+    form: &RequestForm,
+    input: &MentorRequestInput,
+    problems: &[Problem],
+) -> Markup {
+    let id = form.programme.id;
+    let tracks: Vec<(&str, &str)> = form
+        .tracks
+        .iter()
+        .map(|(k, n)| (k.as_str(), n.as_str()))
+        .collect();
+    let fields = Fields::new(problems);
+    html! {
+        (error_summary(problems))
+        span.caption { (form.programme.programme.name) }
+        h1 { "Ask for a mentor" }
+        @if let Some(open) = form.open_request {
+            div.notification-banner role="region" aria-labelledby="open-title" {
+                h2.notification-banner__title id="open-title" { "You have already asked" }
+                div.notification-banner__content {
+                    p { "You already have an open request in this programme. " a href={ "/requests/" (open) } { "See your request" } "." }
+                }
+            }
+        } @else {
+            form method="post" action={ "/programmes/" (id) "/request" } novalidate {
+                (csrf_field(&caller.csrf_token))
+                (fields.radios("track", "What kind of mentoring are you asking for?").options(&tracks).chosen(&input.track))
+                (fields.textarea("goals", "What do you want to achieve?").hint("Your goals. Your line manager never sees these.").value(&input.goals))
+                (fields.textarea("help_needed", "What would you like help with?").value(&input.help_needed))
+                (fields.textarea("preferred_style", "What style of mentoring suits you?").hint("For example, a listener who asks questions, or someone who gives direct advice.").value(&input.preferred_style))
+                h2 { "Expectations" }
+                (fields.text("meeting_frequency", "How often would you like to meet?").value(&input.meeting_frequency))
+                (fields.text("relationship_length", "For how long?").value(&input.relationship_length))
+                (fields.text("meeting_location", "Where, or how, would you like to meet?").value(&input.meeting_location))
+                h2 { "Preferences" }
+                (fields.checkboxes("prefer", "I would prefer a mentor from")
+                    .checkbox("other_team", "another team", input.other_team)
+                    .checkbox("other_region", "another region", input.other_region)
+                    .checkbox("other_organisation", "another organisation", input.other_organisation)
+                    .checkbox("other_jurisdiction", "another jurisdiction", input.other_jurisdiction))
+                (fields.text("language", "Language").hint("Optional.").value(&input.language))
+                (fields.text("gender", "Gender of the mentor").hint("Optional.").value(&input.gender))
+                (fields.text("culture", "Culture or background").hint("Optional.").value(&input.culture))
+                @if !form.mentors.is_empty() {
+                    (fields.select("named_mentor", "A mentor you would like, if any").placeholder("No one in particular")
+                        .options(form.mentors.iter().map(|(entry, name)| (entry, name)))
+                        .selected(&input.named_mentor))
+                }
+                button.button type="submit" { "Send request" }
+            }
+        }
+        p { a href={ "/programmes/" (id) } { "Back to the programme page" } }
+    }
+}
+
+/// `GET /programmes/{id}/request`.
+pub async fn new_request_page(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<i64>,
+) -> Result<Markup, PageError> {
+    let form = state.app.request_form(&caller.principal, id).await?;
+    let mut input = MentorRequestInput::default();
+    if let [(only, _)] = form.tracks.as_slice() {
+        input.track = only.clone();
+    }
+    Ok(page(
+        "Ask for a mentor",
+        Some(&caller),
+        request_form(&caller, &form, &input, &[]),
+    ))
+}
+
+/// `POST /programmes/{id}/request`: then the self-assessment, if the
+/// programme has one.
+pub async fn create_request(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<i64>,
+    Form(form): Form<RequestFormInput>,
+) -> Result<Response, PageError> {
+    let input = form.input();
+    match state
+        .app
+        .submit_request(&caller.principal, id, &input)
+        .await
+    {
+        Ok(request) => {
+            let view = state.app.request_view(&caller.principal, request).await?;
+            let next = if view.self_assessment.as_ref().is_some_and(|s| s.can_answer) {
+                format!("/requests/{request}/self-assessment")
+            } else {
+                format!("/requests/{request}?sent=1")
+            };
+            Ok(Redirect::to(&next).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let request_form_data = state.app.request_form(&caller.principal, id).await?;
+            let mut problems = problems(errors);
+            // An open request already exists: point at the banner.
+            for problem in &mut problems {
+                if problem.field_id == "programme" {
+                    problem.field_id = "track".into();
+                }
+            }
+            Ok(invalid_page(
+                &caller,
+                "Ask for a mentor",
+                request_form(&caller, &request_form_data, &input, &problems),
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RequestNotice {
+    sent: String,
+    answered: String,
+    screened: String,
+    consulted: String,
+}
+
+fn flag(value: i64) -> bool {
+    value != 0
+}
+
+fn request_content(
+    caller: &Caller,
+    view: &RequestView,
+    notice: &RequestNotice,
+    problems: &[Problem],
+    screening: &ScreeningInput,
+) -> Markup {
+    let r = &view.request;
+    let status = r.status();
+    let fields = Fields::new(problems);
+    html! {
+        (error_summary(problems))
+        @if !notice.sent.is_empty() { div.panel-success role="status" { h2 { "Request sent" } p { "The coordinator will screen it. You can see its status on your home page." } } }
+        @if !notice.answered.is_empty() { div.panel-success role="status" { h2 { "Self-assessment saved" } } }
+        @if !notice.screened.is_empty() { div.panel-success role="status" { h2 { "Screening decision saved" } } }
+        @if !notice.consulted.is_empty() { div.panel-success role="status" { h2 { "Thank you: your answer is recorded" } } }
+        span.caption { (view.programme.name) }
+        h1 { "Mentor request from " (r.given_name) " " (r.family_name) }
+        dl.summary-list {
+            (summary_row("Status", Some(status.label())))
+            (summary_row("Kind of mentoring", Some(&view.track_name)))
+            (summary_row("Organisation", Some(&r.organisation)))
+            (summary_row("Team", r.team.as_deref()))
+            (summary_row("Time it implies", Some(&view.time_commitment)))
+            (summary_row("Line manager", Some(r.consultation().label())))
+            @if view.access.sees_content() {
+                (summary_row("How it came", Some(match r.source() {
+                    tandem_domain::register::RequestSource::Requested => "Asked for by the mentee",
+                    tandem_domain::register::RequestSource::Automatic => "Enrolled automatically by the programme",
+                })))
+                (summary_row("Goals", Some(&r.goals)))
+                (summary_row("Help needed", Some(&r.help_needed)))
+                (summary_row("Preferred style", Some(&r.preferred_style)))
+                (summary_row("How often", Some(&r.meeting_frequency)))
+                (summary_row("For how long", Some(&r.relationship_length)))
+                (summary_row("Where", Some(&r.meeting_location)))
+                (summary_row("Prefers a mentor from", Some(&[
+                    (flag(r.other_team), "another team"),
+                    (flag(r.other_region), "another region"),
+                    (flag(r.other_organisation), "another organisation"),
+                    (flag(r.other_jurisdiction), "another jurisdiction"),
+                ].iter().filter(|(on, _)| *on).map(|(_, l)| *l).collect::<Vec<_>>().join(", "))))
+                (summary_row("Language", Some(&r.language)))
+                (summary_row("Gender", Some(&r.gender)))
+                (summary_row("Culture", Some(&r.culture)))
+                (summary_row("Named mentor", view.named_mentor.as_deref()))
+                @if status == RequestStatus::Rejected {
+                    (summary_row("Reason not accepted", r.rejection_reason.as_deref().and_then(RejectionReason::parse).map(|r| r.label())))
+                    (summary_row("Explanation", r.rejection_detail.as_deref()))
+                }
+                @if let Some(assessment) = &view.self_assessment {
+                    (summary_row(&assessment.name, Some(if assessment.answered { "Answered" } else { "Not answered yet" })))
+                }
+            }
+        }
+        @if view.access == RequestAccess::LineManager {
+            p { "You are consulted about the time this takes. What your colleague hopes to get from mentoring is between them, their mentor and the coordinator." }
+        }
+        @if let Some(assessment) = &view.self_assessment && assessment.can_answer {
+            p { a.button href={ "/requests/" (r.id) "/self-assessment" } { @if assessment.answered { "Change your self-assessment" } @else { "Answer the self-assessment" } } }
+        }
+        @if view.can_consult {
+            h2 { "Your view on the time" }
+            form method="post" action={ "/requests/" (r.id) "/consultation" } {
+                (csrf_field(&caller.csrf_token))
+                (fields.radios("answer", "Can the time be found?").options(&[("supports", "Yes, I support the time it takes"), ("has_concerns", "I have concerns about the time")]))
+                button.button type="submit" { "Send" }
+            }
+        }
+        @if view.can_screen {
+            h2 { "Screen this request" }
+            @if !view.target_group.is_empty() {
+                p { "The programme is for:" }
+                ul { @for line in &view.target_group { li { (line) } } }
+            }
+            form method="post" action={ "/requests/" (r.id) "/screening" } novalidate {
+                (csrf_field(&caller.csrf_token))
+                (fields.radios("decision", "Decision").options(&[("accept", "Accept: add to the queue for matching"), ("reject", "Do not accept")]).chosen(&screening.decision))
+                @let reasons: Vec<(&str, &str)> = RejectionReason::ALL.iter().map(|r| (r.as_str(), r.label())).collect();
+                (fields.radios("reason", "If not accepted, why?").options(&reasons).chosen(&screening.reason))
+                (fields.textarea("detail", "Explanation").hint("Required for \"another reason\". The mentee sees it.").value(&screening.detail))
+                button.button type="submit" { "Save decision" }
+            }
+        }
+        @if view.access == RequestAccess::Coordinator || view.access == RequestAccess::Administrator {
+            p { a href={ "/programmes/" (r.programme_id) "/screening" } { "Back to the screening queue" } }
+        } @else {
+            p { a href="/" { "Back to your home page" } }
+        }
+    }
+}
+
+/// `GET /requests/{id}`.
+pub async fn request(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<i64>,
+    Query(notice): Query<RequestNotice>,
+) -> Result<Markup, PageError> {
+    let view = state.app.request_view(&caller.principal, id).await?;
+    Ok(page(
+        "Mentor request",
+        Some(&caller),
+        request_content(&caller, &view, &notice, &[], &ScreeningInput::default()),
+    ))
+}
+
+/// The request page again after a form on it had mistakes (422): the
+/// consultation's, or the screening decision as typed.
+pub async fn request_with_problems(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    errors: Vec<FieldError>,
+    screening: &ScreeningInput,
+) -> Result<Response, PageError> {
+    let view = state.app.request_view(&caller.principal, id).await?;
+    Ok(invalid_page(
+        caller,
+        "Mentor request",
+        request_content(
+            caller,
+            &view,
+            &RequestNotice::default(),
+            &problems(errors),
+            screening,
+        ),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ConsultationForm {
+    answer: String,
+}
+
+/// `POST /requests/{id}/consultation`.
+pub async fn consult(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<i64>,
+    Form(form): Form<ConsultationForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .answer_consultation(&caller.principal, id, &form.answer)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/requests/{id}?consulted=1")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            request_with_problems(&state, &caller, id, errors, &ScreeningInput::default()).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,129 @@
+//! Screening (REQ-3): the coordinator's queue of requests, oldest first,
+//! and the decision on each. The use cases are in `tandem_app::requests`.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use tandem_app::AppError;
+use tandem_app::requests::{QueueItem, ScreeningQueue};
+use tandem_domain::register::{RequestSource, ScreeningInput};
+
+use crate::error::PageError;
+use crate::extract::{PageCaller, PathId};
+use crate::layout::{format_time, page};
+use crate::pages::requests::request_with_problems;
+use crate::state::AppState;
+
+fn queue_content(queue: &ScreeningQueue, screened: bool) -> Markup {
+    html! {
+        @if screened { div.panel-success role="status" { h2 { "Screening decision saved" } } }
+        span.caption { (queue.programme.programme.name) }
+        h1 { "Mentor requests to screen" }
+        p { "Oldest first: requests are screened, and accepted requests matched, in the order they arrived." }
+        @if !queue.target_group.is_empty() {
+            h2 { "Who the programme is for" }
+            ul { @for line in &queue.target_group { li { (line) } } }
+        }
+        h2 { "Waiting to be screened (" (queue.awaiting.len()) ")" }
+        @if queue.awaiting.is_empty() {
+            p { "Nothing waits to be screened." }
+        } @else {
+            (queue_table(&queue.awaiting, "Waiting to be screened"))
+        }
+        h2 { "Accepted, waiting for a mentor (" (queue.accepted.len()) ")" }
+        @if queue.accepted.is_empty() {
+            p { "No accepted request waits for a mentor." }
+        } @else {
+            (queue_table(&queue.accepted, "Accepted, waiting for a mentor"))
+        }
+        p { a href={ "/programmes/" (queue.programme.id) } { "Back to the programme page" } }
+    }
+}
+
+fn queue_table(items: &[QueueItem], caption: &str) -> Markup {
+    html! {
+        table {
+            caption.visually-hidden { (caption) }
+            thead { tr {
+                th scope="col" { "Position" } th scope="col" { "Person" } th scope="col" { "Organisation and team" }
+                th scope="col" { "Kind of mentoring" } th scope="col" { "Arrived (UTC)" } th scope="col" { "Self-assessment" }
+            } }
+            tbody {
+                @for (position, item) in items.iter().enumerate() {
+                    @let r = &item.request;
+                    tr {
+                        td { (position + 1) }
+                        td { a href={ "/requests/" (r.id) } { (r.given_name) " " (r.family_name) } br; span.hint { (r.job_title) } }
+                        td { (r.organisation) @if let Some(team) = &r.team { ", " (team) } }
+                        td { (item.track_name) @if r.source() == RequestSource::Automatic { br; span.tag { "Enrolled automatically" } } }
+                        td { (format_time(r.created_at)) }
+                        td { @if item.self_assessed { "Answered" } @else { "Not yet" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct QueueNotice {
+    screened: String,
+}
+
+/// `GET /programmes/{id}/screening`.
+pub async fn screening_queue(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<i64>,
+    Query(notice): Query<QueueNotice>,
+) -> Result<Markup, PageError> {
+    let queue = state.app.screening_queue(&caller.principal, id).await?;
+    Ok(page(
+        "Mentor requests to screen",
+        Some(&caller),
+        queue_content(&queue, !notice.screened.is_empty()),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ScreeningForm {
+    decision: String,
+    reason: String,
+    detail: String,
+}
+
+/// `POST /requests/{id}/screening`.
+pub async fn screen(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<i64>,
+    Form(form): Form<ScreeningForm>,
+) -> Result<Response, PageError> {
+    let input = ScreeningInput {
+        decision: form.decision,
+        reason: form.reason,
+        detail: form.detail,
+    };
+    match state
+        .app
+        .screen_request(&caller.principal, id, &input)
+        .await
+    {
+        Ok(()) => {
+            let view = state.app.request_view(&caller.principal, id).await?;
+            Ok(Redirect::to(&format!(
+                "/programmes/{}/screening?screened=1",
+                view.request.programme_id
+            ))
+            .into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            request_with_problems(&state, &caller, id, errors, &input).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,164 @@
+//! Every route the application serves, in one list. The router is built
+//! from it, and [`routes`] hands the same list to the test that walks each
+//! route for each role, so a route cannot be added without that test
+//! knowing of it.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodFilter, MethodRouter, on};
+use tandem_app::App;
+
+use crate::api;
+use crate::pages;
+use crate::session;
+use crate::state::{AppState, WebConfig};
+
+/// The largest request body accepted: enough for an HR export of a large
+/// national scheme.
+const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// One route: a method, a path pattern and its handler.
+struct Route {
+    method: Method,
+    path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = match method {
+        Method::GET => MethodFilter::GET,
+        Method::POST => MethodFilter::POST,
+        Method::PUT => MethodFilter::PUT,
+        _ => unreachable!("the table below uses GET, POST and PUT"),
+    };
+    Route {
+        method,
+        path,
+        handler: on(filter, handler),
+    }
+}
+
+fn get<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Route {
+    route(Method::GET, path, handler)
+}
+
+fn post<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Route {
+    route(Method::POST, path, handler)
+}
+
+fn put<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> Route {
+    route(Method::PUT, path, handler)
+}
+
+/// The table: pages first, then the API, each feature together.
+fn table() -> Vec<Route> {
+    use pages::{
+        home, import, matching, people, programme_settings, programmes, proposals, register,
+        requests, screening, self_assessment, sign_in, site,
+    };
+    vec![
+        get("/", home::home),
+        get("/sign-in", sign_in::sign_in_page),
+        post("/sign-in", sign_in::sign_in),
+        post("/sign-out", sign_in::sign_out),
+        get("/assets/tandem.css", site::stylesheet),
+        get("/people", people::people),
+        get("/people/{id}", people::person),
+        get("/people/import", import::import_page),
+        post("/people/import", import::import),
+        get("/programmes", programmes::list),
+        get("/programmes/new", programmes::new_page),
+        post("/programmes/new", programmes::create),
+        get("/programmes/{id}", programmes::show),
+        get(
+            "/programmes/{id}/settings",
+            programme_settings::settings_page,
+        ),
+        post(
+            "/programmes/{id}/settings",
+            programme_settings::save_settings,
+        ),
+        get("/programmes/{id}/register", register::register),
+        get("/programmes/{id}/register/new", register::new_entry_page),
+        post("/programmes/{id}/register/new", register::create_entry),
+        get("/register/{id}", register::entry),
+        get("/register/{id}/edit", register::edit_entry_page),
+        post("/register/{id}/edit", register::update_entry),
+        get("/programmes/{id}/request", requests::new_request_page),
+        post("/programmes/{id}/request", requests::create_request),
+        get("/requests/{id}", requests::request),
+        post("/requests/{id}/consultation", requests::consult),
+        get(
+            "/requests/{id}/self-assessment",
+            self_assessment::self_assessment_page,
+        ),
+        post(
+            "/requests/{id}/self-assessment",
+            self_assessment::save_self_assessment,
+        ),
+        get("/programmes/{id}/screening", screening::screening_queue),
+        post("/requests/{id}/screening", screening::screen),
+        get("/programmes/{id}/matching", matching::matching),
+        post("/programmes/{id}/matching/send", matching::send),
+        get("/programmes/{id}/matching/choose", matching::choose_page),
+        post("/programmes/{id}/matching/choose", matching::choose),
+        get("/proposals/{id}", proposals::proposal),
+        post("/proposals/{id}", proposals::answer),
+        get("/health", api::health::health),
+        get("/api/openapi.json", api::openapi::openapi),
+        get("/api/me", api::me::me),
+        get("/api/people", api::people::people),
+        get("/api/people/{id}", api::people::person),
+        post("/api/organisations/{id}/people/import", api::import::import),
+        get("/api/programmes", api::programmes::programmes),
+        post("/api/programmes", api::programmes::create_programme),
+        get("/api/programmes/{id}", api::programmes::programme),
+        put("/api/programmes/{id}", api::programmes::replace_programme),
+        get("/api/programmes/{id}/register", api::register::register),
+        post("/api/programmes/{id}/register", api::register::create_entry),
+        get("/api/register/{id}", api::register::entry),
+        put("/api/register/{id}", api::register::update_entry),
+        post(
+            "/api/programmes/{id}/requests",
+            api::requests::create_request,
+        ),
+        get("/api/requests/{id}", api::requests::request),
+        get(
+            "/api/programmes/{id}/screening",
+            api::screening::screening_queue,
+        ),
+        post("/api/requests/{id}/screening", api::screening::screen),
+    ]
+}
+
+/// Every route the router serves, as (method, path pattern).
+pub fn routes() -> Vec<(Method, &'static str)> {
+    table()
+        .into_iter()
+        .map(|route| (route.method, route.path))
+        .collect()
+}
+
+/// Builds the whole application: pages, API and static assets, behind the
+/// session layer.
+pub fn router(app: App, config: WebConfig) -> Router {
+    let state = AppState { app, config };
+    table()
+        .into_iter()
+        .fold(Router::new(), |router, route| {
+            router.route(route.path, route.handler)
+        })
+        .fallback(pages::site::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::layer,
+        ))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
