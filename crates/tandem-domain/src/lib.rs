@@ -4,6 +4,7 @@
 //! See ARCHITECTURE.md for the invariants.
 
 pub mod clock;
+pub mod ids;
 pub mod people;
 pub mod permissions;
 pub mod programme;
