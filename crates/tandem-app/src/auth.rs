@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use tandem_domain::audit::AuditAction;
 use tandem_domain::permissions::Actor;
 use tandem_domain::roles::RoleGrant;
 use tandem_store::{NewAccount, Throttle};
@@ -141,7 +142,7 @@ impl App {
         self.store
             .record_event(
                 Actor::Operator,
-                "account.created",
+                AuditAction::AccountCreated,
                 "account",
                 &id.to_string(),
                 "",
@@ -171,7 +172,7 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let account = match account {
-            Some(account) if matches && account.disabled == 0 => account,
+            Some(account) if matches && !account.disabled => account,
             _ => {
                 let mut next = match throttle {
                     Some(t) if at - t.window_started_at < THROTTLE_WINDOW_SECONDS => t,
@@ -204,7 +205,7 @@ impl App {
         self.store
             .record_event(
                 Actor::Account(account.id),
-                "account.signed_in",
+                AuditAction::SignedIn,
                 "account",
                 &account.id.to_string(),
                 "",
@@ -264,7 +265,7 @@ impl App {
         let Some(account) = self.store.account(account_id).await? else {
             return Ok(None);
         };
-        if account.disabled != 0 {
+        if account.disabled {
             return Ok(None);
         }
         Ok(Some(Principal {

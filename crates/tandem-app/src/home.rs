@@ -19,7 +19,7 @@ pub struct OrganisationCard {
 }
 
 /// Figures only an administrator sees.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct SystemFigures {
     pub organisations: i64,
     pub people: i64,
@@ -28,7 +28,7 @@ pub struct SystemFigures {
 }
 
 /// Everything a home page shows.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Home {
     pub display_name: String,
     pub roles: Vec<Role>,

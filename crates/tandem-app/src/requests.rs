@@ -155,10 +155,10 @@ fn hide_content(row: &mut RequestRow) {
     ] {
         text.clear();
     }
-    row.other_team = 0;
-    row.other_region = 0;
-    row.other_organisation = 0;
-    row.other_jurisdiction = 0;
+    row.other_team = false;
+    row.other_region = false;
+    row.other_organisation = false;
+    row.other_jurisdiction = false;
     row.named_mentor_id = None;
     row.rejection_reason = None;
     row.rejection_detail = None;
@@ -333,10 +333,10 @@ impl App {
         let programme = self.programme_settings(request.programme_id).await?;
         let track_name = track_name(&programme, &request.track);
         let time_commitment = time_commitment(&programme, &request.track);
-        let status = request.status();
+        let status = request.status;
         let can_screen = status == RequestStatus::AwaitingScreening
             && authorise_screening(caller, &facts, id).is_ok();
-        let can_consult = request.consultation() == Consultation::Awaiting
+        let can_consult = request.consultation == Consultation::Awaiting
             && status.is_open()
             && authorise_consultation(caller, &facts, id).is_ok();
         if !access.sees_content() {
@@ -549,7 +549,7 @@ impl App {
         answers: &[String],
     ) -> Result<(), AppError> {
         let form = self.self_assessment_form(caller, id).await?;
-        if form.request.status() != RequestStatus::AwaitingScreening {
+        if form.request.status != RequestStatus::AwaitingScreening {
             return Err(AppError::invalid(
                 "q1",
                 "The self-assessment is answered before the request is screened",
@@ -747,7 +747,7 @@ impl App {
             for request in self.store.requests_of(me).await? {
                 own.push(OwnRequest {
                     request_id: request.id,
-                    status: request.status().label().to_owned(),
+                    status: request.status.label().to_owned(),
                     programme_name: request.programme_name,
                 });
             }

@@ -3,6 +3,7 @@
 //! Nothing here performs IO, awaits, or knows about a database or HTTP.
 //! See ARCHITECTURE.md for the invariants.
 
+pub mod audit;
 pub mod clock;
 pub mod ids;
 pub mod people;

@@ -70,6 +70,13 @@ impl Actor {
     }
 }
 
+/// How the store holds an actor: an account id, or none for the operator.
+impl From<Option<i64>> for Actor {
+    fn from(account_id: Option<i64>) -> Actor {
+        account_id.map_or(Actor::Operator, Actor::Account)
+    }
+}
+
 impl Principal {
     /// The caller as the audit log names them.
     pub fn actor(&self) -> Actor {

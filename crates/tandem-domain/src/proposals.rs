@@ -204,16 +204,3 @@ mod status_tests {
         assert!(!ProposalStatus::Declined.is_live());
     }
 }
-
-/// A stored value that names no status Tandem knows.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown proposal status \"{0}\"")]
-pub struct UnknownProposalStatus(pub String);
-
-impl TryFrom<String> for ProposalStatus {
-    type Error = UnknownProposalStatus;
-
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        ProposalStatus::parse(&text).ok_or(UnknownProposalStatus(text))
-    }
-}

@@ -7,6 +7,7 @@
 //! boundary as integers and text only: times are Unix seconds, dates are
 //! ISO 8601 text.
 
+mod decode;
 mod jobs;
 mod migrate;
 mod people;
@@ -19,6 +20,8 @@ use std::sync::Arc;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
+use tandem_domain::audit::AuditAction;
+pub use tandem_domain::audit::AuditEvent;
 use tandem_domain::clock::Clock;
 use tandem_domain::permissions::Actor;
 use tandem_domain::roles::{Role, RoleGrant};
@@ -241,7 +244,8 @@ pub struct Account {
     pub display_name: String,
     pub password_hash: String,
     pub person_id: Option<i64>,
-    pub disabled: i64,
+    #[sqlx(try_from = "crate::decode::IntFlag")]
+    pub disabled: bool,
 }
 
 /// What creating an account needs; the password is already hashed.
@@ -460,23 +464,39 @@ impl Store {
     }
 }
 
-/// One entry of the append-only audit log.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
-pub struct AuditEvent {
-    pub id: i64,
-    pub occurred_at: i64,
-    pub actor_account_id: Option<i64>,
-    pub action: String,
-    pub subject_type: String,
-    pub subject_id: String,
-    pub detail: String,
+/// An audit log row as stored, decoded into [`AuditEvent`].
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    #[sqlx(try_from = "decode::UnixSeconds")]
+    occurred_at: time::OffsetDateTime,
+    actor_account_id: Option<i64>,
+    #[sqlx(try_from = "crate::decode::Parsed<AuditAction>")]
+    action: AuditAction,
+    subject_type: String,
+    subject_id: String,
+    detail: String,
+}
+
+impl From<AuditRow> for AuditEvent {
+    fn from(row: AuditRow) -> AuditEvent {
+        AuditEvent {
+            id: row.id,
+            occurred_at: row.occurred_at,
+            actor: Actor::from(row.actor_account_id),
+            action: row.action,
+            subject_type: row.subject_type,
+            subject_id: row.subject_id,
+            detail: row.detail,
+        }
+    }
 }
 
 impl Store {
     pub async fn record_event(
         &self,
         actor: Actor,
-        action: &str,
+        action: AuditAction,
         subject_type: &str,
         subject_id: &str,
         detail: &str,
@@ -495,13 +515,14 @@ impl Store {
 
     /// The newest events first.
     pub async fn recent_events(&self, limit: i64) -> Result<Vec<AuditEvent>> {
-        Ok(sqlx::query_as(
+        let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT id, occurred_at, actor_account_id, action, subject_type, subject_id, detail \
              FROM audit_events ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(rows.into_iter().map(AuditEvent::from).collect())
     }
 }
 
@@ -509,7 +530,7 @@ async fn insert_event<'e, E>(
     executor: E,
     at: i64,
     actor: Actor,
-    action: &str,
+    action: AuditAction,
     subject_type: &str,
     subject_id: &str,
     detail: &str,
@@ -523,7 +544,7 @@ where
     )
     .bind(at)
     .bind(actor.account_id())
-    .bind(action)
+    .bind(action.as_str())
     .bind(subject_type)
     .bind(subject_id)
     .bind(detail)

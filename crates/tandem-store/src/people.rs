@@ -2,6 +2,7 @@
 //! may see, and the management chain.
 
 use std::collections::HashMap;
+use tandem_domain::audit::AuditAction;
 
 use sqlx::Row;
 use tandem_domain::people::{EmploymentType, PersonRecord};
@@ -607,7 +608,7 @@ impl PeopleImport {
             &mut *self.tx,
             self.at,
             self.actor,
-            "people.imported",
+            AuditAction::PeopleImported,
             "organisation",
             &self.organisation_id.to_string(),
             &format!("{} created, {} updated", summary.created, summary.updated),

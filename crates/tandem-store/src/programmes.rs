@@ -6,6 +6,7 @@
 //! taking part and the audit event are written together or not at all.
 
 use sqlx::Acquire;
+use tandem_domain::audit::AuditAction;
 use tandem_domain::permissions::{ProgrammeAuthority, ProgrammeCreateAuthority, ProgrammeScope};
 use tandem_domain::programme::Organisation as ProgrammeOrganisation;
 
@@ -73,7 +74,7 @@ impl Store {
             &mut *tx,
             at,
             authority.actor(),
-            "programme.created",
+            AuditAction::ProgrammeCreated,
             "programme",
             &id.to_string(),
             write.key,
@@ -136,7 +137,7 @@ impl Store {
             &mut *tx,
             at,
             authority.actor(),
-            "programme.updated",
+            AuditAction::ProgrammeUpdated,
             "programme",
             &id.to_string(),
             write.key,

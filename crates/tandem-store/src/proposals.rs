@@ -1,6 +1,7 @@
 //! Matching proposals sent to mentors, and their answers (MAT-3, MAT-4).
 
 use std::collections::HashMap;
+use tandem_domain::audit::AuditAction;
 
 use sqlx::{Acquire, Row};
 
@@ -35,7 +36,7 @@ pub struct ProposalRow {
     pub score: i64,
     pub explanation: String,
     /// Decoded here: an unknown stored value is an error, never a guess.
-    #[sqlx(try_from = "String")]
+    #[sqlx(try_from = "crate::decode::Parsed<ProposalStatus>")]
     pub status: ProposalStatus,
     pub decline_reason: Option<String>,
     pub decline_detail: Option<String>,
@@ -114,7 +115,7 @@ impl Store {
             &mut *tx,
             at,
             proposed_by,
-            "matching.proposed",
+            AuditAction::ProposalsSent,
             "programme",
             &programme_id.to_string(),
             &format!("{} proposals sent to mentors", proposals.len()),
@@ -223,9 +224,9 @@ impl Store {
             at,
             authority.actor(),
             if status == ProposalStatus::Accepted {
-                "matching.accepted"
+                AuditAction::ProposalAccepted
             } else {
-                "matching.declined"
+                AuditAction::ProposalDeclined
             },
             "proposal",
             &id.to_string(),
@@ -283,7 +284,7 @@ impl Store {
             &mut *tx,
             at,
             authority.actor(),
-            "matching.overridden",
+            AuditAction::MatchingOverridden,
             "request",
             &request_id.to_string(),
             &format!("mentor entry {mentor_entry_id}: {reason}"),

@@ -7,15 +7,17 @@
 //! writes race.
 
 use sqlx::Acquire;
+use tandem_domain::audit::AuditAction;
 use tandem_domain::permissions::{
     ConsultationAuthority, RegisterAuthority, RequestAuthority, ScreeningAuthority,
     SelfAssessmentAuthority,
 };
 use tandem_domain::register::{
-    Consultation, MentorProfile, MentorRequest, Phase, ProfileField, Recruited, RequestSource,
-    RequestStatus, ScreeningDecision,
+    Availability, Consultation, MentorProfile, MentorRequest, Phase, ProfileField, Recruited,
+    RequestSource, RequestStatus, ScreeningDecision,
 };
 
+use crate::decode::IntFlag;
 use crate::{PersonSummary, Result, Store, StoreError, insert_event};
 
 /// One entry on a programme's mentor register, with what it needs from
@@ -33,7 +35,8 @@ pub struct MentorEntryRow {
     pub region: Option<String>,
     pub team: Option<String>,
     pub carer_level: Option<i64>,
-    pub recruited: String,
+    #[sqlx(try_from = "crate::decode::Parsed<Recruited>")]
+    pub recruited: Recruited,
     pub experience: String,
     pub experience_months: Option<i64>,
     pub interests: String,
@@ -42,8 +45,10 @@ pub struct MentorEntryRow {
     pub languages: String,
     pub location: String,
     pub special_interests: String,
-    pub training_completed: i64,
-    pub experience_shown_by_appraisal: i64,
+    #[sqlx(try_from = "IntFlag")]
+    pub training_completed: bool,
+    #[sqlx(try_from = "IntFlag")]
+    pub experience_shown_by_appraisal: bool,
     pub published: String,
     pub capacity: i64,
     pub availability: String,
@@ -53,8 +58,11 @@ pub struct MentorEntryRow {
 }
 
 impl MentorEntryRow {
-    pub fn recruited(&self) -> Recruited {
-        Recruited::parse(&self.recruited)
+    /// Whether the mentor can take someone on, from the stored status and
+    /// date (an unknown status reads as full: a damaged row never offers a
+    /// mentor).
+    pub fn availability(&self) -> Availability {
+        Availability::from_stored(&self.availability, self.paused_until.as_deref())
     }
 
     pub fn published(&self) -> Vec<ProfileField> {
@@ -99,41 +107,34 @@ pub struct RequestRow {
     pub job_title: String,
     pub start_date: Option<String>,
     pub track: String,
-    pub source: String,
-    pub status: String,
+    #[sqlx(try_from = "crate::decode::Parsed<RequestSource>")]
+    pub source: RequestSource,
+    #[sqlx(try_from = "crate::decode::Parsed<RequestStatus>")]
+    pub status: RequestStatus,
     pub goals: String,
     pub help_needed: String,
     pub preferred_style: String,
     pub meeting_frequency: String,
     pub relationship_length: String,
     pub meeting_location: String,
-    pub other_team: i64,
-    pub other_region: i64,
-    pub other_organisation: i64,
-    pub other_jurisdiction: i64,
+    #[sqlx(try_from = "IntFlag")]
+    pub other_team: bool,
+    #[sqlx(try_from = "IntFlag")]
+    pub other_region: bool,
+    #[sqlx(try_from = "IntFlag")]
+    pub other_organisation: bool,
+    #[sqlx(try_from = "IntFlag")]
+    pub other_jurisdiction: bool,
     pub language: String,
     pub gender: String,
     pub culture: String,
     pub named_mentor_id: Option<i64>,
-    pub consultation: String,
+    #[sqlx(try_from = "crate::decode::Parsed<Consultation>")]
+    pub consultation: Consultation,
     pub rejection_reason: Option<String>,
     pub rejection_detail: Option<String>,
     pub created_at: i64,
     pub screened_at: Option<i64>,
-}
-
-impl RequestRow {
-    pub fn status(&self) -> RequestStatus {
-        RequestStatus::parse(&self.status).unwrap_or(RequestStatus::Withdrawn)
-    }
-
-    pub fn source(&self) -> RequestSource {
-        RequestSource::parse(&self.source)
-    }
-
-    pub fn consultation(&self) -> Consultation {
-        Consultation::parse(&self.consultation).unwrap_or(Consultation::NotNeeded)
-    }
 }
 
 const REQUEST_COLUMNS: &str = "q.id, q.programme_id, g.name AS programme_name, q.person_id, p.given_name, \
@@ -239,7 +240,7 @@ impl Store {
             &mut *tx,
             at,
             authority.actor(),
-            "register.entry_saved",
+            AuditAction::RegisterEntrySaved,
             "mentor_entry",
             &id.to_string(),
             &format!("programme {programme_id}, person {person_id}"),
@@ -410,7 +411,7 @@ impl Store {
             &mut *tx,
             at,
             authority.actor(),
-            "request.created",
+            AuditAction::RequestCreated,
             "mentor_request",
             &id.to_string(),
             &format!(
@@ -545,7 +546,7 @@ impl Store {
             &mut *tx,
             at,
             authority.actor(),
-            "request.screened",
+            AuditAction::RequestScreened,
             "mentor_request",
             &id.to_string(),
             status.as_str(),
@@ -581,7 +582,7 @@ impl Store {
             &mut *tx,
             self.now(),
             authority.actor(),
-            "request.consulted",
+            AuditAction::RequestConsulted,
             "mentor_request",
             &id.to_string(),
             answer.as_str(),
@@ -626,7 +627,7 @@ impl Store {
             &mut *tx,
             at,
             authority.actor(),
-            "self_assessment.saved",
+            AuditAction::SelfAssessmentSaved,
             "mentor_request",
             &request_id.to_string(),
             phase.as_str(),

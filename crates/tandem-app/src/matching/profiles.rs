@@ -186,8 +186,8 @@ fn mentor_status(entry: &MentorEntryRow, programme: &Programme, today: Date) -> 
     let eligibility = programme.mentors.check(&MentorFacts {
         experience_months: entry.experience_months.and_then(|m| Months::parse(m).ok()),
         carer_level: entry.carer_level.and_then(|l| CarerLevel::parse(l).ok()),
-        trained: entry.training_completed != 0,
-        experience_shown_by_appraisal: entry.experience_shown_by_appraisal != 0,
+        trained: entry.training_completed,
+        experience_shown_by_appraisal: entry.experience_shown_by_appraisal,
     });
     let availability =
         Availability::from_stored(&entry.availability, entry.paused_until.as_deref());
@@ -282,6 +282,7 @@ pub(super) fn weights(programme: &Programme) -> Weights {
 #[cfg(test)]
 mod tests {
     use tandem_domain::programme::shipped_template;
+    use tandem_domain::register::{Consultation, Recruited, RequestSource, RequestStatus};
     use time::macros::date;
 
     use super::*;
@@ -330,23 +331,23 @@ mod tests {
             job_title: String::new(),
             start_date: None,
             track: String::new(),
-            source: "self".to_owned(),
-            status: "accepted".to_owned(),
+            source: RequestSource::Requested,
+            status: RequestStatus::Accepted,
             goals: String::new(),
             help_needed: "Leadership, Change".to_owned(),
             preferred_style: "Coaching".to_owned(),
             meeting_frequency: String::new(),
             relationship_length: String::new(),
             meeting_location: String::new(),
-            other_team: 0,
-            other_region: 0,
-            other_organisation: 0,
-            other_jurisdiction: 0,
+            other_team: false,
+            other_region: false,
+            other_organisation: false,
+            other_jurisdiction: false,
             language: String::new(),
             gender: String::new(),
             culture: String::new(),
             named_mentor_id: None,
-            consultation: "not_needed".to_owned(),
+            consultation: Consultation::NotNeeded,
             rejection_reason: None,
             rejection_detail: None,
             created_at: 1_700_000_000,
@@ -368,7 +369,7 @@ mod tests {
             region: None,
             team: None,
             carer_level: None,
-            recruited: "identified".to_owned(),
+            recruited: Recruited::Identified,
             experience: "Change".to_owned(),
             experience_months: Some(120),
             interests: "Has adopted".to_owned(),
@@ -377,8 +378,8 @@ mod tests {
             languages: "Irish, English".to_owned(),
             location: String::new(),
             special_interests: "Music".to_owned(),
-            training_completed: 1,
-            experience_shown_by_appraisal: 1,
+            training_completed: true,
+            experience_shown_by_appraisal: true,
             published: String::new(),
             capacity: 2,
             availability: "available".to_owned(),
@@ -491,7 +492,7 @@ mod tests {
     #[test]
     fn an_ineligible_mentor_is_ruled_out_with_every_reason() {
         let mut untrained = entry(8, 20);
-        untrained.training_completed = 0;
+        untrained.training_completed = false;
         let mentor = only_mentor(
             build(
                 &programme("afc"),

@@ -249,7 +249,7 @@ async fn a_late_problem_in_a_long_file_rolls_back_the_batches_already_written() 
                 .await
                 .expect("events")
                 .iter()
-                .all(|e| e.action != "people.imported")
+                .all(|e| e.action != tandem_domain::audit::AuditAction::PeopleImported)
         );
         // The store refuses nothing that it half-wrote: teams from the rolled
         // back batches are gone too, and the good file then imports whole.

@@ -154,7 +154,9 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
         );
         let events = app.store().recent_events(20).await.expect("events");
         assert!(
-            events.iter().any(|e| e.action == "matching.overridden"),
+            events
+                .iter()
+                .any(|e| e.action == tandem_domain::audit::AuditAction::MatchingOverridden),
             "the override is recorded"
         );
 

@@ -324,7 +324,7 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
                 .expect("read")
                 .expect("row")
                 .recruited,
-            "identified"
+            tandem_domain::register::Recruited::Identified
         );
         // Cafcass takes volunteers.
         let caf_volunteer = someone(&app, "Cafcass", "CAF0040", &[]).await;
@@ -344,7 +344,7 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
                 .expect("read")
                 .expect("row")
                 .recruited,
-            "volunteered"
+            tandem_domain::register::Recruited::Volunteered
         );
 
         // Untrained: the programme takes trained mentors only (REG-3).
@@ -579,7 +579,10 @@ async fn automatic_enrolment_creates_requests_for_new_starters_once() {
                 .expect("read")
                 .expect("person");
             assert_eq!(person.employment_type, "foster_carer_household");
-            assert_eq!(request.source, "automatic");
+            assert_eq!(
+                request.source,
+                tandem_domain::register::RequestSource::Automatic
+            );
         }
         db.finish().await;
     }

@@ -1,3 +1,4 @@
+use tandem_domain::audit::AuditAction;
 use tandem_domain::permissions::Actor;
 use tandem_domain::roles::{Role, RoleGrant};
 use tandem_store::{NewAccount, Store, StoreError, Throttle, test_support};
@@ -105,12 +106,19 @@ async fn throttle_round_trips_and_audit_is_append_only() {
         assert_eq!(store.throttle("a@b.c").await.expect("get"), None);
 
         store
-            .record_event(Actor::Operator, "test.happened", "thing", "1", "detail")
+            .record_event(
+                Actor::Operator,
+                AuditAction::SignedIn,
+                "thing",
+                "1",
+                "detail",
+            )
             .await
             .expect("event");
         let events = store.recent_events(10).await.expect("events");
         assert_eq!(events.len(), 1);
-        assert_eq!(events[0].action, "test.happened");
+        assert_eq!(events[0].action, AuditAction::SignedIn);
+        assert_eq!(events[0].actor, Actor::Operator);
         assert!(
             db.execute("UPDATE audit_events SET action = 'changed'")
                 .await
@@ -136,7 +144,7 @@ async fn migrations_run_once_however_often_the_store_opens() {
 async fn deleting_audit_events_fails_too() {
     for db in test_support::all().await {
         db.store
-            .record_event(Actor::Account(1), "x", "y", "z", "")
+            .record_event(Actor::Account(1), AuditAction::SignedIn, "y", "z", "")
             .await
             .expect("event");
         assert!(
@@ -145,6 +153,27 @@ async fn deleting_audit_events_fails_too() {
             db.label
         );
         assert_eq!(db.store.recent_events(5).await.expect("events").len(), 1);
+        db.finish().await;
+    }
+}
+
+/// A stored value Tandem never writes is reported as damage, not read as
+/// something else (issue 8: typed decoding inside the store).
+#[tokio::test]
+async fn an_unknown_stored_value_is_an_error_not_a_guess() {
+    for db in test_support::all().await {
+        db.execute(
+            "INSERT INTO audit_events (occurred_at, actor_account_id, action, subject_type, subject_id, detail) \
+             VALUES (0, NULL, 'deleted.everything', 't', '1', '')",
+        )
+        .await
+        .expect("raw insert");
+        let read = db.store.recent_events(5).await;
+        assert!(
+            matches!(&read, Err(StoreError::Database(e)) if e.to_string().contains("deleted.everything")),
+            "{}: {read:?}",
+            db.label
+        );
         db.finish().await;
     }
 }

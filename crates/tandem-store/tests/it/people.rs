@@ -85,7 +85,7 @@ async fn import_creates_then_updates_by_employee_id() {
         assert_eq!(detail.team.as_deref(), Some("North team"));
         assert_eq!(
             store.recent_events(1).await.expect("events")[0].action,
-            "people.imported"
+            tandem_domain::audit::AuditAction::PeopleImported
         );
         db.finish().await;
     }

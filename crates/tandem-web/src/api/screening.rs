@@ -45,7 +45,7 @@ fn queue_entries(items: &[QueueItem]) -> Vec<QueueEntry> {
             name: format!("{} {}", item.request.given_name, item.request.family_name),
             organisation: item.request.organisation.clone(),
             track: item.track_name.clone(),
-            source: item.request.source.clone(),
+            source: item.request.source.as_str().to_owned(),
             created_at: rfc3339(item.request.created_at),
             self_assessed: item.self_assessed,
         })

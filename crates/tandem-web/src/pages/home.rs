@@ -93,7 +93,7 @@ fn home_content(home: &Home) -> Markup {
                 thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "What" } th scope="col" { "Detail" } } }
                 tbody {
                     @for event in &system.recent_events {
-                        tr { td { (format_time(event.occurred_at)) } td { (event.action) } td { (event.detail) } }
+                        tr { td { (format_time(event.occurred_at.unix_timestamp())) } td { (event.action.label()) } td { (event.detail) } }
                     }
                 }
             }

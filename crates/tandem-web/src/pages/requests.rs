@@ -188,10 +188,6 @@ pub struct RequestNotice {
     consulted: String,
 }
 
-fn flag(value: i64) -> bool {
-    value != 0
-}
-
 fn request_content(
     caller: &Caller,
     view: &RequestView,
@@ -200,7 +196,7 @@ fn request_content(
     screening: &ScreeningInput,
 ) -> Markup {
     let r = &view.request;
-    let status = r.status();
+    let status = r.status;
     let fields = Fields::new(problems);
     html! {
         (error_summary(problems))
@@ -216,9 +212,9 @@ fn request_content(
             (summary_row("Organisation", Some(&r.organisation)))
             (summary_row("Team", r.team.as_deref()))
             (summary_row("Time it implies", Some(&view.time_commitment)))
-            (summary_row("Line manager", Some(r.consultation().label())))
+            (summary_row("Line manager", Some(r.consultation.label())))
             @if view.access.sees_content() {
-                (summary_row("How it came", Some(match r.source() {
+                (summary_row("How it came", Some(match r.source {
                     tandem_domain::register::RequestSource::Requested => "Asked for by the mentee",
                     tandem_domain::register::RequestSource::Automatic => "Enrolled automatically by the programme",
                 })))
@@ -229,10 +225,10 @@ fn request_content(
                 (summary_row("For how long", Some(&r.relationship_length)))
                 (summary_row("Where", Some(&r.meeting_location)))
                 (summary_row("Prefers a mentor from", Some(&[
-                    (flag(r.other_team), "another team"),
-                    (flag(r.other_region), "another region"),
-                    (flag(r.other_organisation), "another organisation"),
-                    (flag(r.other_jurisdiction), "another jurisdiction"),
+                    (r.other_team, "another team"),
+                    (r.other_region, "another region"),
+                    (r.other_organisation, "another organisation"),
+                    (r.other_jurisdiction, "another jurisdiction"),
                 ].iter().filter(|(on, _)| *on).map(|(_, l)| *l).collect::<Vec<_>>().join(", "))))
                 (summary_row("Language", Some(&r.language)))
                 (summary_row("Gender", Some(&r.gender)))

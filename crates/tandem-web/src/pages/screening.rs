@@ -57,7 +57,7 @@ fn queue_table(items: &[QueueItem], caption: &str) -> Markup {
                         td { (position + 1) }
                         td { a href={ "/requests/" (r.id) } { (r.given_name) " " (r.family_name) } br; span.hint { (r.job_title) } }
                         td { (r.organisation) @if let Some(team) = &r.team { ", " (team) } }
-                        td { (item.track_name) @if r.source() == RequestSource::Automatic { br; span.tag { "Enrolled automatically" } } }
+                        td { (item.track_name) @if r.source == RequestSource::Automatic { br; span.tag { "Enrolled automatically" } } }
                         td { (format_time(r.created_at)) }
                         td { @if item.self_assessed { "Answered" } @else { "Not yet" } }
                     }
