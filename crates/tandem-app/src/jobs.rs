@@ -223,7 +223,9 @@ impl App {
             }
             Job::SendEmail(email) => {
                 let mailer = self.mailer.clone();
-                tokio::task::spawn_blocking(move || mailer.send(&email))
+                let at = time::OffsetDateTime::from_unix_timestamp(now)
+                    .map_err(|e| format!("the job's time is out of range: {e}"))?;
+                tokio::task::spawn_blocking(move || mailer.send(&email, at))
                     .await
                     .map_err(|e| format!("the mailer stopped: {e}"))?
                     .map_err(|e| e.to_string())?;

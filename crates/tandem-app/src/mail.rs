@@ -84,8 +84,10 @@ pub enum MailError {
 }
 
 /// Delivers messages. Implementations block; see the module comment.
+/// `at` is when the message is sent, by the application's clock (its
+/// `Date:` header).
 pub trait Mailer: Send + Sync + fmt::Debug {
-    fn send(&self, email: &Email) -> Result<(), MailError>;
+    fn send(&self, email: &Email, at: OffsetDateTime) -> Result<(), MailError>;
 }
 
 /// The mailer `TANDEM_MAIL_DIR` asks for: files in that folder, or the log.
@@ -124,11 +126,10 @@ impl FileMailer {
 }
 
 impl Mailer for FileMailer {
-    fn send(&self, email: &Email) -> Result<(), MailError> {
+    fn send(&self, email: &Email, now: OffsetDateTime) -> Result<(), MailError> {
         if let Some(problem) = email.problems().first() {
             return Err(MailError::Unsendable(problem.to_string()));
         }
-        let now = OffsetDateTime::now_utc();
         let unique: u64 = rand::thread_rng().r#gen();
         let message = rfc5322(email, now, &format!("{unique:016x}"))?;
         let name = format!("{}-{unique:016x}.eml", now.unix_timestamp());
@@ -155,7 +156,7 @@ impl Mailer for FileMailer {
 pub struct LogMailer;
 
 impl Mailer for LogMailer {
-    fn send(&self, email: &Email) -> Result<(), MailError> {
+    fn send(&self, email: &Email, _at: OffsetDateTime) -> Result<(), MailError> {
         tracing::info!(
             to = %email.to,
             subject = %email.subject,
@@ -201,7 +202,7 @@ impl MemoryMailer {
 }
 
 impl Mailer for MemoryMailer {
-    fn send(&self, email: &Email) -> Result<(), MailError> {
+    fn send(&self, email: &Email, _at: OffsetDateTime) -> Result<(), MailError> {
         let mut state = self.state();
         if state.failures_to_come > 0 {
             state.failures_to_come -= 1;
@@ -343,8 +344,10 @@ mod tests {
         let problems = email("Hi\r\nBcc: everyone@example.org", "").problems();
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].field, "subject");
-        let unsent = FileMailer::new(std::env::temp_dir().join("tandem-never-written"))
-            .send(&email("Hi\nBcc: x@example.org", ""));
+        let unsent = FileMailer::new(std::env::temp_dir().join("tandem-never-written")).send(
+            &email("Hi\nBcc: x@example.org", ""),
+            OffsetDateTime::UNIX_EPOCH,
+        );
         assert!(matches!(unsent, Err(MailError::Unsendable(_))));
     }
 
@@ -354,10 +357,10 @@ mod tests {
         let folder = std::env::temp_dir().join(format!("tandem-mail-{unique:016x}"));
         let mailer = FileMailer::new(&folder);
         mailer
-            .send(&email("First", "one"))
+            .send(&email("First", "one"), OffsetDateTime::UNIX_EPOCH)
             .expect("first message written");
         mailer
-            .send(&email("Second", "two"))
+            .send(&email("Second", "two"), OffsetDateTime::UNIX_EPOCH)
             .expect("second message written");
         let mut files: Vec<String> = std::fs::read_dir(&folder)
             .expect("the folder was made")
@@ -378,10 +381,12 @@ mod tests {
         let mailer = MemoryMailer::new();
         mailer.fail_next(1);
         assert!(matches!(
-            mailer.send(&email("A", "")),
+            mailer.send(&email("A", ""), OffsetDateTime::UNIX_EPOCH),
             Err(MailError::Delivery(_))
         ));
-        mailer.send(&email("B", "")).expect("delivered");
+        mailer
+            .send(&email("B", ""), OffsetDateTime::UNIX_EPOCH)
+            .expect("delivered");
         assert_eq!(mailer.sent(), vec![email("B", "")]);
     }
 }
