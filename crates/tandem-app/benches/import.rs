@@ -74,8 +74,7 @@ fn bench_import(c: &mut Criterion) {
                         .await
                         .expect("opens");
                     let org = app
-                        .store()
-                        .create_organisation("Bench", "")
+                        .add_organisation(&Operator::assume(), "Bench", "")
                         .await
                         .expect("org");
                     let file = std::fs::File::open(&csv_path).expect("csv");
@@ -90,7 +89,7 @@ fn bench_import(c: &mut Criterion) {
                         .expect("the import succeeds");
                     let elapsed = start.elapsed();
                     assert_eq!(summary.created as usize, ROWS);
-                    app.store().close().await;
+                    app.close().await;
                     elapsed
                 });
                 total += elapsed;

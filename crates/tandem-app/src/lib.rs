@@ -10,10 +10,14 @@ pub mod import;
 pub mod jobs;
 pub mod mail;
 pub mod matching;
+pub mod operator;
 pub mod people;
 pub mod programmes;
 pub mod register;
 pub mod requests;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -66,10 +70,6 @@ impl App {
     /// brings its schema up to date.
     pub async fn open(url: &str) -> Result<App, AppError> {
         Ok(App::new(Store::connect(url).await?))
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
     }
 }
 

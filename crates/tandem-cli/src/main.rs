@@ -286,22 +286,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Organisation(OrganisationCommand::Add { name, jurisdiction }) => {
             let app = open(url, "sqlite://tandem.db").await?;
-            if name.trim().is_empty() {
-                bail!("the organisation's name must not be empty");
-            }
             let org = app
-                .store()
-                .create_organisation(&name, &jurisdiction)
+                .add_organisation(&Operator::assume(), &name, &jurisdiction)
                 .await?;
             println!("Added organisation {} (id {}).", org.name, org.id);
         }
         Command::Organisation(OrganisationCommand::List) => {
             let app = open(url, "sqlite://tandem.db").await?;
-            for org in app.store().organisations().await? {
-                let people = app.store().count_people(Some(org.id)).await?;
+            for size in app.organisation_sizes(&Operator::assume()).await? {
+                let org = &size.organisation;
                 println!(
                     "{}\t{}\t{}\t{} people",
-                    org.id, org.name, org.jurisdiction, people
+                    org.id, org.name, org.jurisdiction, size.people
                 );
             }
         }
@@ -320,8 +316,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let grant = RoleGrant::new(role, org.as_ref().map(|o| o.id), None)?;
             let person_id = match (&employee_id, &org) {
                 (Some(eid), Some(org)) => Some(
-                    app.store()
-                        .person_by_employee_id(org.id, eid)
+                    app.person_with_employee_id(&Operator::assume(), org.id, eid)
                         .await?
                         .with_context(|| {
                             format!("no person with employee id {eid} in {}", org.name)
@@ -473,15 +468,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::CheckConfig => {
             let shown = redact(url.unwrap_or("sqlite://tandem.db"));
             let app = open(url, "sqlite://tandem.db").await?;
-            app.store().ping().await?;
-            let organisations = app.store().organisations().await?.len();
+            let report = app.installation_report(&Operator::assume()).await?;
             println!(
-                "Database: {shown} ({:?}), schema up to date.",
-                app.store().backend()
+                "Database: {shown} ({}), schema up to date.",
+                report.database
             );
             println!(
-                "Organisations: {organisations}. Accounts: {}.",
-                app.store().count_accounts().await?
+                "Organisations: {}. Accounts: {}.",
+                report.organisations, report.accounts
             );
             println!("Configuration OK.");
         }

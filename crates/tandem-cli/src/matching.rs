@@ -287,16 +287,13 @@ fn csv_field(text: &str) -> String {
 
 /// `tandem match run --programme KEY [--commit]`.
 pub async fn run_command(app: &tandem_app::App, programme: &str, commit: bool) -> Result<ExitCode> {
-    let stored = match programme.parse::<i64>() {
-        Ok(id) => app.store().programme(id).await?,
-        Err(_) => app.store().programme_by_key(programme).await?,
-    };
-    let Some(stored) = stored else {
+    let operator = tandem_domain::permissions::Operator::assume();
+    let Some(programme_id) = app.programme_named(&operator, programme).await? else {
         anyhow::bail!(
             "there is no programme with key or id \"{programme}\" (see tandem programme list)"
         );
     };
-    let authority = tandem_domain::permissions::Operator::assume().matching(stored.id);
+    let authority = operator.matching(programme_id);
     let (run, sent) = if commit {
         let (run, ids) = app.send_proposals(&authority).await?;
         (run, Some(ids.len()))

@@ -366,7 +366,6 @@ fn tandem_crates_depend_on_each_other_only_as_the_layers_allow() {
 /// The web and the command line reach the database only through the app,
 /// in their tests too.
 #[test]
-#[ignore = "until the app boundary is sealed (issue 8 item 1)"]
 fn web_and_cli_do_not_depend_on_the_store() {
     let members = members(&root());
     let mut violations = Vec::new();
@@ -482,7 +481,6 @@ fn only_the_store_depends_on_sqlx() {
 // 3. No store import in the web or the command line
 
 #[test]
-#[ignore = "until the app boundary is sealed (issue 8 item 1)"]
 fn web_and_cli_do_not_import_the_store() {
     let root = root();
     let mut violations = Vec::new();

@@ -23,8 +23,8 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
             .await
             .expect("signs in")
             .principal;
-        let caf = app
-            .store()
+        let caf = db
+            .store
             .programme_by_key("caf")
             .await
             .expect("query")
@@ -32,8 +32,8 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
             .id;
 
         // Screen every waiting request in, first come first served.
-        let waiting = app
-            .store()
+        let waiting = db
+            .store
             .requests_with_status(
                 caf,
                 tandem_domain::register::RequestStatus::AwaitingScreening,
@@ -91,8 +91,8 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
         // The coordinator overrides one pair with a reason; the rest is
         // optimised around it.
         let first = &run.pairs[0];
-        let others: Vec<i64> = app
-            .store()
+        let others: Vec<i64> = db
+            .store
             .mentor_entries(caf, &tandem_store::RegisterFilter::default())
             .await
             .expect("register")
@@ -104,15 +104,15 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
             .override_pair(&authority, first.request_id, others[0], "  ")
             .await;
         assert!(matches!(no_reason, Err(AppError::Invalid(ref e)) if e[0].field == "reason"));
-        let cwt = app
-            .store()
+        let cwt = db
+            .store
             .programme_by_key("cwt")
             .await
             .expect("query")
             .expect("cwt")
             .id;
-        let cwt_mentor = app
-            .store()
+        let cwt_mentor = db
+            .store
             .mentor_entries(cwt, &tandem_store::RegisterFilter::default())
             .await
             .expect("register")[0]
@@ -152,7 +152,7 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
             overridden.overridden.as_deref(),
             Some("They worked together well before")
         );
-        let events = app.store().recent_events(20).await.expect("events");
+        let events = db.store.recent_events(20).await.expect("events");
         assert!(
             events
                 .iter()
@@ -166,11 +166,7 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
             waiting.len()
         );
         let (sent, ids) = app.send_proposals(&authority).await.expect("sent");
-        let stored_override = app
-            .store()
-            .programme_proposals(caf)
-            .await
-            .expect("proposals");
+        let stored_override = db.store.programme_proposals(caf).await.expect("proposals");
         assert!(
             stored_override.iter().any(|p| p
                 .explanation
@@ -179,11 +175,7 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
             db.label
         );
         assert!(
-            app.store()
-                .overrides(caf)
-                .await
-                .expect("overrides")
-                .is_empty(),
+            db.store.overrides(caf).await.expect("overrides").is_empty(),
             "a sent override is spent"
         );
         assert_eq!(ids.len(), sent.pairs.len(), "{}", db.label);
@@ -196,8 +188,8 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
         );
 
         // Only the mentor asked may read and answer a proposal.
-        let proposal = app
-            .store()
+        let proposal = db
+            .store
             .proposal(ids[0])
             .await
             .expect("query")
@@ -240,8 +232,8 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
         assert!(
             matches!(again, Err(AppError::Invalid(ref e)) if e[0].message == "This proposal has already been answered")
         );
-        let stored = app
-            .store()
+        let stored = db
+            .store
             .proposal(ids[0])
             .await
             .expect("query")
@@ -268,8 +260,8 @@ async fn only_coordinators_and_administrators_run_matching() {
     let db = test_support::sqlite().await;
     let app = App::new(db.store.clone());
     app.load_demo().await.expect("demo");
-    let caf = app
-        .store()
+    let caf = db
+        .store
         .programme_by_key("caf")
         .await
         .expect("query")
@@ -322,15 +314,15 @@ async fn a_coordinator_matches_only_their_own_organisations_requests() {
             .await
             .expect("signs in")
             .principal;
-        let cwt = app
-            .store()
+        let cwt = db
+            .store
             .programme_by_key("cwt")
             .await
             .expect("query")
             .expect("cwt")
             .id;
-        let pha = app
-            .store()
+        let pha = db
+            .store
             .organisation_by_name("Public Health Agency")
             .await
             .expect("query")

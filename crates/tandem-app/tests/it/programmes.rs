@@ -56,14 +56,14 @@ async fn every_shipped_template_imports_and_a_second_import_updates_it() {
                 db.label
             );
         }
-        let cwt = app
-            .store()
+        let cwt = db
+            .store
             .programme_by_key("cwt")
             .await
             .expect("read")
             .expect("cwt");
-        let partners = app
-            .store()
+        let partners = db
+            .store
             .programme_organisations(cwt.id)
             .await
             .expect("orgs");
@@ -73,7 +73,7 @@ async fn every_shipped_template_imports_and_a_second_import_updates_it() {
         assert_eq!(jurisdictions.len(), 2, "in two jurisdictions");
 
         // Again, with one more organisation taking part: an update.
-        app.store()
+        db.store
             .create_organisation("Extra Council", "England")
             .await
             .expect("org");
@@ -95,10 +95,7 @@ async fn every_shipped_template_imports_and_a_second_import_updates_it() {
                 .any(|o| o.name == "Extra Council"),
             "the settings name it too"
         );
-        assert_eq!(
-            app.store().list_programmes(None).await.expect("list").len(),
-            5
-        );
+        assert_eq!(db.store.list_programmes(None).await.expect("list").len(), 5);
 
         // An organisation that does not exist is an error, and nothing changes.
         let unknown = app
@@ -124,7 +121,7 @@ async fn a_bad_programme_reports_every_error_with_its_line_and_writes_nothing() 
             .expect("afc")
             .replace("name = \"Achieving for Children IFA\"", "name = \"\"");
         let source = source.replacen("max_months = 6", "max_months = 0", 1);
-        let organisations_before = app.store().organisations().await.expect("orgs").len();
+        let organisations_before = db.store.organisations().await.expect("orgs").len();
         let Err(ProgrammeImportFailure::Rejected(errors)) = app
             .import_programme_as_operator(&Operator::assume(), &source, &[])
             .await
@@ -144,7 +141,7 @@ async fn a_bad_programme_reports_every_error_with_its_line_and_writes_nothing() 
         assert_eq!(organisation_error.line, name_line, "{errors:?}");
         assert!(errors.iter().all(|e| e.line > 1 && !e.message.is_empty()));
         assert!(
-            app.store()
+            db.store
                 .list_programmes(None)
                 .await
                 .expect("list")
@@ -152,7 +149,7 @@ async fn a_bad_programme_reports_every_error_with_its_line_and_writes_nothing() 
             "nothing written"
         );
         assert_eq!(
-            app.store().organisations().await.expect("orgs").len(),
+            db.store.organisations().await.expect("orgs").len(),
             organisations_before
         );
 
@@ -173,13 +170,13 @@ async fn only_members_of_taking_part_organisations_see_a_programme_and_only_its_
  {
     for db in test_support::all().await {
         let app = App::new(db.store.clone());
-        let a = app
-            .store()
+        let a = db
+            .store
             .create_organisation("Organisation A", "England")
             .await
             .expect("a");
-        let b = app
-            .store()
+        let b = db
+            .store
             .create_organisation("Organisation B", "Wales")
             .await
             .expect("b");
@@ -361,13 +358,13 @@ async fn the_settings_form_validates_through_the_domain_and_records_revisions() 
 async fn a_coordinator_starts_a_programme_from_a_template_for_their_organisation() {
     let db = test_support::sqlite().await;
     let app = App::new(db.store.clone());
-    let a = app
-        .store()
+    let a = db
+        .store
         .create_organisation("Organisation A", "England")
         .await
         .expect("a");
-    let b = app
-        .store()
+    let b = db
+        .store
         .create_organisation("Organisation B", "England")
         .await
         .expect("b");
@@ -428,11 +425,11 @@ async fn the_demo_has_the_five_programmes_and_people_see_their_own() {
     for db in test_support::all().await {
         let app = App::new(db.store.clone());
         app.load_demo().await.expect("demo loads");
-        let everything = app.store().list_programmes(None).await.expect("list");
+        let everything = db.store.list_programmes(None).await.expect("list");
         assert_eq!(everything.len(), 5, "{}", db.label);
         for programme in &everything {
-            let organisations = app
-                .store()
+            let organisations = db
+                .store
                 .programme_organisations(programme.id)
                 .await
                 .expect("orgs");
@@ -443,7 +440,7 @@ async fn the_demo_has_the_five_programmes_and_people_see_their_own() {
             );
         }
         assert_eq!(
-            app.store().organisations().await.expect("orgs").len(),
+            db.store.organisations().await.expect("orgs").len(),
             11,
             "no organisation was added twice"
         );

@@ -20,26 +20,15 @@ async fn signed_in(app: &App, local: &str) -> Principal {
 }
 
 async fn person(app: &App, organisation: &str, employee_id: &str) -> i64 {
-    let org = app
-        .store()
-        .organisation_by_name(organisation)
-        .await
-        .expect("read")
-        .expect("org");
-    app.store()
-        .person_by_employee_id(org.id, employee_id)
+    let org = app.organisation_named(organisation).await.expect("org");
+    app.person_with_employee_id(&Operator::assume(), org.id, employee_id)
         .await
         .expect("read")
         .expect("person")
 }
 
 async fn someone(app: &App, organisation: &str, employee_id: &str, roles: &[Role]) -> Principal {
-    let org = app
-        .store()
-        .organisation_by_name(organisation)
-        .await
-        .expect("read")
-        .expect("org");
+    let org = app.organisation_named(organisation).await.expect("org");
     Principal {
         account_id: 900,
         person_id: Some(person(app, organisation, employee_id).await),
@@ -56,12 +45,10 @@ async fn someone(app: &App, organisation: &str, employee_id: &str, roles: &[Role
 }
 
 async fn programme(app: &App, key: &str) -> i64 {
-    app.store()
-        .programme_by_key(key)
+    app.programme_named(&Operator::assume(), key)
         .await
         .expect("read")
         .expect("programme")
-        .id
 }
 
 fn profile(capacity: &str) -> MentorProfileInput {
@@ -297,7 +284,7 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
         }
         let mentor_person = volunteer.person_id.expect("a person");
         assert!(
-            app.store()
+            db.store
                 .mentor_entry_for(cwt, mentor_person)
                 .await
                 .expect("read")
@@ -318,7 +305,7 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
             .await
             .expect("identified");
         assert_eq!(
-            app.store()
+            db.store
                 .mentor_entry(entry)
                 .await
                 .expect("read")
@@ -338,7 +325,7 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
             .await
             .expect("volunteers");
         assert_eq!(
-            app.store()
+            db.store
                 .mentor_entry(caf_entry)
                 .await
                 .expect("read")
@@ -561,8 +548,8 @@ async fn automatic_enrolment_creates_requests_for_new_starters_once() {
             .expect("enrols");
         assert!(afc.created > 0, "{}", db.label);
         let afc_id = programme(&app, "afc").await;
-        let queue = app
-            .store()
+        let queue = db
+            .store
             .requests_with_status(
                 afc_id,
                 tandem_domain::register::RequestStatus::AwaitingScreening,
@@ -572,8 +559,8 @@ async fn automatic_enrolment_creates_requests_for_new_starters_once() {
             .expect("queue");
         assert_eq!(queue.len() as u64, afc.created);
         for request in &queue {
-            let person = app
-                .store()
+            let person = db
+                .store
                 .person(request.person_id)
                 .await
                 .expect("read")

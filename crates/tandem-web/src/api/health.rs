@@ -22,7 +22,7 @@ pub struct Health {
     (status = 503, description = "The database does not answer", body = Health),
 ))]
 pub async fn health(State(state): State<AppState>) -> Response {
-    match state.app.store().ping().await {
+    match state.app.health().await {
         Ok(()) => Json(Health {
             status: "ok".into(),
         })

@@ -72,7 +72,7 @@ pub async fn people(
     }))
 }
 
-fn summary(p: tandem_store::PersonSummary) -> PersonSummary {
+fn summary(p: tandem_app::views::PersonSummary) -> PersonSummary {
     PersonSummary {
         id: p.id,
         employee_id: p.employee_id,

@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tandem_app::register::EntryViewModel;
+use tandem_app::views::RegisterFilter;
 use tandem_domain::permissions::EntryView;
 use tandem_domain::register::{MentorProfileInput, ProfileField};
-use tandem_store::RegisterFilter;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::Created;

@@ -16,7 +16,7 @@ use crate::state::AppState;
 
 fn import_form(
     caller: &Caller,
-    organisations: &[tandem_store::Organisation],
+    organisations: &[tandem_app::views::Organisation],
     selected: Option<i64>,
     problems: &[Problem],
     file_errors: &[ImportError],
@@ -58,7 +58,7 @@ fn import_form(
 /// The organisation to import into; chosen already when there is only one.
 fn organisation_select(
     fields: Fields<'_>,
-    organisations: &[tandem_store::Organisation],
+    organisations: &[tandem_app::views::Organisation],
     selected: Option<i64>,
 ) -> Markup {
     let selected = selected.map(|id| id.to_string()).unwrap_or_default();

@@ -10,8 +10,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
 use tandem_app::matching::MatchingRun;
+use tandem_app::views::{MentorEntry, Proposal};
 use tandem_domain::proposals::DeclineReason;
-use tandem_store::{MentorEntryRow, ProposalRow};
 
 use crate::caller::Caller;
 use crate::error::PageError;
@@ -31,7 +31,7 @@ pub struct MatchingNotice {
 fn matching_content(
     caller: &Caller,
     run: &MatchingRun,
-    sent: &[ProposalRow],
+    sent: &[Proposal],
     notice: &MatchingNotice,
 ) -> Markup {
     let programme = run.programme_id;
@@ -186,7 +186,7 @@ fn choose_content(
     programme: i64,
     request_id: i64,
     mentee: &str,
-    register: &[MentorEntryRow],
+    register: &[MentorEntry],
     form: &ChooseForm,
     problems: &[Problem],
 ) -> Markup {

@@ -11,11 +11,11 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
 use tandem_app::programmes::{NewProgramme, ProgrammeView, TemplateChoice, fields};
+use tandem_app::views::Organisation;
 use tandem_domain::programme::{
     Frequency, IntervalUnit, MeetingGuideline, MeetingKind, Programme, RecordMode, Track,
     TrackLength,
 };
-use tandem_store::Organisation;
 
 use crate::caller::Caller;
 use crate::error::{PageError, capitalise};

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
+use tandem_app::views::{Proposal, Request};
 use tandem_domain::proposals::{Answer, DeclineReason, ProposalStatus};
-use tandem_store::{ProposalRow, RequestRow};
 
 use crate::caller::Caller;
 use crate::error::PageError;
@@ -30,8 +30,8 @@ pub struct AnswerForm {
 
 fn proposal_content(
     caller: &Caller,
-    proposal: &ProposalRow,
-    request: &RequestRow,
+    proposal: &Proposal,
+    request: &Request,
     form: &AnswerForm,
     problems: &[Problem],
 ) -> Markup {
@@ -126,7 +126,7 @@ pub async fn answer(
 }
 
 /// The mentor's home-page list of proposals waiting for an answer.
-pub fn proposals_to_answer(proposals: &[ProposalRow]) -> Markup {
+pub fn proposals_to_answer(proposals: &[Proposal]) -> Markup {
     html! {
         @if !proposals.is_empty() {
             h2 { "Proposals waiting for your answer" }

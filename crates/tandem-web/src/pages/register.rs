@@ -10,9 +10,9 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
 use tandem_app::register::{EntryViewModel, RegisterPage, input_of};
+use tandem_app::views::RegisterFilter;
 use tandem_domain::permissions::EntryView;
 use tandem_domain::register::{Availability, MentorProfileInput, ProfileField};
-use tandem_store::RegisterFilter;
 
 use crate::caller::Caller;
 use crate::error::{PageError, capitalise};

@@ -6,7 +6,7 @@ use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
 use tandem_app::App;
-use tandem_store::test_support::TestStore;
+use tandem_app::testing::TestDatabase as TestStore;
 use tandem_web::{WebConfig, router};
 use tower::ServiceExt;
 

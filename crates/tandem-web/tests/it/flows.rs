@@ -1,11 +1,11 @@
 use axum::http::StatusCode;
 use tandem_app::App;
 use tandem_app::demo::DEMO_PASSWORD;
-use tandem_store::test_support;
+use tandem_app::testing as test_support;
 
 use crate::client::Client;
 
-async fn demo_client(db: &test_support::TestStore) -> Client {
+async fn demo_client(db: &test_support::TestDatabase) -> Client {
     App::new(db.store.clone())
         .load_demo()
         .await

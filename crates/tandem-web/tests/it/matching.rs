@@ -1,9 +1,9 @@
 use axum::http::StatusCode;
 use tandem_app::App;
 use tandem_app::demo::DEMO_PASSWORD;
+use tandem_app::testing as test_support;
 use tandem_domain::register::{RequestStatus, ScreeningInput};
 use tandem_domain::roles::{Role, RoleGrant};
-use tandem_store::test_support;
 
 use crate::client::Client;
 
@@ -17,15 +17,15 @@ async fn coordinator_matches_sends_and_the_mentor_declines_with_a_reason() {
             .await
             .expect("signs in")
             .principal;
-        let caf = app
-            .store()
+        let caf = db
+            .store
             .programme_by_key("caf")
             .await
             .expect("query")
             .expect("caf")
             .id;
-        for request in app
-            .store()
+        for request in db
+            .store
             .requests_with_status(caf, RequestStatus::AwaitingScreening, None)
             .await
             .expect("queue")
@@ -100,18 +100,14 @@ async fn coordinator_matches_sends_and_the_mentor_declines_with_a_reason() {
                 .as_deref()
                 .is_some_and(|l| l.contains("sent="))
         );
-        let proposals = app
-            .store()
-            .programme_proposals(caf)
-            .await
-            .expect("proposals");
+        let proposals = db.store.programme_proposals(caf).await.expect("proposals");
         assert!(!proposals.is_empty(), "{}", db.label);
         let proposal = &proposals[0];
 
         // The mentor signs in, finds the proposal on their home page, reads
         // the request, and declines with a reason.
-        let person = app
-            .store()
+        let person = db
+            .store
             .person(proposal.mentor_person_id)
             .await
             .expect("query")
@@ -202,25 +198,21 @@ async fn a_coordinator_cannot_match_another_organisations_mentees() {
     for db in test_support::all().await {
         let app = App::new(db.store.clone());
         app.load_demo().await.expect("demo");
-        let cwt = app
-            .store()
+        let cwt = db
+            .store
             .programme_by_key("cwt")
             .await
             .expect("query")
             .expect("cwt")
             .id;
-        let pha = app
-            .store()
+        let pha = db
+            .store
             .organisation_by_name("Public Health Agency")
             .await
             .expect("query")
             .expect("PHA")
             .id;
-        let proposals = app
-            .store()
-            .programme_proposals(cwt)
-            .await
-            .expect("proposals");
+        let proposals = db.store.programme_proposals(cwt).await.expect("proposals");
         let own = proposals
             .iter()
             .find(|p| p.mentee_organisation_id == pha)

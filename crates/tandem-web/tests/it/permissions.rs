@@ -23,8 +23,8 @@ use std::fmt::Write as _;
 use axum::http::StatusCode;
 use tandem_app::App;
 use tandem_app::demo::DEMO_PASSWORD;
+use tandem_app::testing::{self as test_support, TestDatabase as TestStore};
 use tandem_domain::register::{MentorRequestInput, RequestStatus};
-use tandem_store::test_support::{self, TestStore};
 
 use crate::client::{Client, Reply, hidden_value};
 
@@ -191,7 +191,7 @@ impl Fixture {
     async fn load(db: &TestStore) -> Fixture {
         let app = App::new(db.store.clone());
         app.load_demo().await.expect("demo loads");
-        let store = app.store();
+        let store = &db.store;
         let programme = |key: &'static str| async move {
             store
                 .programme_by_key(key)

@@ -5,13 +5,13 @@ use axum::http::StatusCode;
 use tandem_app::App;
 use tandem_app::demo::DEMO_PASSWORD;
 use tandem_app::programmes::SettingsChange;
+use tandem_app::testing as test_support;
 use tandem_domain::programme::Programme;
 use tandem_domain::roles::{Role, RoleGrant};
-use tandem_store::test_support;
 
 use crate::client::{Client, hidden_value};
 
-async fn signed_in(db: &test_support::TestStore, email: &str) -> Client {
+async fn signed_in(db: &test_support::TestDatabase, email: &str) -> Client {
     let mut client = Client::for_store(db);
     let reply = client.sign_in(email, DEMO_PASSWORD).await;
     assert_eq!(

@@ -5,12 +5,12 @@
 use axum::http::StatusCode;
 use tandem_app::App;
 use tandem_app::demo::DEMO_PASSWORD;
+use tandem_app::testing as test_support;
 use tandem_domain::roles::{Role, RoleGrant};
-use tandem_store::test_support;
 
 use crate::client::{Client, hidden_value};
 
-async fn signed_in(db: &test_support::TestStore, email: &str) -> Client {
+async fn signed_in(db: &test_support::TestDatabase, email: &str) -> Client {
     let mut client = Client::for_store(db);
     let reply = client.sign_in(email, DEMO_PASSWORD).await;
     assert_eq!(
@@ -23,12 +23,10 @@ async fn signed_in(db: &test_support::TestStore, email: &str) -> Client {
 }
 
 async fn programme(app: &App, key: &str) -> i64 {
-    app.store()
-        .programme_by_key(key)
+    app.programme_named(&tandem_domain::permissions::Operator::assume(), key)
         .await
         .expect("read")
         .expect("programme")
-        .id
 }
 
 fn json(body: &str) -> serde_json::Value {
@@ -145,8 +143,8 @@ async fn coordinators_screen_in_order_and_line_managers_never_see_the_goals() {
             .expect("home")
             .consultations[0]
             .request_id;
-        let full = app
-            .store()
+        let full = db
+            .store
             .request(consulted)
             .await
             .expect("read")
@@ -255,8 +253,8 @@ async fn the_register_is_kept_per_organisation_and_browsed_by_published_fields()
             .await
             .expect("login")
             .principal;
-        let own = app
-            .store()
+        let own = db
+            .store
             .mentor_entry_for(cwt, me.person_id.expect("a person"))
             .await
             .expect("read")
@@ -333,14 +331,14 @@ async fn the_register_is_kept_per_organisation_and_browsed_by_published_fields()
         );
 
         // A mentee of a taking-part organisation browses published fields only.
-        let org = app
-            .store()
+        let org = db
+            .store
             .organisation_by_name("Health Service Executive Dublin North East")
             .await
             .expect("read")
             .expect("org");
-        let person = app
-            .store()
+        let person = db
+            .store
             .person_by_employee_id(org.id, "HSED0011")
             .await
             .expect("read")

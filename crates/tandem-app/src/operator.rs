@@ -1,0 +1,121 @@
+//! What the operator does from the command line: set up organisations and
+//! accounts, and check the installation. Each use case takes the
+//! [`Operator`] capability, so only the command line (and the demo) can
+//! call them.
+
+use tandem_domain::permissions::Operator;
+use tandem_store::{Backend, StoreError};
+
+use crate::views::Organisation;
+use crate::{App, AppError};
+
+/// An organisation with how many people it has, for `tandem organisation list`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationSize {
+    pub organisation: Organisation,
+    pub people: i64,
+}
+
+/// What `tandem check-config` reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallationReport {
+    /// "SQLite" or "PostgreSQL".
+    pub database: &'static str,
+    pub organisations: usize,
+    pub accounts: i64,
+}
+
+impl App {
+    /// Closes every database connection: at shutdown, or before a
+    /// database file is removed.
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
+    /// Answers whether the database responds, for `/health`.
+    pub async fn health(&self) -> Result<(), AppError> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// Adds an organisation; a name already taken (ignoring case) or an
+    /// empty one is the operator's mistake, named by field.
+    pub async fn add_organisation(
+        &self,
+        _operator: &Operator,
+        name: &str,
+        jurisdiction: &str,
+    ) -> Result<Organisation, AppError> {
+        if name.trim().is_empty() {
+            return Err(AppError::invalid(
+                "name",
+                "the organisation's name must not be empty",
+            ));
+        }
+        self.store
+            .create_organisation(name, jurisdiction)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(message) => AppError::invalid("name", message),
+                other => AppError::Store(other),
+            })
+    }
+
+    /// Every organisation with its number of people.
+    pub async fn organisation_sizes(
+        &self,
+        _operator: &Operator,
+    ) -> Result<Vec<OrganisationSize>, AppError> {
+        let mut sizes = Vec::new();
+        for organisation in self.store.organisations().await? {
+            let people = self.store.count_people(Some(organisation.id)).await?;
+            sizes.push(OrganisationSize {
+                organisation,
+                people,
+            });
+        }
+        Ok(sizes)
+    }
+
+    /// The person with this employee id in an organisation, for giving an
+    /// account to someone already imported.
+    pub async fn person_with_employee_id(
+        &self,
+        _operator: &Operator,
+        organisation_id: i64,
+        employee_id: &str,
+    ) -> Result<Option<i64>, AppError> {
+        Ok(self
+            .store
+            .person_by_employee_id(organisation_id, employee_id)
+            .await?)
+    }
+
+    /// A programme named by its key or its id, as the command line takes it.
+    pub async fn programme_named(
+        &self,
+        _operator: &Operator,
+        key_or_id: &str,
+    ) -> Result<Option<i64>, AppError> {
+        let stored = match key_or_id.trim().parse::<i64>() {
+            Ok(id) => self.store.programme(id).await?,
+            Err(_) => self.store.programme_by_key(key_or_id.trim()).await?,
+        };
+        Ok(stored.map(|p| p.id))
+    }
+
+    /// Checks the database answers and reports what it holds.
+    pub async fn installation_report(
+        &self,
+        _operator: &Operator,
+    ) -> Result<InstallationReport, AppError> {
+        self.store.ping().await?;
+        Ok(InstallationReport {
+            database: match self.store.backend() {
+                Backend::Sqlite => "SQLite",
+                Backend::Postgres => "PostgreSQL",
+            },
+            organisations: self.store.organisations().await?.len(),
+            accounts: self.store.count_accounts().await?,
+        })
+    }
+}
