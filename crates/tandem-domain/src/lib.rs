@@ -11,4 +11,5 @@ pub mod permissions;
 pub mod programme;
 pub mod proposals;
 pub mod register;
+pub mod relationship;
 pub mod roles;

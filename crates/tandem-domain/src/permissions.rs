@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::roles::{Role, RoleGrant};
+pub mod relationships;
 
 /// The signed-in caller: an account, the person it belongs to (if any), and
 /// the roles it holds.
