@@ -125,7 +125,8 @@ impl App {
             .map_err(|e| AppError::Internal(e.to_string()))??;
         let id = self
             .store
-            .create_account(&NewAccount {
+            .accounts()
+            .create(&NewAccount {
                 email,
                 display_name: display_name.trim(),
                 password_hash: &hash,
@@ -137,10 +138,14 @@ impl App {
                 other => AppError::Store(other),
             })?;
         for grant in grants {
-            self.store.grant_role(id, grant, Actor::Operator).await?;
+            self.store
+                .accounts()
+                .grant_role(id, grant, Actor::Operator)
+                .await?;
         }
         self.store
-            .record_event(
+            .audit()
+            .record(
                 Actor::Operator,
                 AuditAction::AccountCreated,
                 "account",
@@ -156,14 +161,14 @@ impl App {
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<SignedIn, AppError> {
         let key = email.trim().to_lowercase();
         let at = self.now();
-        let throttle = self.store.throttle(&key).await?;
+        let throttle = self.store.sessions().throttle(&key).await?;
         if let Some(t) = throttle
             && t.locked_until > at
         {
             let minutes = (t.locked_until - at + 59) / 60;
             return Err(sign_in_error(SignInError::Throttled { minutes }));
         }
-        let account = self.store.account_by_email(&key).await?;
+        let account = self.store.accounts().by_email(&key).await?;
         let hash = account
             .as_ref()
             .map_or(DECOY_HASH.to_owned(), |a| a.password_hash.clone());
@@ -186,16 +191,17 @@ impl App {
                 if next.failures >= MAX_FAILURES {
                     next.locked_until = at + LOCKOUT_SECONDS;
                 }
-                self.store.set_throttle(&key, next).await?;
+                self.store.sessions().set_throttle(&key, next).await?;
                 tracing::info!(failures = next.failures, "sign-in failed");
                 return Err(sign_in_error(SignInError::WrongCredentials));
             }
         };
-        self.store.clear_throttle(&key).await?;
+        self.store.sessions().clear_throttle(&key).await?;
         let token = new_token();
         let csrf_token = new_token();
         self.store
-            .create_session(
+            .sessions()
+            .create(
                 &token_hash(&token),
                 account.id,
                 &csrf_token,
@@ -203,7 +209,8 @@ impl App {
             )
             .await?;
         self.store
-            .record_event(
+            .audit()
+            .record(
                 Actor::Account(account.id),
                 AuditAction::SignedIn,
                 "account",
@@ -231,9 +238,10 @@ impl App {
 
     /// [`App::housekeeping`] as at `at`; the `housekeeping` job runs it.
     pub async fn housekeeping_at(&self, at: i64) -> Result<(), AppError> {
-        let sessions = self.store.delete_expired_sessions(at).await?;
+        let sessions = self.store.sessions().delete_expired(at).await?;
         let throttles = self
             .store
+            .sessions()
             .delete_stale_throttles(at - THROTTLE_WINDOW_SECONDS, at)
             .await?;
         tracing::debug!(sessions, throttles, "housekeeping");
@@ -242,7 +250,12 @@ impl App {
 
     /// The session a cookie token belongs to, if it is still valid.
     pub async fn session(&self, token: &str) -> Result<Option<ActiveSession>, AppError> {
-        let Some(session) = self.store.session(&token_hash(token), self.now()).await? else {
+        let Some(session) = self
+            .store
+            .sessions()
+            .get(&token_hash(token), self.now())
+            .await?
+        else {
             return Ok(None);
         };
         Ok(self
@@ -255,14 +268,14 @@ impl App {
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {
-        self.store.delete_session(&token_hash(token)).await?;
+        self.store.sessions().delete(&token_hash(token)).await?;
         Ok(())
     }
 
     /// Builds the caller from their account and grants; a disabled account
     /// is no caller at all.
     async fn principal(&self, account_id: i64) -> Result<Option<Principal>, AppError> {
-        let Some(account) = self.store.account(account_id).await? else {
+        let Some(account) = self.store.accounts().get(account_id).await? else {
             return Ok(None);
         };
         if account.disabled {
@@ -272,7 +285,7 @@ impl App {
             account_id,
             person_id: account.person_id,
             display_name: account.display_name,
-            grants: self.store.grants(account_id).await?,
+            grants: self.store.accounts().grants(account_id).await?,
         }))
     }
 }

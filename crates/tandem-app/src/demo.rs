@@ -366,7 +366,7 @@ fn organisation_csv(org: &DemoOrganisation, rng: &mut StdRng) -> String {
 impl App {
     /// Whether the database already holds any organisation.
     pub async fn has_data(&self) -> Result<bool, AppError> {
-        Ok(!self.store.organisations().await?.is_empty())
+        Ok(!self.store.organisations().all().await?.is_empty())
     }
 
     /// Loads the demo organisations, people and accounts into an empty
@@ -382,7 +382,8 @@ impl App {
         for org in &ORGANISATIONS {
             let organisation = self
                 .store
-                .create_organisation(org.name, org.jurisdiction)
+                .organisations()
+                .create(org.name, org.jurisdiction)
                 .await?;
             let csv = organisation_csv(org, &mut rng);
             self.import_people(
@@ -462,12 +463,18 @@ impl App {
                     let org = self.organisation_named(org_name).await?;
                     let id = self
                         .store
-                        .person_by_employee_id(org.id, employee_id)
+                        .people()
+                        .by_employee_id(org.id, employee_id)
                         .await?
                         .ok_or_else(|| {
                             AppError::Internal(format!("demo person {employee_id} is missing"))
                         })?;
-                    let person = self.store.person(id).await?.ok_or(AppError::NotFound)?;
+                    let person = self
+                        .store
+                        .people()
+                        .get(id)
+                        .await?
+                        .ok_or(AppError::NotFound)?;
                     (
                         Some(id),
                         Some(org.id),
@@ -512,7 +519,7 @@ impl App {
                 Role::Mentee => "mentee",
             };
             let email = format!("{local}@tandem.example");
-            if let Some(account) = self.store.account_by_email(&email).await? {
+            if let Some(account) = self.store.accounts().by_email(&email).await? {
                 logins.push(DemoLogin {
                     role,
                     email,
@@ -644,7 +651,8 @@ impl App {
 
         let programme_id = |key: &'static str| async move {
             self.store
-                .programme_by_key(key)
+                .programmes()
+                .by_key(key)
                 .await?
                 .map(|p| p.id)
                 .ok_or_else(|| AppError::Internal(format!("demo programme {key} is missing")))
@@ -652,7 +660,8 @@ impl App {
         let person = |org: &'static str, employee_id: &'static str| async move {
             let org = self.organisation_named(org).await?;
             self.store
-                .person_by_employee_id(org.id, employee_id)
+                .people()
+                .by_employee_id(org.id, employee_id)
                 .await?
                 .ok_or_else(|| AppError::Internal(format!("demo person {employee_id} is missing")))
         };
@@ -690,7 +699,7 @@ impl App {
                 person(org, employee_id).await?,
                 key == "caf",
             );
-            self.store.put_mentor_entry(&authority, &profile).await?;
+            self.store.register().put(&authority, &profile).await?;
         }
         for (key, org, employee_id, track, goals) in DEMO_REQUESTS {
             let programme = programme_id(key).await?;
@@ -719,7 +728,8 @@ impl App {
                 Consultation::NotNeeded
             };
             self.store
-                .create_request(
+                .requests()
+                .create(
                     &Operator::assume().request(programme, person_id),
                     &NewRequest {
                         request: &request,
@@ -741,17 +751,20 @@ impl App {
         let operator = Operator::assume();
         let cwt = self
             .store
-            .programme_by_key("cwt")
+            .programmes()
+            .by_key("cwt")
             .await?
             .ok_or_else(|| AppError::Internal("demo programme cwt is missing".into()))?
             .id;
         for request in self
             .store
-            .requests_with_status(cwt, RequestStatus::AwaitingScreening, None)
+            .requests()
+            .with_status(cwt, RequestStatus::AwaitingScreening, None)
             .await?
         {
             self.store
-                .screen_request(&operator.screening(request.id), &ScreeningDecision::Accept)
+                .requests()
+                .screen(&operator.screening(request.id), &ScreeningDecision::Accept)
                 .await?;
         }
         let authority = operator.matching(cwt);
@@ -759,10 +772,11 @@ impl App {
         let demo_mentor = self
             .demo_person("Western Health and Social Care Trust", "WHSCT0002")
             .await?;
-        let entry = self.store.mentor_entry_for(cwt, demo_mentor).await?;
+        let entry = self.store.register().for_person(cwt, demo_mentor).await?;
         let first = self
             .store
-            .requests_with_status(cwt, RequestStatus::Accepted, None)
+            .requests()
+            .with_status(cwt, RequestStatus::Accepted, None)
             .await?
             .into_iter()
             .next();
@@ -782,7 +796,8 @@ impl App {
     async fn demo_person(&self, organisation: &str, employee_id: &str) -> Result<i64, AppError> {
         let org = self.organisation_named(organisation).await?;
         self.store
-            .person_by_employee_id(org.id, employee_id)
+            .people()
+            .by_employee_id(org.id, employee_id)
             .await?
             .ok_or_else(|| AppError::Internal(format!("demo person {employee_id} is missing")))
     }

@@ -50,12 +50,12 @@ pub struct Home {
 impl App {
     pub async fn home(&self, caller: &Principal) -> Result<Home, AppError> {
         let system = if sees_system_overview(caller) {
-            let organisations = self.store.organisations().await?;
+            let organisations = self.store.organisations().all().await?;
             Some(SystemFigures {
                 organisations: organisations.len() as i64,
-                people: self.store.count_people(None).await?,
-                accounts: self.store.count_accounts().await?,
-                recent_events: self.store.recent_events(10).await?,
+                people: self.store.people().count(None).await?,
+                accounts: self.store.accounts().count().await?,
+                recent_events: self.store.audit().recent(10).await?,
             })
         } else {
             None
@@ -63,21 +63,21 @@ impl App {
         let importable = importable_organisations(caller);
         let mut organisations = Vec::new();
         for id in staffed_organisations(caller) {
-            let Some(organisation) = self.store.organisation(id).await? else {
+            let Some(organisation) = self.store.organisations().get(id).await? else {
                 continue;
             };
             // A role held for the organisation and for one of its
             // programmes is still one role here.
             let roles = caller.roles_in(id);
             organisations.push(OrganisationCard {
-                people: self.store.count_people(Some(id)).await?,
+                people: self.store.people().count(Some(id)).await?,
                 can_import: importable.allows(id),
                 organisation,
                 roles,
             });
         }
         let direct_reports = match managing_person(caller) {
-            Some(me) => Some(self.store.direct_reports(me).await?),
+            Some(me) => Some(self.store.people().direct_reports(me).await?),
             None => None,
         };
         let (requests_to_screen, consultations, own_requests) =
@@ -102,6 +102,7 @@ impl App {
         Ok(self
             .store
             .organisations()
+            .all()
             .await?
             .into_iter()
             .filter(|o| targets.allows(o.id))

@@ -47,12 +47,16 @@ fn error(line: u64, column: &str, message: impl Into<String>) -> ImportError {
 impl App {
     /// The organisation an import names, which must exist.
     pub async fn organisation_named(&self, name: &str) -> Result<Organisation, AppError> {
-        self.store.organisation_by_name(name).await?.ok_or_else(|| {
-            AppError::invalid(
-                "organisation",
-                format!("there is no organisation called \"{}\"", name.trim()),
-            )
-        })
+        self.store
+            .organisations()
+            .by_name(name)
+            .await?
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "organisation",
+                    format!("there is no organisation called \"{}\"", name.trim()),
+                )
+            })
     }
 
     /// Imports people for a signed-in caller, who must be an administrator
@@ -78,7 +82,8 @@ impl App {
     ) -> Result<ImportSummary, ImportFailure> {
         let organisation = self
             .store
-            .organisation(authority.organisation_id())
+            .organisations()
+            .get(authority.organisation_id())
             .await?
             .ok_or(AppError::NotFound)?;
         let mut reader = csv::ReaderBuilder::new()
@@ -101,7 +106,7 @@ impl App {
         }
         let header: Vec<&str> = header_record.iter().collect();
         let columns = PeopleColumns::from_header(&header).map_err(ImportFailure::Rejected)?;
-        let existing = self.store.management_map(organisation.id).await?;
+        let existing = self.store.people().management_map(organisation.id).await?;
         let mut parser = RowParser {
             reader,
             record: csv::StringRecord::new(),
@@ -116,7 +121,7 @@ impl App {
         // Once any row is wrong, nothing more is written; the rest of the
         // file is still read so every problem is listed, and the transaction
         // is dropped, which rolls back what was written.
-        let mut import = self.store.begin_people_import(authority).await?;
+        let mut import = self.store.people().begin_import(authority).await?;
         let mut rows: Vec<(u64, PersonRecord)> = Vec::new();
         let mut errors: Vec<ImportError> = Vec::new();
         let mut pending: (Vec<u64>, Vec<PersonRecord>) = (Vec::new(), Vec::new());

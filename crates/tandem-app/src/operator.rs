@@ -52,7 +52,8 @@ impl App {
             ));
         }
         self.store
-            .create_organisation(name, jurisdiction)
+            .organisations()
+            .create(name, jurisdiction)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(message) => AppError::invalid("name", message),
@@ -66,8 +67,8 @@ impl App {
         _operator: &Operator,
     ) -> Result<Vec<OrganisationSize>, AppError> {
         let mut sizes = Vec::new();
-        for organisation in self.store.organisations().await? {
-            let people = self.store.count_people(Some(organisation.id)).await?;
+        for organisation in self.store.organisations().all().await? {
+            let people = self.store.people().count(Some(organisation.id)).await?;
             sizes.push(OrganisationSize {
                 organisation,
                 people,
@@ -86,7 +87,8 @@ impl App {
     ) -> Result<Option<i64>, AppError> {
         Ok(self
             .store
-            .person_by_employee_id(organisation_id, employee_id)
+            .people()
+            .by_employee_id(organisation_id, employee_id)
             .await?)
     }
 
@@ -97,8 +99,8 @@ impl App {
         key_or_id: &str,
     ) -> Result<Option<i64>, AppError> {
         let stored = match key_or_id.trim().parse::<i64>() {
-            Ok(id) => self.store.programme(id).await?,
-            Err(_) => self.store.programme_by_key(key_or_id.trim()).await?,
+            Ok(id) => self.store.programmes().get(id).await?,
+            Err(_) => self.store.programmes().by_key(key_or_id.trim()).await?,
         };
         Ok(stored.map(|p| p.id))
     }
@@ -114,8 +116,8 @@ impl App {
                 Backend::Sqlite => "SQLite",
                 Backend::Postgres => "PostgreSQL",
             },
-            organisations: self.store.organisations().await?.len(),
-            accounts: self.store.count_accounts().await?,
+            organisations: self.store.organisations().all().await?.len(),
+            accounts: self.store.accounts().count().await?,
         })
     }
 }

@@ -55,7 +55,8 @@ impl App {
         let scope = people_scope(caller);
         let (people, total) = self
             .store
-            .list_people(&scope, search, per_page, (page - 1) * per_page)
+            .people()
+            .list(&scope, search, per_page, (page - 1) * per_page)
             .await?;
         Ok(PeoplePage {
             people,
@@ -70,11 +71,17 @@ impl App {
     pub async fn person(&self, caller: &Principal, id: i64) -> Result<PersonView, AppError> {
         let facts = self
             .store
-            .person_facts(id)
+            .people()
+            .facts(id)
             .await?
             .ok_or(AppError::NotFound)?;
         let access = person_access(caller, &facts).ok_or(AppError::NotFound)?;
-        let mut person = self.store.person(id).await?.ok_or(AppError::NotFound)?;
+        let mut person = self
+            .store
+            .people()
+            .get(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if !access.sees_household() {
             person.approval_type = None;
             person.carer_level = None;
@@ -82,7 +89,7 @@ impl App {
             person.household = None;
             person.special_interests = None;
         }
-        let direct_reports = self.store.direct_reports(id).await?;
+        let direct_reports = self.store.people().direct_reports(id).await?;
         Ok(PersonView {
             person,
             access,

@@ -222,7 +222,8 @@ impl App {
         Ok(match caller.person_id {
             Some(id) => self
                 .store
-                .person_facts(id)
+                .people()
+                .facts(id)
                 .await?
                 .map(|facts| facts.organisation_id),
             None => None,
@@ -236,7 +237,8 @@ impl App {
         for organisation in &programme.organisations {
             ids.push(
                 self.store
-                    .organisation_by_name(&organisation.name)
+                    .organisations()
+                    .by_name(&organisation.name)
                     .await?
                     .map(|o| o.id),
             );
@@ -278,8 +280,13 @@ impl App {
         ),
         AppError,
     > {
-        let stored = self.store.programme(id).await?.ok_or(AppError::NotFound)?;
-        let organisations = self.store.programme_organisations(id).await?;
+        let stored = self
+            .store
+            .programmes()
+            .get(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let organisations = self.store.programmes().organisations(id).await?;
         let taking_part: Vec<i64> = organisations.iter().map(|o| o.id).collect();
         let own = self.person_organisation(caller).await?;
         let access = programme_access(caller, id, &taking_part, own).ok_or(AppError::NotFound)?;
@@ -294,8 +301,8 @@ impl App {
         let own = self.person_organisation(caller).await?;
         let scope = programme_scope(caller, own);
         let mut views = Vec::new();
-        for stored in self.store.programmes_in_scope(&scope).await? {
-            let organisations = self.store.programme_organisations(stored.id).await?;
+        for stored in self.store.programmes().in_scope(&scope).await? {
+            let organisations = self.store.programmes().organisations(stored.id).await?;
             let taking_part: Vec<i64> = organisations.iter().map(|o| o.id).collect();
             if let Some(access) = programme_access(caller, stored.id, &taking_part, own) {
                 views.push(self.view(&stored, organisations, access)?);
@@ -363,7 +370,8 @@ impl App {
     ) -> Result<(), AppError> {
         let settings = export(programme)?;
         self.store
-            .update_programme(
+            .programmes()
+            .update(
                 authority,
                 &ProgrammeWrite {
                     key: programme.key.as_str(),
@@ -392,7 +400,8 @@ impl App {
         let authority = authorise_programme_create(caller, &ids).map_err(AppError::from)?;
         if self
             .store
-            .programme_by_key(programme.key.as_str())
+            .programmes()
+            .by_key(programme.key.as_str())
             .await?
             .is_some()
         {
@@ -415,7 +424,7 @@ impl App {
             settings: &settings,
             organisations: &programme.organisations,
         };
-        match self.store.create_programme(authority, &write).await {
+        match self.store.programmes().create(authority, &write).await {
             Ok(id) => Ok(id),
             // Someone else took the key between the check and the write.
             Err(StoreError::Conflict(_)) => Err(key_taken(source, programme.key.as_str())),
@@ -500,7 +509,12 @@ impl App {
             extra.push(self.organisation_named(name).await?);
         }
         add_organisations(&mut programme, &extra);
-        let (id, created) = match self.store.programme_by_key(programme.key.as_str()).await? {
+        let (id, created) = match self
+            .store
+            .programmes()
+            .by_key(programme.key.as_str())
+            .await?
+        {
             Some(existing) => {
                 self.save_existing(&operator.programme_edit(existing.id), &programme, None)
                     .await?;
@@ -517,7 +531,7 @@ impl App {
             key: programme.key.as_str().to_owned(),
             name: programme.name.clone(),
             created,
-            organisations: self.store.programme_organisations(id).await?,
+            organisations: self.store.programmes().organisations(id).await?,
         })
     }
 
@@ -527,7 +541,7 @@ impl App {
         &self,
     ) -> Result<Vec<(ImportedProgramme, Option<Date>, bool)>, AppError> {
         let mut all = Vec::new();
-        for stored in self.store.list_programmes(None).await? {
+        for stored in self.store.programmes().list(None).await? {
             let programme = parse_stored(&stored)?;
             all.push((
                 ImportedProgramme {
@@ -535,7 +549,7 @@ impl App {
                     key: stored.key.clone(),
                     name: stored.name.clone(),
                     created: false,
-                    organisations: self.store.programme_organisations(stored.id).await?,
+                    organisations: self.store.programmes().organisations(stored.id).await?,
                 },
                 programme.policy.next_review_date(),
                 programme.policy.review_due(self.today()),
@@ -574,6 +588,7 @@ impl App {
         Ok(self
             .store
             .organisations()
+            .all()
             .await?
             .into_iter()
             .filter(|o| targets.allows(o.id))
@@ -614,7 +629,7 @@ impl App {
                 None
             }
         };
-        if parsed_key.is_some() && self.store.programme_by_key(key).await?.is_some() {
+        if parsed_key.is_some() && self.store.programmes().by_key(key).await?.is_some() {
             errors.push(field_error(
                 fields::KEY,
                 format!("A programme with the key \"{key}\" already exists: choose another"),

@@ -131,7 +131,8 @@ impl App {
         Ok(match caller.person_id {
             Some(id) => self
                 .store
-                .person_facts(id)
+                .people()
+                .facts(id)
                 .await?
                 .map(|f| f.organisation_id),
             None => None,
@@ -168,14 +169,15 @@ impl App {
             let carer_level = row.carer_level.and_then(|l| CarerLevel::parse(l).ok());
             let facts = self
                 .store
-                .person_facts(row.person_id)
+                .people()
+                .facts(row.person_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             (
                 profile.eligibility(programme, carer_level),
                 authorise_register_entry(caller, row.programme_id, taking_part, &facts).is_ok(),
-                self.store.active_mentee_count(row.id).await?,
-                self.store.mentored_people(row.id).await?,
+                self.store.register().active_mentee_count(row.id).await?,
+                self.store.register().mentored_people(row.id).await?,
             )
         } else {
             for field in ProfileField::ALL {
@@ -232,7 +234,7 @@ impl App {
         let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
         let mut entries = Vec::new();
         let mut own_entry = None;
-        for row in self.store.mentor_entries(programme_id, filter).await? {
+        for row in self.store.register().list(programme_id, filter).await? {
             if Some(row.person_id) == caller.person_id {
                 own_entry = Some(row.id);
             }
@@ -261,14 +263,15 @@ impl App {
         {
             own_entry = self
                 .store
-                .mentor_entry_for(programme_id, me)
+                .register()
+                .for_person(programme_id, me)
                 .await?
                 .map(|e| e.id);
         }
         Ok(RegisterPage {
             mentees_choose: scope.browse,
             keeps_entries: scope.everyone || !scope.organisations.is_empty(),
-            regions: self.store.register_regions(programme_id).await?,
+            regions: self.store.register().regions(programme_id).await?,
             own_entry,
             accepts_volunteers: tandem_domain::register::accepts_volunteers(&programme.programme),
             entries,
@@ -284,7 +287,8 @@ impl App {
     ) -> Result<(ProgrammeView, EntryViewModel), AppError> {
         let row = self
             .store
-            .mentor_entry(entry_id)
+            .register()
+            .get(entry_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let programme = self.programme(caller, row.programme_id).await?;
@@ -320,12 +324,14 @@ impl App {
         for organisation in &programme.organisations {
             if let Some(id) = self
                 .store
-                .person_by_employee_id(organisation.id, employee_id)
+                .people()
+                .by_employee_id(organisation.id, employee_id)
                 .await?
             {
                 let facts = self
                     .store
-                    .person_facts(id)
+                    .people()
+                    .facts(id)
                     .await?
                     .ok_or(AppError::NotFound)?;
                 let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
@@ -387,12 +393,17 @@ impl App {
     ) -> Result<i64, AppError> {
         let facts = self
             .store
-            .person_facts(person_id)
+            .people()
+            .facts(person_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
         let authority = authorise_register_entry(caller, programme.id, &taking_part, &facts)?;
-        let existing = self.store.mentor_entry_for(programme.id, person_id).await?;
+        let existing = self
+            .store
+            .register()
+            .for_person(programme.id, person_id)
+            .await?;
         if existing.is_none()
             && !authority.identified()
             && !tandem_domain::register::accepts_volunteers(&programme.programme)
@@ -406,12 +417,12 @@ impl App {
             ));
         }
         let active = match existing {
-            Some(entry) => self.store.active_mentee_count(entry.id).await?,
+            Some(entry) => self.store.register().active_mentee_count(entry.id).await?,
             None => 0,
         };
         let profile = input
             .check(u16::try_from(active).unwrap_or(u16::MAX), self.today())
             .map_err(field_errors)?;
-        Ok(self.store.put_mentor_entry(&authority, &profile).await?)
+        Ok(self.store.register().put(&authority, &profile).await?)
     }
 }

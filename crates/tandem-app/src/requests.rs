@@ -193,14 +193,16 @@ impl App {
     ) -> Result<RequestFacts, AppError> {
         let taking_part = self
             .store
-            .programme_organisations(programme_id)
+            .programmes()
+            .organisations(programme_id)
             .await?
             .iter()
             .map(|o| o.id)
             .collect();
         let mentee = self
             .store
-            .person_facts(person_id)
+            .people()
+            .facts(person_id)
             .await?
             .ok_or(AppError::NotFound)?;
         Ok(RequestFacts {
@@ -245,7 +247,8 @@ impl App {
         };
         let open_request = self
             .store
-            .open_request(programme_id, me)
+            .requests()
+            .open_for(programme_id, me)
             .await?
             .map(|r| r.id);
         Ok(RequestForm {
@@ -287,7 +290,8 @@ impl App {
         if let Some(named) = request.named_mentor {
             let known = self
                 .store
-                .mentor_entry(named)
+                .register()
+                .get(named)
                 .await?
                 .filter(|e| e.programme_id == programme_id && e.person_id != me);
             if known.is_none() {
@@ -297,7 +301,13 @@ impl App {
                 ));
             }
         }
-        if self.store.open_request(programme_id, me).await?.is_some() {
+        if self
+            .store
+            .requests()
+            .open_for(programme_id, me)
+            .await?
+            .is_some()
+        {
             return Err(duplicate(&programme.programme));
         }
         let consultation = consultation_for(&programme.programme, &request.track, &facts);
@@ -315,7 +325,7 @@ impl App {
         programme: &Programme,
         new: &NewRequest<'_>,
     ) -> Result<i64, AppError> {
-        match self.store.create_request(authority, new).await {
+        match self.store.requests().create(authority, new).await {
             Ok(id) => Ok(id),
             Err(StoreError::Conflict(_)) => Err(duplicate(programme)),
             Err(error) => Err(error.into()),
@@ -325,7 +335,12 @@ impl App {
     /// One request, as much of it as the caller may see: "not found" for
     /// anyone who may not see it at all.
     pub async fn request_view(&self, caller: &Principal, id: i64) -> Result<RequestView, AppError> {
-        let mut request = self.store.request(id).await?.ok_or(AppError::NotFound)?;
+        let mut request = self
+            .store
+            .requests()
+            .get(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let facts = self
             .request_facts(request.programme_id, request.person_id)
             .await?;
@@ -357,7 +372,8 @@ impl App {
         let named_mentor = match request.named_mentor_id {
             Some(entry) => self
                 .store
-                .mentor_entry(entry)
+                .register()
+                .get(entry)
                 .await?
                 .map(|e| format!("{} {} ({})", e.given_name, e.family_name, e.organisation)),
             None => None,
@@ -367,6 +383,7 @@ impl App {
                 name: questionnaire.name.clone(),
                 answered: self
                     .store
+                    .requests()
                     .self_assessment(request.id, questionnaire.key.as_str(), Phase::Before)
                     .await?
                     .is_some(),
@@ -392,7 +409,12 @@ impl App {
     /// A programme's settings by id, for a caller already allowed to see
     /// something in it (a request), whether or not they may open its page.
     async fn programme_settings(&self, id: i64) -> Result<Programme, AppError> {
-        let stored = self.store.programme(id).await?.ok_or(AppError::NotFound)?;
+        let stored = self
+            .store
+            .programmes()
+            .get(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         Programme::from_toml_str(&stored.settings).map_err(|_| {
             AppError::Internal(format!("programme {id} has settings Tandem cannot read"))
         })
@@ -420,12 +442,14 @@ impl App {
             let mut items = Vec::new();
             for request in self
                 .store
-                .requests_with_status(programme_id, status, organisations.as_deref())
+                .requests()
+                .with_status(programme_id, status, organisations.as_deref())
                 .await?
             {
                 let self_assessed = match &questionnaire {
                     Some(key) => self
                         .store
+                        .requests()
                         .self_assessment(request.id, key, Phase::Before)
                         .await?
                         .is_some(),
@@ -456,14 +480,19 @@ impl App {
         id: i64,
         input: &ScreeningInput,
     ) -> Result<(), AppError> {
-        let request = self.store.request(id).await?.ok_or(AppError::NotFound)?;
+        let request = self
+            .store
+            .requests()
+            .get(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let facts = self
             .request_facts(request.programme_id, request.person_id)
             .await?;
         request_access(caller, &facts).ok_or(AppError::NotFound)?;
         let authority = authorise_screening(caller, &facts, id)?;
         let decision = input.check().map_err(field_errors)?;
-        if !self.store.screen_request(&authority, &decision).await? {
+        if !self.store.requests().screen(&authority, &decision).await? {
             return Err(AppError::invalid(
                 tandem_domain::register::screening_fields::DECISION,
                 "This request has already been screened",
@@ -480,7 +509,12 @@ impl App {
         id: i64,
         answer: &str,
     ) -> Result<(), AppError> {
-        let request = self.store.request(id).await?.ok_or(AppError::NotFound)?;
+        let request = self
+            .store
+            .requests()
+            .get(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let facts = self
             .request_facts(request.programme_id, request.person_id)
             .await?;
@@ -496,7 +530,12 @@ impl App {
                 ));
             }
         };
-        if !self.store.record_consultation(&authority, answer).await? {
+        if !self
+            .store
+            .requests()
+            .record_consultation(&authority, answer)
+            .await?
+        {
             return Err(AppError::invalid(
                 "answer",
                 "This consultation has already been answered",
@@ -511,7 +550,12 @@ impl App {
         caller: &Principal,
         id: i64,
     ) -> Result<SelfAssessmentForm, AppError> {
-        let request = self.store.request(id).await?.ok_or(AppError::NotFound)?;
+        let request = self
+            .store
+            .requests()
+            .get(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let facts = self
             .request_facts(request.programme_id, request.person_id)
             .await?;
@@ -523,6 +567,7 @@ impl App {
             .ok_or(AppError::NotFound)?;
         let answers = self
             .store
+            .requests()
             .self_assessment(id, questionnaire.key.as_str(), Phase::Before)
             .await?;
         Ok(SelfAssessmentForm {
@@ -568,6 +613,7 @@ impl App {
             )
         })?;
         self.store
+            .requests()
             .save_self_assessment(
                 &authority,
                 form.questionnaire.key.as_str(),
@@ -596,7 +642,8 @@ impl App {
     ) -> Result<EnrolmentReport, AppError> {
         let stored = self
             .store
-            .programme_by_key(programme_key)
+            .programmes()
+            .by_key(programme_key)
             .await?
             .ok_or_else(|| {
                 AppError::invalid(
@@ -607,7 +654,8 @@ impl App {
         let programme = self.programme_settings(stored.id).await?;
         let taking_part: Vec<i64> = self
             .store
-            .programme_organisations(stored.id)
+            .programmes()
+            .organisations(stored.id)
             .await?
             .iter()
             .map(|o| o.id)
@@ -639,6 +687,7 @@ impl App {
         let mut report = EnrolmentReport::default();
         for candidate in self
             .store
+            .requests()
             .enrolment_candidates(&taking_part, &iso(from), &iso(today))
             .await?
         {
@@ -653,7 +702,8 @@ impl App {
             }
             if self
                 .store
-                .open_request(stored.id, candidate.id)
+                .requests()
+                .open_for(stored.id, candidate.id)
                 .await?
                 .is_some()
             {
@@ -716,7 +766,8 @@ impl App {
                 }
                 let awaiting = self
                     .store
-                    .requests_with_status(
+                    .requests()
+                    .with_status(
                         view.id,
                         RequestStatus::AwaitingScreening,
                         organisations.as_deref(),
@@ -736,7 +787,12 @@ impl App {
         let mut own = Vec::new();
         if let Some(me) = caller.person_id {
             if let Some(manager) = managing_person(caller) {
-                for request in self.store.consultations_awaiting(manager).await? {
+                for request in self
+                    .store
+                    .requests()
+                    .consultations_awaiting(manager)
+                    .await?
+                {
                     consultations.push(ConsultationDue {
                         request_id: request.id,
                         mentee: format!("{} {}", request.given_name, request.family_name),
@@ -744,7 +800,7 @@ impl App {
                     });
                 }
             }
-            for request in self.store.requests_of(me).await? {
+            for request in self.store.requests().of_person(me).await? {
                 own.push(OwnRequest {
                     request_id: request.id,
                     status: request.status.label().to_owned(),

@@ -12,7 +12,7 @@ use time::format_description::well_known::Iso8601;
 
 use tandem_domain::permissions::Actor;
 
-use crate::{Backend, Result, Store, insert_event};
+use crate::{Backend, People, Result, insert_event};
 
 /// Rows per INSERT statement. 19 values a row stays well inside both
 /// databases' limits on parameters per statement (32,766 and 65,535).
@@ -85,7 +85,7 @@ fn iso(date: Option<Date>) -> Option<String> {
     date.and_then(|d| d.format(&Iso8601::DATE).ok())
 }
 
-impl Store {
+impl People<'_> {
     /// Each employee id already in the organisation, with their line
     /// manager's employee id: what the import checks its file against.
     pub async fn management_map(
@@ -96,7 +96,7 @@ impl Store {
             "SELECT employee_id, line_manager_employee_id FROM people WHERE organisation_id = $1",
         )
         .bind(organisation_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.store.pool)
         .await?;
         rows.iter()
             .map(|row| {
@@ -111,14 +111,18 @@ impl Store {
     /// Writes a checked import in one transaction: new people are added,
     /// people whose employee id is already known are updated. Either every
     /// row is written or none is.
-    pub async fn import_people(
+    pub async fn import(
         &self,
         authority: &PeopleImportAuthority,
         rows: &[PersonRecord],
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<ImportSummary> {
-        let existing = self.management_map(authority.organisation_id()).await?;
-        let mut import = self.begin_people_import(authority).await?;
+        let existing = self
+            .store
+            .people()
+            .management_map(authority.organisation_id())
+            .await?;
+        let mut import = self.store.people().begin_import(authority).await?;
         let mut done = 0u64;
         for batch in rows.chunks(IMPORT_BATCH_ROWS) {
             import.write(batch).await?;
@@ -140,36 +144,33 @@ impl Store {
     /// Opens the transaction an import writes into, batch by batch. Until
     /// [`PeopleImport::commit`], nothing is visible to anyone else, and
     /// dropping the import rolls every batch back.
-    pub async fn begin_people_import(
-        &self,
-        authority: &PeopleImportAuthority,
-    ) -> Result<PeopleImport> {
+    pub async fn begin_import(&self, authority: &PeopleImportAuthority) -> Result<PeopleImport> {
         let organisation_id = authority.organisation_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.store.pool.begin().await?;
         let region_ids = names_to_ids(&mut tx, "regions", organisation_id).await?;
         let team_ids = names_to_ids(&mut tx, "teams", organisation_id).await?;
         Ok(PeopleImport {
             tx,
-            backend: self.backend,
+            backend: self.store.backend,
             organisation_id,
             actor: authority.actor(),
-            at: self.now(),
+            at: self.store.now(),
             region_ids,
             team_ids,
         })
     }
 
-    pub async fn count_people(&self, organisation_id: Option<i64>) -> Result<i64> {
+    pub async fn count(&self, organisation_id: Option<i64>) -> Result<i64> {
         let count = match organisation_id {
             Some(id) => {
                 sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE organisation_id = $1")
                     .bind(id)
-                    .fetch_one(&self.pool)
+                    .fetch_one(&self.store.pool)
                     .await?
             }
             None => {
                 sqlx::query_scalar("SELECT COUNT(*) FROM people")
-                    .fetch_one(&self.pool)
+                    .fetch_one(&self.store.pool)
                     .await?
             }
         };
@@ -178,7 +179,7 @@ impl Store {
 
     /// One page of the people a scope allows, matching a search, sorted by
     /// family name; with the total number of matches.
-    pub async fn list_people(
+    pub async fn list(
         &self,
         scope: &PeopleScope,
         search: &str,
@@ -223,7 +224,7 @@ impl Store {
         let count_sql = format!("{with}SELECT COUNT(*) {SUMMARY_JOINS} WHERE {filter}");
         let total: i64 = binds
             .apply_scalar(sqlx::query_scalar(&count_sql))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.store.pool)
             .await?;
         let limit_param = binds.int(limit);
         let offset_param = binds.int(offset);
@@ -233,7 +234,7 @@ impl Store {
         );
         let people = binds
             .apply_as(sqlx::query_as(&list_sql))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.store.pool)
             .await?;
         Ok((people, total))
     }
@@ -246,28 +247,28 @@ impl Store {
         );
         Ok(sqlx::query_as(&sql)
             .bind(person_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.store.pool)
             .await?)
     }
 
-    pub async fn person(&self, id: i64) -> Result<Option<PersonDetail>> {
+    pub async fn get(&self, id: i64) -> Result<Option<PersonDetail>> {
         Ok(
             sqlx::query_as(&format!("{PERSON_DETAIL_SELECT} WHERE p.id = $1"))
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.store.pool)
                 .await?,
         )
     }
 
     /// Several people at once, by id (those that exist).
-    pub async fn people_by_id(&self, ids: &[i64]) -> Result<HashMap<i64, PersonDetail>> {
+    pub async fn by_ids(&self, ids: &[i64]) -> Result<HashMap<i64, PersonDetail>> {
         let mut found = HashMap::with_capacity(ids.len());
         for batch in ids.chunks(IMPORT_BATCH_ROWS) {
             let rows: Vec<PersonDetail> = sqlx::query_as(&format!(
                 "{PERSON_DETAIL_SELECT} WHERE p.id IN ({})",
                 id_list(batch)
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.store.pool)
             .await?;
             found.extend(rows.into_iter().map(|p| (p.id, p)));
         }
@@ -289,7 +290,7 @@ impl Store {
                  SELECT start_id, id FROM chain WHERE depth > 0 ORDER BY start_id, depth",
                 id_list(batch)
             ))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.store.pool)
             .await?;
             for row in rows {
                 let start: i64 = row.try_get("start_id")?;
@@ -299,7 +300,7 @@ impl Store {
         Ok(chains)
     }
 
-    pub async fn person_by_employee_id(
+    pub async fn by_employee_id(
         &self,
         organisation_id: i64,
         employee_id: &str,
@@ -309,17 +310,17 @@ impl Store {
         )
         .bind(organisation_id)
         .bind(employee_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.store.pool)
         .await?)
     }
 
     /// What permission decisions need about a person: their organisation
     /// and every manager above them, nearest first.
-    pub async fn person_facts(&self, id: i64) -> Result<Option<PersonFacts>> {
+    pub async fn facts(&self, id: i64) -> Result<Option<PersonFacts>> {
         let organisation_id: Option<i64> =
             sqlx::query_scalar("SELECT organisation_id FROM people WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.store.pool)
                 .await?;
         let Some(organisation_id) = organisation_id else {
             return Ok(None);
@@ -334,7 +335,7 @@ impl Store {
              SELECT id FROM chain WHERE depth > 0 ORDER BY depth"
         ))
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.store.pool)
         .await?;
         Ok(Some(PersonFacts {
             person_id: id,

@@ -10,7 +10,7 @@ use tandem_domain::audit::AuditAction;
 use tandem_domain::permissions::{ProgrammeAuthority, ProgrammeCreateAuthority, ProgrammeScope};
 use tandem_domain::programme::Organisation as ProgrammeOrganisation;
 
-use crate::{Organisation, Result, Store, StoreError, insert_event};
+use crate::{Organisation, Programmes, Result, StoreError, insert_event};
 
 /// A programme as stored: its settings are TOML that
 /// `Programme::from_toml_str` reads.
@@ -38,14 +38,14 @@ pub struct ProgrammeWrite<'a> {
 
 const COLUMNS: &str = "id, key, name, settings, created_at, updated_at";
 
-impl Store {
+impl Programmes<'_> {
     /// Adds a programme; a programme with the same key is a conflict.
-    pub async fn create_programme(
+    pub async fn create(
         &self,
         authority: &ProgrammeCreateAuthority,
         write: &ProgrammeWrite<'_>,
     ) -> Result<i64> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM programmes WHERE key = $1")
             .bind(write.key)
@@ -57,7 +57,7 @@ impl Store {
                 write.key
             )));
         }
-        let at = self.now();
+        let at = self.store.now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO programmes (key, name, settings, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -89,15 +89,15 @@ impl Store {
     /// replaced only if they are still those (what the caller read and
     /// changed); otherwise someone else saved in between, and nothing is
     /// written.
-    pub async fn update_programme(
+    pub async fn update(
         &self,
         authority: &ProgrammeAuthority,
         write: &ProgrammeWrite<'_>,
         previous: Option<&str>,
     ) -> Result<()> {
         let id = authority.programme_id();
-        let at = self.now();
-        let mut conn = self.pool.acquire().await?;
+        let at = self.store.now();
+        let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let taken: Option<i64> =
             sqlx::query_scalar("SELECT id FROM programmes WHERE key = $1 AND id <> $2")
@@ -147,35 +147,32 @@ impl Store {
         Ok(())
     }
 
-    pub async fn programme(&self, id: i64) -> Result<Option<StoredProgramme>> {
+    pub async fn get(&self, id: i64) -> Result<Option<StoredProgramme>> {
         Ok(
             sqlx::query_as(&format!("SELECT {COLUMNS} FROM programmes WHERE id = $1"))
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.store.pool)
                 .await?,
         )
     }
 
-    pub async fn programme_by_key(&self, key: &str) -> Result<Option<StoredProgramme>> {
+    pub async fn by_key(&self, key: &str) -> Result<Option<StoredProgramme>> {
         Ok(
             sqlx::query_as(&format!("SELECT {COLUMNS} FROM programmes WHERE key = $1"))
                 .bind(key)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.store.pool)
                 .await?,
         )
     }
 
     /// Every programme, or those an organisation takes part in, by name.
-    pub async fn list_programmes(
-        &self,
-        organisation_id: Option<i64>,
-    ) -> Result<Vec<StoredProgramme>> {
+    pub async fn list(&self, organisation_id: Option<i64>) -> Result<Vec<StoredProgramme>> {
         let programmes = match organisation_id {
             None => {
                 sqlx::query_as(&format!(
                     "SELECT {COLUMNS} FROM programmes ORDER BY name, id"
                 ))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.store.pool)
                 .await?
             }
             Some(organisation_id) => {
@@ -185,7 +182,7 @@ impl Store {
                      ORDER BY name, id"
                 ))
                 .bind(organisation_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.store.pool)
                 .await?
             }
         };
@@ -193,12 +190,9 @@ impl Store {
     }
 
     /// The programmes a scope allows, by name; an empty scope lists none.
-    pub async fn programmes_in_scope(
-        &self,
-        scope: &ProgrammeScope,
-    ) -> Result<Vec<StoredProgramme>> {
+    pub async fn in_scope(&self, scope: &ProgrammeScope) -> Result<Vec<StoredProgramme>> {
         if scope.everyone {
-            return self.list_programmes(None).await;
+            return self.store.programmes().list(None).await;
         }
         if scope.organisations.is_empty() && scope.programmes.is_empty() {
             return Ok(Vec::new());
@@ -231,18 +225,18 @@ impl Store {
         for id in scope.organisations.iter().chain(&scope.programmes) {
             query = query.bind(*id);
         }
-        Ok(query.fetch_all(&self.pool).await?)
+        Ok(query.fetch_all(&self.store.pool).await?)
     }
 
     /// The organisations taking part in a programme, by name.
-    pub async fn programme_organisations(&self, programme_id: i64) -> Result<Vec<Organisation>> {
+    pub async fn organisations(&self, programme_id: i64) -> Result<Vec<Organisation>> {
         Ok(sqlx::query_as(
             "SELECT o.id, o.name, o.jurisdiction FROM organisations o \
              JOIN programme_organisations po ON po.organisation_id = o.id \
              WHERE po.programme_id = $1 ORDER BY o.name",
         )
         .bind(programme_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.store.pool)
         .await?)
     }
 }

@@ -8,7 +8,7 @@ use sqlx::{Acquire, Row};
 use tandem_domain::permissions::{MatchingAuthority, ProposalAnswerAuthority};
 use tandem_domain::proposals::{Answer, ProposalStatus};
 
-use crate::{Result, Store, StoreError, insert_event};
+use crate::{Proposals, Result, StoreError, insert_event};
 
 /// A pair to propose, as the matching run produced it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,19 +60,19 @@ const PROPOSAL_JOINS: &str = "FROM match_proposals m JOIN programmes g ON g.id =
      JOIN mentor_requests q ON q.id = m.request_id JOIN people mp ON mp.id = q.person_id \
      JOIN mentor_entries e ON e.id = m.mentor_entry_id JOIN people tp ON tp.id = e.person_id";
 
-impl Store {
+impl Proposals<'_> {
     /// Stores a matching run's proposals in one transaction. A request
     /// that already has a live proposal makes the whole run fail.
-    pub async fn create_proposals(
+    pub async fn create(
         &self,
         authority: &MatchingAuthority,
         proposals: &[NewProposal],
     ) -> Result<Vec<i64>> {
         let programme_id = authority.programme_id();
         let proposed_by = authority.actor();
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
-        let at = self.now();
+        let at = self.store.now();
         let mut ids = Vec::with_capacity(proposals.len());
         for proposal in proposals {
             let live: i64 = sqlx::query_scalar(
@@ -125,60 +125,57 @@ impl Store {
         Ok(ids)
     }
 
-    pub async fn proposal(&self, id: i64) -> Result<Option<ProposalRow>> {
+    pub async fn get(&self, id: i64) -> Result<Option<ProposalRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {PROPOSAL_COLUMNS} {PROPOSAL_JOINS} WHERE m.id = $1"
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.store.pool)
         .await?)
     }
 
     /// A programme's proposals, newest first.
-    pub async fn programme_proposals(&self, programme_id: i64) -> Result<Vec<ProposalRow>> {
+    pub async fn of_programme(&self, programme_id: i64) -> Result<Vec<ProposalRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {PROPOSAL_COLUMNS} {PROPOSAL_JOINS} WHERE m.programme_id = $1 ORDER BY m.id DESC"
         ))
         .bind(programme_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.store.pool)
         .await?)
     }
 
     /// Proposals waiting for this person's answer as a mentor.
-    pub async fn proposals_awaiting_mentor(
-        &self,
-        mentor_person_id: i64,
-    ) -> Result<Vec<ProposalRow>> {
+    pub async fn awaiting_mentor(&self, mentor_person_id: i64) -> Result<Vec<ProposalRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {PROPOSAL_COLUMNS} {PROPOSAL_JOINS} WHERE e.person_id = $1 \
              AND m.status = 'awaiting_mentor' ORDER BY m.id"
         ))
         .bind(mentor_person_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.store.pool)
         .await?)
     }
 
     /// Requests with a live proposal in a programme: they wait for an
     /// answer and are left out of the next run.
-    pub async fn requests_with_live_proposals(&self, programme_id: i64) -> Result<Vec<i64>> {
+    pub async fn live_requests(&self, programme_id: i64) -> Result<Vec<i64>> {
         Ok(sqlx::query_scalar(
             "SELECT request_id FROM match_proposals WHERE programme_id = $1 \
              AND status IN ('awaiting_mentor', 'accepted')",
         )
         .bind(programme_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.store.pool)
         .await?)
     }
 
     /// How many live proposals each register entry of a programme holds:
     /// places they take up until answered.
-    pub async fn live_proposals_per_entry(&self, programme_id: i64) -> Result<HashMap<i64, i64>> {
+    pub async fn live_per_entry(&self, programme_id: i64) -> Result<HashMap<i64, i64>> {
         let rows = sqlx::query(
             "SELECT mentor_entry_id, COUNT(*) AS live FROM match_proposals WHERE programme_id = $1 \
              AND status IN ('awaiting_mentor', 'accepted') GROUP BY mentor_entry_id",
         )
         .bind(programme_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.store.pool)
         .await?;
         rows.iter()
             .map(|row| Ok((row.try_get("mentor_entry_id")?, row.try_get("live")?)))
@@ -187,13 +184,13 @@ impl Store {
 
     /// Records the mentor's answer; only a proposal still awaiting one can
     /// be answered. Returns whether it was.
-    pub async fn answer_proposal(
+    pub async fn answer(
         &self,
         authority: &ProposalAnswerAuthority,
         answer: &Answer,
     ) -> Result<bool> {
         let id = authority.proposal_id();
-        let at = self.now();
+        let at = self.store.now();
         let (status, decline_reason, decline_detail) = match answer {
             Answer::Accept => (ProposalStatus::Accepted, None, None),
             Answer::Decline { reason, detail } => (
@@ -202,7 +199,7 @@ impl Store {
                 Some(detail.as_str()).filter(|d| !d.is_empty()),
             ),
         };
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let changed = sqlx::query(
             "UPDATE match_proposals SET status = $1, decline_reason = $2, decline_detail = $3, answered_at = $4 \
@@ -248,7 +245,7 @@ pub struct OverrideRow {
     pub reason: String,
 }
 
-impl Store {
+impl Proposals<'_> {
     /// Records an override, replacing any earlier one for the request, in
     /// one transaction with its audit entry.
     pub async fn put_override(
@@ -259,8 +256,8 @@ impl Store {
         reason: &str,
     ) -> Result<()> {
         let programme_id = authority.programme_id();
-        let at = self.now();
-        let mut conn = self.pool.acquire().await?;
+        let at = self.store.now();
+        let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         sqlx::query(
             "UPDATE match_overrides SET in_force = 0 WHERE request_id = $1 AND in_force = 1",
@@ -301,7 +298,7 @@ impl Store {
              WHERE programme_id = $1 AND in_force = 1 ORDER BY id",
         )
         .bind(programme_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.store.pool)
         .await?)
     }
 }

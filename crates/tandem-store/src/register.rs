@@ -18,7 +18,7 @@ use tandem_domain::register::{
 };
 
 use crate::decode::IntFlag;
-use crate::{PersonSummary, Result, Store, StoreError, insert_event};
+use crate::{PersonSummary, Register, Requests, Result, StoreError, insert_event};
 
 /// One entry on a programme's mentor register, with what it needs from
 /// the person (organisation, jurisdiction, region, carer level).
@@ -183,23 +183,19 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
-impl Store {
+impl Register<'_> {
     /// Adds a person to a programme's register, or changes their entry:
     /// one entry per person per programme. How they were recruited is kept
     /// from the first write.
-    pub async fn put_mentor_entry(
-        &self,
-        authority: &RegisterAuthority,
-        profile: &MentorProfile,
-    ) -> Result<i64> {
+    pub async fn put(&self, authority: &RegisterAuthority, profile: &MentorProfile) -> Result<i64> {
         let (programme_id, person_id) = (authority.programme_id(), authority.person_id());
         let recruited = if authority.identified() {
             Recruited::Identified
         } else {
             Recruited::Volunteered
         };
-        let at = self.now();
-        let mut conn = self.pool.acquire().await?;
+        let at = self.store.now();
+        let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO mentor_entries (programme_id, person_id, recruited, experience, experience_months, \
@@ -250,16 +246,16 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn mentor_entry(&self, id: i64) -> Result<Option<MentorEntryRow>> {
+    pub async fn get(&self, id: i64) -> Result<Option<MentorEntryRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {ENTRY_COLUMNS} {ENTRY_JOINS} WHERE e.id = $1"
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.store.pool)
         .await?)
     }
 
-    pub async fn mentor_entry_for(
+    pub async fn for_person(
         &self,
         programme_id: i64,
         person_id: i64,
@@ -269,13 +265,13 @@ impl Store {
         ))
         .bind(programme_id)
         .bind(person_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.store.pool)
         .await?)
     }
 
     /// A programme's register, filtered, by name. The caller decides which
     /// entries, and how much of each, the reader sees.
-    pub async fn mentor_entries(
+    pub async fn list(
         &self,
         programme_id: i64,
         filter: &RegisterFilter,
@@ -314,18 +310,18 @@ impl Store {
         for text in texts {
             query = query.bind(text);
         }
-        Ok(query.fetch_all(&self.pool).await?)
+        Ok(query.fetch_all(&self.store.pool).await?)
     }
 
     /// The regions of the people on a programme's register, for the
     /// browse filter.
-    pub async fn register_regions(&self, programme_id: i64) -> Result<Vec<String>> {
+    pub async fn regions(&self, programme_id: i64) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT DISTINCT r.name FROM mentor_entries e JOIN people p ON p.id = e.person_id \
              JOIN regions r ON r.id = p.region_id WHERE e.programme_id = $1 ORDER BY r.name",
         )
         .bind(programme_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.store.pool)
         .await?)
     }
 
@@ -341,14 +337,12 @@ impl Store {
     pub async fn mentored_people(&self, _entry_id: i64) -> Result<Vec<PersonSummary>> {
         Ok(Vec::new())
     }
+}
 
+impl Requests<'_> {
     /// Records a new request. A person with an open request in the
     /// programme gets a conflict, and nothing is written.
-    pub async fn create_request(
-        &self,
-        authority: &RequestAuthority,
-        new: &NewRequest<'_>,
-    ) -> Result<i64> {
+    pub async fn create(&self, authority: &RequestAuthority, new: &NewRequest<'_>) -> Result<i64> {
         let conflict = || {
             StoreError::Conflict(
                 "there is already an open mentor request for this person in this programme"
@@ -356,8 +350,8 @@ impl Store {
             )
         };
         let (programme_id, person_id) = (authority.programme_id(), authority.person_id());
-        let at = self.now();
-        let mut conn = self.pool.acquire().await?;
+        let at = self.store.now();
+        let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let open: Option<i64> = sqlx::query_scalar(&format!(
             "SELECT id FROM mentor_requests WHERE programme_id = $1 AND person_id = $2 AND status IN ({})",
@@ -424,21 +418,17 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn request(&self, id: i64) -> Result<Option<RequestRow>> {
+    pub async fn get(&self, id: i64) -> Result<Option<RequestRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE q.id = $1"
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.store.pool)
         .await?)
     }
 
     /// The open request of a person in a programme, if any.
-    pub async fn open_request(
-        &self,
-        programme_id: i64,
-        person_id: i64,
-    ) -> Result<Option<RequestRow>> {
+    pub async fn open_for(&self, programme_id: i64, person_id: i64) -> Result<Option<RequestRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE q.programme_id = $1 AND q.person_id = $2 \
              AND q.status IN ({})",
@@ -446,13 +436,13 @@ impl Store {
         ))
         .bind(programme_id)
         .bind(person_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.store.pool)
         .await?)
     }
 
     /// Requests with a status, oldest first (first come, first served:
     /// REQ-3), from these organisations' people (`None`: everyone's).
-    pub async fn requests_with_status(
+    pub async fn with_status(
         &self,
         programme_id: i64,
         status: RequestStatus,
@@ -478,16 +468,16 @@ impl Store {
         for id in organisations.unwrap_or_default() {
             query = query.bind(*id);
         }
-        Ok(query.fetch_all(&self.pool).await?)
+        Ok(query.fetch_all(&self.store.pool).await?)
     }
 
     /// A person's requests, newest first.
-    pub async fn requests_of(&self, person_id: i64) -> Result<Vec<RequestRow>> {
+    pub async fn of_person(&self, person_id: i64) -> Result<Vec<RequestRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE q.person_id = $1 ORDER BY q.created_at DESC, q.id DESC"
         ))
         .bind(person_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.store.pool)
         .await?)
     }
 
@@ -502,19 +492,19 @@ impl Store {
         ))
         .bind(manager_id)
         .bind(Consultation::Awaiting.as_str())
-        .fetch_all(&self.pool)
+        .fetch_all(&self.store.pool)
         .await?)
     }
 
     /// Records a screening decision on a request still awaiting screening;
     /// `false` if it was not (someone screened it meanwhile).
-    pub async fn screen_request(
+    pub async fn screen(
         &self,
         authority: &ScreeningAuthority,
         decision: &ScreeningDecision,
     ) -> Result<bool> {
         let id = authority.request_id();
-        let at = self.now();
+        let at = self.store.now();
         let (status, reason, detail) = match decision {
             ScreeningDecision::Accept => (RequestStatus::Accepted, None, None),
             ScreeningDecision::Reject { reason, detail } => (
@@ -523,7 +513,7 @@ impl Store {
                 Some(detail.as_str()),
             ),
         };
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let updated = sqlx::query(
             "UPDATE mentor_requests SET status = $1, rejection_reason = $2, rejection_detail = $3, \
@@ -564,7 +554,7 @@ impl Store {
         answer: Consultation,
     ) -> Result<bool> {
         let id = authority.request_id();
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let updated = sqlx::query(
             "UPDATE mentor_requests SET consultation = $1 WHERE id = $2 AND consultation = $3",
@@ -580,7 +570,7 @@ impl Store {
         }
         insert_event(
             &mut *tx,
-            self.now(),
+            self.store.now(),
             authority.actor(),
             AuditAction::RequestConsulted,
             "mentor_request",
@@ -607,8 +597,8 @@ impl Store {
             .collect::<Vec<_>>()
             .join(",");
         let request_id = authority.request_id();
-        let at = self.now();
-        let mut conn = self.pool.acquire().await?;
+        let at = self.store.now();
+        let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         sqlx::query(
             "INSERT INTO self_assessments (person_id, programme_id, request_id, questionnaire, phase, answers, answered_at) \
@@ -651,7 +641,7 @@ impl Store {
         .bind(request_id)
         .bind(questionnaire)
         .bind(phase.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.store.pool)
         .await?;
         Ok(stored.map(|text| {
             text.split(',')
@@ -685,6 +675,6 @@ impl Store {
         for id in organisations {
             query = query.bind(*id);
         }
-        Ok(query.fetch_all(&self.pool).await?)
+        Ok(query.fetch_all(&self.store.pool).await?)
     }
 }

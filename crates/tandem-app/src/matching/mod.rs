@@ -72,7 +72,8 @@ impl App {
     ) -> Result<(String, Programme, Vec<i64>), AppError> {
         let stored = self
             .store
-            .programme(programme_id)
+            .programmes()
+            .get(programme_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let programme = Programme::from_toml_str(&stored.settings).map_err(|_| {
@@ -82,7 +83,8 @@ impl App {
         })?;
         let taking_part = self
             .store
-            .programme_organisations(programme_id)
+            .programmes()
+            .organisations(programme_id)
             .await?
             .iter()
             .map(|o| o.id)
@@ -99,7 +101,12 @@ impl App {
     ) -> Result<MatchingAuthority, AppError> {
         let (_, _, taking_part) = self.matching_programme(programme_id).await?;
         let own = match caller.person_id {
-            Some(id) => self.store.person(id).await?.map(|p| p.organisation_id),
+            Some(id) => self
+                .store
+                .people()
+                .get(id)
+                .await?
+                .map(|p| p.organisation_id),
             None => None,
         };
         if tandem_domain::permissions::programme_access(caller, programme_id, &taking_part, own)
@@ -149,7 +156,8 @@ impl App {
             .collect();
         let ids = self
             .store
-            .create_proposals(authority, &proposals)
+            .proposals()
+            .create(authority, &proposals)
             .await
             .map_err(|e| match e {
                 tandem_store::StoreError::Conflict(message) => {
@@ -186,7 +194,7 @@ impl App {
         // A request of an organisation the caller does not match for is
         // "not found", whatever its state.
         self.request_to_match(authority, request_id).await?;
-        let entry = self.store.mentor_entry(mentor_entry_id).await?;
+        let entry = self.store.register().get(mentor_entry_id).await?;
         if entry.is_none_or(|e| e.programme_id != authority.programme_id()) {
             return Err(AppError::invalid(
                 "mentor",
@@ -231,6 +239,7 @@ impl App {
             ));
         }
         self.store
+            .proposals()
             .put_override(authority, request_id, mentor_entry_id, reason)
             .await?;
         Ok(())
@@ -242,7 +251,7 @@ impl App {
         caller: &Principal,
     ) -> Result<Vec<ProposalRow>, AppError> {
         match caller.person_id {
-            Some(person) => Ok(self.store.proposals_awaiting_mentor(person).await?),
+            Some(person) => Ok(self.store.proposals().awaiting_mentor(person).await?),
             None => Ok(Vec::new()),
         }
     }
@@ -254,7 +263,12 @@ impl App {
         caller: &Principal,
         id: i64,
     ) -> Result<ProposalRow, AppError> {
-        let proposal = self.store.proposal(id).await?.ok_or(AppError::NotFound)?;
+        let proposal = self
+            .store
+            .proposals()
+            .get(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if !tandem_domain::permissions::may_answer_proposal(caller, proposal.mentor_person_id) {
             return Err(AppError::NotFound);
         }
@@ -271,7 +285,8 @@ impl App {
         let proposal = self.proposal_for_mentor(caller, id).await?;
         let request = self
             .store
-            .request(proposal.request_id)
+            .requests()
+            .get(proposal.request_id)
             .await?
             .ok_or(AppError::NotFound)?;
         Ok((proposal, request))
@@ -284,7 +299,8 @@ impl App {
     ) -> Result<Vec<ProposalRow>, AppError> {
         let mut proposals = self
             .store
-            .programme_proposals(authority.programme_id())
+            .proposals()
+            .of_programme(authority.programme_id())
             .await?;
         proposals.retain(|p| authority.covers_mentee_organisation(p.mentee_organisation_id));
         Ok(proposals)
@@ -299,7 +315,8 @@ impl App {
     ) -> Result<String, AppError> {
         let request = self
             .store
-            .request(request_id)
+            .requests()
+            .get(request_id)
             .await?
             .filter(|r| r.programme_id == authority.programme_id())
             .filter(|r| authority.covers_mentee_organisation(r.organisation_id))
@@ -314,7 +331,8 @@ impl App {
     ) -> Result<Vec<tandem_store::MentorEntryRow>, AppError> {
         Ok(self
             .store
-            .mentor_entries(authority.programme_id(), &RegisterFilter::default())
+            .register()
+            .list(authority.programme_id(), &RegisterFilter::default())
             .await?)
     }
 
@@ -328,7 +346,7 @@ impl App {
         let proposal = self.proposal_for_mentor(caller, id).await?;
         let authority = authorise_proposal_answer(caller, proposal.id, proposal.mentor_person_id)
             .map_err(|_| AppError::NotFound)?;
-        let answered = self.store.answer_proposal(&authority, answer).await?;
+        let answered = self.store.proposals().answer(&authority, answer).await?;
         if answered {
             Ok(())
         } else {

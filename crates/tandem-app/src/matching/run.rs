@@ -29,19 +29,22 @@ impl App {
         let jurisdictions: HashMap<i64, String> = self
             .store
             .organisations()
+            .all()
             .await?
             .into_iter()
             .map(|o| (o.id, o.jurisdiction))
             .collect();
         let live: HashSet<i64> = self
             .store
-            .requests_with_live_proposals(programme_id)
+            .proposals()
+            .live_requests(programme_id)
             .await?
             .into_iter()
             .collect();
         let requests: Vec<_> = self
             .store
-            .requests_with_status(programme_id, RequestStatus::Accepted, None)
+            .requests()
+            .with_status(programme_id, RequestStatus::Accepted, None)
             .await?
             .into_iter()
             .filter(|r| !live.contains(&r.id))
@@ -49,9 +52,10 @@ impl App {
             .collect();
         let entries = self
             .store
-            .mentor_entries(programme_id, &RegisterFilter::default())
+            .register()
+            .list(programme_id, &RegisterFilter::default())
             .await?;
-        let live_per_entry = self.store.live_proposals_per_entry(programme_id).await?;
+        let live_per_entry = self.store.proposals().live_per_entry(programme_id).await?;
 
         // Everyone taking part, and their management chains, in a few
         // queries rather than a few per person.
@@ -60,8 +64,8 @@ impl App {
             .map(|r| r.person_id)
             .chain(entries.iter().map(|e| e.person_id))
             .collect();
-        let people = self.store.people_by_id(&everyone).await?;
-        let management_chains = self.store.management_chains(&everyone).await?;
+        let people = self.store.people().by_ids(&everyone).await?;
+        let management_chains = self.store.people().management_chains(&everyone).await?;
         let profiles = build_profiles(&Loaded {
             programme: &programme,
             requests: &requests,
@@ -82,7 +86,8 @@ impl App {
         // The coordinator's overrides are fixed first; the rest is optimised
         // around them.
         let mut problem = assessment.problem(&profiles.mentees, &profiles.mentors);
-        let overrides = with_candidate(self.store.overrides(programme_id).await?, extra);
+        let overrides =
+            with_candidate(self.store.proposals().overrides(programme_id).await?, extra);
         let overridden = apply_overrides(
             &mut problem,
             &assessment.excluded,

@@ -126,11 +126,13 @@ async fn housekeeping_removes_only_what_is_dead() {
             .expect("account");
         let now = tandem_app::Clock::unix(&*clock);
         store
-            .create_session("expired", id, "c", now - 1)
+            .sessions()
+            .create("expired", id, "c", now - 1)
             .await
             .expect("session");
         store
-            .create_session("live", id, "c", now + 600)
+            .sessions()
+            .create("live", id, "c", now + 600)
             .await
             .expect("session");
         let stale = tandem_store::Throttle {
@@ -144,27 +146,35 @@ async fn housekeeping_removes_only_what_is_dead() {
             locked_until: now + 60,
         };
         store
+            .sessions()
             .set_throttle("stale@example.org", stale)
             .await
             .expect("throttle");
         store
+            .sessions()
             .set_throttle("locked@example.org", locked)
             .await
             .expect("throttle");
         app.housekeeping().await.expect("housekeeping");
         assert!(
-            store.session("live", now).await.expect("query").is_some(),
+            store
+                .sessions()
+                .get("live", now)
+                .await
+                .expect("query")
+                .is_some(),
             "{}",
             db.label
         );
         assert_eq!(
-            store.delete_expired_sessions(now).await.expect("query"),
+            store.sessions().delete_expired(now).await.expect("query"),
             0,
             "{}: expired one already gone",
             db.label
         );
         assert!(
             store
+                .sessions()
                 .throttle("stale@example.org")
                 .await
                 .expect("query")
@@ -172,6 +182,7 @@ async fn housekeeping_removes_only_what_is_dead() {
         );
         assert!(
             store
+                .sessions()
                 .throttle("locked@example.org")
                 .await
                 .expect("query")

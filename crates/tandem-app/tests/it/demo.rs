@@ -10,7 +10,7 @@ async fn demo_loads_and_every_role_signs_in_and_sees_its_home() {
         let logins = app.load_demo().await.expect("demo loads");
         let roles: Vec<Role> = logins.iter().map(|l| l.role).collect();
         assert_eq!(roles, Role::ALL.to_vec(), "{}", db.label);
-        let people = db.store.count_people(None).await.expect("count");
+        let people = db.store.people().count(None).await.expect("count");
         assert!(
             (300..=600).contains(&people),
             "{}: a few hundred people, got {people}",
@@ -59,7 +59,7 @@ async fn a_line_manager_sees_their_chain_and_nobody_else() {
         .principal;
     let page = app.list_people(&manager, "", 1, 200).await.expect("list");
     let me = manager.person_id.expect("the manager is a person");
-    let reports = db.store.direct_reports(me).await.expect("reports");
+    let reports = db.store.people().direct_reports(me).await.expect("reports");
     assert_eq!(
         page.total as usize,
         reports.len() + 1,

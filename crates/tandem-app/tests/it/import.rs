@@ -24,14 +24,19 @@ M1,Mary,Boss,mary@example.org,Leadership,P2,Director
 async fn a_bad_row_leaves_the_database_unchanged() {
     for db in test_support::all().await {
         let app = App::new(db.store.clone());
-        let org = db.store.create_organisation("Org", "").await.expect("org");
+        let org = db
+            .store
+            .organisations()
+            .create("Org", "")
+            .await
+            .expect("org");
         let authority = Operator::assume().people_import(org.id);
         let summary = app
             .import_people(&authority, GOOD.as_bytes(), &NoProgress)
             .await
             .expect("good import");
         assert_eq!((summary.created, summary.updated), (3, 0));
-        let events_before = db.store.recent_events(100).await.expect("events").len();
+        let events_before = db.store.audit().recent(100).await.expect("events").len();
 
         let Err(ImportFailure::Rejected(errors)) = app
             .import_people(&authority, BAD.as_bytes(), &NoProgress)
@@ -52,11 +57,12 @@ async fn a_bad_row_leaves_the_database_unchanged() {
         // Nothing of the good row 2 was written either.
         let p1 = db
             .store
-            .person_by_employee_id(org.id, "P1")
+            .people()
+            .by_employee_id(org.id, "P1")
             .await
             .expect("query")
             .expect("P1");
-        let person = db.store.person(p1).await.expect("query").expect("P1");
+        let person = db.store.people().get(p1).await.expect("query").expect("P1");
         assert_eq!(
             (person.family_name.as_str(), person.job_title.as_str()),
             ("Lee", "Practitioner"),
@@ -64,13 +70,13 @@ async fn a_bad_row_leaves_the_database_unchanged() {
             db.label
         );
         assert_eq!(
-            db.store.count_people(Some(org.id)).await.expect("count"),
+            db.store.people().count(Some(org.id)).await.expect("count"),
             3,
             "{}",
             db.label
         );
         assert_eq!(
-            db.store.recent_events(100).await.expect("events").len(),
+            db.store.audit().recent(100).await.expect("events").len(),
             events_before,
             "{}",
             db.label
@@ -83,7 +89,12 @@ async fn a_bad_row_leaves_the_database_unchanged() {
 async fn unknown_managers_are_reported_once_the_rows_parse() {
     let db = test_support::sqlite().await;
     let app = App::new(db.store.clone());
-    let org = db.store.create_organisation("Org", "").await.expect("org");
+    let org = db
+        .store
+        .organisations()
+        .create("Org", "")
+        .await
+        .expect("org");
     let file = "employee_id,given_name,family_name,email,line_manager_employee_id\nA,Ann,Lee,a@example.org,ZZ\n";
     let Err(ImportFailure::Rejected(errors)) = app
         .import_people(
@@ -106,7 +117,12 @@ async fn unknown_managers_are_reported_once_the_rows_parse() {
 async fn malformed_files_are_errors_not_panics() {
     let db = test_support::sqlite().await;
     let app = App::new(db.store.clone());
-    let org = db.store.create_organisation("Org", "").await.expect("org");
+    let org = db
+        .store
+        .organisations()
+        .create("Org", "")
+        .await
+        .expect("org");
     let authority = Operator::assume().people_import(org.id);
     let cases: [(&[u8], &str); 5] = [
         (b"", "line 1, column *: the file is empty"),
@@ -139,7 +155,7 @@ async fn malformed_files_are_errors_not_panics() {
             errors[0]
         );
     }
-    assert_eq!(db.store.count_people(None).await.expect("count"), 0);
+    assert_eq!(db.store.people().count(None).await.expect("count"), 0);
     db.finish().await;
 }
 
@@ -147,8 +163,8 @@ async fn malformed_files_are_errors_not_panics() {
 async fn only_coordinators_and_hr_of_the_organisation_import() {
     let db = test_support::sqlite().await;
     let app = App::new(db.store.clone());
-    let a = db.store.create_organisation("A", "").await.expect("org");
-    let b = db.store.create_organisation("B", "").await.expect("org");
+    let a = db.store.organisations().create("A", "").await.expect("org");
+    let b = db.store.organisations().create("B", "").await.expect("org");
     let grant = RoleGrant::new(Role::Coordinator, Some(a.id), None).expect("grant");
     app.create_account("co@example.org", "Co", "a long password", None, &[grant])
         .await
@@ -170,7 +186,7 @@ async fn only_coordinators_and_hr_of_the_organisation_import() {
         denied,
         Err(ImportFailure::App(tandem_app::AppError::Forbidden(_)))
     ));
-    assert_eq!(db.store.count_people(Some(b.id)).await.expect("count"), 0);
+    assert_eq!(db.store.people().count(Some(b.id)).await.expect("count"), 0);
     db.finish().await;
 }
 
@@ -180,7 +196,12 @@ async fn only_coordinators_and_hr_of_the_organisation_import() {
 async fn a_late_problem_in_a_long_file_rolls_back_the_batches_already_written() {
     for db in test_support::all().await {
         let app = App::new(db.store.clone());
-        let org = db.store.create_organisation("Org", "").await.expect("org");
+        let org = db
+            .store
+            .organisations()
+            .create("Org", "")
+            .await
+            .expect("org");
         let authority = Operator::assume().people_import(org.id);
         let mut file = String::from(
             "employee_id,given_name,family_name,email,team,line_manager_employee_id\n",
@@ -219,14 +240,15 @@ async fn a_late_problem_in_a_long_file_rolls_back_the_batches_already_written() 
             db.label
         );
         assert_eq!(
-            db.store.count_people(Some(org.id)).await.expect("count"),
+            db.store.people().count(Some(org.id)).await.expect("count"),
             0,
             "{}: nothing written",
             db.label
         );
         assert!(
             db.store
-                .recent_events(10)
+                .audit()
+                .recent(10)
                 .await
                 .expect("events")
                 .iter()

@@ -125,11 +125,13 @@ async fn housekeeping_runs_as_a_job_and_schedules_its_next_run_once() {
             .await
             .expect("account");
         store
-            .create_session("expired", account, "c", now - 1)
+            .sessions()
+            .create("expired", account, "c", now - 1)
             .await
             .expect("session");
         store
-            .create_session("live", account, "c", now + 600)
+            .sessions()
+            .create("live", account, "c", now + 600)
             .await
             .expect("session");
         // Two servers starting: one housekeeping job.
@@ -157,12 +159,20 @@ async fn housekeeping_runs_as_a_job_and_schedules_its_next_run_once() {
         assert_eq!(run.completed, 1, "{}", db.label);
         assert!(
             store
-                .session("expired", now - 10)
+                .sessions()
+                .get("expired", now - 10)
                 .await
                 .expect("query")
                 .is_none()
         );
-        assert!(store.session("live", now).await.expect("query").is_some());
+        assert!(
+            store
+                .sessions()
+                .get("live", now)
+                .await
+                .expect("query")
+                .is_some()
+        );
         let next = now + HOUSEKEEPING_EVERY_SECONDS;
         assert_eq!(
             housekeeping(JobState::Queued).await,

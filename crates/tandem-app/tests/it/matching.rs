@@ -25,7 +25,8 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
             .principal;
         let caf = db
             .store
-            .programme_by_key("caf")
+            .programmes()
+            .by_key("caf")
             .await
             .expect("query")
             .expect("caf")
@@ -34,7 +35,8 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
         // Screen every waiting request in, first come first served.
         let waiting = db
             .store
-            .requests_with_status(
+            .requests()
+            .with_status(
                 caf,
                 tandem_domain::register::RequestStatus::AwaitingScreening,
                 None,
@@ -93,7 +95,8 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
         let first = &run.pairs[0];
         let others: Vec<i64> = db
             .store
-            .mentor_entries(caf, &tandem_store::RegisterFilter::default())
+            .register()
+            .list(caf, &tandem_store::RegisterFilter::default())
             .await
             .expect("register")
             .iter()
@@ -106,14 +109,16 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
         assert!(matches!(no_reason, Err(AppError::Invalid(ref e)) if e[0].field == "reason"));
         let cwt = db
             .store
-            .programme_by_key("cwt")
+            .programmes()
+            .by_key("cwt")
             .await
             .expect("query")
             .expect("cwt")
             .id;
         let cwt_mentor = db
             .store
-            .mentor_entries(cwt, &tandem_store::RegisterFilter::default())
+            .register()
+            .list(cwt, &tandem_store::RegisterFilter::default())
             .await
             .expect("register")[0]
             .id;
@@ -152,7 +157,7 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
             overridden.overridden.as_deref(),
             Some("They worked together well before")
         );
-        let events = db.store.recent_events(20).await.expect("events");
+        let events = db.store.audit().recent(20).await.expect("events");
         assert!(
             events
                 .iter()
@@ -166,7 +171,12 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
             waiting.len()
         );
         let (sent, ids) = app.send_proposals(&authority).await.expect("sent");
-        let stored_override = db.store.programme_proposals(caf).await.expect("proposals");
+        let stored_override = db
+            .store
+            .proposals()
+            .of_programme(caf)
+            .await
+            .expect("proposals");
         assert!(
             stored_override.iter().any(|p| p
                 .explanation
@@ -175,7 +185,12 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
             db.label
         );
         assert!(
-            db.store.overrides(caf).await.expect("overrides").is_empty(),
+            db.store
+                .proposals()
+                .overrides(caf)
+                .await
+                .expect("overrides")
+                .is_empty(),
             "a sent override is spent"
         );
         assert_eq!(ids.len(), sent.pairs.len(), "{}", db.label);
@@ -190,7 +205,8 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
         // Only the mentor asked may read and answer a proposal.
         let proposal = db
             .store
-            .proposal(ids[0])
+            .proposals()
+            .get(ids[0])
             .await
             .expect("query")
             .expect("stored");
@@ -234,7 +250,8 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
         );
         let stored = db
             .store
-            .proposal(ids[0])
+            .proposals()
+            .get(ids[0])
             .await
             .expect("query")
             .expect("stored");
@@ -262,7 +279,8 @@ async fn only_coordinators_and_administrators_run_matching() {
     app.load_demo().await.expect("demo");
     let caf = db
         .store
-        .programme_by_key("caf")
+        .programmes()
+        .by_key("caf")
         .await
         .expect("query")
         .expect("caf")
@@ -316,14 +334,16 @@ async fn a_coordinator_matches_only_their_own_organisations_requests() {
             .principal;
         let cwt = db
             .store
-            .programme_by_key("cwt")
+            .programmes()
+            .by_key("cwt")
             .await
             .expect("query")
             .expect("cwt")
             .id;
         let pha = db
             .store
-            .organisation_by_name("Public Health Agency")
+            .organisations()
+            .by_name("Public Health Agency")
             .await
             .expect("query")
             .expect("PHA")

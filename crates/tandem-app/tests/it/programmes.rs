@@ -58,13 +58,15 @@ async fn every_shipped_template_imports_and_a_second_import_updates_it() {
         }
         let cwt = db
             .store
-            .programme_by_key("cwt")
+            .programmes()
+            .by_key("cwt")
             .await
             .expect("read")
             .expect("cwt");
         let partners = db
             .store
-            .programme_organisations(cwt.id)
+            .programmes()
+            .organisations(cwt.id)
             .await
             .expect("orgs");
         assert_eq!(partners.len(), 6, "CWT spans six organisations (PRG-1)");
@@ -74,7 +76,8 @@ async fn every_shipped_template_imports_and_a_second_import_updates_it() {
 
         // Again, with one more organisation taking part: an update.
         db.store
-            .create_organisation("Extra Council", "England")
+            .organisations()
+            .create("Extra Council", "England")
             .await
             .expect("org");
         let again = app
@@ -95,7 +98,10 @@ async fn every_shipped_template_imports_and_a_second_import_updates_it() {
                 .any(|o| o.name == "Extra Council"),
             "the settings name it too"
         );
-        assert_eq!(db.store.list_programmes(None).await.expect("list").len(), 5);
+        assert_eq!(
+            db.store.programmes().list(None).await.expect("list").len(),
+            5
+        );
 
         // An organisation that does not exist is an error, and nothing changes.
         let unknown = app
@@ -121,7 +127,7 @@ async fn a_bad_programme_reports_every_error_with_its_line_and_writes_nothing() 
             .expect("afc")
             .replace("name = \"Achieving for Children IFA\"", "name = \"\"");
         let source = source.replacen("max_months = 6", "max_months = 0", 1);
-        let organisations_before = db.store.organisations().await.expect("orgs").len();
+        let organisations_before = db.store.organisations().all().await.expect("orgs").len();
         let Err(ProgrammeImportFailure::Rejected(errors)) = app
             .import_programme_as_operator(&Operator::assume(), &source, &[])
             .await
@@ -142,14 +148,15 @@ async fn a_bad_programme_reports_every_error_with_its_line_and_writes_nothing() 
         assert!(errors.iter().all(|e| e.line > 1 && !e.message.is_empty()));
         assert!(
             db.store
-                .list_programmes(None)
+                .programmes()
+                .list(None)
                 .await
                 .expect("list")
                 .is_empty(),
             "nothing written"
         );
         assert_eq!(
-            db.store.organisations().await.expect("orgs").len(),
+            db.store.organisations().all().await.expect("orgs").len(),
             organisations_before
         );
 
@@ -172,12 +179,14 @@ async fn only_members_of_taking_part_organisations_see_a_programme_and_only_its_
         let app = App::new(db.store.clone());
         let a = db
             .store
-            .create_organisation("Organisation A", "England")
+            .organisations()
+            .create("Organisation A", "England")
             .await
             .expect("a");
         let b = db
             .store
-            .create_organisation("Organisation B", "Wales")
+            .organisations()
+            .create("Organisation B", "Wales")
             .await
             .expect("b");
         let source = tandem_domain::programme::shipped_template("fun")
@@ -360,12 +369,14 @@ async fn a_coordinator_starts_a_programme_from_a_template_for_their_organisation
     let app = App::new(db.store.clone());
     let a = db
         .store
-        .create_organisation("Organisation A", "England")
+        .organisations()
+        .create("Organisation A", "England")
         .await
         .expect("a");
     let b = db
         .store
-        .create_organisation("Organisation B", "England")
+        .organisations()
+        .create("Organisation B", "England")
         .await
         .expect("b");
     let coordinator = principal(2, &[(Role::Coordinator, Some(a.id), None)]);
@@ -425,12 +436,13 @@ async fn the_demo_has_the_five_programmes_and_people_see_their_own() {
     for db in test_support::all().await {
         let app = App::new(db.store.clone());
         app.load_demo().await.expect("demo loads");
-        let everything = db.store.list_programmes(None).await.expect("list");
+        let everything = db.store.programmes().list(None).await.expect("list");
         assert_eq!(everything.len(), 5, "{}", db.label);
         for programme in &everything {
             let organisations = db
                 .store
-                .programme_organisations(programme.id)
+                .programmes()
+                .organisations(programme.id)
                 .await
                 .expect("orgs");
             assert!(
@@ -440,7 +452,7 @@ async fn the_demo_has_the_five_programmes_and_people_see_their_own() {
             );
         }
         assert_eq!(
-            db.store.organisations().await.expect("orgs").len(),
+            db.store.organisations().all().await.expect("orgs").len(),
             11,
             "no organisation was added twice"
         );

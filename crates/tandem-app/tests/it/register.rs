@@ -285,7 +285,8 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
         let mentor_person = volunteer.person_id.expect("a person");
         assert!(
             db.store
-                .mentor_entry_for(cwt, mentor_person)
+                .register()
+                .for_person(cwt, mentor_person)
                 .await
                 .expect("read")
                 .is_none()
@@ -306,7 +307,8 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
             .expect("identified");
         assert_eq!(
             db.store
-                .mentor_entry(entry)
+                .register()
+                .get(entry)
                 .await
                 .expect("read")
                 .expect("row")
@@ -326,7 +328,8 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
             .expect("volunteers");
         assert_eq!(
             db.store
-                .mentor_entry(caf_entry)
+                .register()
+                .get(caf_entry)
                 .await
                 .expect("read")
                 .expect("row")
@@ -550,7 +553,8 @@ async fn automatic_enrolment_creates_requests_for_new_starters_once() {
         let afc_id = programme(&app, "afc").await;
         let queue = db
             .store
-            .requests_with_status(
+            .requests()
+            .with_status(
                 afc_id,
                 tandem_domain::register::RequestStatus::AwaitingScreening,
                 None,
@@ -561,7 +565,8 @@ async fn automatic_enrolment_creates_requests_for_new_starters_once() {
         for request in &queue {
             let person = db
                 .store
-                .person(request.person_id)
+                .people()
+                .get(request.person_id)
                 .await
                 .expect("read")
                 .expect("person");

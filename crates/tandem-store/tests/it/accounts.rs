@@ -8,12 +8,13 @@ async fn accounts_grants_and_sessions() {
     for db in test_support::all().await {
         let store = &db.store;
         let org = store
-            .create_organisation("Cafcass", "England")
+            .organisations()
+            .create("Cafcass", "England")
             .await
             .expect("organisation");
         assert!(
             matches!(
-                store.create_organisation("cafcass", "").await,
+                store.organisations().create("cafcass", "").await,
                 Err(StoreError::Conflict(_))
             ),
             "{}: organisation names are unique whatever their case",
@@ -25,13 +26,14 @@ async fn accounts_grants_and_sessions() {
             password_hash: "hash",
             person_id: None,
         };
-        let id = store.create_account(&account).await.expect("account");
+        let id = store.accounts().create(&account).await.expect("account");
         assert!(matches!(
-            store.create_account(&account).await,
+            store.accounts().create(&account).await,
             Err(StoreError::Conflict(_))
         ));
         let found = store
-            .account_by_email("ann@example.ORG")
+            .accounts()
+            .by_email("ann@example.ORG")
             .await
             .expect("query")
             .expect("found");
@@ -44,36 +46,43 @@ async fn accounts_grants_and_sessions() {
 
         let grant = RoleGrant::new(Role::Coordinator, Some(org.id), None).expect("grant");
         store
+            .accounts()
             .grant_role(id, &grant, Actor::Operator)
             .await
             .expect("grant stored");
         assert_eq!(
-            store.grants(id).await.expect("grants"),
+            store.accounts().grants(id).await.expect("grants"),
             vec![grant],
             "{}",
             db.label
         );
 
         store
-            .create_session("h1", id, "csrf", 1_000)
+            .sessions()
+            .create("h1", id, "csrf", 1_000)
             .await
             .expect("session");
         assert_eq!(
             store
-                .session("h1", 999)
+                .sessions()
+                .get("h1", 999)
                 .await
                 .expect("query")
                 .map(|s| s.account_id),
             Some(id)
         );
         assert_eq!(
-            store.session("h1", 1_000).await.expect("query"),
+            store.sessions().get("h1", 1_000).await.expect("query"),
             None,
             "{}: expired",
             db.label
         );
         assert_eq!(
-            store.delete_expired_sessions(1_000).await.expect("cleanup"),
+            store
+                .sessions()
+                .delete_expired(1_000)
+                .await
+                .expect("cleanup"),
             1
         );
         db.finish().await;
@@ -89,24 +98,35 @@ async fn throttle_round_trips_and_audit_is_append_only() {
             window_started_at: 10,
             locked_until: 0,
         };
-        store.set_throttle("a@b.c", t).await.expect("set");
         store
+            .sessions()
+            .set_throttle("a@b.c", t)
+            .await
+            .expect("set");
+        store
+            .sessions()
             .set_throttle("a@b.c", Throttle { failures: 4, ..t })
             .await
             .expect("update");
         assert_eq!(
             store
+                .sessions()
                 .throttle("a@b.c")
                 .await
                 .expect("get")
                 .map(|t| t.failures),
             Some(4)
         );
-        store.clear_throttle("a@b.c").await.expect("clear");
-        assert_eq!(store.throttle("a@b.c").await.expect("get"), None);
+        store
+            .sessions()
+            .clear_throttle("a@b.c")
+            .await
+            .expect("clear");
+        assert_eq!(store.sessions().throttle("a@b.c").await.expect("get"), None);
 
         store
-            .record_event(
+            .audit()
+            .record(
                 Actor::Operator,
                 AuditAction::SignedIn,
                 "thing",
@@ -115,7 +135,7 @@ async fn throttle_round_trips_and_audit_is_append_only() {
             )
             .await
             .expect("event");
-        let events = store.recent_events(10).await.expect("events");
+        let events = store.audit().recent(10).await.expect("events");
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].action, AuditAction::SignedIn);
         assert_eq!(events[0].actor, Actor::Operator);
@@ -144,7 +164,8 @@ async fn migrations_run_once_however_often_the_store_opens() {
 async fn deleting_audit_events_fails_too() {
     for db in test_support::all().await {
         db.store
-            .record_event(Actor::Account(1), AuditAction::SignedIn, "y", "z", "")
+            .audit()
+            .record(Actor::Account(1), AuditAction::SignedIn, "y", "z", "")
             .await
             .expect("event");
         assert!(
@@ -152,7 +173,7 @@ async fn deleting_audit_events_fails_too() {
             "{}",
             db.label
         );
-        assert_eq!(db.store.recent_events(5).await.expect("events").len(), 1);
+        assert_eq!(db.store.audit().recent(5).await.expect("events").len(), 1);
         db.finish().await;
     }
 }
@@ -168,7 +189,7 @@ async fn an_unknown_stored_value_is_an_error_not_a_guess() {
         )
         .await
         .expect("raw insert");
-        let read = db.store.recent_events(5).await;
+        let read = db.store.audit().recent(5).await;
         assert!(
             matches!(&read, Err(StoreError::Database(e)) if e.to_string().contains("deleted.everything")),
             "{}: {read:?}",

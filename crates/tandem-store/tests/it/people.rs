@@ -37,11 +37,12 @@ fn organisation_rows(extra: usize) -> Vec<PersonRecord> {
 async fn import_creates_then_updates_by_employee_id() {
     for db in test_support::all().await {
         let store = &db.store;
-        let org = store.create_organisation("Org", "").await.expect("org");
+        let org = store.organisations().create("Org", "").await.expect("org");
         let authority = Operator::assume().people_import(org.id);
         let rows = organisation_rows(1_200);
         let summary = store
-            .import_people(&authority, &rows, &|_| {})
+            .people()
+            .import(&authority, &rows, &|_| {})
             .await
             .expect("import");
         assert_eq!(
@@ -51,7 +52,7 @@ async fn import_creates_then_updates_by_employee_id() {
             db.label
         );
         assert_eq!(
-            store.count_people(Some(org.id)).await.expect("count"),
+            store.people().count(Some(org.id)).await.expect("count"),
             1_205
         );
 
@@ -59,22 +60,29 @@ async fn import_creates_then_updates_by_employee_id() {
         changed[2].job_title = "Senior practitioner".to_owned();
         changed[2].line_manager_employee_id = Some("E4".to_owned());
         let summary = store
-            .import_people(&authority, &changed, &|_| {})
+            .people()
+            .import(&authority, &changed, &|_| {})
             .await
             .expect("reimport");
         assert_eq!((summary.created, summary.updated), (0, 5), "{}", db.label);
         assert_eq!(
-            store.count_people(Some(org.id)).await.expect("count"),
+            store.people().count(Some(org.id)).await.expect("count"),
             1_205,
             "no duplicates"
         );
 
         let e3 = store
-            .person_by_employee_id(org.id, "E3")
+            .people()
+            .by_employee_id(org.id, "E3")
             .await
             .expect("query")
             .expect("E3");
-        let detail = store.person(e3).await.expect("query").expect("detail");
+        let detail = store
+            .people()
+            .get(e3)
+            .await
+            .expect("query")
+            .expect("detail");
         assert_eq!(detail.job_title, "Senior practitioner");
         assert_eq!(
             detail.line_manager_name.as_deref(),
@@ -84,7 +92,7 @@ async fn import_creates_then_updates_by_employee_id() {
         );
         assert_eq!(detail.team.as_deref(), Some("North team"));
         assert_eq!(
-            store.recent_events(1).await.expect("events")[0].action,
+            store.audit().recent(1).await.expect("events")[0].action,
             tandem_domain::audit::AuditAction::PeopleImported
         );
         db.finish().await;
@@ -95,10 +103,15 @@ async fn import_creates_then_updates_by_employee_id() {
 async fn chains_and_scopes() {
     for db in test_support::all().await {
         let store = &db.store;
-        let org = store.create_organisation("Org", "").await.expect("org");
-        let other = store.create_organisation("Other", "").await.expect("other");
+        let org = store.organisations().create("Org", "").await.expect("org");
+        let other = store
+            .organisations()
+            .create("Other", "")
+            .await
+            .expect("other");
         store
-            .import_people(
+            .people()
+            .import(
                 &Operator::assume().people_import(org.id),
                 &organisation_rows(0),
                 &|_| {},
@@ -107,7 +120,8 @@ async fn chains_and_scopes() {
             .expect("import");
         // The same employee ids in another organisation are other people.
         store
-            .import_people(
+            .people()
+            .import(
                 &Operator::assume().people_import(other.id),
                 &organisation_rows(0),
                 &|_| {},
@@ -116,7 +130,8 @@ async fn chains_and_scopes() {
             .expect("import other");
         let id = |eid: &'static str| async move {
             store
-                .person_by_employee_id(org.id, eid)
+                .people()
+                .by_employee_id(org.id, eid)
                 .await
                 .expect("query")
                 .expect("exists")
@@ -128,6 +143,7 @@ async fn chains_and_scopes() {
             id("E4").await,
         );
         let chains = store
+            .people()
             .management_chains(&[e3, e4, e1])
             .await
             .expect("chains");
@@ -140,12 +156,18 @@ async fn chains_and_scopes() {
         assert_eq!(chains[&e4], vec![e1], "{}", db.label);
         assert!(chains[&e1].is_empty(), "{}: the top of the chain", db.label);
         let people = store
-            .people_by_id(&[e3, e4, 999_999])
+            .people()
+            .by_ids(&[e3, e4, 999_999])
             .await
             .expect("people");
         assert_eq!(people.len(), 2, "{}: only those that exist", db.label);
         assert_eq!(people[&e3].line_manager_id, Some(e2));
-        let facts = store.person_facts(e3).await.expect("query").expect("facts");
+        let facts = store
+            .people()
+            .facts(e3)
+            .await
+            .expect("query")
+            .expect("facts");
         assert_eq!(
             facts.managers_above,
             vec![e2, e1],
@@ -158,7 +180,7 @@ async fn chains_and_scopes() {
             reports_of: Some(e2),
             ..PeopleScope::default()
         };
-        let (people, total) = store.list_people(&scope, "", 50, 0).await.expect("list");
+        let (people, total) = store.people().list(&scope, "", 50, 0).await.expect("list");
         assert_eq!(total, 1, "{}", db.label);
         assert_eq!(people[0].employee_id, "E3");
 
@@ -167,7 +189,7 @@ async fn chains_and_scopes() {
             own: Some(e1),
             ..PeopleScope::default()
         };
-        let (_, total) = store.list_people(&scope, "", 50, 0).await.expect("list");
+        let (_, total) = store.people().list(&scope, "", 50, 0).await.expect("list");
         assert_eq!(
             total, 5,
             "{}: all four reports and themselves, not the other organisation",
@@ -179,13 +201,15 @@ async fn chains_and_scopes() {
             ..PeopleScope::default()
         };
         let (people, total) = store
-            .list_people(&scope, "family_e4", 50, 0)
+            .people()
+            .list(&scope, "family_e4", 50, 0)
             .await
             .expect("search");
         assert_eq!(total, 0, "{}: underscore is matched literally", db.label);
         assert!(people.is_empty());
         let (people, total) = store
-            .list_people(&scope, "givene4", 50, 0)
+            .people()
+            .list(&scope, "givene4", 50, 0)
             .await
             .expect("search");
         assert_eq!((total, people[0].id), (1, e4), "{}", db.label);
@@ -194,18 +218,19 @@ async fn chains_and_scopes() {
             everyone: true,
             ..PeopleScope::default()
         };
-        let (page, total) = store.list_people(&scope, "", 3, 9).await.expect("page");
+        let (page, total) = store.people().list(&scope, "", 3, 9).await.expect("page");
         assert_eq!((total, page.len()), (10, 1), "{}: the last page", db.label);
         assert!(
             store
-                .list_people(&PeopleScope::default(), "", 10, 0)
+                .people()
+                .list(&PeopleScope::default(), "", 10, 0)
                 .await
                 .expect("none")
                 .0
                 .is_empty()
         );
 
-        let reports = store.direct_reports(e1).await.expect("reports");
+        let reports = store.people().direct_reports(e1).await.expect("reports");
         let ids: Vec<&str> = reports.iter().map(|p| p.employee_id.as_str()).collect();
         assert_eq!(ids, vec!["E2", "E4"], "{}", db.label);
         db.finish().await;

@@ -19,7 +19,8 @@ async fn a_programme_round_trips_with_its_organisations() {
         let operator = Operator::assume();
         let authority = operator.programme_create();
         let known = store
-            .create_organisation("Known Trust", "Northern Ireland")
+            .organisations()
+            .create("Known Trust", "Northern Ireland")
             .await
             .expect("org");
         let organisations = [
@@ -35,11 +36,17 @@ async fn a_programme_round_trips_with_its_organisations() {
             organisations: &organisations,
         };
         let id = store
-            .create_programme(&authority, &write)
+            .programmes()
+            .create(&authority, &write)
             .await
             .expect("created");
 
-        let stored = store.programme(id).await.expect("read").expect("exists");
+        let stored = store
+            .programmes()
+            .get(id)
+            .await
+            .expect("read")
+            .expect("exists");
         assert_eq!(
             (stored.key.as_str(), stored.name.as_str()),
             ("cwt", "Connect"),
@@ -52,12 +59,12 @@ async fn a_programme_round_trips_with_its_organisations() {
             db.label
         );
         assert_eq!(
-            store.programme_by_key("cwt").await.expect("read"),
+            store.programmes().by_key("cwt").await.expect("read"),
             Some(stored.clone())
         );
-        assert_eq!(store.programme_by_key("nope").await.expect("read"), None);
+        assert_eq!(store.programmes().by_key("nope").await.expect("read"), None);
 
-        let taking_part = store.programme_organisations(id).await.expect("orgs");
+        let taking_part = store.programmes().organisations(id).await.expect("orgs");
         let names: Vec<(&str, &str)> = taking_part
             .iter()
             .map(|o| (o.name.as_str(), o.jurisdiction.as_str()))
@@ -72,13 +79,13 @@ async fn a_programme_round_trips_with_its_organisations() {
             db.label
         );
         assert_eq!(
-            store.organisations().await.expect("orgs").len(),
+            store.organisations().all().await.expect("orgs").len(),
             2,
             "one organisation was added"
         );
 
         // A second key may not be taken twice.
-        let again = store.create_programme(&authority, &write).await;
+        let again = store.programmes().create(&authority, &write).await;
         assert!(
             matches!(again, Err(StoreError::Conflict(_))),
             "{}",
@@ -88,7 +95,8 @@ async fn a_programme_round_trips_with_its_organisations() {
         // Updating replaces settings and the organisations taking part.
         let only_new = [organisation("New Board", "Republic of Ireland")];
         store
-            .update_programme(
+            .programmes()
+            .update(
                 &operator.programme_edit(id),
                 &ProgrammeWrite {
                     key: "cwt",
@@ -100,18 +108,29 @@ async fn a_programme_round_trips_with_its_organisations() {
             )
             .await
             .expect("updated");
-        let stored = store.programme(id).await.expect("read").expect("exists");
+        let stored = store
+            .programmes()
+            .get(id)
+            .await
+            .expect("read")
+            .expect("exists");
         assert_eq!(
             (stored.name.as_str(), stored.settings.as_str()),
             ("Connect 2", "changed")
         );
         assert_eq!(
-            store.programme_organisations(id).await.expect("orgs").len(),
+            store
+                .programmes()
+                .organisations(id)
+                .await
+                .expect("orgs")
+                .len(),
             1
         );
 
         let other = store
-            .create_programme(
+            .programmes()
+            .create(
                 &authority,
                 &ProgrammeWrite {
                     key: "afc",
@@ -123,7 +142,8 @@ async fn a_programme_round_trips_with_its_organisations() {
             .await
             .expect("second");
         let listed: Vec<i64> = store
-            .list_programmes(None)
+            .programmes()
+            .list(None)
             .await
             .expect("list")
             .iter()
@@ -131,7 +151,8 @@ async fn a_programme_round_trips_with_its_organisations() {
             .collect();
         assert_eq!(listed, [other, id], "{}: by name", db.label);
         let of_known: Vec<i64> = store
-            .list_programmes(Some(known.id))
+            .programmes()
+            .list(Some(known.id))
             .await
             .expect("list")
             .iter()
@@ -149,21 +170,24 @@ async fn a_programme_round_trips_with_its_organisations() {
         };
         assert_eq!(
             ids(store
-                .programmes_in_scope(&scoped(vec![known.id], vec![]))
+                .programmes()
+                .in_scope(&scoped(vec![known.id], vec![]))
                 .await
                 .expect("scope")),
             [other]
         );
         assert_eq!(
             ids(store
-                .programmes_in_scope(&scoped(vec![known.id], vec![id]))
+                .programmes()
+                .in_scope(&scoped(vec![known.id], vec![id]))
                 .await
                 .expect("scope")),
             [other, id]
         );
         assert!(
             store
-                .programmes_in_scope(&scoped(vec![], vec![]))
+                .programmes()
+                .in_scope(&scoped(vec![], vec![]))
                 .await
                 .expect("scope")
                 .is_empty()
@@ -171,7 +195,8 @@ async fn a_programme_round_trips_with_its_organisations() {
 
         // Renaming to a key another programme has is refused; nothing changes.
         let clash = store
-            .update_programme(
+            .programmes()
+            .update(
                 &operator.programme_edit(id),
                 &ProgrammeWrite {
                     key: "afc",
@@ -185,7 +210,8 @@ async fn a_programme_round_trips_with_its_organisations() {
         assert!(matches!(clash, Err(StoreError::Conflict(_))));
         // Saving over settings someone else has changed since is refused.
         let stale = store
-            .update_programme(
+            .programmes()
+            .update(
                 &operator.programme_edit(id),
                 &ProgrammeWrite {
                     key: "cwt",
@@ -203,7 +229,8 @@ async fn a_programme_round_trips_with_its_organisations() {
         );
         assert_eq!(
             store
-                .programme(id)
+                .programmes()
+                .get(id)
                 .await
                 .expect("read")
                 .expect("exists")

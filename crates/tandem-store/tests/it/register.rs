@@ -53,11 +53,13 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
     for db in test_support::all().await {
         let store = &db.store;
         let org = store
-            .create_organisation("Trust", "Northern Ireland")
+            .organisations()
+            .create("Trust", "Northern Ireland")
             .await
             .expect("org");
         store
-            .import_people(
+            .people()
+            .import(
                 &Operator::assume().people_import(org.id),
                 &[person("A"), person("B")],
                 &|_| {},
@@ -69,7 +71,8 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
             jurisdiction: "Northern Ireland".into(),
         }];
         let programme = store
-            .create_programme(
+            .programmes()
+            .create(
                 &Operator::assume().programme_create(),
                 &ProgrammeWrite {
                     key: "p",
@@ -81,12 +84,14 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
             .await
             .expect("programme");
         let a = store
-            .person_by_employee_id(org.id, "A")
+            .people()
+            .by_employee_id(org.id, "A")
             .await
             .expect("read")
             .expect("a");
         let b = store
-            .person_by_employee_id(org.id, "B")
+            .people()
+            .by_employee_id(org.id, "B")
             .await
             .expect("read")
             .expect("b");
@@ -98,16 +103,18 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
             consultation: Consultation::NotNeeded,
         };
         let b_id = store
-            .create_request(&operator(b), &ask(b))
+            .requests()
+            .create(&operator(b), &ask(b))
             .await
             .expect("b asks");
         let a_id = store
-            .create_request(&operator(a), &ask(a))
+            .requests()
+            .create(&operator(a), &ask(a))
             .await
             .expect("a asks");
         assert!(
             matches!(
-                store.create_request(&operator(a), &ask(a)).await,
+                store.requests().create(&operator(a), &ask(a)).await,
                 Err(StoreError::Conflict(_))
             ),
             "{}",
@@ -125,7 +132,8 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
         );
 
         let queue = store
-            .requests_with_status(programme, RequestStatus::AwaitingScreening, Some(&[org.id]))
+            .requests()
+            .with_status(programme, RequestStatus::AwaitingScreening, Some(&[org.id]))
             .await
             .expect("queue");
         assert_eq!(
@@ -134,7 +142,8 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
         );
         assert!(
             store
-                .requests_with_status(programme, RequestStatus::AwaitingScreening, Some(&[]))
+                .requests()
+                .with_status(programme, RequestStatus::AwaitingScreening, Some(&[]))
                 .await
                 .expect("none")
                 .is_empty()
@@ -160,25 +169,28 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
             let facts = tandem_domain::permissions::RequestFacts {
                 programme_id: programme,
                 taking_part: vec![org.id],
-                mentee: store.person_facts(a).await.expect("read").expect("facts"),
+                mentee: store.people().facts(a).await.expect("read").expect("facts"),
             };
             tandem_domain::permissions::authorise_screening(&admin, &facts, a_id)
                 .expect("admin screens")
         };
         assert!(
             store
-                .screen_request(&screening, &decision)
+                .requests()
+                .screen(&screening, &decision)
                 .await
                 .expect("screened")
         );
         assert!(
             !store
-                .screen_request(&screening, &decision)
+                .requests()
+                .screen(&screening, &decision)
                 .await
                 .expect("once only")
         );
         store
-            .create_request(&operator(a), &ask(a))
+            .requests()
+            .create(&operator(a), &ask(a))
             .await
             .expect("asks again");
         db.finish().await;
@@ -190,11 +202,13 @@ async fn register_entries_are_one_per_person_and_filter() {
     for db in test_support::all().await {
         let store = &db.store;
         let org = store
-            .create_organisation("Trust", "England")
+            .organisations()
+            .create("Trust", "England")
             .await
             .expect("org");
         store
-            .import_people(
+            .people()
+            .import(
                 &Operator::assume().people_import(org.id),
                 &[person("A"), person("B")],
                 &|_| {},
@@ -206,7 +220,8 @@ async fn register_entries_are_one_per_person_and_filter() {
             jurisdiction: "England".into(),
         }];
         let programme = store
-            .create_programme(
+            .programmes()
+            .create(
                 &Operator::assume().programme_create(),
                 &ProgrammeWrite {
                     key: "p",
@@ -218,7 +233,8 @@ async fn register_entries_are_one_per_person_and_filter() {
             .await
             .expect("programme");
         let a = store
-            .person_by_employee_id(org.id, "A")
+            .people()
+            .by_employee_id(org.id, "A")
             .await
             .expect("read")
             .expect("a");
@@ -239,13 +255,15 @@ async fn register_entries_are_one_per_person_and_filter() {
         };
         let authority = Operator::assume().register_entry(programme, a, true);
         let id = store
-            .put_mentor_entry(&authority, &profile)
+            .register()
+            .put(&authority, &profile)
             .await
             .expect("entry");
         profile.capacity = 3;
         assert_eq!(
             store
-                .put_mentor_entry(
+                .register()
+                .put(
                     &Operator::assume().register_entry(programme, a, false),
                     &profile
                 )
@@ -253,7 +271,7 @@ async fn register_entries_are_one_per_person_and_filter() {
                 .expect("again"),
             id
         );
-        let row = store.mentor_entry(id).await.expect("read").expect("row");
+        let row = store.register().get(id).await.expect("read").expect("row");
         assert_eq!(
             (row.capacity, row.recruited.as_str()),
             (3, "identified"),
@@ -267,7 +285,8 @@ async fn register_entries_are_one_per_person_and_filter() {
         };
         assert_eq!(
             store
-                .mentor_entries(programme, &welsh)
+                .register()
+                .list(programme, &welsh)
                 .await
                 .expect("list")
                 .len(),
@@ -281,7 +300,8 @@ async fn register_entries_are_one_per_person_and_filter() {
         };
         assert_eq!(
             store
-                .mentor_entries(programme, &north)
+                .register()
+                .list(programme, &north)
                 .await
                 .expect("list")
                 .len(),
@@ -293,12 +313,20 @@ async fn register_entries_are_one_per_person_and_filter() {
         };
         assert!(
             store
-                .mentor_entries(programme, &full)
+                .register()
+                .list(programme, &full)
                 .await
                 .expect("list")
                 .is_empty()
         );
-        assert_eq!(store.active_mentee_count(id).await.expect("count"), 0);
+        assert_eq!(
+            store
+                .register()
+                .active_mentee_count(id)
+                .await
+                .expect("count"),
+            0
+        );
         db.finish().await;
     }
 }

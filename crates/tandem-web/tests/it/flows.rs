@@ -233,11 +233,12 @@ async fn api_import_rejects_a_bad_file_and_changes_nothing() {
         let csrf = client.csrf().await;
         let org = db
             .store
-            .organisation_by_name("Cafcass")
+            .organisations()
+            .by_name("Cafcass")
             .await
             .expect("query")
             .expect("Cafcass");
-        let before = db.store.count_people(Some(org.id)).await.expect("count");
+        let before = db.store.people().count(Some(org.id)).await.expect("count");
         let path = format!("/api/organisations/{}/people/import", org.id);
         let bad = "employee_id,given_name,family_name,email\nN1,New,Person,new@example.org\nN2,,Person,broken\n";
 
@@ -261,7 +262,7 @@ async fn api_import_rejects_a_bad_file_and_changes_nothing() {
         assert_eq!(columns, vec!["given_name", "email"]);
         assert_eq!(body["errors"][0]["line"], 3);
         assert_eq!(
-            db.store.count_people(Some(org.id)).await.expect("count"),
+            db.store.people().count(Some(org.id)).await.expect("count"),
             before,
             "{}: nothing written",
             db.label
@@ -274,7 +275,8 @@ async fn api_import_rejects_a_bad_file_and_changes_nothing() {
 
         let other = db
             .store
-            .organisation_by_name("Public Health Agency")
+            .organisations()
+            .by_name("Public Health Agency")
             .await
             .expect("query")
             .expect("PHA");
@@ -305,7 +307,8 @@ async fn the_import_page_lists_every_problem_with_its_line() {
     let csrf = client.csrf().await;
     let org = db
         .store
-        .organisation_by_name("Forest Heath District Council")
+        .organisations()
+        .by_name("Forest Heath District Council")
         .await
         .expect("q")
         .expect("org");
@@ -447,7 +450,8 @@ async fn an_account_without_a_staff_record_is_told_why_it_cannot_ask_for_a_mento
     client.sign_in("admin@tandem.example", DEMO_PASSWORD).await;
     let caf = db
         .store
-        .programme_by_key("caf")
+        .programmes()
+        .by_key("caf")
         .await
         .expect("query")
         .expect("caf")

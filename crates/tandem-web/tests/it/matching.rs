@@ -19,14 +19,16 @@ async fn coordinator_matches_sends_and_the_mentor_declines_with_a_reason() {
             .principal;
         let caf = db
             .store
-            .programme_by_key("caf")
+            .programmes()
+            .by_key("caf")
             .await
             .expect("query")
             .expect("caf")
             .id;
         for request in db
             .store
-            .requests_with_status(caf, RequestStatus::AwaitingScreening, None)
+            .requests()
+            .with_status(caf, RequestStatus::AwaitingScreening, None)
             .await
             .expect("queue")
         {
@@ -100,7 +102,12 @@ async fn coordinator_matches_sends_and_the_mentor_declines_with_a_reason() {
                 .as_deref()
                 .is_some_and(|l| l.contains("sent="))
         );
-        let proposals = db.store.programme_proposals(caf).await.expect("proposals");
+        let proposals = db
+            .store
+            .proposals()
+            .of_programme(caf)
+            .await
+            .expect("proposals");
         assert!(!proposals.is_empty(), "{}", db.label);
         let proposal = &proposals[0];
 
@@ -108,7 +115,8 @@ async fn coordinator_matches_sends_and_the_mentor_declines_with_a_reason() {
         // the request, and declines with a reason.
         let person = db
             .store
-            .person(proposal.mentor_person_id)
+            .people()
+            .get(proposal.mentor_person_id)
             .await
             .expect("query")
             .expect("person");
@@ -200,19 +208,26 @@ async fn a_coordinator_cannot_match_another_organisations_mentees() {
         app.load_demo().await.expect("demo");
         let cwt = db
             .store
-            .programme_by_key("cwt")
+            .programmes()
+            .by_key("cwt")
             .await
             .expect("query")
             .expect("cwt")
             .id;
         let pha = db
             .store
-            .organisation_by_name("Public Health Agency")
+            .organisations()
+            .by_name("Public Health Agency")
             .await
             .expect("query")
             .expect("PHA")
             .id;
-        let proposals = db.store.programme_proposals(cwt).await.expect("proposals");
+        let proposals = db
+            .store
+            .proposals()
+            .of_programme(cwt)
+            .await
+            .expect("proposals");
         let own = proposals
             .iter()
             .find(|p| p.mentee_organisation_id == pha)

@@ -194,7 +194,8 @@ impl Fixture {
         let store = &db.store;
         let programme = |key: &'static str| async move {
             store
-                .programme_by_key(key)
+                .programmes()
+                .by_key(key)
                 .await
                 .expect("read")
                 .expect("programme")
@@ -202,12 +203,14 @@ impl Fixture {
         };
         let person = |organisation: &'static str, employee_id: &'static str| async move {
             let organisation = store
-                .organisation_by_name(organisation)
+                .organisations()
+                .by_name(organisation)
                 .await
                 .expect("read")
                 .expect("organisation");
             store
-                .person_by_employee_id(organisation.id, employee_id)
+                .people()
+                .by_employee_id(organisation.id, employee_id)
                 .await
                 .expect("read")
                 .expect("person")
@@ -215,7 +218,8 @@ impl Fixture {
         let caf = programme("caf").await;
         let cwt = programme("cwt").await;
         let cafcass = store
-            .organisation_by_name("Cafcass")
+            .organisations()
+            .by_name("Cafcass")
             .await
             .expect("read")
             .expect("Cafcass")
@@ -223,7 +227,8 @@ impl Fixture {
         let mentee_person = person("Cafcass", "CAF0011").await;
         let mentor_person = person("Western Health and Social Care Trust", "WHSCT0002").await;
         let mentee_request = store
-            .requests_with_status(caf, RequestStatus::AwaitingScreening, None)
+            .requests()
+            .with_status(caf, RequestStatus::AwaitingScreening, None)
             .await
             .expect("read")
             .into_iter()
@@ -231,13 +236,15 @@ impl Fixture {
             .expect("the mentee's request")
             .id;
         let mentor_entry = store
-            .mentor_entry_for(cwt, mentor_person)
+            .register()
+            .for_person(cwt, mentor_person)
             .await
             .expect("read")
             .expect("the mentor's entry")
             .id;
         let mentor_proposal = store
-            .programme_proposals(cwt)
+            .proposals()
+            .of_programme(cwt)
             .await
             .expect("read")
             .into_iter()
@@ -258,7 +265,8 @@ impl Fixture {
             .expect("the line manager is consulted on a request")
             .request_id;
         let report_person = store
-            .request(report_request)
+            .requests()
+            .get(report_request)
             .await
             .expect("read")
             .expect("the request")

@@ -145,7 +145,8 @@ async fn coordinators_screen_in_order_and_line_managers_never_see_the_goals() {
             .request_id;
         let full = db
             .store
-            .request(consulted)
+            .requests()
+            .get(consulted)
             .await
             .expect("read")
             .expect("request");
@@ -255,7 +256,8 @@ async fn the_register_is_kept_per_organisation_and_browsed_by_published_fields()
             .principal;
         let own = db
             .store
-            .mentor_entry_for(cwt, me.person_id.expect("a person"))
+            .register()
+            .for_person(cwt, me.person_id.expect("a person"))
             .await
             .expect("read")
             .expect("on the register")
@@ -333,13 +335,15 @@ async fn the_register_is_kept_per_organisation_and_browsed_by_published_fields()
         // A mentee of a taking-part organisation browses published fields only.
         let org = db
             .store
-            .organisation_by_name("Health Service Executive Dublin North East")
+            .organisations()
+            .by_name("Health Service Executive Dublin North East")
             .await
             .expect("read")
             .expect("org");
         let person = db
             .store
-            .person_by_employee_id(org.id, "HSED0011")
+            .people()
+            .by_employee_id(org.id, "HSED0011")
             .await
             .expect("read")
             .expect("person");
