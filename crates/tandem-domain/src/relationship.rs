@@ -20,6 +20,7 @@ mod ids;
 pub mod leaving;
 pub mod meetings;
 pub mod plan;
+pub mod rematch;
 pub mod reviews;
 mod rules;
 pub mod stages;

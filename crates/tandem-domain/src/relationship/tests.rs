@@ -7,8 +7,9 @@ use time::macros::date;
 
 use super::agreement::{Agreement, AgreementInput};
 use super::completion::{CompletionEvidence, FormEvidence};
-use super::leaving::{LeaveCategory, NoMatchReason, Rematch, rematch};
+use super::leaving::{LeaveCategory, NoMatchReason};
 use super::meetings::MeetingInput;
+use super::rematch::{Rematch, rematch};
 use super::state::{ReviewOutcome, check_history, record};
 use super::*;
 use crate::permissions::Actor;
