@@ -188,12 +188,12 @@ test('the demo mentor reads a proposal, must give a reason to decline, and accep
   assert.match(await page.textContent('main'), /What they asked for/);
   assert.match(await page.textContent('main'), /chosen by the coordinator/);
   await checkAccessibility(page, 'mentor_proposal');
-  await page.check('#answer-decline');
+  await page.check('input[name=answer][value=decline]');
   await page.click('main button[type=submit]');
   await page.waitForSelector('.error-summary');
   assert.match(await page.textContent('.error-summary'), /Choose why you are declining/);
   await checkAccessibility(page, 'mentor_proposal_error');
-  await page.check('#answer');
+  await page.check('input[name=answer][value=accept]');
   await page.click('main button[type=submit]');
   await page.waitForSelector('h1');
   assert.match(await page.textContent('main'), /Accepted by the mentor/);
