@@ -12,17 +12,36 @@ use sha2::{Digest, Sha256};
 use tandem_domain::audit::AuditAction;
 use tandem_domain::permissions::Actor;
 use tandem_domain::roles::RoleGrant;
-use tandem_store::{NewAccount, Throttle};
+use tandem_store::NewAccount;
 
 use crate::{App, AppError, Principal};
 
 /// How long a session lasts from sign-in.
 pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
-/// Failures allowed within [`THROTTLE_WINDOW_SECONDS`] before sign-in is
-/// refused for [`LOCKOUT_SECONDS`].
+/// Attempts one address may make at one account within
+/// [`THROTTLE_WINDOW_SECONDS`]; the rest are refused without being checked.
 pub const MAX_FAILURES: i64 = 5;
+/// Failed sign-ins one address may make, on any accounts, within the window.
+pub const MAX_ADDRESS_FAILURES: i64 = 20;
+/// Failures on one account, from anywhere, after which each check waits.
+pub const SOFT_DELAY_AFTER: i64 = 10;
+/// The longest an account's check waits: short enough that nobody can use
+/// it to keep the owner out.
+pub const MAX_SOFT_DELAY_SECONDS: u64 = 30;
 pub const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
-pub const LOCKOUT_SECONDS: i64 = 15 * 60;
+
+/// How long a check of an account waits after `failures` failures in the
+/// window: nothing up to [`SOFT_DELAY_AFTER`], then 1, 2, 4 … seconds, at
+/// most [`MAX_SOFT_DELAY_SECONDS`].
+pub fn soft_delay_seconds(failures: i64) -> u64 {
+    if failures < SOFT_DELAY_AFTER {
+        return 0;
+    }
+    let doublings = u32::try_from(failures - SOFT_DELAY_AFTER)
+        .unwrap_or(u32::MAX)
+        .min(16);
+    (1u64 << doublings).min(MAX_SOFT_DELAY_SECONDS)
+}
 /// Shortest password an account may have.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
@@ -156,17 +175,63 @@ impl App {
         Ok(id)
     }
 
-    /// Checks an email address and password, throttling repeated failures
-    /// per address, and opens a session.
+    /// Checks an email address and password and opens a session; see
+    /// [`App::sign_in_from`]. For callers with no network address (the
+    /// command line, tests).
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<SignedIn, AppError> {
+        self.sign_in_from(email, password, None).await
+    }
+
+    /// Checks an email address and password from a client address and
+    /// opens a session. Three counts guard it, each kept in one atomic
+    /// statement so that parallel attempts never lose one:
+    /// - per address and account: the attempt is counted *before* the
+    ///   password is checked, and after [`MAX_FAILURES`] in the window the
+    ///   rest are refused unchecked, however many arrive at once;
+    /// - per address: after [`MAX_ADDRESS_FAILURES`] failures on any
+    ///   accounts, that address is refused for the rest of the window;
+    /// - per account, from anywhere: after [`SOFT_DELAY_AFTER`] failures
+    ///   each check waits a little longer, up to [`MAX_SOFT_DELAY_SECONDS`].
+    ///
+    /// So nobody can lock an account against its owner: a lockout holds
+    /// only for the address that earned it, and the account-wide delay is
+    /// short and bounded.
+    pub async fn sign_in_from(
+        &self,
+        email: &str,
+        password: &str,
+        address: Option<&str>,
+    ) -> Result<SignedIn, AppError> {
         let key = email.trim().to_lowercase();
+        let address = address.unwrap_or("unknown");
         let at = self.now();
-        let throttle = self.store.sessions().throttle(&key).await?;
-        if let Some(t) = throttle
-            && t.locked_until > at
+        let window_start = at - THROTTLE_WINDOW_SECONDS;
+        let sessions = self.store.sessions();
+        let refuse = |window_started_at: i64| {
+            let minutes = (window_started_at + THROTTLE_WINDOW_SECONDS - at + 59).max(60) / 60;
+            sign_in_error(SignInError::Throttled { minutes })
+        };
+        let address_key = format!("address:{address}");
+        if let Some(t) = sessions.throttle(&address_key).await?
+            && t.window_started_at >= window_start
+            && t.failures >= MAX_ADDRESS_FAILURES
         {
-            let minutes = (t.locked_until - at + 59) / 60;
-            return Err(sign_in_error(SignInError::Throttled { minutes }));
+            return Err(refuse(t.window_started_at));
+        }
+        let pair_key = format!("pair:{address}:{key}");
+        let attempt = sessions.count_against(&pair_key, at, window_start).await?;
+        if attempt.failures > MAX_FAILURES {
+            tracing::info!("sign-in refused: too many attempts from this address");
+            return Err(refuse(attempt.window_started_at));
+        }
+        let account_key = format!("account:{key}");
+        if let Some(t) = sessions.throttle(&account_key).await?
+            && t.window_started_at >= window_start
+        {
+            let delay = soft_delay_seconds(t.failures);
+            if delay > 0 {
+                tokio::time::sleep(std::time::Duration::from_secs(delay)).await;
+            }
         }
         let account = self.store.accounts().by_email(&key).await?;
         let hash = account
@@ -179,24 +244,19 @@ impl App {
         let account = match account {
             Some(account) if matches && !account.disabled => account,
             _ => {
-                let mut next = match throttle {
-                    Some(t) if at - t.window_started_at < THROTTLE_WINDOW_SECONDS => t,
-                    _ => Throttle {
-                        failures: 0,
-                        window_started_at: at,
-                        locked_until: 0,
-                    },
-                };
-                next.failures += 1;
-                if next.failures >= MAX_FAILURES {
-                    next.locked_until = at + LOCKOUT_SECONDS;
-                }
-                self.store.sessions().set_throttle(&key, next).await?;
-                tracing::info!(failures = next.failures, "sign-in failed");
+                sessions
+                    .count_against(&address_key, at, window_start)
+                    .await?;
+                let failures = sessions
+                    .count_against(&account_key, at, window_start)
+                    .await?
+                    .failures;
+                tracing::info!(failures, "sign-in failed");
                 return Err(sign_in_error(SignInError::WrongCredentials));
             }
         };
-        self.store.sessions().clear_throttle(&key).await?;
+        sessions.clear_throttle(&pair_key).await?;
+        sessions.clear_throttle(&account_key).await?;
         let token = new_token();
         let csrf_token = new_token();
         self.store
@@ -309,6 +369,14 @@ pub fn csrf_matches(expected: &str, given: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_soft_delay_grows_and_stays_short() {
+        assert_eq!(soft_delay_seconds(SOFT_DELAY_AFTER - 1), 0);
+        assert_eq!(soft_delay_seconds(SOFT_DELAY_AFTER), 1);
+        assert_eq!(soft_delay_seconds(SOFT_DELAY_AFTER + 3), 8);
+        assert_eq!(soft_delay_seconds(1_000), MAX_SOFT_DELAY_SECONDS);
+    }
 
     #[test]
     fn passwords_verify_only_against_their_own_hash() {

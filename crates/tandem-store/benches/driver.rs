@@ -437,7 +437,8 @@ async fn any_pool(url: &str, backend: Backend) -> AnyPool {
 async fn target(test_store: &TestStore, any: &AnyPool, backend: Backend) -> Target {
     let organisation_id = test_store
         .store
-        .create_organisation("Bench", "")
+        .organisations()
+        .create("Bench", "")
         .await
         .expect("the organisation is made")
         .id;

@@ -96,6 +96,33 @@ impl Sessions<'_> {
         Ok(())
     }
 
+    /// Counts one more attempt or failure against `key`, in one statement
+    /// so that parallel sign-ins never lose a count: a window that started
+    /// before `window_started_before` starts again at `at` with a count of
+    /// one. Returns the count and window after this one.
+    pub async fn count_against(
+        &self,
+        key: &str,
+        at: i64,
+        window_started_before: i64,
+    ) -> Result<Throttle> {
+        Ok(sqlx::query_as(
+            "INSERT INTO login_throttle (throttle_key, failures, window_started_at, locked_until) \
+             VALUES ($1, 1, $2, 0) \
+             ON CONFLICT (throttle_key) DO UPDATE SET \
+             failures = CASE WHEN login_throttle.window_started_at < $3 THEN 1 \
+                        ELSE login_throttle.failures + 1 END, \
+             window_started_at = CASE WHEN login_throttle.window_started_at < $3 THEN $2 \
+                        ELSE login_throttle.window_started_at END \
+             RETURNING failures, window_started_at, locked_until",
+        )
+        .bind(key)
+        .bind(at)
+        .bind(window_started_before)
+        .fetch_one(&self.store.pool)
+        .await?)
+    }
+
     /// Forgets failures whose window and lock-out have both passed.
     pub async fn delete_stale_throttles(&self, window_started_before: i64, at: i64) -> Result<u64> {
         Ok(sqlx::query(

@@ -193,3 +193,103 @@ async fn housekeeping_removes_only_what_is_dead() {
         db.finish().await;
     }
 }
+
+fn is_throttled(result: &Result<tandem_app::auth::SignedIn, AppError>) -> bool {
+    matches!(result, Err(AppError::Invalid(e)) if e[0].message.starts_with("Too many failed attempts"))
+}
+
+/// Fifty wrong passwords at once from one address: at most five are
+/// checked, the rest refused unchecked; the owner, from elsewhere, still
+/// signs in (issue 9 item 2).
+#[tokio::test]
+async fn parallel_wrong_passwords_are_checked_at_most_five_times_and_lock_no_one_else_out() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone());
+        app.create_account("cy@example.org", "Cy", "correct horse battery", None, &[])
+            .await
+            .expect("account");
+        let attempts: Vec<_> = (0..50)
+            .map(|_| {
+                let app = app.clone();
+                tokio::spawn(async move {
+                    app.sign_in_from("cy@example.org", "guess guess guess", Some("192.0.2.7"))
+                        .await
+                })
+            })
+            .collect();
+        let mut checked = 0;
+        let mut refused = 0;
+        for attempt in attempts {
+            let result = attempt.await.expect("joins");
+            if is_throttled(&result) {
+                refused += 1;
+            } else {
+                assert!(result.is_err(), "{}: a wrong password signed in", db.label);
+                checked += 1;
+            }
+        }
+        assert!(
+            checked <= MAX_FAILURES,
+            "{}: {checked} wrong passwords were checked",
+            db.label
+        );
+        assert_eq!(checked + refused, 50, "{}", db.label);
+        assert!(
+            is_throttled(
+                &app.sign_in_from("cy@example.org", "correct horse battery", Some("192.0.2.7"))
+                    .await
+            ),
+            "{}: the address that guessed stays locked out",
+            db.label
+        );
+        app.sign_in_from(
+            "cy@example.org",
+            "correct horse battery",
+            Some("198.51.100.1"),
+        )
+        .await
+        .expect("the owner signs in from their own address");
+        db.finish().await;
+    }
+}
+
+/// One address guessing across many accounts is stopped after twenty
+/// failures, on any account (issue 9 item 2).
+#[tokio::test]
+async fn an_address_is_stopped_after_twenty_failures_on_any_accounts() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone());
+        for n in 0..5 {
+            let email = format!("user{n}@example.org");
+            app.create_account(&email, "U", "correct horse battery", None, &[])
+                .await
+                .expect("account");
+            for _ in 0..4 {
+                let wrong = app
+                    .sign_in_from(&email, "guess guess guess", Some("203.0.113.9"))
+                    .await;
+                assert!(
+                    wrong.is_err() && !is_throttled(&wrong),
+                    "{}: failure {n}",
+                    db.label
+                );
+            }
+        }
+        let after = app
+            .sign_in_from(
+                "user0@example.org",
+                "correct horse battery",
+                Some("203.0.113.9"),
+            )
+            .await;
+        assert!(is_throttled(&after), "{}: {after:?}", db.label);
+        app.sign_in_from(
+            "user0@example.org",
+            "correct horse battery",
+            Some("203.0.113.10"),
+        )
+        .await
+        .expect("another address is not affected");
+        db.finish().await;
+    }
+}

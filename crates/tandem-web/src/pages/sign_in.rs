@@ -93,8 +93,14 @@ pub struct SignInForm {
 pub async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Form(form): Form<SignInForm>,
 ) -> Response {
+    // The peer's address, which the sign-in throttle counts by; none when
+    // the router is called without a socket (tests).
+    let address = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
     let next = safe_next(form.next.as_deref()).to_owned();
     let mut problems = Vec::new();
     if form.email.trim().is_empty() {
@@ -110,7 +116,11 @@ pub async fn sign_in(
         });
     }
     if problems.is_empty() {
-        match state.app.sign_in(&form.email, &form.password).await {
+        match state
+            .app
+            .sign_in_from(&form.email, &form.password, address.as_deref())
+            .await
+        {
             Ok(signed_in) => {
                 let mut response = Redirect::to(&next).into_response();
                 let headers = response.headers_mut();
