@@ -11,6 +11,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use tandem_app::App;
 
 use crate::api;
+use crate::headers;
 use crate::pages;
 use crate::session;
 use crate::state::{AppState, WebConfig};
@@ -146,7 +147,8 @@ pub fn routes() -> Vec<(Method, &'static str)> {
 }
 
 /// Builds the whole application: pages, API and static assets, behind the
-/// session layer.
+/// session layer, every response leaving through the security headers
+/// layer.
 pub fn router(app: App, config: WebConfig) -> Router {
     let state = AppState { app, config };
     table()
@@ -160,5 +162,9 @@ pub fn router(app: App, config: WebConfig) -> Router {
             session::layer,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::layer,
+        ))
         .with_state(state)
 }

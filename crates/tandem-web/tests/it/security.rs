@@ -6,7 +6,9 @@ use tandem_app::App;
 use tandem_app::demo::DEMO_PASSWORD;
 use tandem_app::testing as test_support;
 
-use crate::client::{Client, hidden_value};
+use tandem_web::WebConfig;
+
+use crate::client::{Client, Reply, hidden_value};
 
 async fn demo_client(db: &test_support::TestDatabase) -> Client {
     App::new(db.store.clone())
@@ -75,5 +77,149 @@ async fn sign_in_follows_only_a_plain_same_site_next() {
         reply.location.as_deref(),
         Some("/people?q=team%20manager&page=2")
     );
+    db.finish().await;
+}
+
+fn assert_security_headers(reply: &Reply, what: &str, no_store: bool) {
+    let header = |name: &str| {
+        reply
+            .headers
+            .get(name)
+            .map(|v| v.to_str().expect("ascii header").to_owned())
+    };
+    let csp = header("content-security-policy").unwrap_or_else(|| panic!("{what}: no CSP"));
+    for directive in [
+        "default-src 'self'",
+        "script-src 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'none'",
+    ] {
+        assert!(csp.contains(directive), "{what}: {directive} in {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
+    assert_eq!(
+        header("x-content-type-options").as_deref(),
+        Some("nosniff"),
+        "{what}"
+    );
+    assert_eq!(
+        header("referrer-policy").as_deref(),
+        Some("same-origin"),
+        "{what}"
+    );
+    if no_store {
+        assert_eq!(
+            header("cache-control").as_deref(),
+            Some("no-store"),
+            "{what}"
+        );
+    }
+    assert_eq!(
+        header("strict-transport-security"),
+        None,
+        "{what}: HSTS without HTTPS"
+    );
+}
+
+/// Issue 9 item 4: every response carries the security headers, and no
+/// page holds what the Content-Security-Policy would block.
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let db = test_support::sqlite().await;
+    let mut client = demo_client(&db).await;
+    let sign_in = client.get("/sign-in").await;
+    assert_security_headers(&sign_in, "sign-in page", true);
+    let refused = client.post_form("/sign-out", &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_security_headers(&refused, "a refusal by the session layer", true);
+    let signed_out_api = client.get("/api/me").await;
+    assert_eq!(signed_out_api.status, StatusCode::UNAUTHORIZED);
+    assert_security_headers(&signed_out_api, "a 401 from the API", true);
+    client
+        .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
+        .await;
+    let mut pages = Vec::new();
+    for path in [
+        "/",
+        "/people",
+        "/people/import",
+        "/programmes",
+        "/programmes/new",
+    ] {
+        let reply = client.get(path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert_security_headers(&reply, path, true);
+        pages.push((path, reply.body));
+    }
+    let api = client.get("/api/people").await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert_security_headers(&api, "an API response", true);
+    let missing = client.get("/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_security_headers(&missing, "a 404 page", true);
+    let missing_api = client.get("/api/people/999999999").await;
+    assert_eq!(missing_api.status, StatusCode::NOT_FOUND);
+    assert_security_headers(&missing_api, "a 404 from the API", true);
+    let css = client.get("/assets/tandem.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_security_headers(&css, "the stylesheet", false);
+    assert_eq!(
+        css.headers
+            .get("cache-control")
+            .map(|v| v.to_str().expect("ascii")),
+        Some("public, max-age=3600"),
+        "the stylesheet may be cached"
+    );
+    // Nothing the policy would block: no script, no inline style, no
+    // event handler attribute.
+    pages.push(("/sign-in", sign_in.body));
+    pages.push(("404", missing.body));
+    for (path, body) in pages {
+        for blocked in [
+            "<script",
+            " style=",
+            "<style",
+            " onclick=",
+            " onload=",
+            " onsubmit=",
+        ] {
+            assert!(!body.contains(blocked), "{path} holds {blocked}");
+        }
+    }
+    db.finish().await;
+}
+
+/// Issue 9 item 4: served over HTTPS (`secure_cookies`), every response
+/// tells browsers to use HTTPS only.
+#[tokio::test]
+async fn strict_transport_security_is_sent_only_with_secure_cookies() {
+    let db = test_support::sqlite().await;
+    let app = App::new(db.store.clone());
+    let mut secure = Client::with_config(
+        app.clone(),
+        WebConfig {
+            secure_cookies: true,
+        },
+    );
+    for path in ["/sign-in", "/assets/tandem.css", "/api/me", "/nowhere"] {
+        let reply = secure.get(path).await;
+        assert_eq!(
+            reply
+                .headers
+                .get("strict-transport-security")
+                .map(|v| v.to_str().expect("ascii")),
+            Some("max-age=31536000; includeSubDomains"),
+            "{path}"
+        );
+    }
+    let mut plain = Client::new(app);
+    for path in ["/sign-in", "/assets/tandem.css", "/api/me", "/nowhere"] {
+        let reply = plain.get(path).await;
+        assert!(
+            reply.headers.get("strict-transport-security").is_none(),
+            "{path}"
+        );
+    }
     db.finish().await;
 }
