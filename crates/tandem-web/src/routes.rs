@@ -16,10 +16,6 @@ use crate::pages;
 use crate::session;
 use crate::state::{AppState, WebConfig};
 
-/// The largest request body accepted: enough for an HR export of a large
-/// national scheme.
-const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
-
 /// One route: a method, a path pattern and its handler.
 struct Route {
     method: Method,
@@ -161,7 +157,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
             state.clone(),
             session::layer,
         ))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(session::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             headers::layer,

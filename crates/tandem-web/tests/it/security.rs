@@ -223,3 +223,121 @@ async fn strict_transport_security_is_sent_only_with_secure_cookies() {
     }
     db.finish().await;
 }
+
+/// Issue 9 item 8: the CSRF token is taken from the header or the form
+/// body, never from the address.
+#[tokio::test]
+async fn a_csrf_token_in_the_query_string_is_refused() {
+    let db = test_support::sqlite().await;
+    let mut client = demo_client(&db).await;
+    // The sign-in form, before there is a session.
+    let form = client.get("/sign-in").await;
+    let token = hidden_value(&form.body, "csrf");
+    let reply = client
+        .post_form(
+            &format!("/sign-in?csrf={token}"),
+            &[("email", "hr@tandem.example"), ("password", DEMO_PASSWORD)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "sign-in");
+    client.sign_in("hr@tandem.example", DEMO_PASSWORD).await;
+    let csrf = client.csrf().await;
+    // A page form.
+    let reply = client
+        .post_form(&format!("/sign-out?csrf={csrf}"), &[])
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "a page form");
+    assert_eq!(
+        client.get("/").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+    // The API.
+    let reply = client
+        .send_text(
+            "POST",
+            &format!("/api/programmes?csrf={csrf}"),
+            "application/toml",
+            None,
+            "",
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::FORBIDDEN,
+        "the API: {}",
+        reply.body
+    );
+    assert!(
+        reply.body.starts_with('{'),
+        "the API's JSON: {}",
+        reply.body
+    );
+    // The upload: its form carries the token as a field, not in its action.
+    let page = client.get("/people/import").await;
+    assert!(
+        page.body.contains("action=\"/people/import\""),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("?csrf="), "no token in the address");
+    assert_eq!(hidden_value(&page.body, "csrf"), csrf);
+    let organisation = first_option(&page.body);
+    let csv = "employee_id,given_name,family_name,email\nQ1,Quin,Lee,quin@example.org\n";
+    let reply = client
+        .post_multipart(
+            &format!("/people/import?csrf={csrf}"),
+            &[
+                ("organisation", None, &organisation),
+                ("file", Some("staff.csv"), csv),
+            ],
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::FORBIDDEN,
+        "an upload with the token in its address"
+    );
+    let reply = client
+        .post_multipart(
+            "/people/import",
+            &[
+                ("csrf", None, "forged"),
+                ("organisation", None, &organisation),
+                ("file", Some("staff.csv"), csv),
+            ],
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::FORBIDDEN,
+        "an upload with a wrong token"
+    );
+    let reply = client
+        .post_multipart(
+            "/people/import",
+            &[
+                ("organisation", None, &organisation),
+                ("file", Some("staff.csv"), csv),
+                ("csrf", None, &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(
+        reply.body.contains("1 added and 0 updated"),
+        "{}",
+        reply.body
+    );
+    db.finish().await;
+}
+
+/// The value of a page's first non-empty `<option>`.
+fn first_option(html: &str) -> String {
+    html.split("<option value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|value| !value.is_empty())
+        .expect("an option")
+        .to_owned()
+}
