@@ -2,7 +2,7 @@
 //! requests before there is a session by a token set in a cookie with the
 //! form (`session::PRE_SESSION_COOKIE`).
 
-use axum::Form;
+use crate::extract::Form;
 use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

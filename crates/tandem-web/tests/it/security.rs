@@ -341,3 +341,112 @@ fn first_option(html: &str) -> String {
         .expect("an option")
         .to_owned()
 }
+
+/// Issue 9 item 7: crafted input is a 422 (or 400 for a body that is not
+/// JSON) with a message, never a 500, on every database.
+#[tokio::test]
+async fn crafted_input_is_refused_with_a_message_not_a_500() {
+    for db in test_support::all().await {
+        let label = db.label;
+        let mut client = demo_client(&db).await;
+        // The sign-in email, before there is a session.
+        let form = client.get("/sign-in").await;
+        let token = hidden_value(&form.body, "csrf");
+        let reply = client
+            .post_form(
+                "/sign-in",
+                &[
+                    ("csrf", &token),
+                    ("email", "admin\0@tandem.example"),
+                    ("password", DEMO_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+        assert!(
+            reply.body.contains("Email must not contain a NUL"),
+            "{label}: {}",
+            reply.body
+        );
+        client
+            .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
+            .await;
+        let long = "a".repeat(50_001);
+        for (path, needle) in [
+            (
+                format!("/people?q={long}"),
+                "Q must be 200 characters or fewer",
+            ),
+            (format!("/api/people?q={long}"), "\"field\":\"q\""),
+            ("/people?q=team%00".to_owned(), "Q must not contain a NUL"),
+            ("/api/people?q=team%00".to_owned(), "\"field\":\"q\""),
+            (
+                "/people?page=9223372036854775807".to_owned(),
+                "There is no page",
+            ),
+            (
+                "/api/people?page=9223372036854775807".to_owned(),
+                "\"field\":\"page\"",
+            ),
+            (
+                "/api/people?page=9223372036854775807&per_page=200".to_owned(),
+                "\"field\":\"page\"",
+            ),
+            ("/api/people?page=6".to_owned(), "the last is page 5"),
+            ("/api/people?page=0".to_owned(), "\"field\":\"page\""),
+            ("/api/people?page=-1".to_owned(), "\"field\":\"page\""),
+        ] {
+            let reply = client.get(&path).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{label}: {}",
+                &path[..path.len().min(60)]
+            );
+            assert!(
+                reply.body.contains(needle),
+                "{label}: {needle} in {}",
+                reply.body
+            );
+        }
+        let reply = client.get("/people?page=-1").await;
+        assert_eq!(reply.status, StatusCode::OK, "{label}");
+        assert!(reply.body.contains("Page 1 of 5"), "{label}");
+        // API bodies.
+        let csrf = client.csrf().await;
+        for (body, status, needle) in [
+            ("{not json", StatusCode::BAD_REQUEST, "\"message\""),
+            ("[1, 2", StatusCode::BAD_REQUEST, "\"message\""),
+            (
+                "{\"decision\": 7}",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "\"message\"",
+            ),
+            (
+                "{\"reason\": \"a\\u0000b\"}",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "\"field\":\"reason\"",
+            ),
+        ] {
+            let reply = client
+                .send_text(
+                    "POST",
+                    "/api/requests/1/screening",
+                    "application/json",
+                    Some(&csrf),
+                    body,
+                )
+                .await;
+            assert_eq!(reply.status, status, "{label}: {body}: {}", reply.body);
+            let json: serde_json::Value = serde_json::from_str(&reply.body)
+                .unwrap_or_else(|_| panic!("{label}: JSON for {body}: {}", reply.body));
+            assert!(json["message"].is_string(), "{label}: {}", reply.body);
+            assert!(
+                reply.body.contains(needle),
+                "{label}: {needle} in {}",
+                reply.body
+            );
+        }
+        db.finish().await;
+    }
+}
