@@ -52,12 +52,26 @@ impl App {
                 format!("The page size must be from 1 to {MAX_PER_PAGE}"),
             ));
         }
+        // A page so far on that its first row's number overflows is past
+        // the last page of any listing.
+        let offset = (page - 1)
+            .checked_mul(per_page)
+            .ok_or_else(|| AppError::invalid("page", format!("There is no page {page}")))?;
         let scope = people_scope(caller);
         let (people, total) = self
             .store
             .people()
-            .list(&scope, search, per_page, (page - 1) * per_page)
+            .list(&scope, search, per_page, offset)
             .await?;
+        if page > 1 && offset >= total {
+            return Err(AppError::invalid(
+                "page",
+                format!(
+                    "There is no page {page}: the last is page {}",
+                    ((total + per_page - 1) / per_page).max(1)
+                ),
+            ));
+        }
         Ok(PeoplePage {
             people,
             total,

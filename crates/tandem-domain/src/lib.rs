@@ -13,3 +13,4 @@ pub mod proposals;
 pub mod register;
 pub mod relationship;
 pub mod roles;
+pub mod text;

@@ -171,6 +171,16 @@ pub fn not_found(uri: &Uri) -> Response {
     }
 }
 
+/// Invalid input found before a handler ran, as a page or as API JSON
+/// depending on the path.
+pub fn invalid(uri: &Uri, fields: Vec<FieldError>) -> Response {
+    if is_api(uri) {
+        ApiError::invalid(fields).into_response()
+    } else {
+        PageError::Invalid(fields).into_response()
+    }
+}
+
 /// A refusal, as a page or as API JSON depending on the path.
 pub fn forbidden(uri: &Uri, message: &str) -> Response {
     if is_api(uri) {

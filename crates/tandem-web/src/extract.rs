@@ -7,10 +7,14 @@
 
 use std::str::FromStr;
 
-use axum::extract::{FromRequestParts, Path};
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::de::DeserializeOwned;
+use tandem_app::FieldError;
+use tandem_domain::text::{filter_problem, text_problem};
 
 use crate::caller::Caller;
 use crate::error::{self, ApiError};
@@ -102,6 +106,128 @@ where
                 Some(PathIds(first.parse().ok()?, second.parse().ok()?))
             });
         ids.ok_or_else(|| error::not_found(&parts.uri))
+    }
+}
+
+/// The first problem with the (name, value) pairs of a query or form.
+fn pair_problems(text: &str, problem: impl Fn(&str) -> Option<String>) -> Vec<FieldError> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(text)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(field, value)| {
+            problem(&value).map(|message| FieldError {
+                message: format!("{field} {message}"),
+                field,
+            })
+        })
+        .collect()
+}
+
+/// A query string of searches and filters, each checked before it is
+/// deserialised: no NUL, and no longer than a filter needs (422 naming the
+/// field, as a page or as API JSON).
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let problems = pair_problems(parts.uri.query().unwrap_or_default(), filter_problem);
+        if !problems.is_empty() {
+            return Err(error::invalid(&parts.uri, problems));
+        }
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Query(value))
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+/// An urlencoded form body, each value checked for a NUL before it is
+/// deserialised (422 naming the field).
+pub struct Form<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let problems = pair_problems(&String::from_utf8_lossy(&bytes), |value| {
+            text_problem(value).map(str::to_owned)
+        });
+        if !problems.is_empty() {
+            return Err(error::invalid(&parts.uri, problems));
+        }
+        axum::Form::<T>::from_request(Request::from_parts(parts, Body::from(bytes)), state)
+            .await
+            .map(|axum::Form(value)| Form(value))
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+/// A JSON body. One that is not JSON, or not of the right shape, is
+/// answered in the API's JSON error shape, not axum's plain text; a
+/// string holding a NUL is a 422 naming its field.
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(request, state)
+            .await
+            .map_err(|rejection| ApiError::new(rejection.status(), rejection.body_text()))?;
+        let mut problems = Vec::new();
+        nul_fields(&value, "", &mut problems);
+        if !problems.is_empty() {
+            return Err(ApiError::invalid(problems));
+        }
+        serde_json::from_value(value).map(Json).map_err(|error| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("The body does not have the fields expected: {error}."),
+            )
+        })
+    }
+}
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// Every string in a JSON value holding a NUL, named by its path.
+fn nul_fields(value: &serde_json::Value, path: &str, problems: &mut Vec<FieldError>) {
+    match value {
+        serde_json::Value::String(text) => {
+            if let Some(message) = text_problem(text) {
+                let field = if path.is_empty() { "body" } else { path };
+                problems.push(FieldError {
+                    field: field.to_owned(),
+                    message: format!("{field} {message}"),
+                });
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                nul_fields(item, &format!("{path}[{index}]"), problems);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (key, item) in fields {
+                let inner = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                nul_fields(item, &inner, problems);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -16,6 +16,7 @@ mod caller;
 mod error;
 mod extract;
 mod forms;
+mod headers;
 mod layout;
 mod pages;
 mod routes;

@@ -11,13 +11,10 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use tandem_app::App;
 
 use crate::api;
+use crate::headers;
 use crate::pages;
 use crate::session;
 use crate::state::{AppState, WebConfig};
-
-/// The largest request body accepted: enough for an HR export of a large
-/// national scheme.
-const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// One route: a method, a path pattern and its handler.
 struct Route {
@@ -146,7 +143,8 @@ pub fn routes() -> Vec<(Method, &'static str)> {
 }
 
 /// Builds the whole application: pages, API and static assets, behind the
-/// session layer.
+/// session layer, every response leaving through the security headers
+/// layer.
 pub fn router(app: App, config: WebConfig) -> Router {
     let state = AppState { app, config };
     table()
@@ -159,6 +157,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
             state.clone(),
             session::layer,
         ))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(session::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::layer,
+        ))
         .with_state(state)
 }

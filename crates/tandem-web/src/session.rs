@@ -2,13 +2,15 @@
 //!
 //! The session cookie holds a random token; the database holds its hash
 //! and the session's CSRF token. Every request that is not GET or HEAD
-//! must carry that CSRF token, as an `X-CSRF-Token` header (API calls), a
-//! `csrf` form field (pages), or a `csrf` query parameter (file uploads,
-//! whose multipart bodies are not read here). Before sign-in, the sign-in
-//! form's token is checked against a cookie set with the form.
+//! must carry that CSRF token, as an `X-CSRF-Token` header (API calls) or
+//! a `csrf` field of the form body it sends (pages: an urlencoded form, or
+//! the multipart form of a file upload, read whole here before the token is
+//! looked for). Never in the address: a token in a URL leaks into logs,
+//! history and `Referer` headers. Before sign-in, the sign-in form's token
+//! is checked against a cookie set with the form.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
@@ -23,8 +25,13 @@ use crate::state::AppState;
 pub const SESSION_COOKIE: &str = "tandem_session";
 pub const PRE_SESSION_COOKIE: &str = "tandem_presession";
 
-/// The largest form body read here to find a CSRF token.
+/// The largest urlencoded form body read here to find a CSRF token.
 const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+/// The largest request body accepted (`routes` sets it for the handlers),
+/// and so the largest multipart upload read here to find its CSRF token:
+/// enough for an HR export of a large national scheme.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -92,8 +99,10 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     next.run(request).await
 }
 
-/// Finds the CSRF token a request carries, reading a form body if need be
-/// (and handing back a request with the body restored).
+/// Finds the CSRF token a request carries: its `X-CSRF-Token` header, or
+/// the `csrf` field of its form body, reading the body if need be (and
+/// handing back a request with the body restored). A token in the query
+/// string is not looked at.
 async fn csrf_token_of(parts: &Parts, request: Request) -> (Option<String>, Option<Request>) {
     if let Some(value) = parts
         .headers
@@ -102,31 +111,48 @@ async fn csrf_token_of(parts: &Parts, request: Request) -> (Option<String>, Opti
     {
         return (Some(value.to_owned()), Some(request));
     }
-    if let Some(query) = parts.uri.query()
-        && let Some((_, value)) = form_urlencoded_pairs(query).find(|(k, _)| k == "csrf")
-    {
-        return (Some(value), Some(request));
-    }
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default();
+    let multipart = content_type.starts_with("multipart/form-data");
+    if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
         return (None, Some(request));
     }
+    let limit = if multipart {
+        MAX_BODY_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
     let (req_parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+    let Ok(bytes) = to_bytes(body, limit).await else {
         return (None, None);
     };
-    let token = std::str::from_utf8(&bytes)
-        .ok()
-        .and_then(|text| form_urlencoded_pairs(text).find(|(k, _)| k == "csrf"))
-        .map(|(_, v)| v);
+    let token = if multipart {
+        multipart_field(&req_parts, bytes.clone(), "csrf").await
+    } else {
+        std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|text| form_urlencoded_pairs(text).find(|(k, _)| k == "csrf"))
+            .map(|(_, v)| v)
+    };
     (
         token,
         Some(Request::from_parts(req_parts, Body::from(bytes))),
     )
+}
+
+/// The text of a multipart body's field, read from the whole body.
+async fn multipart_field(parts: &Parts, bytes: axum::body::Bytes, name: &str) -> Option<String> {
+    let request = Request::from_parts(parts.clone(), Body::from(bytes));
+    let mut multipart = Multipart::from_request(request, &()).await.ok()?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn form_urlencoded_pairs(text: &str) -> impl Iterator<Item = (String, String)> + '_ {

@@ -1,8 +1,9 @@
 //! The staff directory (PPL-5): the people the caller may see, and one
 //! person with as much of their record as the caller may see.
 
+use crate::extract::Query;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use tandem_app::people::PER_PAGE;
 use utoipa::{IntoParams, ToSchema};

@@ -1,8 +1,9 @@
 //! The mentor register (REG-1 to REG-5). A profile field a mentor has not
 //! published is absent for a mentee browsing.
 
-use axum::Json;
-use axum::extract::{Query, State};
+use crate::extract::Json;
+use crate::extract::Query;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! Mentor requests (REQ-1, REQ-5). A line manager's view of a request has
 //! no goals or preferences.
 
-use axum::Json;
+use crate::extract::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -1,7 +1,7 @@
 //! Screening (REQ-3): a programme's queue, first come first served, and
 //! the decision on a request.
 
-use axum::Json;
+use crate::extract::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};

@@ -10,7 +10,9 @@ use tandem_domain::people::{ImportError, PEOPLE_COLUMNS};
 use crate::caller::Caller;
 use crate::error::PageError;
 use crate::extract::PageCaller;
-use crate::forms::{Fields, Problem, described_by, error_message, error_summary, field_problem};
+use crate::forms::{
+    Fields, Problem, csrf_field, described_by, error_message, error_summary, field_problem,
+};
 use crate::layout::{invalid_page, page};
 use crate::state::AppState;
 
@@ -34,7 +36,8 @@ fn import_form(
                 tbody { @for e in file_errors { tr { td { (e.line) } td { (e.column) } td { (e.message) } } } }
             }
         }
-        form method="post" action={ "/people/import?csrf=" (caller.csrf_token) } enctype="multipart/form-data" {
+        form method="post" action="/people/import" enctype="multipart/form-data" {
+            (csrf_field(&caller.csrf_token))
             (organisation_select(fields, organisations, selected))
             div.form-group.form-group--error[file_problem] {
                 label for="file" { "CSV file" }
@@ -93,8 +96,8 @@ pub async fn import_page(
     .into_response())
 }
 
-/// `POST /people/import`: a multipart upload, whose CSRF token comes in
-/// the query (`session`).
+/// `POST /people/import`: a multipart upload, whose `csrf` field the
+/// session layer has checked before this runs.
 pub async fn import(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,

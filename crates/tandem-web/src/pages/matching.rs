@@ -3,8 +3,9 @@
 //! mentors out, chooses another mentor with a reason, and sends the
 //! proposals. The use cases are in `tandem_app::matching`.
 
-use axum::Form;
-use axum::extract::{Query, State};
+use crate::extract::Form;
+use crate::extract::Query;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;

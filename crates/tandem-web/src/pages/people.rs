@@ -1,7 +1,8 @@
 //! The staff directory: the people the caller may see, searched and paged,
 //! and one person's record.
 
-use axum::extract::{Query, State};
+use crate::extract::Query;
+use axum::extract::State;
 use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::people::PER_PAGE;

@@ -3,7 +3,7 @@
 //! nothing: a form with any mistake saves nothing and comes back with each
 //! problem beside its field.
 
-use axum::Form;
+use crate::extract::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};

@@ -4,8 +4,9 @@
 //! case in `tandem_app::programmes`, which decides what the caller may see
 //! and change.
 
-use axum::Form;
-use axum::extract::{Query, State};
+use crate::extract::Form;
+use crate::extract::Query;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;

@@ -2,7 +2,7 @@
 //! them for, and accepts or declines with a reason; a mentor's home page
 //! lists the proposals waiting for an answer.
 
-use axum::Form;
+use crate::extract::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};

@@ -3,8 +3,9 @@
 //! mentor, and changing an entry. Every handler calls one use case in
 //! `tandem_app::register`, which decides what the caller may see and do.
 
-use axum::Form;
-use axum::extract::{Query, State};
+use crate::extract::Form;
+use crate::extract::Query;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;

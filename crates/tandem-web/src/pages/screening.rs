@@ -1,8 +1,9 @@
 //! Screening (REQ-3): the coordinator's queue of requests, oldest first,
 //! and the decision on each. The use cases are in `tandem_app::requests`.
 
-use axum::Form;
-use axum::extract::{Query, State};
+use crate::extract::Form;
+use crate::extract::Query;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;

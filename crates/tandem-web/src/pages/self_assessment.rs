@@ -1,7 +1,7 @@
 //! The self-assessment a mentee answers before their mentoring starts
 //! (REQ-2), from the programme's questionnaire.
 
-use axum::Form;
+use crate::extract::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};

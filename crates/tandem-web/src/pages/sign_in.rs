@@ -2,7 +2,7 @@
 //! requests before there is a session by a token set in a cookie with the
 //! form (`session::PRE_SESSION_COOKIE`).
 
-use axum::Form;
+use crate::extract::Form;
 use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -23,14 +23,28 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only a path on this site may follow sign-in, never another site.
+/// Where to go after sign-in: `next` if it is a plain path on this site,
+/// otherwise the home page. `next` is given as the query or form decoded
+/// it, so `/%09/evil.example/` arrives here with a real tab in it.
+///
+/// A plain path starts with one `/` (not `//` or `/\`, which browsers
+/// read as another site), and holds only visible ASCII: no control or
+/// white-space character (browsers drop a tab or new line, turning
+/// `/<TAB>/evil.example/` into `//evil.example/`), no backslash (which
+/// browsers read as `/`), and nothing that could not go into a `Location`
+/// header as it is.
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path
-        }
+        Some(path) if is_plain_local_path(path) => path,
         _ => "/",
     }
+}
+
+fn is_plain_local_path(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.first() == Some(&b'/')
+        && bytes.get(1) != Some(&b'/')
+        && bytes.iter().all(|&b| b.is_ascii_graphic() && b != b'\\')
 }
 
 fn sign_in_form(token: &str, next: &str, email: &str, problems: &[Problem]) -> Markup {
@@ -179,4 +193,47 @@ pub async fn sign_out(State(state): State<AppState>, PageCaller(caller): PageCal
         Redirect::to("/sign-in"),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_a_plain_path_on_this_site_may_follow_sign_in() {
+        let cases: &[(Option<&str>, &str)] = &[
+            (None, "/"),
+            (Some(""), "/"),
+            (Some("/"), "/"),
+            (Some("/people"), "/people"),
+            (
+                Some("/people?q=team%20manager&page=2"),
+                "/people?q=team%20manager&page=2",
+            ),
+            (Some("/programmes/3/register"), "/programmes/3/register"),
+            // Another site, however spelt.
+            (Some("//evil.example/"), "/"),
+            (Some("/\\evil.example/"), "/"),
+            (Some("\\\\evil.example/"), "/"),
+            (Some("/x\\y"), "/"),
+            (Some("https://evil.example/"), "/"),
+            (Some("javascript:alert(1)"), "/"),
+            (Some("evil.example"), "/"),
+            // Control and white-space characters anywhere (as decoded from
+            // `/%09/evil.example/`, `/%0a/x`, …).
+            (Some("/\t/evil.example/"), "/"),
+            (Some("/\n/x"), "/"),
+            (Some("/\r\n/x"), "/"),
+            (Some("/ /evil.example/"), "/"),
+            (Some("/people\u{0}"), "/"),
+            (Some("/people\u{7f}"), "/"),
+            (Some("/\u{a0}/evil.example/"), "/"),
+            (Some("/\u{2028}/x"), "/"),
+            (Some("/caf\u{e9}"), "/"),
+            (Some(" /people"), "/"),
+        ];
+        for (next, expected) in cases {
+            assert_eq!(safe_next(*next), *expected, "next = {next:?}");
+        }
+    }
 }

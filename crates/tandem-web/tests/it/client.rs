@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
+use axum::http::{HeaderMap, Request, StatusCode, header};
 use tandem_app::App;
 use tandem_app::testing::TestDatabase as TestStore;
 use tandem_web::{WebConfig, router};
@@ -18,13 +18,18 @@ pub struct Client {
 pub struct Reply {
     pub status: StatusCode,
     pub location: Option<String>,
+    pub headers: HeaderMap,
     pub body: String,
 }
 
 impl Client {
     pub fn new(app: App) -> Client {
+        Client::with_config(app, WebConfig::default())
+    }
+
+    pub fn with_config(app: App, config: WebConfig) -> Client {
         Client {
-            router: router(app, WebConfig::default()),
+            router: router(app, config),
             cookies: HashMap::new(),
         }
     }
@@ -64,12 +69,14 @@ impl Client {
             .headers()
             .get(header::LOCATION)
             .map(|v| v.to_str().expect("ascii location").to_owned());
+        let headers = response.headers().clone();
         let bytes = to_bytes(response.into_body(), usize::MAX)
             .await
             .expect("a body");
         Reply {
             status,
             location,
+            headers,
             body: String::from_utf8(bytes.to_vec()).expect("utf-8 body"),
         }
     }

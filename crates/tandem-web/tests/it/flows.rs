@@ -316,8 +316,9 @@ async fn the_import_page_lists_every_problem_with_its_line() {
     let bad = "employee_id,given_name,family_name,email,start_date\nZ1,Zed,Lee,zed@example.org,31/02/2024\n";
     let reply = client
         .post_multipart(
-            &format!("/people/import?csrf={csrf}"),
+            "/people/import",
             &[
+                ("csrf", None, &csrf),
                 ("organisation", None, &org_id),
                 ("file", Some("staff.csv"), bad),
             ],
@@ -346,8 +347,8 @@ async fn the_import_page_lists_every_problem_with_its_line() {
 
     let reply = client
         .post_multipart(
-            &format!("/people/import?csrf={csrf}"),
-            &[("organisation", None, &org_id)],
+            "/people/import",
+            &[("csrf", None, &csrf), ("organisation", None, &org_id)],
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -356,8 +357,9 @@ async fn the_import_page_lists_every_problem_with_its_line() {
     let good = "employee_id,given_name,family_name,email\nZ1,Zed,Lee,zed@example.org\n";
     let reply = client
         .post_multipart(
-            &format!("/people/import?csrf={csrf}"),
+            "/people/import",
             &[
+                ("csrf", None, &csrf),
                 ("organisation", None, &org_id),
                 ("file", Some("staff.csv"), good),
             ],

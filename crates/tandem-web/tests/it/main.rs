@@ -7,3 +7,4 @@ mod matching;
 mod permissions;
 mod programmes;
 mod register;
+mod security;
