@@ -314,6 +314,9 @@ impl PeopleColumns {
                     format!("longer than {MAX_FIELD_CHARS} characters"),
                 ));
             }
+            if let Some(problem) = crate::text::text_problem(value) {
+                errors.push(error(line, column.name, problem.to_owned()));
+            }
         }
         let required = |errors: &mut Vec<ImportError>, name: &str| -> String {
             let value = self.get(fields, name);
@@ -605,6 +608,20 @@ mod tests {
         assert!(text.contains(&"line 1, column email: this column appears twice".to_owned()));
         assert!(
             text.contains(&"line 1, column given_name: this required column is missing".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_nul_character_in_any_field_is_refused_by_line_and_column() {
+        let errors = columns()
+            .parse_row(3, &["E1", "A\0nn", "Lee", "ann@example.org", ""], "Org")
+            .expect_err("NUL refused");
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            text.contains(
+                &"line 3, column given_name: must not contain a NUL character".to_owned()
+            ),
+            "{text:?}"
         );
     }
 
