@@ -287,6 +287,17 @@ impl App {
                 "People join this track automatically: select another kind of mentoring",
             ));
         }
+        // The duplicate first: a mentee with an open request learns nothing
+        // about which register entries exist (issue 9 item 10).
+        if self
+            .store
+            .requests()
+            .open_for(programme_id, me)
+            .await?
+            .is_some()
+        {
+            return Err(duplicate(&programme.programme));
+        }
         if let Some(named) = request.named_mentor {
             let known = self
                 .store
@@ -300,15 +311,6 @@ impl App {
                     "Select a mentor from this programme's register, or none",
                 ));
             }
-        }
-        if self
-            .store
-            .requests()
-            .open_for(programme_id, me)
-            .await?
-            .is_some()
-        {
-            return Err(duplicate(&programme.programme));
         }
         let consultation = consultation_for(&programme.programme, &request.track, &facts);
         let new = NewRequest {

@@ -283,6 +283,11 @@ impl App {
         id: i64,
     ) -> Result<(ProposalRow, tandem_store::RequestRow), AppError> {
         let proposal = self.proposal_for_mentor(caller, id).await?;
+        // A mentor who declined (or whose proposal was withdrawn) no
+        // longer reads what the mentee wrote (issue 9 item 10).
+        if !proposal.status.is_live() {
+            return Err(AppError::NotFound);
+        }
         let request = self
             .store
             .requests()

@@ -244,6 +244,14 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
         app.answer_proposal(&mentor, ids[0], &decline)
             .await
             .expect("declined");
+        assert!(
+            matches!(
+                app.proposal_with_request(&mentor, ids[0]).await,
+                Err(AppError::NotFound)
+            ),
+            "{}: a mentor who declined no longer reads the request",
+            db.label
+        );
         let again = app.answer_proposal(&mentor, ids[0], &Answer::Accept).await;
         assert!(
             matches!(again, Err(AppError::Invalid(ref e)) if e[0].message == "This proposal has already been answered")

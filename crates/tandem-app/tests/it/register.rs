@@ -579,3 +579,44 @@ async fn automatic_enrolment_creates_requests_for_new_starters_once() {
         db.finish().await;
     }
 }
+
+/// A mentee with an open request learns nothing about which register ids
+/// exist: the duplicate is refused before the named mentor is looked at
+/// (issue 9 item 10).
+#[tokio::test]
+async fn a_second_request_does_not_reveal_which_register_entries_exist() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone());
+        app.load_demo().await.expect("demo");
+        let cwt = programme(&app, "cwt").await;
+        let mentee = someone(&app, "Public Health Agency", "PHA0012", &[Role::Mentee]).await;
+        let register = db
+            .store
+            .register()
+            .list(cwt, &tandem_store::RegisterFilter::default())
+            .await
+            .expect("register");
+        let existing = register[0].id.to_string();
+        let mut fields_seen = Vec::new();
+        for named in ["999999", existing.as_str()] {
+            let again = MentorRequestInput {
+                track: "leadership".into(),
+                goals: "x".into(),
+                help_needed: "y".into(),
+                named_mentor: named.to_owned(),
+                ..Default::default()
+            };
+            match app.submit_request(&mentee, cwt, &again).await {
+                Err(AppError::Invalid(fields)) => fields_seen.push(fields[0].field.clone()),
+                other => panic!("{}: expected a field error, got {other:?}", db.label),
+            }
+        }
+        assert_eq!(
+            fields_seen,
+            vec!["programme", "programme"],
+            "{}: the same answer whether the entry exists or not",
+            db.label
+        );
+        db.finish().await;
+    }
+}

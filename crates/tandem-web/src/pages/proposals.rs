@@ -103,16 +103,18 @@ pub async fn answer(
         .proposal_with_request(&caller.principal, id)
         .await?;
     let outcome = match Answer::parse(&form.answer, form.reason.as_deref(), &form.detail) {
-        Ok(answer) => {
-            state
-                .app
-                .answer_proposal(&caller.principal, id, &answer)
-                .await
-        }
+        Ok(answer) => state
+            .app
+            .answer_proposal(&caller.principal, id, &answer)
+            .await
+            .map(|()| answer),
         Err(problem) => Err(AppError::invalid(problem.field, problem.message)),
     };
     match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("/proposals/{id}")).into_response()),
+        // Once declined, the request is no longer the mentor's to read:
+        // back to their home page, which no longer lists it.
+        Ok(Answer::Decline { .. }) => Ok(Redirect::to("/").into_response()),
+        Ok(Answer::Accept) => Ok(Redirect::to(&format!("/proposals/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
             let problems = problems(errors);
             Ok(invalid_page(
