@@ -39,11 +39,14 @@ pub async fn serve(
     let background = tokio::spawn(background_jobs(app.clone()));
     let served = axum::serve(
         listener,
-        router(app, config).into_make_service_with_connect_info::<SocketAddr>(),
+        router(app.clone(), config).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await;
     background.abort();
+    if let Err(error) = app.shut_down().await {
+        tracing::warn!(%error, "the database was not checkpointed at shutdown");
+    }
     served
 }
 

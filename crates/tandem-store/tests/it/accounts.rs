@@ -198,3 +198,45 @@ async fn an_unknown_stored_value_is_an_error_not_a_guess() {
         db.finish().await;
     }
 }
+
+/// At a clean shutdown the write-ahead log is emptied into the database
+/// file, so the `.db` file alone holds every committed write (issue 9
+/// item 11).
+#[tokio::test]
+async fn a_checkpoint_leaves_every_write_in_the_database_file() {
+    let db = test_support::sqlite().await;
+    db.store
+        .organisations()
+        .create("Checkpointed", "")
+        .await
+        .expect("a write");
+    let path = db.url.trim_start_matches("sqlite://").to_owned();
+    let wal = format!("{path}-wal");
+    let before = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    assert!(before > 0, "the write is in the log first");
+    db.store.checkpoint().await.expect("checkpoint");
+    assert_eq!(
+        std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0),
+        0,
+        "the log is empty after the checkpoint"
+    );
+    // A copy of the database file alone has the write.
+    let copy = format!("{path}.copy");
+    std::fs::copy(&path, &copy).expect("copy");
+    let copied = Store::connect(&format!("sqlite://{copy}"))
+        .await
+        .expect("the copy opens");
+    assert!(
+        copied
+            .organisations()
+            .by_name("Checkpointed")
+            .await
+            .expect("query")
+            .is_some()
+    );
+    copied.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{copy}{suffix}"));
+    }
+    db.finish().await;
+}
