@@ -10,9 +10,7 @@ use tandem_domain::permissions::{
     EntryView, RegisterScope, authorise_register_entry, register_scope,
 };
 use tandem_domain::programme::{CarerLevel, MatchMethod, MentorIneligibility, Months, Programme};
-use tandem_domain::register::{
-    Availability, MentorProfile, MentorProfileInput, Problem, ProfileField,
-};
+use tandem_domain::register::{MentorProfile, MentorProfileInput, Problem, ProfileField};
 use tandem_store::{MentorEntryRow, PersonSummary, RegisterFilter};
 
 use crate::programmes::ProgrammeView;
@@ -95,7 +93,7 @@ pub(crate) fn profile_of(row: &MentorEntryRow) -> MentorProfile {
         experience_shown_by_appraisal: row.experience_shown_by_appraisal,
         published: row.published(),
         capacity: u16::try_from(row.capacity).unwrap_or(0),
-        availability: Availability::from_stored(&row.availability, row.paused_until.as_deref()),
+        availability: row.availability(),
     }
 }
 

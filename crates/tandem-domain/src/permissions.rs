@@ -1168,6 +1168,37 @@ mod tests {
     }
 
     #[test]
+    fn a_mentor_reads_the_request_only_while_the_proposal_is_live() {
+        use crate::proposals::ProposalStatus;
+        let mentor = principal(Some(30), &[(Role::Mentor, Some(1))]);
+        assert!(may_read_proposed_request(
+            &mentor,
+            30,
+            ProposalStatus::AwaitingMentor
+        ));
+        assert!(may_read_proposed_request(
+            &mentor,
+            30,
+            ProposalStatus::Accepted
+        ));
+        assert!(!may_read_proposed_request(
+            &mentor,
+            30,
+            ProposalStatus::Declined
+        ));
+        assert!(!may_read_proposed_request(
+            &mentor,
+            30,
+            ProposalStatus::Withdrawn
+        ));
+        assert!(!may_read_proposed_request(
+            &mentor,
+            31,
+            ProposalStatus::Accepted
+        ));
+    }
+
+    #[test]
     fn a_coordinator_matches_only_their_own_organisations_requests() {
         let coordinator = principal(Some(5), &[(Role::Coordinator, Some(1))]);
         let authority = authorise_matching(&coordinator, 7, &[1, 2], Some(1)).expect("allowed");
@@ -1281,6 +1312,17 @@ pub fn authorise_matching(
 /// Only the mentor a proposal asks may read it and answer it (MAT-4).
 pub fn may_answer_proposal(principal: &Principal, mentor_person_id: i64) -> bool {
     principal.person_id == Some(mentor_person_id)
+}
+
+/// The mentor a proposal asks reads the mentee's request while the
+/// proposal is live (waiting for their answer, or accepted); once they
+/// decline, or it is withdrawn, the request is no longer theirs to read.
+pub fn may_read_proposed_request(
+    principal: &Principal,
+    mentor_person_id: i64,
+    status: crate::proposals::ProposalStatus,
+) -> bool {
+    may_answer_proposal(principal, mentor_person_id) && status.is_live()
 }
 
 /// Proof that the caller is the mentor one proposal asks. Only

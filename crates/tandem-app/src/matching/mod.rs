@@ -283,9 +283,11 @@ impl App {
         id: i64,
     ) -> Result<(ProposalRow, tandem_store::RequestRow), AppError> {
         let proposal = self.proposal_for_mentor(caller, id).await?;
-        // A mentor who declined (or whose proposal was withdrawn) no
-        // longer reads what the mentee wrote (issue 9 item 10).
-        if !proposal.status.is_live() {
+        if !tandem_domain::permissions::may_read_proposed_request(
+            caller,
+            proposal.mentor_person_id,
+            proposal.status,
+        ) {
             return Err(AppError::NotFound);
         }
         let request = self

@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tandem_domain::programme::{
     CarerLevel, Criterion as SettingCriterion, MentorFacts, Months, Programme,
 };
-use tandem_domain::register::Availability;
 use tandem_matching::{
     Criterion, ExclusionData, Identity, MenteeRequest, MentorProfile, MentorStatus, Place, Weights,
 };
@@ -189,8 +188,7 @@ fn mentor_status(entry: &MentorEntryRow, programme: &Programme, today: Date) -> 
         trained: entry.training_completed,
         experience_shown_by_appraisal: entry.experience_shown_by_appraisal,
     });
-    let availability =
-        Availability::from_stored(&entry.availability, entry.paused_until.as_deref());
+    let availability = entry.availability();
     match eligibility {
         Err(reasons) => MentorStatus::Ineligible(
             reasons
