@@ -502,6 +502,7 @@ impl App {
         }
         self.load_demo_register().await?;
         self.load_demo_matching().await?;
+        self.load_demo_relationships().await?;
         Ok(logins)
     }
 
@@ -793,7 +794,11 @@ impl App {
         Ok(())
     }
 
-    async fn demo_person(&self, organisation: &str, employee_id: &str) -> Result<i64, AppError> {
+    pub(crate) async fn demo_person(
+        &self,
+        organisation: &str,
+        employee_id: &str,
+    ) -> Result<i64, AppError> {
         let org = self.organisation_named(organisation).await?;
         self.store
             .people()

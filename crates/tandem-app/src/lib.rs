@@ -14,9 +14,11 @@ pub mod operator;
 pub mod people;
 pub mod programmes;
 pub mod register;
+pub mod relationships;
 pub mod requests;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod vault;
 pub mod views;
 
 use std::sync::Arc;
@@ -33,6 +35,7 @@ pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
     mailer: Arc<dyn mail::Mailer>,
+    vault: vault::Vault,
 }
 
 impl App {
@@ -43,6 +46,17 @@ impl App {
             store,
             clock: Arc::new(SystemClock),
             mailer: mail::from_environment(),
+            vault: vault::Vault::default(),
+        }
+    }
+
+    /// The same application, sealing and opening relationships'
+    /// confidential content under `master` (the key file's key). Without
+    /// one, anything that needs content is an error that says so.
+    pub fn with_master_key(self, master: tandem_seal::MasterKey) -> App {
+        App {
+            vault: vault::Vault::new(master),
+            ..self
         }
     }
 
@@ -53,6 +67,7 @@ impl App {
             store: self.store.with_clock(clock.clone()),
             clock,
             mailer: self.mailer,
+            vault: self.vault,
         }
     }
 
@@ -84,6 +99,10 @@ pub enum AppError {
     /// The caller's input is wrong; each message names its field.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<FieldError>),
+    /// The rules do not allow what was asked, now or for this caller; the
+    /// sentence says why, for the person who asked.
+    #[error("{0}")]
+    Refused(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
@@ -104,6 +123,18 @@ impl std::fmt::Display for FieldError {
 }
 
 impl AppError {
+    /// The sentence for someone whose request the rules refused, or who
+    /// acted on something that someone else changed meanwhile; `None` for
+    /// any other failure.
+    pub fn refusal(&self) -> Option<&str> {
+        match self {
+            AppError::Refused(message) | AppError::Store(StoreError::Conflict(message)) => {
+                Some(message)
+            }
+            _ => None,
+        }
+    }
+
     pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
         AppError::Invalid(vec![FieldError {
             field: field.to_owned(),

@@ -130,3 +130,85 @@ impl App {
         })
     }
 }
+
+/// Why the master key could not be read or written. Never holds key material.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileProblem {
+    #[error("{path}: no key file there. Make one with `tandem key generate --out {path}`")]
+    Missing { path: String },
+    #[error("{path}: cannot read it: {error}")]
+    Unreadable { path: String, error: std::io::Error },
+    #[error("{path}: {error}")]
+    Invalid {
+        path: String,
+        error: tandem_seal::KeyFileError,
+    },
+    #[error(
+        "{path} already exists; Tandem never overwrites a key file (a lost key loses the content it sealed)"
+    )]
+    Exists { path: String },
+    #[error("{path}: cannot write it: {error}")]
+    Unwritable { path: String, error: std::io::Error },
+}
+
+/// Writes a new key file at `path`, readable by its owner only, and
+/// returns the key's fingerprint. An existing file is never overwritten.
+pub fn generate_key_file(path: &std::path::Path) -> Result<String, KeyFileProblem> {
+    use std::io::Write as _;
+    let shown = path.display().to_string();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|error| {
+        if error.kind() == std::io::ErrorKind::AlreadyExists {
+            KeyFileProblem::Exists {
+                path: shown.clone(),
+            }
+        } else {
+            KeyFileProblem::Unwritable {
+                path: shown.clone(),
+                error,
+            }
+        }
+    })?;
+    let key = tandem_seal::MasterKey::generate();
+    file.write_all(key.to_key_file().as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|error| KeyFileProblem::Unwritable {
+            path: shown.clone(),
+            error,
+        })?;
+    Ok(key.fingerprint())
+}
+
+impl App {
+    /// The same application with the master key read from the key file at
+    /// `path`; returns the key's fingerprint too, for the log.
+    pub fn with_key_file(self, path: &std::path::Path) -> Result<(App, String), KeyFileProblem> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|error| {
+            if error.kind() == std::io::ErrorKind::NotFound {
+                KeyFileProblem::Missing {
+                    path: shown.clone(),
+                }
+            } else {
+                KeyFileProblem::Unreadable {
+                    path: shown.clone(),
+                    error,
+                }
+            }
+        })?;
+        let key = tandem_seal::MasterKey::from_key_file(&text).map_err(|error| {
+            KeyFileProblem::Invalid {
+                path: shown.clone(),
+                error,
+            }
+        })?;
+        let fingerprint = key.fingerprint();
+        Ok((self.with_master_key(key), fingerprint))
+    }
+}

@@ -186,7 +186,7 @@ fn consultation_for(programme: &Programme, track: &str, facts: &RequestFacts) ->
 }
 
 impl App {
-    async fn request_facts(
+    pub(crate) async fn request_facts(
         &self,
         programme_id: i64,
         person_id: i64,

@@ -43,12 +43,26 @@ enum Command {
         /// Mark cookies Secure; set this when Tandem is served over HTTPS.
         #[arg(long, env = "TANDEM_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// The master key file that seals confidential content (make one
+        /// with `tandem key generate`). Required.
+        #[arg(long, env = "TANDEM_KEY_FILE")]
+        key_file: Option<PathBuf>,
     },
     /// Create tandem-demo.db with demo data if it is missing, then serve it.
+    /// Its master key is kept beside it (tandem-demo.key), made if missing.
     Demo {
         #[arg(long, env = "TANDEM_BIND", default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
+        /// The master key file; by default beside the demo database.
+        #[arg(long, env = "TANDEM_KEY_FILE")]
+        key_file: Option<PathBuf>,
     },
+    /// The master key that seals relationships' confidential content.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Mentoring relationships.
+    #[command(subcommand)]
+    Relationships(RelationshipsCommand),
     /// Import data from files.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -82,6 +96,35 @@ enum Command {
     },
     /// Check the configuration and the database, then exit.
     CheckConfig,
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Write a new master key file (never overwrites one). Keep it secret
+    /// and keep a copy apart from the database's backups.
+    Generate {
+        #[arg(long, default_value = "tandem.key")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum RelationshipsCommand {
+    /// One row per relationship: id, state, start date, planned end,
+    /// meetings held, next meeting due. No content.
+    List {
+        /// The programme's key, for example cwt.
+        #[arg(long)]
+        programme: String,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ListFormat {
+    Table,
+    Csv,
 }
 
 #[derive(Subcommand)]
@@ -239,12 +282,42 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve {
             bind,
             secure_cookies,
+            key_file,
         } => {
+            let Some(key_file) = key_file else {
+                bail!(
+                    "serve needs the master key that seals confidential content: set TANDEM_KEY_FILE (or --key-file) to a key file. Make one with `tandem key generate --out tandem.key`, keep it secret, and back it up apart from the database."
+                );
+            };
             let app = open(url, "sqlite://tandem.db").await?;
+            let (app, fingerprint) = app.with_key_file(&key_file)?;
+            tracing::info!(key = %fingerprint, "master key loaded");
             serve(app, bind, WebConfig { secure_cookies }).await?;
         }
-        Command::Demo { bind } => {
-            let app = open(url, "sqlite://tandem-demo.db").await?;
+        Command::Key(KeyCommand::Generate { out }) => {
+            let fingerprint = tandem_app::operator::generate_key_file(&out)?;
+            println!(
+                "Wrote a new master key to {} (fingerprint {fingerprint}). Keep it secret, keep a copy apart from the database's backups, and start Tandem with TANDEM_KEY_FILE={}.",
+                out.display(),
+                out.display()
+            );
+        }
+        Command::Relationships(RelationshipsCommand::List { programme, format }) => {
+            let app = open(url, "sqlite://tandem.db").await?;
+            let rows = app
+                .relationships_for_operator(&Operator::assume(), &programme)
+                .await?;
+            print_relationships(&rows, format);
+        }
+        Command::Demo { bind, key_file } => {
+            let url = url.unwrap_or("sqlite://tandem-demo.db");
+            let key_file = key_file.unwrap_or_else(|| demo_key_path(url));
+            if !key_file.exists() {
+                tandem_app::operator::generate_key_file(&key_file)?;
+                println!("Made a master key for the demo at {}.", key_file.display());
+            }
+            let app = open(Some(url), "sqlite://tandem-demo.db").await?;
+            let (app, _) = app.with_key_file(&key_file)?;
             let logins = if app.has_data().await? {
                 println!("Using the existing demo database.");
                 app.demo_logins().await?
@@ -524,6 +597,59 @@ fn read_password() -> Result<String> {
     }
     std::io::stdin().read_line(&mut line)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// The demo's key file: beside an SQLite database (`tandem-demo.db` →
+/// `tandem-demo.key`), else in the working directory.
+fn demo_key_path(url: &str) -> PathBuf {
+    let file = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest));
+    match file {
+        Some(file) if !file.is_empty() && file != ":memory:" => {
+            PathBuf::from(file).with_extension("key")
+        }
+        _ => PathBuf::from("tandem-demo.key"),
+    }
+}
+
+fn print_relationships(rows: &[tandem_app::relationships::OperatorRow], format: ListFormat) {
+    let date = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    match format {
+        ListFormat::Csv => {
+            println!("id,state,start_date,planned_end,meetings_held,next_due");
+            for row in rows {
+                println!(
+                    "{},{},{},{},{},{}",
+                    row.id,
+                    row.state.as_str(),
+                    row.started_on,
+                    date(row.planned_end),
+                    row.meetings_held,
+                    date(row.next_due)
+                );
+            }
+        }
+        ListFormat::Table => {
+            println!(
+                "{:>6}  {:<16}  {:<10}  {:<11}  {:>8}  {:<10}",
+                "id", "state", "started", "planned end", "meetings", "next due"
+            );
+            for row in rows {
+                println!(
+                    "{:>6}  {:<16}  {:<10}  {:<11}  {:>8}  {:<10}",
+                    row.id,
+                    row.state.label(),
+                    row.started_on.to_string(),
+                    date(row.planned_end),
+                    row.meetings_held,
+                    date(row.next_due)
+                );
+            }
+            println!("{} relationships", rows.len());
+        }
+    }
 }
 
 async fn serve(app: App, bind: SocketAddr, config: WebConfig) -> Result<()> {

@@ -254,6 +254,41 @@ pub enum Party {
     ContractManager,
 }
 
+impl Party {
+    /// Every part, in the order the settings list them.
+    pub const ALL: [Party; 9] = [
+        Party::Mentee,
+        Party::Mentor,
+        Party::LineManager,
+        Party::PracticeSupervisor,
+        Party::Coordinator,
+        Party::Hr,
+        Party::SupervisingSocialWorker,
+        Party::FosteringManager,
+        Party::ContractManager,
+    ];
+
+    /// The stable name the settings and the store use (`line_manager`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Party::Mentee => "mentee",
+            Party::Mentor => "mentor",
+            Party::LineManager => "line_manager",
+            Party::PracticeSupervisor => "practice_supervisor",
+            Party::Coordinator => "coordinator",
+            Party::Hr => "hr",
+            Party::SupervisingSocialWorker => "supervising_social_worker",
+            Party::FosteringManager => "fostering_manager",
+            Party::ContractManager => "contract_manager",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(text: &str) -> Option<Party> {
+        Party::ALL.into_iter().find(|party| party.as_str() == text)
+    }
+}
+
 /// Who may be mentored and how requests are screened.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -148,14 +148,18 @@ pub enum ProposalStatus {
     /// The request waits for another mentor (MAT-5).
     Declined,
     Withdrawn,
+    /// Accepted, and the relationship it started has ended: the mentor's
+    /// place is free again (LIF-3).
+    Ended,
 }
 
 impl ProposalStatus {
-    pub const ALL: [ProposalStatus; 4] = [
+    pub const ALL: [ProposalStatus; 5] = [
         ProposalStatus::AwaitingMentor,
         ProposalStatus::Accepted,
         ProposalStatus::Declined,
         ProposalStatus::Withdrawn,
+        ProposalStatus::Ended,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -164,6 +168,7 @@ impl ProposalStatus {
             ProposalStatus::Accepted => "accepted",
             ProposalStatus::Declined => "declined",
             ProposalStatus::Withdrawn => "withdrawn",
+            ProposalStatus::Ended => "ended",
         }
     }
 
@@ -178,6 +183,7 @@ impl ProposalStatus {
             ProposalStatus::Accepted => "Accepted by the mentor",
             ProposalStatus::Declined => "Declined by the mentor",
             ProposalStatus::Withdrawn => "Withdrawn",
+            ProposalStatus::Ended => "Accepted; the relationship has ended",
         }
     }
 

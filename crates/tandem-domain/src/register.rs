@@ -441,6 +441,8 @@ pub enum RequestStatus {
     Rejected,
     /// Withdrawn by the mentee.
     Withdrawn,
+    /// Matched, and the relationship has since completed or ended for good (LIF-3, LIF-4).
+    Closed,
 }
 
 impl RequestStatus {
@@ -455,6 +457,7 @@ impl RequestStatus {
             RequestStatus::Accepted => "accepted",
             RequestStatus::Rejected => "rejected",
             RequestStatus::Withdrawn => "withdrawn",
+            RequestStatus::Closed => "closed",
         }
     }
 
@@ -464,6 +467,7 @@ impl RequestStatus {
             RequestStatus::Accepted,
             RequestStatus::Rejected,
             RequestStatus::Withdrawn,
+            RequestStatus::Closed,
         ]
         .into_iter()
         .find(|s| s.as_str() == text)
@@ -475,6 +479,7 @@ impl RequestStatus {
             RequestStatus::Accepted => "Accepted: waiting for a mentor",
             RequestStatus::Rejected => "Not accepted",
             RequestStatus::Withdrawn => "Withdrawn",
+            RequestStatus::Closed => "Closed: the mentoring relationship has ended",
         }
     }
 

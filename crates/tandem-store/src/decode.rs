@@ -117,12 +117,16 @@ macro_rules! stored_text {
 }
 
 use tandem_domain::audit::AuditAction;
+use tandem_domain::programme::Party;
 use tandem_domain::proposals::ProposalStatus;
 use tandem_domain::register::{Consultation, Recruited, RequestSource, RequestStatus};
+use tandem_domain::relationship::State;
 
 stored_text!(AuditAction, "audit action", AuditAction::parse);
 stored_text!(ProposalStatus, "proposal status", ProposalStatus::parse);
 stored_text!(RequestStatus, "request status", RequestStatus::parse);
+stored_text!(State, "relationship state", State::parse);
+stored_text!(Party, "party", Party::parse);
 stored_text!(Consultation, "consultation", Consultation::parse);
 stored_text!(RequestSource, "request source", |text| {
     [RequestSource::Requested, RequestSource::Automatic]

@@ -17,6 +17,7 @@ mod people;
 mod programmes;
 mod proposals;
 mod register;
+mod relationships;
 mod sessions;
 pub mod test_support;
 
@@ -35,6 +36,10 @@ pub use people::{ImportSummary, PeopleImport, PersonDetail, PersonSummary};
 pub use programmes::{ProgrammeWrite, StoredProgramme};
 pub use proposals::{NewProposal, OverrideRow, ProposalRow};
 pub use register::{EnrolmentCandidate, MentorEntryRow, NewRequest, RegisterFilter, RequestRow};
+pub use relationships::{
+    AgreementVersionRow, CompletionRow, EventRow, IntroductionRow, MeetingRow, NewEvent,
+    NewIntroduction, NewMeeting, NewVersion, RelationshipRow, RequestAfter, SignatureRow,
+};
 
 /// Set on every SQLite connection: enforce foreign keys, let readers go on
 /// while one writer writes, wait rather than fail when the file is busy, and
@@ -139,6 +144,11 @@ repository!(
     /// Mentor requests, screening, consultation and self-assessments (REQ-1 to REQ-5).
     Requests,
     requests
+);
+repository!(
+    /// Mentoring relationships: events, agreements, meetings and plans (LIF-1 to LIF-5).
+    Relationships,
+    relationships
 );
 repository!(
     /// Matching proposals, their answers and coordinators' overrides (MAT-3 to MAT-5).

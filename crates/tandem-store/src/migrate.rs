@@ -53,6 +53,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 6,
+        name: "relationships",
+        shared: include_str!("migrations/0006_relationships.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// An arbitrary constant naming Tandem's migration lock in PostgreSQL, so

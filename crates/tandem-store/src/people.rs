@@ -365,7 +365,7 @@ fn id_list(ids: &[i64]) -> String {
 }
 
 /// Everyone below a manager, with their distance from them.
-fn reports_cte(manager_param: &str) -> String {
+pub(crate) fn reports_cte(manager_param: &str) -> String {
     format!(
         "reports (id, organisation_id, employee_id, depth) AS ( \
            SELECT id, organisation_id, employee_id, 0 FROM people WHERE id = {manager_param} \

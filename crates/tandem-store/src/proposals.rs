@@ -7,6 +7,7 @@ use sqlx::{Acquire, Row};
 
 use tandem_domain::permissions::{MatchingAuthority, ProposalAnswerAuthority};
 use tandem_domain::proposals::{Answer, ProposalStatus};
+use tandem_domain::relationship::State;
 
 use crate::{Proposals, Result, StoreError, insert_event};
 
@@ -183,11 +184,15 @@ impl Proposals<'_> {
     }
 
     /// Records the mentor's answer; only a proposal still awaiting one can
-    /// be answered. Returns whether it was.
+    /// be answered. Returns whether it was. An acceptance starts the
+    /// relationship (LIF-1) in the same transaction, with `data_key` (a new
+    /// data key, wrapped by the master key) as its key; a decline stores
+    /// no key.
     pub async fn answer(
         &self,
         authority: &ProposalAnswerAuthority,
         answer: &Answer,
+        data_key: &str,
     ) -> Result<bool> {
         let id = authority.proposal_id();
         let at = self.store.now();
@@ -215,6 +220,20 @@ impl Proposals<'_> {
         .rows_affected();
         if changed == 0 {
             return Ok(false);
+        }
+        if status == ProposalStatus::Accepted {
+            sqlx::query(
+                "INSERT INTO relationships (programme_id, proposal_id, request_id, mentor_entry_id, \
+                 track, state, data_key, started_at) \
+                 SELECT m.programme_id, m.id, m.request_id, m.mentor_entry_id, q.track, $1, $2, $3 \
+                 FROM match_proposals m JOIN mentor_requests q ON q.id = m.request_id WHERE m.id = $4",
+            )
+            .bind(State::Introduced.as_str())
+            .bind(data_key)
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         insert_event(
             &mut *tx,

@@ -21,15 +21,21 @@ pub enum PageError {
     /// The caller's input was wrong where the page has no form to show it
     /// beside: each message is listed, and nothing was saved.
     Invalid(Vec<FieldError>),
+    /// The rules refused what was asked, now or for this caller.
+    Refused(String),
     Internal,
 }
 
 impl From<AppError> for PageError {
     fn from(error: AppError) -> Self {
+        if let Some(message) = error.refusal() {
+            return PageError::Refused(message.to_owned());
+        }
         match error {
             AppError::NotFound => PageError::NotFound,
             AppError::Forbidden(f) => PageError::Forbidden(f.to_string()),
             AppError::Invalid(errors) => PageError::Invalid(errors),
+            AppError::Refused(message) => PageError::Refused(message),
             AppError::Store(e) => {
                 tracing::error!(error = %e, "store failure while rendering a page");
                 PageError::Internal
@@ -51,6 +57,7 @@ impl IntoResponse for PageError {
                 "If you typed the web address, check it is correct. If you followed a link, you may not have access to what it points to.".to_owned(),
             ),
             PageError::Forbidden(message) => (StatusCode::FORBIDDEN, "You cannot do that", message),
+            PageError::Refused(message) => (StatusCode::CONFLICT, "You cannot do that now", message),
             PageError::Invalid(errors) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "There is a problem",
@@ -126,6 +133,9 @@ impl ApiError {
 
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
+        if let Some(message) = error.refusal() {
+            return ApiError::new(StatusCode::CONFLICT, message);
+        }
         match error {
             AppError::NotFound => ApiError::not_found(),
             AppError::Forbidden(f) => ApiError::new(
@@ -133,6 +143,7 @@ impl From<AppError> for ApiError {
                 format!("{}.", capitalise(&f.to_string())),
             ),
             AppError::Invalid(fields) => ApiError::invalid(fields),
+            AppError::Refused(message) => ApiError::new(StatusCode::CONFLICT, message),
             AppError::Store(e) => {
                 tracing::error!(error = %e, "store failure in the API");
                 ApiError::new(

@@ -66,7 +66,7 @@ pub struct MatchingRun {
 }
 
 impl App {
-    async fn matching_programme(
+    pub(crate) async fn matching_programme(
         &self,
         programme_id: i64,
     ) -> Result<(String, Programme, Vec<i64>), AppError> {
@@ -353,7 +353,12 @@ impl App {
         let proposal = self.proposal_for_mentor(caller, id).await?;
         let authority = authorise_proposal_answer(caller, proposal.id, proposal.mentor_person_id)
             .map_err(|_| AppError::NotFound)?;
-        let answered = self.store.proposals().answer(&authority, answer).await?;
+        let data_key = self.vault.new_relationship_key(proposal.id)?;
+        let answered = self
+            .store
+            .proposals()
+            .answer(&authority, answer, &data_key)
+            .await?;
         if answered {
             Ok(())
         } else {

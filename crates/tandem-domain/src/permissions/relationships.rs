@@ -308,6 +308,22 @@ impl Operator {
         RelationshipAuthority::new(relationship_id, party, Actor::Operator)
     }
 
+    /// The demo loader accepts a proposal for its mentor, starting a relationship.
+    pub fn proposal_answer(&self, proposal_id: i64) -> super::ProposalAnswerAuthority {
+        super::ProposalAnswerAuthority {
+            proposal_id,
+            actor: Actor::Operator,
+        }
+    }
+
+    /// The demo loader answers a mentee's second self-assessment (CWT 2.2.7).
+    pub fn self_assessment(&self, request_id: i64) -> super::SelfAssessmentAuthority {
+        super::SelfAssessmentAuthority {
+            request_id,
+            actor: Actor::Operator,
+        }
+    }
+
     /// The demo loader moves relationships on as the part named.
     pub fn relationship_part(
         &self,

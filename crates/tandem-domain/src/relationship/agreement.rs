@@ -5,6 +5,7 @@
 //! agreement is in force when everyone the programme names has signed its
 //! current version.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use sha2::{Digest, Sha256};
@@ -47,7 +48,7 @@ pub struct AgreementInput {
 }
 
 /// An agreement's content, checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgreementDraft {
     /// Each programme content item with what the pair wrote under it.
     pub clauses: Vec<Clause>,
@@ -56,7 +57,7 @@ pub struct AgreementDraft {
 }
 
 /// One of the programme's agreement contents and what the pair wrote under it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clause {
     /// The programme's wording.
     pub heading: String,
@@ -66,7 +67,7 @@ pub struct Clause {
 
 /// The terms Tandem acts on: reviews, meeting compliance, the time a line
 /// manager sees, documents the coordinator may read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgreementTerms {
     /// How long the relationship lasts.
     pub length: Option<Months>,
@@ -476,6 +477,38 @@ pub fn hash_hex(hash: &[u8; 32]) -> String {
     hash.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// Whether `party` may sign now (AGR-4): they are one of the programme's
+/// signatories, there is a version (`current`, its number), it is the
+/// version they read, and they have not signed it already. Used where the
+/// signer may not read the clauses (a CAF line manager signs the time
+/// commitment), so the version's stored hash is signed as it stands.
+pub fn check_signing(
+    rules: &RelationshipRules,
+    party: Party,
+    current: Option<u32>,
+    version_read: u32,
+    already_signed: bool,
+) -> Result<(), Refused> {
+    if !rules.agreement.signatories.contains(&party) {
+        return Err(Refused::new(format!(
+            "In this programme {} does not sign the agreement.",
+            party_name(party)
+        )));
+    }
+    let Some(current) = current else {
+        return Err(Refused::new("There is no agreement to sign yet."));
+    };
+    if current != version_read {
+        return Err(Refused::new(format!(
+            "The agreement has changed since you read it: read version {current} and sign that."
+        )));
+    }
+    if already_signed {
+        return Err(Refused::new("You have already signed this version."));
+    }
+    Ok(())
+}
+
 /// What a change to the agreement did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Revision {
@@ -599,24 +632,15 @@ impl Agreement {
         version_read: u32,
         rules: &RelationshipRules,
     ) -> Result<&Signature, Refused> {
-        if !rules.agreement.signatories.contains(&party) {
-            return Err(Refused::new(format!(
-                "In this programme {} does not sign the agreement.",
-                party_name(party)
-            )));
-        }
+        let current_number = self.versions.last().map(|current| current.number);
+        let already = self
+            .versions
+            .last()
+            .is_some_and(|current| current.signed_by(party));
+        check_signing(rules, party, current_number, version_read, already)?;
         let Some(current) = self.versions.last_mut() else {
             return Err(Refused::new("There is no agreement to sign yet."));
         };
-        if current.number != version_read {
-            return Err(Refused::new(format!(
-                "The agreement has changed since you read it: read version {} and sign that.",
-                current.number
-            )));
-        }
-        if current.signed_by(party) {
-            return Err(Refused::new("You have already signed this version."));
-        }
         let hash = current.hash();
         current.signatures.push(Signature {
             party,

@@ -208,7 +208,7 @@ impl MeetingInput {
 
 /// A meeting's record: written by one party and agreed by those the
 /// programme names (MTG-2: FUN Appendix C "Signed: Mentee … Signed: Mentor").
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingRecord {
     /// The short record.
     pub text: String,

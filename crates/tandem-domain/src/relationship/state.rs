@@ -209,6 +209,36 @@ impl Event {
         }
     }
 
+    /// The event without anyone's own words, and those words: the first is
+    /// stored as it is, the second sealed (LIF-4). [`Event::with_words`]
+    /// puts them back.
+    pub fn split_words(mut self) -> (Event, Option<String>) {
+        let words = match &mut self {
+            Event::NoMatch { detail, .. } => Some(std::mem::take(detail)),
+            Event::Review(ReviewOutcome::Extend { reason, .. }) => Some(std::mem::take(reason)),
+            Event::Withdraw { reason, .. }
+            | Event::EndEarly { reason, .. }
+            | Event::RequestNewMentor { reason, .. } => reason.take(),
+            _ => None,
+        };
+        (self, words.filter(|words| !words.is_empty()))
+    }
+
+    /// The event with the words [`Event::split_words`] took out.
+    pub fn with_words(mut self, words: Option<String>) -> Event {
+        match &mut self {
+            Event::NoMatch { detail, .. } => *detail = words.unwrap_or_default(),
+            Event::Review(ReviewOutcome::Extend { reason, .. }) => {
+                *reason = words.unwrap_or_default();
+            }
+            Event::Withdraw { reason, .. }
+            | Event::EndEarly { reason, .. }
+            | Event::RequestNewMentor { reason, .. } => *reason = words,
+            _ => {}
+        }
+        self
+    }
+
     /// What a coordinator may read of the event: its kind and categories,
     /// never anyone's own words (LIF-4, AGR-2) and not who left.
     pub fn summary(&self) -> String {

@@ -1,0 +1,248 @@
+//! Mentoring relationships: from an accepted proposal to completion (issue
+//! 10; LIF-1 to LIF-5, AGR-1 to AGR-5, MTG-1 to MTG-4, PLN-1, PLN-2).
+//!
+//! Every use case loads the relationship's facts, asks
+//! `tandem_domain::permissions::relationships` what the caller may see and
+//! do, and seals or opens confidential content only with the authority
+//! that decision gives ([`crate::vault`]). Someone who may not see a
+//! relationship is told it does not exist.
+
+mod actions;
+mod demo;
+mod view;
+
+use time::{Date, OffsetDateTime};
+
+use tandem_domain::ids::ProgrammeId;
+use tandem_domain::permissions::relationships::{
+    RelationshipAccess, RelationshipFacts, RelationshipScope, relationship_access,
+    relationship_scope,
+};
+use tandem_domain::permissions::{Operator, PeopleScope, Principal};
+use tandem_domain::programme::Programme;
+use tandem_domain::relationship::{RelationshipId, RelationshipRules, State};
+use tandem_store::RelationshipRow;
+
+pub use actions::{
+    AgreementForm, CompletionStep, IntroductionInput, MeetingRecordChange, StepRequest,
+};
+pub use view::{
+    AgreementView, CompletionItem, CompletionView, HistoryEntry, IntroductionView, MeetingView,
+    RelationshipSummary, RelationshipView, Task, TaskStatus, ToDo, VersionView,
+};
+
+use crate::{App, AppError};
+
+/// One row of `tandem relationships list`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatorRow {
+    pub id: i64,
+    pub state: State,
+    pub started_on: Date,
+    pub planned_end: Option<Date>,
+    pub meetings_held: usize,
+    pub next_due: Option<Date>,
+}
+
+/// The longest listing a page shows.
+const LIST_LIMIT: i64 = 500;
+
+/// A relationship with what the caller may know of it, ready for a use case.
+pub(crate) struct Loaded {
+    pub row: RelationshipRow,
+    pub programme: Programme,
+    pub facts: RelationshipFacts,
+    pub access: RelationshipAccess,
+    pub rules: RelationshipRules,
+}
+
+impl Loaded {
+    pub(crate) fn started_on(&self) -> Date {
+        date_of(self.row.started_at)
+    }
+
+    pub(crate) fn agreed_on(&self) -> Option<Date> {
+        self.row.agreed_on.as_deref().and_then(parse_date)
+    }
+}
+
+pub(crate) fn date_of(unix: i64) -> Date {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .map(OffsetDateTime::date)
+        .unwrap_or(Date::MIN)
+}
+
+pub(crate) fn parse_date(text: &str) -> Option<Date> {
+    Date::parse(text, &time::format_description::well_known::Iso8601::DATE).ok()
+}
+
+impl App {
+    /// Loads a relationship for `caller`; "not found" unless they may see it.
+    pub(crate) async fn load_relationship(
+        &self,
+        caller: &Principal,
+        id: i64,
+    ) -> Result<Loaded, AppError> {
+        let row = self
+            .store
+            .relationships()
+            .get(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.loaded(caller, row).await
+    }
+
+    async fn loaded(&self, caller: &Principal, row: RelationshipRow) -> Result<Loaded, AppError> {
+        self.loaded_as(row, |facts| relationship_access(caller, facts))
+            .await
+    }
+
+    /// Loads a relationship's facts and rules, with the access `decide`
+    /// gives; "not found" when it gives none.
+    pub(crate) async fn loaded_as(
+        &self,
+        row: RelationshipRow,
+        decide: impl FnOnce(&RelationshipFacts) -> Option<RelationshipAccess>,
+    ) -> Result<Loaded, AppError> {
+        let (_, programme, taking_part) = self.matching_programme(row.programme_id).await?;
+        let people = self.store.people();
+        let missing =
+            || AppError::Internal(format!("relationship {}: a person is missing", row.id));
+        let mentee = people
+            .facts(row.mentee_person_id)
+            .await?
+            .ok_or_else(missing)?;
+        let mentor = people
+            .facts(row.mentor_person_id)
+            .await?
+            .ok_or_else(missing)?;
+        let facts = RelationshipFacts {
+            relationship_id: RelationshipId::new(row.id),
+            programme_id: ProgrammeId::new(row.programme_id),
+            taking_part,
+            mentee,
+            mentor,
+        };
+        let access = decide(&facts).ok_or(AppError::NotFound)?;
+        let rules = RelationshipRules::new(&programme, &row.track).map_err(|_| {
+            AppError::Internal(format!(
+                "relationship {}: its track \"{}\" is not in the programme",
+                row.id, row.track
+            ))
+        })?;
+        Ok(Loaded {
+            row,
+            programme,
+            facts,
+            access,
+            rules,
+        })
+    }
+
+    /// `tandem relationships list`: every relationship of a programme, as
+    /// metadata (state, dates, meetings held, next due), never content.
+    pub async fn relationships_for_operator(
+        &self,
+        _operator: &Operator,
+        programme_key: &str,
+    ) -> Result<Vec<OperatorRow>, AppError> {
+        let programme = self
+            .store
+            .programmes()
+            .by_key(programme_key)
+            .await?
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "programme",
+                    format!("there is no programme with the key \"{programme_key}\""),
+                )
+            })?;
+        let scope = RelationshipScope {
+            people: PeopleScope {
+                everyone: true,
+                ..PeopleScope::default()
+            },
+            programme_organisations: Vec::new(),
+        };
+        let rows = self
+            .store
+            .relationships()
+            .list(&scope, Some(programme.id), i64::MAX)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            // The operator reads what an administrator may: metadata only.
+            let loaded = self
+                .loaded_as(row, |_| Some(RelationshipAccess::Administrator))
+                .await?;
+            let summary = self.summary(&loaded).await?;
+            out.push(OperatorRow {
+                id: summary.id,
+                state: loaded.row.state,
+                started_on: summary.started_on,
+                planned_end: summary.planned_end,
+                meetings_held: summary.meetings_held.unwrap_or(0),
+                next_due: summary.next_due,
+            });
+        }
+        out.sort_by_key(|row| row.id);
+        Ok(out)
+    }
+
+    /// The relationships the caller may list, newest first, optionally of
+    /// one programme: the pair their own, overseers those of their
+    /// organisations, line managers those of the people they manage.
+    pub async fn relationships(
+        &self,
+        caller: &Principal,
+        programme_id: Option<i64>,
+    ) -> Result<Vec<RelationshipSummary>, AppError> {
+        let scope = relationship_scope(caller);
+        let rows = self
+            .store
+            .relationships()
+            .list(&scope, programme_id, LIST_LIMIT)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            // The scope is a coarse filter; the decision for each is the
+            // same one the relationship's own page makes.
+            match self.loaded(caller, row).await {
+                Ok(loaded) => out.push(self.summary(&loaded).await?),
+                Err(AppError::NotFound) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The relationship a proposal started, for the mentor who accepted it.
+    pub async fn relationship_of_proposal(
+        &self,
+        caller: &Principal,
+        proposal_id: i64,
+    ) -> Result<Option<i64>, AppError> {
+        let Some(id) = self.store.relationships().of_proposal(proposal_id).await? else {
+            return Ok(None);
+        };
+        match self.load_relationship(caller, id).await {
+            Ok(_) => Ok(Some(id)),
+            Err(AppError::NotFound) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Whether a state may be shown as the relationship's state to
+    /// `access`: everyone but a line manager sees it.
+    pub(crate) fn sees_metadata(access: RelationshipAccess) -> bool {
+        access != RelationshipAccess::LineManager
+    }
+}
+
+/// The states a coordinator's overview groups relationships by, in order.
+pub fn overview_states() -> [State; 7] {
+    State::ALL
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,756 @@
+//! Mentoring relationships: the relationship itself, its append-only event
+//! record, agreement versions and signatures, meetings and the action plan
+//! (LIF-1 to LIF-5, AGR-1 to AGR-5, MTG-1 to MTG-4, PLN-1, PLN-2).
+//!
+//! The store never sees confidential content in the clear: every `sealed_*`
+//! value arrives sealed by the application and leaves the same way. Writes
+//! take the authority that allows them, and the relationship's id comes
+//! from that authority, so an authority for one relationship cannot write
+//! another.
+
+use sqlx::{Acquire, Row};
+use tandem_domain::permissions::relationships::{
+    RelationshipContentAuthority, RelationshipPartAuthority, RelationshipScope,
+};
+use tandem_domain::programme::Party;
+use tandem_domain::register::RequestStatus;
+use tandem_domain::relationship::State;
+
+use crate::decode::Parsed;
+use crate::people::reports_cte;
+use crate::{Relationships, Result, StoreError};
+
+/// A relationship with who is in it, as pages and decisions need it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RelationshipRow {
+    pub id: i64,
+    pub programme_id: i64,
+    pub programme_key: String,
+    pub programme_name: String,
+    pub proposal_id: i64,
+    pub request_id: i64,
+    pub mentor_entry_id: i64,
+    pub mentee_person_id: i64,
+    pub mentee_name: String,
+    pub mentee_organisation_id: i64,
+    pub mentor_person_id: i64,
+    pub mentor_name: String,
+    pub mentor_organisation_id: i64,
+    pub track: String,
+    #[sqlx(try_from = "Parsed<State>")]
+    pub state: State,
+    pub stage_process: Option<i64>,
+    pub stage_cycle: Option<i64>,
+    /// The relationship's data key, wrapped by the master key.
+    pub data_key: String,
+    pub started_at: i64,
+    /// The day the agreement came into force (`YYYY-MM-DD`).
+    pub agreed_on: Option<String>,
+    pub ended_at: Option<i64>,
+}
+
+const COLUMNS: &str = "r.id, r.programme_id, g.key AS programme_key, g.name AS programme_name, \
+     r.proposal_id, r.request_id, r.mentor_entry_id, \
+     q.person_id AS mentee_person_id, mp.given_name || ' ' || mp.family_name AS mentee_name, \
+     mp.organisation_id AS mentee_organisation_id, \
+     e.person_id AS mentor_person_id, tp.given_name || ' ' || tp.family_name AS mentor_name, \
+     tp.organisation_id AS mentor_organisation_id, \
+     r.track, r.state, r.stage_process, r.stage_cycle, r.data_key, r.started_at, r.agreed_on, r.ended_at";
+
+const JOINS: &str = "FROM relationships r JOIN programmes g ON g.id = r.programme_id \
+     JOIN mentor_requests q ON q.id = r.request_id JOIN people mp ON mp.id = q.person_id \
+     JOIN mentor_entries e ON e.id = r.mentor_entry_id JOIN people tp ON tp.id = e.person_id";
+
+/// One entry of a relationship's event record, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EventRow {
+    pub seq: i64,
+    pub at: i64,
+    pub actor_account_id: Option<i64>,
+    #[sqlx(try_from = "Parsed<Party>")]
+    pub party: Party,
+    #[sqlx(try_from = "Parsed<State>")]
+    pub from_state: State,
+    #[sqlx(try_from = "Parsed<State>")]
+    pub to_state: State,
+    /// The event as JSON, without anyone's own words.
+    pub event: String,
+    /// Their own words, sealed.
+    pub sealed_words: Option<String>,
+}
+
+/// An event to append, made by the domain's state machine.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub at: i64,
+    pub party: Party,
+    pub from: State,
+    pub to: State,
+    pub kind: &'a str,
+    /// The event as JSON, without anyone's own words.
+    pub event: &'a str,
+    pub sealed_words: Option<&'a str>,
+    /// The day the agreement came into force, when this event agrees it.
+    pub agreed_on: Option<&'a str>,
+    /// What the end means for the mentee's request, when this event ends it.
+    pub request_after: Option<RequestAfter>,
+}
+
+/// What happens to the mentee's request when a relationship ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestAfter {
+    /// Back to matching, without this mentor (AGR-2, LIF-4).
+    BackToMatching,
+    /// Closed: the relationship completed or ended for good.
+    Closed,
+}
+
+/// An agreement version, with its sealed clauses.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AgreementVersionRow {
+    pub number: i64,
+    #[sqlx(try_from = "Parsed<Party>")]
+    pub drafted_by: Party,
+    pub drafted_by_account_id: Option<i64>,
+    pub at: i64,
+    /// The SHA-256 of the version, as hex.
+    pub hash: String,
+    /// The terms as JSON, in the clear: meeting frequency, lengths, time.
+    pub terms: String,
+    pub sealed_clauses: String,
+}
+
+/// A signature of an agreement version.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SignatureRow {
+    pub number: i64,
+    #[sqlx(try_from = "Parsed<Party>")]
+    pub party: Party,
+    pub account_id: Option<i64>,
+    pub at: i64,
+    pub hash: String,
+}
+
+/// A new agreement version.
+#[derive(Debug, Clone, Copy)]
+pub struct NewVersion<'a> {
+    pub number: i64,
+    pub drafted_by: Party,
+    pub hash: &'a str,
+    pub terms: &'a str,
+    pub sealed_clauses: &'a str,
+}
+
+/// A meeting: its facts in the clear, its record sealed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MeetingRow {
+    pub id: i64,
+    pub held_on: String,
+    pub minutes: i64,
+    pub kind: String,
+    pub recorded_at: i64,
+    pub sealed_record: Option<String>,
+    /// The parties who have agreed the record, comma-separated.
+    pub record_agreed_by: String,
+}
+
+impl MeetingRow {
+    /// The parties who have agreed the record.
+    pub fn agreed_by(&self) -> Vec<Party> {
+        self.record_agreed_by
+            .split(',')
+            .filter_map(Party::parse)
+            .collect()
+    }
+}
+
+/// A meeting to record.
+#[derive(Debug, Clone, Copy)]
+pub struct NewMeeting<'a> {
+    pub held_on: &'a str,
+    pub minutes: i64,
+    pub kind: &'a str,
+    pub sealed_record: Option<&'a str>,
+    pub agreed_by: &'a [Party],
+}
+
+fn party_list(parties: &[Party]) -> String {
+    parties
+        .iter()
+        .map(|party| party.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+impl Relationships<'_> {
+    /// One relationship.
+    pub async fn get(&self, id: i64) -> Result<Option<RelationshipRow>> {
+        Ok(
+            sqlx::query_as(&format!("SELECT {COLUMNS} {JOINS} WHERE r.id = $1"))
+                .bind(id)
+                .fetch_optional(&self.store.pool)
+                .await?,
+        )
+    }
+
+    /// The relationships a scope lets the caller list, newest first,
+    /// optionally in one programme, at most `limit`.
+    pub async fn list(
+        &self,
+        scope: &RelationshipScope,
+        programme_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<RelationshipRow>> {
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Every value here is an integer id from a permission decision, so
+        // it is written into the SQL as a number; nothing typed is.
+        let mut allowed: Vec<String> = Vec::new();
+        let mut with = String::new();
+        let people = &scope.people;
+        if people.everyone {
+            allowed.push("1 = 1".to_owned());
+        }
+        if !people.organisations.is_empty() {
+            let list = numbers(&people.organisations);
+            allowed.push(format!(
+                "mp.organisation_id IN ({list}) OR tp.organisation_id IN ({list})"
+            ));
+        }
+        for (programme, organisation) in &scope.programme_organisations {
+            allowed.push(format!(
+                "(r.programme_id = {programme} AND (mp.organisation_id = {organisation} \
+                 OR tp.organisation_id = {organisation}))"
+            ));
+        }
+        if let Some(manager) = people.reports_of {
+            with = format!("WITH RECURSIVE {} ", reports_cte(&manager.to_string()));
+            allowed.push(
+                "q.person_id IN (SELECT id FROM reports WHERE depth > 0) \
+                 OR e.person_id IN (SELECT id FROM reports WHERE depth > 0)"
+                    .to_owned(),
+            );
+        }
+        if let Some(own) = people.own {
+            allowed.push(format!("q.person_id = {own} OR e.person_id = {own}"));
+        }
+        let mut filter = format!("({})", allowed.join(" OR "));
+        if let Some(programme) = programme_id {
+            filter.push_str(&format!(" AND r.programme_id = {programme}"));
+        }
+        Ok(sqlx::query_as(&format!(
+            "{with}SELECT {COLUMNS} {JOINS} WHERE {filter} ORDER BY r.started_at DESC, r.id DESC LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(&self.store.pool)
+        .await?)
+    }
+
+    /// The relationship a proposal started, if it has.
+    pub async fn of_proposal(&self, proposal_id: i64) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM relationships WHERE proposal_id = $1")
+                .bind(proposal_id)
+                .fetch_optional(&self.store.pool)
+                .await?,
+        )
+    }
+
+    /// The event record, oldest first.
+    pub async fn events(&self, id: i64) -> Result<Vec<EventRow>> {
+        Ok(sqlx::query_as(
+            "SELECT seq, at, actor_account_id, party, from_state, to_state, event, sealed_words \
+             FROM relationship_events WHERE relationship_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(&self.store.pool)
+        .await?)
+    }
+
+    /// Appends an event and moves the relationship to its new state, in
+    /// one transaction. If the relationship is no longer in the state the
+    /// event starts from (someone else acted first), nothing is written.
+    /// An event that ends the relationship frees the mentor's place and
+    /// sends the request back to matching or closes it.
+    pub async fn append(
+        &self,
+        authority: &RelationshipPartAuthority,
+        event: &NewEvent<'_>,
+    ) -> Result<()> {
+        let id = authority.relationship_id().get();
+        let mut conn = self.store.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE relationships SET state = $1, agreed_on = COALESCE($2, agreed_on), \
+             ended_at = $3 WHERE id = $4 AND state = $5",
+        )
+        .bind(event.to.as_str())
+        .bind(event.agreed_on)
+        .bind(event.to.is_ended().then_some(event.at))
+        .bind(id)
+        .bind(event.from.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved == 0 {
+            return Err(StoreError::Conflict(
+                "Someone else changed this relationship just now. Look at it again before you try once more."
+                    .to_owned(),
+            ));
+        }
+        let seq: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM relationship_events WHERE relationship_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO relationship_events (relationship_id, seq, at, actor_account_id, party, \
+             from_state, to_state, kind, event, sealed_words) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(id)
+        .bind(seq)
+        .bind(event.at)
+        .bind(authority.actor().account_id())
+        .bind(event.party.as_str())
+        .bind(event.from.as_str())
+        .bind(event.to.as_str())
+        .bind(event.kind)
+        .bind(event.event)
+        .bind(event.sealed_words)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(after) = event.request_after {
+            // The proposal is no longer live: the mentor's place is free
+            // (LIF-3), and the request is not "matched" any more.
+            sqlx::query(
+                "UPDATE match_proposals SET status = 'ended' \
+                 WHERE id = (SELECT proposal_id FROM relationships WHERE id = $1)",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            if after == RequestAfter::Closed {
+                sqlx::query(
+                    "UPDATE mentor_requests SET status = $1 \
+                     WHERE id = (SELECT request_id FROM relationships WHERE id = $2)",
+                )
+                .bind(RequestStatus::Closed.as_str())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets the stage the pair say they are at (LIF-5).
+    pub async fn set_stage(
+        &self,
+        authority: &RelationshipContentAuthority,
+        process: Option<i64>,
+        cycle: Option<i64>,
+    ) -> Result<()> {
+        sqlx::query("UPDATE relationships SET stage_process = $1, stage_cycle = $2 WHERE id = $3")
+            .bind(process)
+            .bind(cycle)
+            .bind(authority.relationship_id().get())
+            .execute(&self.store.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every agreement version, oldest first.
+    pub async fn agreement_versions(&self, id: i64) -> Result<Vec<AgreementVersionRow>> {
+        Ok(sqlx::query_as(
+            "SELECT number, drafted_by, drafted_by_account_id, at, hash, terms, sealed_clauses \
+             FROM agreement_versions WHERE relationship_id = $1 ORDER BY number",
+        )
+        .bind(id)
+        .fetch_all(&self.store.pool)
+        .await?)
+    }
+
+    /// Every signature of every version.
+    pub async fn signatures(&self, id: i64) -> Result<Vec<SignatureRow>> {
+        Ok(sqlx::query_as(
+            "SELECT v.number, s.party, s.account_id, s.at, s.hash FROM agreement_signatures s \
+             JOIN agreement_versions v ON v.id = s.version_id WHERE v.relationship_id = $1 \
+             ORDER BY v.number, s.at, s.id",
+        )
+        .bind(id)
+        .fetch_all(&self.store.pool)
+        .await?)
+    }
+
+    /// Adds a version. Its number must be the next one: if someone else
+    /// saved a version meanwhile, nothing is written.
+    pub async fn add_version(
+        &self,
+        authority: &RelationshipContentAuthority,
+        version: &NewVersion<'_>,
+    ) -> Result<()> {
+        let id = authority.relationship_id().get();
+        let mut conn = self.store.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let next: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM agreement_versions WHERE relationship_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if next != version.number {
+            return Err(changed_meanwhile("agreement"));
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO agreement_versions (relationship_id, number, drafted_by, drafted_by_account_id, \
+             at, hash, terms, sealed_clauses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(version.number)
+        .bind(version.drafted_by.as_str())
+        .bind(authority.actor().account_id())
+        .bind(self.store.now())
+        .bind(version.hash)
+        .bind(version.terms)
+        .bind(version.sealed_clauses)
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(error) if is_unique_violation(&error) => {
+                return Err(changed_meanwhile("agreement"));
+            }
+            Err(error) => return Err(error.into()),
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Signs the current version, if it is still `number` with `hash`.
+    pub async fn sign(
+        &self,
+        authority: &RelationshipPartAuthority,
+        number: i64,
+        hash: &str,
+    ) -> Result<()> {
+        let id = authority.relationship_id().get();
+        let mut conn = self.store.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let current = sqlx::query(
+            "SELECT id, number, hash FROM agreement_versions WHERE relationship_id = $1 \
+             ORDER BY number DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(current) = current else {
+            return Err(changed_meanwhile("agreement"));
+        };
+        let version_id: i64 = current.try_get("id")?;
+        let current_number: i64 = current.try_get("number")?;
+        let current_hash: String = current.try_get("hash")?;
+        if current_number != number || current_hash != hash {
+            return Err(changed_meanwhile("agreement"));
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO agreement_signatures (version_id, party, account_id, at, hash) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(version_id)
+        .bind(authority.party().as_str())
+        .bind(authority.actor().account_id())
+        .bind(self.store.now())
+        .bind(hash)
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(error) if is_unique_violation(&error) => {
+                return Err(StoreError::Conflict(
+                    "This version has already been signed in that part.".to_owned(),
+                ));
+            }
+            Err(error) => return Err(error.into()),
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every meeting, latest first.
+    pub async fn meetings(&self, id: i64) -> Result<Vec<MeetingRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, held_on, minutes, kind, recorded_at, sealed_record, record_agreed_by \
+             FROM relationship_meetings WHERE relationship_id = $1 ORDER BY held_on DESC, id DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.store.pool)
+        .await?)
+    }
+
+    /// Records a meeting; returns its id.
+    pub async fn add_meeting(
+        &self,
+        authority: &RelationshipContentAuthority,
+        meeting: &NewMeeting<'_>,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO relationship_meetings (relationship_id, held_on, minutes, kind, \
+             recorded_by_account_id, recorded_at, sealed_record, record_agreed_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(authority.relationship_id().get())
+        .bind(meeting.held_on)
+        .bind(meeting.minutes)
+        .bind(meeting.kind)
+        .bind(authority.actor().account_id())
+        .bind(self.store.now())
+        .bind(meeting.sealed_record)
+        .bind(party_list(meeting.agreed_by))
+        .fetch_one(&self.store.pool)
+        .await?)
+    }
+
+    /// Replaces a meeting's record and who has agreed it, if it still has
+    /// the agreements the caller read (so two people agreeing at once both count).
+    pub async fn update_record(
+        &self,
+        authority: &RelationshipContentAuthority,
+        meeting_id: i64,
+        sealed_record: &str,
+        agreed_before: &[Party],
+        agreed_by: &[Party],
+    ) -> Result<()> {
+        let changed = sqlx::query(
+            "UPDATE relationship_meetings SET sealed_record = $1, record_agreed_by = $2 \
+             WHERE id = $3 AND relationship_id = $4 AND record_agreed_by = $5",
+        )
+        .bind(sealed_record)
+        .bind(party_list(agreed_by))
+        .bind(meeting_id)
+        .bind(authority.relationship_id().get())
+        .bind(party_list(agreed_before))
+        .execute(&self.store.pool)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(changed_meanwhile("meeting record"));
+        }
+        Ok(())
+    }
+
+    /// The sealed action plan, if there is one.
+    pub async fn plan(&self, id: i64) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT sealed_plan FROM relationship_plans WHERE relationship_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.store.pool)
+        .await?)
+    }
+
+    /// Saves the action plan (PLN-1).
+    pub async fn put_plan(
+        &self,
+        authority: &RelationshipContentAuthority,
+        sealed_plan: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO relationship_plans (relationship_id, sealed_plan, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (relationship_id) DO UPDATE SET sealed_plan = excluded.sealed_plan, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(authority.relationship_id().get())
+        .bind(sealed_plan)
+        .bind(self.store.now())
+        .execute(&self.store.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Pairs (request, register entry) that must not be proposed again: the
+    /// mentor declined (MAT-5) or a relationship between them ended (AGR-2,
+    /// LIF-4).
+    pub async fn excluded_pairs(&self, programme_id: i64) -> Result<Vec<(i64, i64)>> {
+        let rows = sqlx::query(
+            "SELECT request_id, mentor_entry_id FROM match_proposals \
+             WHERE programme_id = $1 AND status IN ('declined', 'ended')",
+        )
+        .bind(programme_id)
+        .fetch_all(&self.store.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("request_id")?, row.try_get("mentor_entry_id")?)))
+            .collect()
+    }
+}
+
+/// Whether a statement failed on a unique index: someone else wrote first.
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+fn changed_meanwhile(what: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "Someone else changed the {what} just now. Look at it again before you try once more."
+    ))
+}
+
+fn numbers(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One completion item: an answered section, a signature, or the closing
+/// supervision (LIF-3).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CompletionRow {
+    pub item: String,
+    #[sqlx(try_from = "Parsed<Party>")]
+    pub party: Party,
+    pub at: i64,
+    pub sealed_answer: Option<String>,
+}
+
+/// The introductory meeting as arranged (AGR-1).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct IntroductionRow {
+    /// `YYYY-MM-DDTHH:MM`, local time as typed.
+    pub meets_at: String,
+    pub minutes: i64,
+    pub place: String,
+    /// The parties attending, comma-separated.
+    pub attending: String,
+    #[sqlx(try_from = "Parsed<Party>")]
+    pub arranged_by: Party,
+}
+
+impl IntroductionRow {
+    /// The parties attending.
+    pub fn attending(&self) -> Vec<Party> {
+        self.attending.split(',').filter_map(Party::parse).collect()
+    }
+}
+
+/// An introductory meeting to arrange.
+#[derive(Debug, Clone, Copy)]
+pub struct NewIntroduction<'a> {
+    pub meets_at: &'a str,
+    pub minutes: i64,
+    pub place: &'a str,
+    pub attending: &'a [Party],
+}
+
+impl Relationships<'_> {
+    /// Replaces the current version while nobody has signed it (AGR-4: a
+    /// change before any signature is a redraft, not a new version).
+    pub async fn redraft_version(
+        &self,
+        authority: &RelationshipContentAuthority,
+        version: &NewVersion<'_>,
+    ) -> Result<()> {
+        let id = authority.relationship_id().get();
+        let changed = sqlx::query(
+            "UPDATE agreement_versions SET drafted_by = $1, drafted_by_account_id = $2, at = $3, \
+             hash = $4, terms = $5, sealed_clauses = $6 \
+             WHERE relationship_id = $7 AND number = $8 \
+             AND number = (SELECT MAX(number) FROM agreement_versions WHERE relationship_id = $7) \
+             AND NOT EXISTS (SELECT 1 FROM agreement_signatures s WHERE s.version_id = agreement_versions.id)",
+        )
+        .bind(version.drafted_by.as_str())
+        .bind(authority.actor().account_id())
+        .bind(self.store.now())
+        .bind(version.hash)
+        .bind(version.terms)
+        .bind(version.sealed_clauses)
+        .bind(id)
+        .bind(version.number)
+        .execute(&self.store.pool)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(changed_meanwhile("agreement"));
+        }
+        Ok(())
+    }
+
+    /// Every completion item recorded.
+    pub async fn completion(&self, id: i64) -> Result<Vec<CompletionRow>> {
+        Ok(sqlx::query_as(
+            "SELECT item, party, at, sealed_answer FROM relationship_completion \
+             WHERE relationship_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.store.pool)
+        .await?)
+    }
+
+    /// Records a completion item once; recording it again is a conflict.
+    pub async fn add_completion(
+        &self,
+        authority: &RelationshipPartAuthority,
+        item: &str,
+        sealed_answer: Option<&str>,
+    ) -> Result<()> {
+        let inserted = sqlx::query(
+            "INSERT INTO relationship_completion (relationship_id, item, party, account_id, at, sealed_answer) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(authority.relationship_id().get())
+        .bind(item)
+        .bind(authority.party().as_str())
+        .bind(authority.actor().account_id())
+        .bind(self.store.now())
+        .bind(sealed_answer)
+        .execute(&self.store.pool)
+        .await;
+        match inserted {
+            Ok(_) => Ok(()),
+            Err(error) if is_unique_violation(&error) => Err(StoreError::Conflict(
+                "This has already been recorded.".to_owned(),
+            )),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// The introductory meeting, if it has been arranged.
+    pub async fn introduction(&self, id: i64) -> Result<Option<IntroductionRow>> {
+        Ok(sqlx::query_as(
+            "SELECT meets_at, minutes, place, attending, arranged_by FROM relationship_introductions \
+             WHERE relationship_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.store.pool)
+        .await?)
+    }
+
+    /// Arranges (or re-arranges) the introductory meeting (AGR-1).
+    pub async fn arrange_introduction(
+        &self,
+        authority: &RelationshipPartAuthority,
+        introduction: &NewIntroduction<'_>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO relationship_introductions (relationship_id, meets_at, minutes, place, attending, \
+             arranged_by, arranged_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (relationship_id) DO UPDATE SET meets_at = excluded.meets_at, \
+             minutes = excluded.minutes, place = excluded.place, attending = excluded.attending, \
+             arranged_by = excluded.arranged_by, arranged_at = excluded.arranged_at",
+        )
+        .bind(authority.relationship_id().get())
+        .bind(introduction.meets_at)
+        .bind(introduction.minutes)
+        .bind(introduction.place)
+        .bind(party_list(introduction.attending))
+        .bind(authority.party().as_str())
+        .bind(self.store.now())
+        .execute(&self.store.pool)
+        .await?;
+        Ok(())
+    }
+}
