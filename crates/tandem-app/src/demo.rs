@@ -502,7 +502,7 @@ impl App {
         }
         self.load_demo_register().await?;
         self.load_demo_matching().await?;
-        self.load_demo_relationships().await?;
+        self.load_demo_relationships(&Operator::assume()).await?;
         Ok(logins)
     }
 

@@ -50,6 +50,26 @@ impl App {
         }
     }
 
+    /// The same application with a master key made once for this process:
+    /// for tests and throwaway databases, so that every `App` the process
+    /// makes over one database opens what another sealed. Content sealed
+    /// under it cannot be opened once the process ends; real installations
+    /// use a key file ([`App::with_key_file`]).
+    pub fn with_generated_master_key(self) -> App {
+        static PROCESS_KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let text = PROCESS_KEY.get_or_init(|| {
+            tandem_seal::MasterKey::generate()
+                .to_key_file()
+                .as_str()
+                .to_owned()
+        });
+        match tandem_seal::MasterKey::from_key_file(text) {
+            Ok(key) => self.with_master_key(key),
+            // The text was made by `to_key_file` just above.
+            Err(_) => self,
+        }
+    }
+
     /// The same application, sealing and opening relationships'
     /// confidential content under `master` (the key file's key). Without
     /// one, anything that needs content is an error that says so.

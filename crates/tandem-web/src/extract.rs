@@ -84,10 +84,6 @@ where
 /// in the order they appear; answered as [`PathId`] is when either does
 /// not parse.
 #[derive(Debug, Clone, Copy)]
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "no route has two ids yet; its tests use it")
-)]
 pub struct PathIds<A, B>(pub A, pub B);
 
 impl<S, A, B> FromRequestParts<S> for PathIds<A, B>

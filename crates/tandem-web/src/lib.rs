@@ -12,6 +12,7 @@
 //! gives handlers the caller and the ids in the path.
 
 mod api;
+mod calendar;
 mod caller;
 mod error;
 mod extract;

@@ -11,6 +11,7 @@ pub mod programme_settings;
 pub mod programmes;
 pub mod proposals;
 pub mod register;
+pub mod relationships;
 pub mod requests;
 pub mod screening;
 pub mod self_assessment;

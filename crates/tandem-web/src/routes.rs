@@ -57,7 +57,7 @@ fn put<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> R
 fn table() -> Vec<Route> {
     use pages::{
         home, import, matching, people, programme_settings, programmes, proposals, register,
-        requests, screening, self_assessment, sign_in, site,
+        relationships, requests, screening, self_assessment, sign_in, site,
     };
     vec![
         get("/", home::home),
@@ -107,6 +107,37 @@ fn table() -> Vec<Route> {
         post("/programmes/{id}/matching/choose", matching::choose),
         get("/proposals/{id}", proposals::proposal),
         post("/proposals/{id}", proposals::answer),
+        get("/relationships", relationships::list),
+        get(
+            "/programmes/{id}/relationships",
+            relationships::programme_overview,
+        ),
+        get("/relationships/{id}", relationships::show),
+        post("/relationships/{id}/step", relationships::step),
+        post("/relationships/{id}/introduction", relationships::arrange),
+        get(
+            "/relationships/{id}/introduction.ics",
+            relationships::invitation,
+        ),
+        post(
+            "/relationships/{id}/agreement",
+            relationships::save_agreement,
+        ),
+        post("/relationships/{id}/agreement/sign", relationships::sign),
+        post(
+            "/relationships/{id}/meetings",
+            relationships::record_meeting,
+        ),
+        post(
+            "/relationships/{id}/meetings/{meeting}/agree",
+            relationships::agree_record,
+        ),
+        post("/relationships/{id}/plan", relationships::save_plan),
+        post("/relationships/{id}/stage", relationships::set_stage),
+        post(
+            "/relationships/{id}/completion",
+            relationships::record_completion,
+        ),
         get("/health", api::health::health),
         get("/api/openapi.json", api::openapi::openapi),
         get("/api/me", api::me::me),

@@ -368,6 +368,15 @@ impl App {
             ));
         }
         let authority = self.content_authority(acting, &loaded)?;
+        if !loaded.rules.may_draft_agreement(authority.party()) {
+            let drafter = loaded.rules.agreement.drafted_by.map_or(
+                "the mentee or the mentor",
+                tandem_domain::relationship::party_name,
+            );
+            return Err(AppError::Refused(format!(
+                "In this programme {drafter} drafts the agreement."
+            )));
+        }
         let key = self
             .vault
             .for_pair(&authority, loaded.row.proposal_id, &loaded.row.data_key)?;

@@ -40,11 +40,11 @@ const DEMO_STATES: [State; 7] = [
     State::EndedEarly,
 ];
 
-/// Who the demo pairs are, per programme: mentors and mentees by employee
-/// id where a demo login is one of them, else the first people found.
+/// Who the demo pairs are, per programme: mentors by employee id where a
+/// demo login is one of them, else people of the organisation.
 struct DemoProgramme {
     key: &'static str,
-    /// The demo mentor first (CWT: the demo login).
+    /// Mentors by organisation and employee id.
     mentors: &'static [(&'static str, &'static str)],
     /// Mentees are drawn from this organisation's staff (or carers).
     mentee_organisation: &'static str,
@@ -69,9 +69,10 @@ const DEMO_PROGRAMMES: [DemoProgramme; 5] = [
     },
     DemoProgramme {
         key: "cwt",
+        // The demo mentor (second) has the agreed relationship.
         mentors: &[
-            ("Western Health and Social Care Trust", "WHSCT0002"),
             ("Health and Social Care Board", "HSCB0005"),
+            ("Western Health and Social Care Trust", "WHSCT0002"),
             ("Public Health Agency", "PHA0006"),
             ("Health Service Executive West", "HSEW0007"),
         ],
@@ -104,15 +105,21 @@ const DEMO_PROGRAMMES: [DemoProgramme; 5] = [
 
 impl App {
     /// Seeds the demo relationships; see the module's documentation.
-    pub(crate) async fn load_demo_relationships(&self) -> Result<(), AppError> {
+    pub(crate) async fn load_demo_relationships(
+        &self,
+        operator: &Operator,
+    ) -> Result<(), AppError> {
         for demo in &DEMO_PROGRAMMES {
-            self.demo_programme_relationships(demo).await?;
+            self.demo_programme_relationships(operator, demo).await?;
         }
         Ok(())
     }
 
-    async fn demo_programme_relationships(&self, demo: &DemoProgramme) -> Result<(), AppError> {
-        let operator = Operator::assume();
+    async fn demo_programme_relationships(
+        &self,
+        operator: &Operator,
+        demo: &DemoProgramme,
+    ) -> Result<(), AppError> {
         let stored = self
             .store
             .programmes()
@@ -253,7 +260,7 @@ impl App {
                 .of_proposal(proposal)
                 .await?
                 .ok_or_else(|| AppError::Internal("the demo relationship was not made".into()))?;
-            app.drive_demo(&operator, &programme, id, *state, &clock, now)
+            app.drive_demo(operator, &programme, id, *state, &clock, now)
                 .await
                 .map_err(|error| {
                     AppError::Internal(format!(

@@ -13,7 +13,7 @@ fn message(error: AppError) -> String {
 #[tokio::test]
 async fn sign_in_sessions_and_sign_out() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         let grant = RoleGrant::new(Role::Administrator, None, None).expect("grant");
         app.create_account(
             "Ada@Example.org",
@@ -71,7 +71,7 @@ async fn sign_in_sessions_and_sign_out() {
 #[tokio::test]
 async fn repeated_failures_lock_the_address_even_for_the_right_password() {
     let db = test_support::sqlite().await;
-    let app = App::new(db.store.clone());
+    let app = App::new(db.store.clone()).with_generated_master_key();
     app.create_account("bo@example.org", "Bo", "correct horse battery", None, &[])
         .await
         .expect("account");
@@ -94,7 +94,7 @@ async fn repeated_failures_lock_the_address_even_for_the_right_password() {
 #[tokio::test]
 async fn account_input_is_checked_field_by_field() {
     let db = test_support::sqlite().await;
-    let app = App::new(db.store.clone());
+    let app = App::new(db.store.clone()).with_generated_master_key();
     let Err(AppError::Invalid(errors)) = app.create_account("nope", " ", "short", None, &[]).await
     else {
         panic!("must be invalid")
@@ -118,7 +118,9 @@ async fn housekeeping_removes_only_what_is_dead() {
         let clock = std::sync::Arc::new(tandem_app::FixedClock::at(
             time::macros::datetime!(2027-01-04 09:00 UTC),
         ));
-        let app = App::new(db.store.clone()).with_clock(clock.clone());
+        let app = App::new(db.store.clone())
+            .with_generated_master_key()
+            .with_clock(clock.clone());
         let store = &db.store;
         let id = app
             .create_account("h@example.org", "H", "long enough password", None, &[])
@@ -204,7 +206,7 @@ fn is_throttled(result: &Result<tandem_app::auth::SignedIn, AppError>) -> bool {
 #[tokio::test]
 async fn parallel_wrong_passwords_are_checked_at_most_five_times_and_lock_no_one_else_out() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         app.create_account("cy@example.org", "Cy", "correct horse battery", None, &[])
             .await
             .expect("account");
@@ -258,7 +260,7 @@ async fn parallel_wrong_passwords_are_checked_at_most_five_times_and_lock_no_one
 #[tokio::test]
 async fn an_address_is_stopped_after_twenty_failures_on_any_accounts() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         for n in 0..5 {
             let email = format!("user{n}@example.org");
             app.create_account(&email, "U", "correct horse battery", None, &[])

@@ -6,7 +6,7 @@ use tandem_store::test_support;
 #[tokio::test]
 async fn demo_loads_and_every_role_signs_in_and_sees_its_home() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         let logins = app.load_demo().await.expect("demo loads");
         let roles: Vec<Role> = logins.iter().map(|l| l.role).collect();
         assert_eq!(roles, Role::ALL.to_vec(), "{}", db.label);
@@ -50,7 +50,7 @@ async fn demo_loads_and_every_role_signs_in_and_sees_its_home() {
 #[tokio::test]
 async fn a_line_manager_sees_their_chain_and_nobody_else() {
     let db = test_support::sqlite().await;
-    let app = App::new(db.store.clone());
+    let app = App::new(db.store.clone()).with_generated_master_key();
     app.load_demo().await.expect("demo");
     let manager = app
         .sign_in("manager@tandem.example", DEMO_PASSWORD)

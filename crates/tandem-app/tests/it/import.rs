@@ -23,7 +23,7 @@ M1,Mary,Boss,mary@example.org,Leadership,P2,Director
 #[tokio::test]
 async fn a_bad_row_leaves_the_database_unchanged() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         let org = db
             .store
             .organisations()
@@ -88,7 +88,7 @@ async fn a_bad_row_leaves_the_database_unchanged() {
 #[tokio::test]
 async fn unknown_managers_are_reported_once_the_rows_parse() {
     let db = test_support::sqlite().await;
-    let app = App::new(db.store.clone());
+    let app = App::new(db.store.clone()).with_generated_master_key();
     let org = db
         .store
         .organisations()
@@ -116,7 +116,7 @@ async fn unknown_managers_are_reported_once_the_rows_parse() {
 #[tokio::test]
 async fn malformed_files_are_errors_not_panics() {
     let db = test_support::sqlite().await;
-    let app = App::new(db.store.clone());
+    let app = App::new(db.store.clone()).with_generated_master_key();
     let org = db
         .store
         .organisations()
@@ -162,7 +162,7 @@ async fn malformed_files_are_errors_not_panics() {
 #[tokio::test]
 async fn only_coordinators_and_hr_of_the_organisation_import() {
     let db = test_support::sqlite().await;
-    let app = App::new(db.store.clone());
+    let app = App::new(db.store.clone()).with_generated_master_key();
     let a = db.store.organisations().create("A", "").await.expect("org");
     let b = db.store.organisations().create("B", "").await.expect("org");
     let grant = RoleGrant::new(Role::Coordinator, Some(a.id), None).expect("grant");
@@ -195,7 +195,7 @@ async fn only_coordinators_and_hr_of_the_organisation_import() {
 #[tokio::test]
 async fn a_late_problem_in_a_long_file_rolls_back_the_batches_already_written() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         let org = db
             .store
             .organisations()

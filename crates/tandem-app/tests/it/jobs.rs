@@ -18,7 +18,9 @@ fn email() -> Email {
 async fn a_queued_message_is_delivered_once() {
     for db in test_support::all().await {
         let mailer = MemoryMailer::new();
-        let app = App::new(db.store.clone()).with_mailer(Arc::new(mailer.clone()));
+        let app = App::new(db.store.clone())
+            .with_generated_master_key()
+            .with_mailer(Arc::new(mailer.clone()));
         let now = 1_900_000_000;
         let id = app.queue_email(email(), now).await.expect("queued");
         assert!(mailer.sent().is_empty(), "{}: queued, not sent", db.label);
@@ -48,7 +50,9 @@ async fn a_queued_message_is_delivered_once() {
 #[tokio::test]
 async fn a_message_that_cannot_be_written_as_mail_is_not_queued() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone()).with_mailer(Arc::new(MemoryMailer::new()));
+        let app = App::new(db.store.clone())
+            .with_generated_master_key()
+            .with_mailer(Arc::new(MemoryMailer::new()));
         let wrong = Email {
             to: "not an address".into(),
             subject: "Hi\r\nBcc: everyone@example.org".into(),
@@ -68,7 +72,9 @@ async fn a_message_that_cannot_be_written_as_mail_is_not_queued() {
 async fn a_failed_delivery_is_tried_again_after_a_backoff() {
     for db in test_support::all().await {
         let mailer = MemoryMailer::new();
-        let app = App::new(db.store.clone()).with_mailer(Arc::new(mailer.clone()));
+        let app = App::new(db.store.clone())
+            .with_generated_master_key()
+            .with_mailer(Arc::new(mailer.clone()));
         let now = 1_900_000_000;
         let id = app.queue_email(email(), now).await.expect("queued");
         mailer.fail_next(2);
@@ -117,6 +123,7 @@ async fn housekeeping_runs_as_a_job_and_schedules_its_next_run_once() {
             time::OffsetDateTime::from_unix_timestamp(now).expect("a time"),
         ));
         let app = App::new(db.store.clone())
+            .with_generated_master_key()
             .with_mailer(Arc::new(MemoryMailer::new()))
             .with_clock(clock.clone());
         let store = &db.store;

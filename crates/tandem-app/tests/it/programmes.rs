@@ -32,7 +32,7 @@ fn admin() -> Principal {
 #[tokio::test]
 async fn every_shipped_template_imports_and_a_second_import_updates_it() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         for (key, source) in SHIPPED_TEMPLATES {
             let imported = app
                 .import_programme_as_operator(&Operator::assume(), source, &[])
@@ -122,7 +122,7 @@ async fn every_shipped_template_imports_and_a_second_import_updates_it() {
 #[tokio::test]
 async fn a_bad_programme_reports_every_error_with_its_line_and_writes_nothing() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         let source = tandem_domain::programme::shipped_template("afc")
             .expect("afc")
             .replace("name = \"Achieving for Children IFA\"", "name = \"\"");
@@ -176,7 +176,7 @@ async fn a_bad_programme_reports_every_error_with_its_line_and_writes_nothing() 
 async fn only_members_of_taking_part_organisations_see_a_programme_and_only_its_coordinators_change_it()
  {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         let a = db
             .store
             .organisations()
@@ -293,7 +293,7 @@ async fn only_members_of_taking_part_organisations_see_a_programme_and_only_its_
 #[tokio::test]
 async fn the_settings_form_validates_through_the_domain_and_records_revisions() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         let id = app
             .import_programme_as_operator(
                 &Operator::assume(),
@@ -366,7 +366,7 @@ async fn the_settings_form_validates_through_the_domain_and_records_revisions() 
 #[tokio::test]
 async fn a_coordinator_starts_a_programme_from_a_template_for_their_organisation() {
     let db = test_support::sqlite().await;
-    let app = App::new(db.store.clone());
+    let app = App::new(db.store.clone()).with_generated_master_key();
     let a = db
         .store
         .organisations()
@@ -434,7 +434,7 @@ async fn a_coordinator_starts_a_programme_from_a_template_for_their_organisation
 #[tokio::test]
 async fn the_demo_has_the_five_programmes_and_people_see_their_own() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         app.load_demo().await.expect("demo loads");
         let everything = db.store.programmes().list(None).await.expect("list");
         assert_eq!(everything.len(), 5, "{}", db.label);

@@ -18,12 +18,22 @@ pub async fn home(
 ) -> Result<Markup, PageError> {
     let home = state.app.home(&caller.principal).await?;
     let proposals = state.app.proposals_to_answer(&caller.principal).await?;
+    let to_dos = state.app.relationship_to_dos(&caller.principal).await?;
     Ok(page(
         "Home",
         Some(&caller),
         html! {
             (home_content(&home))
             (proposals_to_answer(&proposals))
+            @if !to_dos.is_empty() {
+                h2 { "Your mentoring: what to do next" }
+                ul {
+                    @for to_do in &to_dos {
+                        li { a href={ "/relationships/" (to_do.relationship_id) } { (to_do.text) } }
+                    }
+                }
+            }
+            p { a href="/relationships" { "See all your mentoring relationships" } }
         },
     ))
 }

@@ -35,7 +35,7 @@ impl Client {
     }
 
     pub fn for_store(db: &TestStore) -> Client {
-        Client::new(App::new(db.store.clone()))
+        Client::new(App::new(db.store.clone()).with_generated_master_key())
     }
 
     async fn send(&mut self, request: axum::http::request::Builder, body: Body) -> Reply {

@@ -7,6 +7,7 @@ use crate::client::Client;
 
 async fn demo_client(db: &test_support::TestDatabase) -> Client {
     App::new(db.store.clone())
+        .with_generated_master_key()
         .load_demo()
         .await
         .expect("demo loads");
@@ -38,6 +39,7 @@ async fn every_role_signs_in_and_sees_its_home_page() {
     ];
     for db in test_support::all().await {
         App::new(db.store.clone())
+            .with_generated_master_key()
             .load_demo()
             .await
             .expect("demo loads");

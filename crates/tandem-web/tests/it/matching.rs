@@ -10,7 +10,7 @@ use crate::client::Client;
 #[tokio::test]
 async fn coordinator_matches_sends_and_the_mentor_declines_with_a_reason() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         app.load_demo().await.expect("demo");
         let coordinator = app
             .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
@@ -204,7 +204,7 @@ async fn coordinator_matches_sends_and_the_mentor_declines_with_a_reason() {
 #[tokio::test]
 async fn a_coordinator_cannot_match_another_organisations_mentees() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         app.load_demo().await.expect("demo");
         let cwt = db
             .store

@@ -81,6 +81,9 @@ enum Object {
     /// The proposal, waiting for the mentor's answer, that they mentor
     /// someone in CAWT Connect.
     MentorProposal,
+    /// The demo mentor's agreed relationship in CAWT Connect; `{meeting}`
+    /// is one of its meetings.
+    MentorRelationship,
 }
 
 struct Row {
@@ -153,6 +156,19 @@ const TABLE: &[Row] = &[
     Row { request: Some(MenteeRequest), ..row("POST", "/programmes/{id}/matching/choose", Caf, [422, 422, 404, 403, 404, 404, 403, 303]) },
     row("GET",  "/proposals/{id}",                            MentorProposal, [404, 404, 404, 404, 404, 200, 404, 303]),
     row("POST", "/proposals/{id}",                            MentorProposal, [404, 404, 404, 404, 404, 422, 404, 303]),
+    row("GET",  "/relationships",                             NoId,           [200, 200, 200, 200, 200, 200, 200, 303]),
+    row("GET",  "/programmes/{id}/relationships",             Caf,            [200, 200, 404, 200, 404, 404, 200, 303]),
+    row("GET",  "/relationships/{id}",                        MentorRelationship, [200, 404, 404, 404, 404, 200, 404, 303]),
+    row("POST", "/relationships/{id}/step",                   MentorRelationship, [422, 404, 404, 404, 404, 422, 404, 303]),
+    row("POST", "/relationships/{id}/introduction",           MentorRelationship, [409, 404, 404, 404, 404, 409, 404, 303]),
+    row("GET",  "/relationships/{id}/introduction.ics",       MentorRelationship, [404, 404, 404, 404, 404, 404, 404, 303]),
+    row("POST", "/relationships/{id}/agreement",              MentorRelationship, [409, 404, 404, 404, 404, 409, 404, 303]),
+    row("POST", "/relationships/{id}/agreement/sign",         MentorRelationship, [422, 404, 404, 404, 404, 422, 404, 303]),
+    row("POST", "/relationships/{id}/meetings",               MentorRelationship, [409, 404, 404, 404, 404, 422, 404, 303]),
+    row("POST", "/relationships/{id}/meetings/{meeting}/agree", MentorRelationship, [409, 404, 404, 404, 404, 409, 404, 303]),
+    row("POST", "/relationships/{id}/plan",                   MentorRelationship, [409, 404, 404, 404, 404, 409, 404, 303]),
+    row("POST", "/relationships/{id}/stage",                  MentorRelationship, [409, 404, 404, 404, 404, 409, 404, 303]),
+    row("POST", "/relationships/{id}/completion",             MentorRelationship, [409, 404, 404, 404, 404, 409, 404, 303]),
     row("GET",  "/health",                                    NoId,           [200, 200, 200, 200, 200, 200, 200, 200]),
     row("GET",  "/api/openapi.json",                          NoId,           [200, 200, 200, 200, 200, 200, 200, 200]),
     row("GET",  "/api/me",                                    NoId,           [200, 200, 200, 200, 200, 200, 200, 401]),
@@ -185,11 +201,13 @@ struct Fixture {
     mentor_request: i64,
     mentor_entry: i64,
     mentor_proposal: i64,
+    mentor_relationship: i64,
+    mentor_meeting: i64,
 }
 
 impl Fixture {
     async fn load(db: &TestStore) -> Fixture {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         app.load_demo().await.expect("demo loads");
         let store = &db.store;
         let programme = |key: &'static str| async move {
@@ -248,7 +266,10 @@ impl Fixture {
             .await
             .expect("read")
             .into_iter()
-            .find(|p| p.mentor_person_id == mentor_person)
+            .find(|p| {
+                p.mentor_person_id == mentor_person
+                    && p.status == tandem_domain::proposals::ProposalStatus::AwaitingMentor
+            })
             .expect("the mentor's proposal")
             .id;
         let manager = app
@@ -276,6 +297,22 @@ impl Fixture {
             .await
             .expect("the mentor signs in")
             .principal;
+        let mentor_relationship = app
+            .relationships(&mentor, Some(cwt))
+            .await
+            .expect("the mentor's relationships")
+            .into_iter()
+            .find(|r| r.state == Some(tandem_domain::relationship::State::Agreed))
+            .expect("the demo mentor has an agreed relationship")
+            .id;
+        let mentor_meeting = app
+            .relationship(&mentor, mentor_relationship)
+            .await
+            .expect("the relationship")
+            .meetings
+            .first()
+            .expect("a meeting")
+            .id;
         let mentor_request = app
             .submit_request(
                 &mentor,
@@ -300,6 +337,8 @@ impl Fixture {
             mentor_request,
             mentor_entry,
             mentor_proposal,
+            mentor_relationship,
+            mentor_meeting,
         }
     }
 
@@ -316,6 +355,7 @@ impl Fixture {
             MentorRequest => Some(self.mentor_request),
             MentorEntry => Some(self.mentor_entry),
             MentorProposal => Some(self.mentor_proposal),
+            MentorRelationship => Some(self.mentor_relationship),
         }
     }
 }
@@ -341,7 +381,10 @@ impl Row {
 }
 
 fn url(row: &Row, id: &str, fixture: &Fixture) -> String {
-    let mut url = row.path.replace("{id}", id);
+    let mut url = row
+        .path
+        .replace("{id}", id)
+        .replace("{meeting}", &fixture.mentor_meeting.to_string());
     if let (Some(object), "GET") = (row.request, row.method) {
         let request = fixture.id(object).expect("a request has an id");
         write!(url, "?request={request}").expect("write to a string");

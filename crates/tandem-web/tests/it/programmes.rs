@@ -85,6 +85,7 @@ async fn post_settings(
 async fn the_programme_page_tells_members_how_to_apply_and_shows_the_revision_history() {
     for db in test_support::all().await {
         App::new(db.store.clone())
+            .with_generated_master_key()
             .load_demo()
             .await
             .expect("demo loads");
@@ -163,6 +164,7 @@ async fn the_programme_page_tells_members_how_to_apply_and_shows_the_revision_hi
 async fn the_settings_form_puts_each_problem_beside_its_field_and_saves_nothing() {
     for db in test_support::all().await {
         App::new(db.store.clone())
+            .with_generated_master_key()
             .load_demo()
             .await
             .expect("demo loads");
@@ -228,7 +230,7 @@ async fn the_settings_form_puts_each_problem_beside_its_field_and_saves_nothing(
 #[tokio::test]
 async fn coordinators_see_a_policy_review_reminder_once_the_review_date_has_passed() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         app.load_demo().await.expect("demo loads");
         // A coordinator for AFC, whose policy was due for review in June 2022.
         let afc_org = app
@@ -318,6 +320,7 @@ async fn coordinators_see_a_policy_review_reminder_once_the_review_date_has_pass
 async fn a_coordinator_starts_a_programme_from_a_template() {
     let db = test_support::sqlite().await;
     App::new(db.store.clone())
+        .with_generated_master_key()
         .load_demo()
         .await
         .expect("demo loads");
@@ -377,6 +380,7 @@ async fn a_coordinator_starts_a_programme_from_a_template() {
 async fn the_programme_api_takes_toml_and_reports_errors_by_line() {
     for db in test_support::all().await {
         App::new(db.store.clone())
+            .with_generated_master_key()
             .load_demo()
             .await
             .expect("demo loads");

@@ -36,7 +36,7 @@ fn json(body: &str) -> serde_json::Value {
 #[tokio::test]
 async fn coordinators_screen_in_order_and_line_managers_never_see_the_goals() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         app.load_demo().await.expect("demo");
         let caf = programme(&app, "caf").await;
 
@@ -227,7 +227,7 @@ async fn coordinators_screen_in_order_and_line_managers_never_see_the_goals() {
 #[tokio::test]
 async fn the_register_is_kept_per_organisation_and_browsed_by_published_fields() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone());
+        let app = App::new(db.store.clone()).with_generated_master_key();
         app.load_demo().await.expect("demo");
         let cwt = programme(&app, "cwt").await;
         let caf = programme(&app, "caf").await;

@@ -12,6 +12,7 @@ use crate::client::{Client, Reply, hidden_value};
 
 async fn demo_client(db: &test_support::TestDatabase) -> Client {
     App::new(db.store.clone())
+        .with_generated_master_key()
         .load_demo()
         .await
         .expect("demo loads");
@@ -195,7 +196,7 @@ async fn every_response_carries_the_security_headers() {
 #[tokio::test]
 async fn strict_transport_security_is_sent_only_with_secure_cookies() {
     let db = test_support::sqlite().await;
-    let app = App::new(db.store.clone());
+    let app = App::new(db.store.clone()).with_generated_master_key();
     let mut secure = Client::with_config(
         app.clone(),
         WebConfig {
