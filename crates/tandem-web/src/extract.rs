@@ -80,35 +80,6 @@ where
     }
 }
 
-/// The two ids in a route's path (`/programmes/{id}/requests/{request}`),
-/// in the order they appear; answered as [`PathId`] is when either does
-/// not parse.
-#[derive(Debug, Clone, Copy)]
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "no route has two ids yet; its tests use it")
-)]
-pub struct PathIds<A, B>(pub A, pub B);
-
-impl<S, A, B> FromRequestParts<S> for PathIds<A, B>
-where
-    S: Send + Sync,
-    A: FromStr + Send,
-    B: FromStr + Send,
-{
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let ids = Path::<(String, String)>::from_request_parts(parts, state)
-            .await
-            .ok()
-            .and_then(|Path((first, second))| {
-                Some(PathIds(first.parse().ok()?, second.parse().ok()?))
-            });
-        ids.ok_or_else(|| error::not_found(&parts.uri))
-    }
-}
-
 /// The first problem with the (name, value) pairs of a query or form.
 fn pair_problems(text: &str, problem: impl Fn(&str) -> Option<String>) -> Vec<FieldError> {
     serde_urlencoded::from_str::<Vec<(String, String)>>(text)
@@ -237,11 +208,12 @@ mod tests {
     use axum::body::{Body, to_bytes};
     use axum::http::Request;
     use axum::routing::get;
+    use tandem_domain::ids::PersonId;
     use tower::ServiceExt;
 
     use super::*;
 
-    /// An id type of its own, as `PersonId` will be.
+    /// An id type with a rule of its own.
     #[derive(Debug)]
     struct Even(u32);
 
@@ -260,15 +232,11 @@ mod tests {
         Router::new()
             .route(
                 "/things/{id}",
-                get(|PathId(id): PathId<i64>| async move { id.to_string() }),
+                get(|PathId(id): PathId<PersonId>| async move { id.to_string() }),
             )
             .route(
                 "/api/things/{id}",
                 get(|PathId(Even(n)): PathId<Even>| async move { n.to_string() }),
-            )
-            .route(
-                "/api/things/{id}/parts/{part}",
-                get(|PathIds(a, b): PathIds<i64, Even>| async move { format!("{a}/{}", b.0) }),
             )
     }
 
@@ -291,17 +259,15 @@ mod tests {
             get_path("/api/things/8").await,
             (StatusCode::OK, "8".into())
         );
-        assert_eq!(
-            get_path("/api/things/3/parts/4").await,
-            (StatusCode::OK, "3/4".into())
-        );
     }
 
     #[tokio::test]
     async fn a_malformed_id_on_a_page_is_the_not_found_page() {
-        let (status, body) = get_path("/things/forty-two").await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
-        assert!(body.contains("<h1>Page not found</h1>"), "{body}");
+        for path in ["/things/forty-two", "/things/0", "/things/-3"] {
+            let (status, body) = get_path(path).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert!(body.contains("<h1>Page not found</h1>"), "{path}: {body}");
+        }
     }
 
     #[tokio::test]
@@ -312,7 +278,5 @@ mod tests {
             expected,
             "odd: not an Even"
         );
-        assert_eq!(get_path("/api/things/x/parts/4").await, expected);
-        assert_eq!(get_path("/api/things/3/parts/5").await, expected);
     }
 }
