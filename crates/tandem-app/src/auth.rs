@@ -10,6 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use tandem_domain::audit::AuditAction;
+use tandem_domain::ids::{AccountId, PersonId};
 use tandem_domain::permissions::Actor;
 use tandem_domain::roles::RoleGrant;
 use tandem_store::NewAccount;
@@ -113,9 +114,9 @@ impl App {
         email: &str,
         display_name: &str,
         password: &str,
-        person_id: Option<i64>,
+        person_id: Option<PersonId>,
         grants: &[RoleGrant],
-    ) -> Result<i64, AppError> {
+    ) -> Result<AccountId, AppError> {
         let mut errors = Vec::new();
         if !tandem_domain::people::is_plausible_email(email.trim()) {
             errors.push(crate::FieldError {
@@ -334,7 +335,7 @@ impl App {
 
     /// Builds the caller from their account and grants; a disabled account
     /// is no caller at all.
-    async fn principal(&self, account_id: i64) -> Result<Option<Principal>, AppError> {
+    async fn principal(&self, account_id: AccountId) -> Result<Option<Principal>, AppError> {
         let Some(account) = self.store.accounts().get(account_id).await? else {
             return Ok(None);
         };

@@ -5,6 +5,7 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use tandem_domain::ids::PersonId;
 use tandem_domain::permissions::Operator;
 use tandem_domain::programme::SHIPPED_TEMPLATES;
 use tandem_domain::roles::{Role, RoleGrant};
@@ -798,7 +799,7 @@ impl App {
         &self,
         organisation: &str,
         employee_id: &str,
-    ) -> Result<i64, AppError> {
+    ) -> Result<PersonId, AppError> {
         let org = self.organisation_named(organisation).await?;
         self.store
             .people()

@@ -1,6 +1,7 @@
 //! What each role's home page shows: what they look after and what needs
 //! doing.
 
+use tandem_domain::ids::PersonId;
 use tandem_domain::permissions::{
     importable_organisations, managing_person, sees_system_overview, staffed_organisations,
 };
@@ -36,7 +37,7 @@ pub struct Home {
     pub organisations: Vec<OrganisationCard>,
     /// For line managers: the people who report to them directly.
     pub direct_reports: Option<Vec<PersonSummary>>,
-    pub own_person_id: Option<i64>,
+    pub own_person_id: Option<PersonId>,
     /// Programmes the caller helps run whose policy review is due (PRG-6).
     pub policy_reviews_due: Vec<crate::programmes::PolicyReviewDue>,
     /// For coordinators: programmes with mentor requests to screen (REQ-3).

@@ -3,6 +3,7 @@
 
 use std::io::Read;
 
+use tandem_domain::ids::OrganisationId;
 use tandem_domain::people::{ImportError, PeopleColumns, PersonRecord, check_import};
 use tandem_domain::permissions::{PeopleImportAuthority, authorise_people_import};
 use tandem_store::{ImportSummary, Organisation};
@@ -64,7 +65,7 @@ impl App {
     pub async fn import_people_as(
         &self,
         caller: &Principal,
-        organisation_id: i64,
+        organisation_id: OrganisationId,
         csv: impl Read,
         progress: &dyn ImportProgress,
     ) -> Result<ImportSummary, ImportFailure> {

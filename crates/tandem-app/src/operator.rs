@@ -3,6 +3,7 @@
 //! [`Operator`] capability, so only the command line (and the demo) can
 //! call them.
 
+use tandem_domain::ids::{OrganisationId, PersonId, ProgrammeId};
 use tandem_domain::permissions::Operator;
 use tandem_store::{Backend, StoreError};
 
@@ -91,9 +92,9 @@ impl App {
     pub async fn person_with_employee_id(
         &self,
         _operator: &Operator,
-        organisation_id: i64,
+        organisation_id: OrganisationId,
         employee_id: &str,
-    ) -> Result<Option<i64>, AppError> {
+    ) -> Result<Option<PersonId>, AppError> {
         Ok(self
             .store
             .people()
@@ -106,9 +107,9 @@ impl App {
         &self,
         _operator: &Operator,
         key_or_id: &str,
-    ) -> Result<Option<i64>, AppError> {
+    ) -> Result<Option<ProgrammeId>, AppError> {
         let stored = match key_or_id.trim().parse::<i64>() {
-            Ok(id) => self.store.programmes().get(id).await?,
+            Ok(id) => self.store.programmes().get(ProgrammeId::new(id)).await?,
             Err(_) => self.store.programmes().by_key(key_or_id.trim()).await?,
         };
         Ok(stored.map(|p| p.id))

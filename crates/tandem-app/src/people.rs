@@ -1,5 +1,6 @@
 //! Looking people up, within what the caller may see.
 
+use tandem_domain::ids::PersonId;
 use tandem_domain::permissions::{PersonAccess, people_scope, person_access};
 use tandem_store::{PersonDetail, PersonSummary};
 
@@ -82,7 +83,7 @@ impl App {
 
     /// One person, if the caller may see them; otherwise "not found", so a
     /// caller cannot learn who exists outside their view.
-    pub async fn person(&self, caller: &Principal, id: i64) -> Result<PersonView, AppError> {
+    pub async fn person(&self, caller: &Principal, id: PersonId) -> Result<PersonView, AppError> {
         let facts = self
             .store
             .people()

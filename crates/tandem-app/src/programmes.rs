@@ -7,6 +7,7 @@
 //! so a message names the setting or field it is about; who may see or
 //! change a programme is decided in `tandem_domain::permissions`.
 
+use tandem_domain::ids::{OrganisationId, ProgrammeId};
 use tandem_domain::permissions::{
     Operator, ProgrammeAccess, ProgrammeAuthority, ProgrammeCreateAuthority,
     authorise_programme_create, authorise_programme_edit, may_change_taking_part, programme_access,
@@ -43,7 +44,7 @@ pub mod fields {
 /// A programme as the caller may see it.
 #[derive(Debug, Clone)]
 pub struct ProgrammeView {
-    pub id: i64,
+    pub id: ProgrammeId,
     pub programme: Programme,
     /// The organisations taking part, as the database knows them.
     pub organisations: Vec<Organisation>,
@@ -64,7 +65,7 @@ impl ProgrammeView {
 /// A programme whose policy review date has passed (PRG-6, NTF-1).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PolicyReviewDue {
-    pub programme_id: i64,
+    pub programme_id: ProgrammeId,
     pub key: String,
     pub name: String,
     /// YYYY-MM-DD.
@@ -90,7 +91,7 @@ impl From<StoreError> for ProgrammeImportFailure {
 /// What the command-line import did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedProgramme {
-    pub id: i64,
+    pub id: ProgrammeId,
     pub key: String,
     pub name: String,
     /// False when a programme with the same key was updated.
@@ -218,7 +219,10 @@ fn add_organisations(programme: &mut Programme, extra: &[Organisation]) {
 
 impl App {
     /// The organisation of the caller's own person record, if any.
-    async fn person_organisation(&self, caller: &Principal) -> Result<Option<i64>, AppError> {
+    async fn person_organisation(
+        &self,
+        caller: &Principal,
+    ) -> Result<Option<OrganisationId>, AppError> {
         Ok(match caller.person_id {
             Some(id) => self
                 .store
@@ -232,7 +236,10 @@ impl App {
 
     /// The database ids of the organisations a programme names; `None` for
     /// one the database does not know.
-    async fn organisation_ids(&self, programme: &Programme) -> Result<Vec<Option<i64>>, AppError> {
+    async fn organisation_ids(
+        &self,
+        programme: &Programme,
+    ) -> Result<Vec<Option<OrganisationId>>, AppError> {
         let mut ids = Vec::new();
         for organisation in &programme.organisations {
             ids.push(
@@ -270,13 +277,13 @@ impl App {
     async fn programme_with_access(
         &self,
         caller: &Principal,
-        id: i64,
+        id: ProgrammeId,
     ) -> Result<
         (
             StoredProgramme,
             Vec<Organisation>,
             ProgrammeAccess,
-            Option<i64>,
+            Option<OrganisationId>,
         ),
         AppError,
     > {
@@ -287,7 +294,7 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let organisations = self.store.programmes().organisations(id).await?;
-        let taking_part: Vec<i64> = organisations.iter().map(|o| o.id).collect();
+        let taking_part: Vec<OrganisationId> = organisations.iter().map(|o| o.id).collect();
         let own = self.person_organisation(caller).await?;
         let access = programme_access(caller, id, &taking_part, own).ok_or(AppError::NotFound)?;
         Ok((stored, organisations, access, own))
@@ -303,7 +310,7 @@ impl App {
         let mut views = Vec::new();
         for stored in self.store.programmes().in_scope(&scope).await? {
             let organisations = self.store.programmes().organisations(stored.id).await?;
-            let taking_part: Vec<i64> = organisations.iter().map(|o| o.id).collect();
+            let taking_part: Vec<OrganisationId> = organisations.iter().map(|o| o.id).collect();
             if let Some(access) = programme_access(caller, stored.id, &taking_part, own) {
                 views.push(self.view(&stored, organisations, access)?);
             }
@@ -313,7 +320,11 @@ impl App {
 
     /// One programme's public information (PRG-5), for any member of an
     /// organisation taking part; "not found" for anyone else.
-    pub async fn programme(&self, caller: &Principal, id: i64) -> Result<ProgrammeView, AppError> {
+    pub async fn programme(
+        &self,
+        caller: &Principal,
+        id: ProgrammeId,
+    ) -> Result<ProgrammeView, AppError> {
         let (stored, organisations, access, _) = self.programme_with_access(caller, id).await?;
         self.view(&stored, organisations, access)
     }
@@ -323,7 +334,7 @@ impl App {
     pub async fn programme_for_editing(
         &self,
         caller: &Principal,
-        id: i64,
+        id: ProgrammeId,
     ) -> Result<ProgrammeView, AppError> {
         let view = self.programme(caller, id).await?;
         if !view.can_edit() {
@@ -340,11 +351,11 @@ impl App {
     pub async fn update_programme_settings(
         &self,
         caller: &Principal,
-        id: i64,
+        id: ProgrammeId,
         change: &SettingsChange,
     ) -> Result<ProgrammeView, AppError> {
         let (stored, organisations, _, own) = self.programme_with_access(caller, id).await?;
-        let taking_part: Vec<i64> = organisations.iter().map(|o| o.id).collect();
+        let taking_part: Vec<OrganisationId> = organisations.iter().map(|o| o.id).collect();
         let authority = authorise_programme_edit(caller, id, &taking_part, own)?;
         let mut programme = parse_stored(&stored)?;
         apply_settings(&mut programme, change).map_err(invalid)?;
@@ -416,7 +427,7 @@ impl App {
         authority: &ProgrammeCreateAuthority,
         programme: &Programme,
         source: &str,
-    ) -> Result<i64, ProgrammeImportFailure> {
+    ) -> Result<ProgrammeId, ProgrammeImportFailure> {
         let settings = export(programme)?;
         let write = ProgrammeWrite {
             key: programme.key.as_str(),
@@ -438,11 +449,11 @@ impl App {
     pub async fn replace_programme(
         &self,
         caller: &Principal,
-        id: i64,
+        id: ProgrammeId,
         source: &str,
     ) -> Result<ProgrammeView, ProgrammeImportFailure> {
         let (stored, organisations, _, own) = self.programme_with_access(caller, id).await?;
-        let taking_part: Vec<i64> = organisations.iter().map(|o| o.id).collect();
+        let taking_part: Vec<OrganisationId> = organisations.iter().map(|o| o.id).collect();
         let authority =
             authorise_programme_edit(caller, id, &taking_part, own).map_err(AppError::from)?;
         let programme =
@@ -458,10 +469,11 @@ impl App {
             }]));
         }
         if !may_change_taking_part(caller) {
-            let mut named: Vec<Option<i64>> = self.organisation_ids(&programme).await?;
+            let mut named: Vec<Option<OrganisationId>> = self.organisation_ids(&programme).await?;
             named.sort_unstable();
             named.dedup();
-            let mut current: Vec<Option<i64>> = taking_part.iter().copied().map(Some).collect();
+            let mut current: Vec<Option<OrganisationId>> =
+                taking_part.iter().copied().map(Some).collect();
             current.sort_unstable();
             if named != current {
                 let line = source
@@ -643,7 +655,7 @@ impl App {
         let organisation = request
             .organisation
             .trim()
-            .parse::<i64>()
+            .parse::<OrganisationId>()
             .ok()
             .and_then(|id| allowed.iter().find(|o| o.id == id));
         if organisation.is_none() {

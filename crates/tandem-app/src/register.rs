@@ -6,6 +6,7 @@
 //! (`authorise_register_entry`, `register_scope`); what was typed is
 //! checked in `tandem_domain::register` before anything is stored.
 
+use tandem_domain::ids::{MentorEntryId, OrganisationId, PersonId, ProgrammeId};
 use tandem_domain::permissions::{
     EntryView, RegisterScope, authorise_register_entry, register_scope,
 };
@@ -31,11 +32,11 @@ pub(crate) fn field_errors(problems: Vec<Problem>) -> AppError {
 /// One register entry as the caller may see it.
 #[derive(Debug, Clone)]
 pub struct EntryViewModel {
-    pub id: i64,
-    pub programme_id: i64,
-    pub person_id: i64,
+    pub id: MentorEntryId,
+    pub programme_id: ProgrammeId,
+    pub person_id: PersonId,
     pub name: String,
-    pub organisation_id: i64,
+    pub organisation_id: OrganisationId,
     pub organisation: String,
     pub jurisdiction: String,
     pub region: Option<String>,
@@ -73,7 +74,7 @@ pub struct RegisterPage {
     /// The caller keeps some organisation's entries, or is an administrator.
     pub keeps_entries: bool,
     /// The caller's own entry, if they are on the register.
-    pub own_entry: Option<i64>,
+    pub own_entry: Option<MentorEntryId>,
     /// Whether people may volunteer, or are identified only (REG-3).
     pub accepts_volunteers: bool,
     pub regions: Vec<String>,
@@ -125,7 +126,7 @@ impl App {
     pub(crate) async fn own_organisation(
         &self,
         caller: &Principal,
-    ) -> Result<Option<i64>, AppError> {
+    ) -> Result<Option<OrganisationId>, AppError> {
         Ok(match caller.person_id {
             Some(id) => self
                 .store
@@ -142,7 +143,7 @@ impl App {
         caller: &Principal,
         view: &ProgrammeView,
     ) -> Result<RegisterScope, AppError> {
-        let taking_part: Vec<i64> = view.organisations.iter().map(|o| o.id).collect();
+        let taking_part: Vec<OrganisationId> = view.organisations.iter().map(|o| o.id).collect();
         let own = self.own_organisation(caller).await?;
         Ok(register_scope(
             caller,
@@ -158,7 +159,7 @@ impl App {
         &self,
         caller: &Principal,
         programme: &Programme,
-        taking_part: &[i64],
+        taking_part: &[OrganisationId],
         row: MentorEntryRow,
         view: EntryView,
     ) -> Result<EntryViewModel, AppError> {
@@ -221,7 +222,7 @@ impl App {
     pub async fn register(
         &self,
         caller: &Principal,
-        programme_id: i64,
+        programme_id: ProgrammeId,
         filter: &RegisterFilter,
     ) -> Result<RegisterPage, AppError> {
         let programme = self.programme(caller, programme_id).await?;
@@ -229,7 +230,8 @@ impl App {
         if scope.is_empty() {
             return Err(AppError::NotFound);
         }
-        let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
+        let taking_part: Vec<OrganisationId> =
+            programme.organisations.iter().map(|o| o.id).collect();
         let mut entries = Vec::new();
         let mut own_entry = None;
         for row in self.store.register().list(programme_id, filter).await? {
@@ -281,7 +283,7 @@ impl App {
     pub async fn register_entry(
         &self,
         caller: &Principal,
-        entry_id: i64,
+        entry_id: MentorEntryId,
     ) -> Result<(ProgrammeView, EntryViewModel), AppError> {
         let row = self
             .store
@@ -294,7 +296,8 @@ impl App {
         let view = scope
             .view(row.person_id, row.organisation_id)
             .ok_or(AppError::NotFound)?;
-        let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
+        let taking_part: Vec<OrganisationId> =
+            programme.organisations.iter().map(|o| o.id).collect();
         let model = self
             .entry_model(caller, &programme.programme, &taking_part, row, view)
             .await?;
@@ -309,7 +312,7 @@ impl App {
         caller: &Principal,
         programme: &ProgrammeView,
         employee_id: &str,
-    ) -> Result<i64, AppError> {
+    ) -> Result<PersonId, AppError> {
         let employee_id = employee_id.trim();
         if employee_id.is_empty() {
             return caller.person_id.ok_or_else(|| {
@@ -332,7 +335,8 @@ impl App {
                     .facts(id)
                     .await?
                     .ok_or(AppError::NotFound)?;
-                let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
+                let taking_part: Vec<OrganisationId> =
+                    programme.organisations.iter().map(|o| o.id).collect();
                 if authorise_register_entry(caller, programme.id, &taking_part, &facts).is_ok() {
                     return Ok(id);
                 }
@@ -354,10 +358,10 @@ impl App {
     pub async fn save_register_entry(
         &self,
         caller: &Principal,
-        programme_id: i64,
+        programme_id: ProgrammeId,
         employee_id: &str,
         input: &MentorProfileInput,
-    ) -> Result<i64, AppError> {
+    ) -> Result<MentorEntryId, AppError> {
         let programme = self.programme(caller, programme_id).await?;
         let person_id = self
             .register_person(caller, &programme, employee_id)
@@ -369,9 +373,9 @@ impl App {
     pub async fn update_register_entry(
         &self,
         caller: &Principal,
-        entry_id: i64,
+        entry_id: MentorEntryId,
         input: &MentorProfileInput,
-    ) -> Result<i64, AppError> {
+    ) -> Result<MentorEntryId, AppError> {
         let (programme, entry) = self.register_entry(caller, entry_id).await?;
         if !entry.can_edit {
             return Err(AppError::Forbidden(tandem_domain::permissions::Forbidden(
@@ -386,16 +390,17 @@ impl App {
         &self,
         caller: &Principal,
         programme: &ProgrammeView,
-        person_id: i64,
+        person_id: PersonId,
         input: &MentorProfileInput,
-    ) -> Result<i64, AppError> {
+    ) -> Result<MentorEntryId, AppError> {
         let facts = self
             .store
             .people()
             .facts(person_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
+        let taking_part: Vec<OrganisationId> =
+            programme.organisations.iter().map(|o| o.id).collect();
         let authority = authorise_register_entry(caller, programme.id, &taking_part, &facts)?;
         let existing = self
             .store

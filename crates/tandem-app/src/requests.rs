@@ -7,6 +7,7 @@
 //! line manager sees that a request exists and the time it implies; the
 //! goals and preferences never leave this module for them.
 
+use tandem_domain::ids::{MentorEntryId, OrganisationId, PersonId, ProgrammeId, RequestId};
 use tandem_domain::permissions::{
     Operator, RequestAccess, RequestAuthority, RequestFacts, authorise_consultation,
     authorise_request, authorise_screening, authorise_self_assessment, managing_person,
@@ -61,9 +62,9 @@ pub struct RequestForm {
     /// Tracks a person may ask for: (key, name).
     pub tracks: Vec<(String, String)>,
     /// Mentors the caller may name: (entry id, name).
-    pub mentors: Vec<(i64, String)>,
+    pub mentors: Vec<(MentorEntryId, String)>,
     /// The caller's open request in this programme, if any.
-    pub open_request: Option<i64>,
+    pub open_request: Option<RequestId>,
 }
 
 /// One line of a coordinator's screening queue.
@@ -105,7 +106,7 @@ pub struct EnrolmentReport {
 /// Waiting on the caller, for the home page.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ScreeningDue {
-    pub programme_id: i64,
+    pub programme_id: ProgrammeId,
     pub programme_name: String,
     pub awaiting: usize,
 }
@@ -113,7 +114,7 @@ pub struct ScreeningDue {
 /// A consultation waiting for a line manager: no goals, only the time.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ConsultationDue {
-    pub request_id: i64,
+    pub request_id: RequestId,
     pub mentee: String,
     pub programme_name: String,
 }
@@ -121,7 +122,7 @@ pub struct ConsultationDue {
 /// A mentee's own request, for the home page.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OwnRequest {
-    pub request_id: i64,
+    pub request_id: RequestId,
     pub programme_name: String,
     pub status: String,
 }
@@ -188,8 +189,8 @@ fn consultation_for(programme: &Programme, track: &str, facts: &RequestFacts) ->
 impl App {
     pub(crate) async fn request_facts(
         &self,
-        programme_id: i64,
-        person_id: i64,
+        programme_id: ProgrammeId,
+        person_id: PersonId,
     ) -> Result<RequestFacts, AppError> {
         let taking_part = self
             .store
@@ -218,7 +219,7 @@ impl App {
     pub async fn request_form(
         &self,
         caller: &Principal,
-        programme_id: i64,
+        programme_id: ProgrammeId,
     ) -> Result<RequestForm, AppError> {
         let programme = self.programme(caller, programme_id).await?;
         // An account with no staff record (an administrator's, say) is told
@@ -264,9 +265,9 @@ impl App {
     pub async fn submit_request(
         &self,
         caller: &Principal,
-        programme_id: i64,
+        programme_id: ProgrammeId,
         input: &MentorRequestInput,
-    ) -> Result<i64, AppError> {
+    ) -> Result<RequestId, AppError> {
         let programme = self.programme(caller, programme_id).await?;
         let me = caller.person_id.ok_or_else(|| {
             AppError::invalid(
@@ -326,7 +327,7 @@ impl App {
         authority: &RequestAuthority,
         programme: &Programme,
         new: &NewRequest<'_>,
-    ) -> Result<i64, AppError> {
+    ) -> Result<RequestId, AppError> {
         match self.store.requests().create(authority, new).await {
             Ok(id) => Ok(id),
             Err(StoreError::Conflict(_)) => Err(duplicate(programme)),
@@ -336,7 +337,11 @@ impl App {
 
     /// One request, as much of it as the caller may see: "not found" for
     /// anyone who may not see it at all.
-    pub async fn request_view(&self, caller: &Principal, id: i64) -> Result<RequestView, AppError> {
+    pub async fn request_view(
+        &self,
+        caller: &Principal,
+        id: RequestId,
+    ) -> Result<RequestView, AppError> {
         let mut request = self
             .store
             .requests()
@@ -410,7 +415,7 @@ impl App {
 
     /// A programme's settings by id, for a caller already allowed to see
     /// something in it (a request), whether or not they may open its page.
-    async fn programme_settings(&self, id: i64) -> Result<Programme, AppError> {
+    async fn programme_settings(&self, id: ProgrammeId) -> Result<Programme, AppError> {
         let stored = self
             .store
             .programmes()
@@ -427,10 +432,11 @@ impl App {
     pub async fn screening_queue(
         &self,
         caller: &Principal,
-        programme_id: i64,
+        programme_id: ProgrammeId,
     ) -> Result<ScreeningQueue, AppError> {
         let programme = self.programme(caller, programme_id).await?;
-        let taking_part: Vec<i64> = programme.organisations.iter().map(|o| o.id).collect();
+        let taking_part: Vec<OrganisationId> =
+            programme.organisations.iter().map(|o| o.id).collect();
         let organisations = screening_organisations(caller, programme_id, &taking_part);
         if organisations.as_ref().is_some_and(Vec::is_empty) {
             return Err(AppError::Forbidden(tandem_domain::permissions::Forbidden(
@@ -479,7 +485,7 @@ impl App {
     pub async fn screen_request(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RequestId,
         input: &ScreeningInput,
     ) -> Result<(), AppError> {
         let request = self
@@ -508,7 +514,7 @@ impl App {
     pub async fn answer_consultation(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RequestId,
         answer: &str,
     ) -> Result<(), AppError> {
         let request = self
@@ -550,7 +556,7 @@ impl App {
     pub async fn self_assessment_form(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RequestId,
     ) -> Result<SelfAssessmentForm, AppError> {
         let request = self
             .store
@@ -592,7 +598,7 @@ impl App {
     pub async fn save_self_assessment(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RequestId,
         answers: &[String],
     ) -> Result<(), AppError> {
         let form = self.self_assessment_form(caller, id).await?;
@@ -654,7 +660,7 @@ impl App {
                 )
             })?;
         let programme = self.programme_settings(stored.id).await?;
-        let taking_part: Vec<i64> = self
+        let taking_part: Vec<OrganisationId> = self
             .store
             .programmes()
             .organisations(stored.id)
@@ -761,7 +767,8 @@ impl App {
         let mut screening = Vec::new();
         if screens_anywhere(caller) {
             for view in self.list_programmes(caller).await? {
-                let taking_part: Vec<i64> = view.organisations.iter().map(|o| o.id).collect();
+                let taking_part: Vec<OrganisationId> =
+                    view.organisations.iter().map(|o| o.id).collect();
                 let organisations = screening_organisations(caller, view.id, &taking_part);
                 if organisations.as_ref().is_some_and(Vec::is_empty) {
                     continue;

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use tandem_domain::ids::ProposalId;
 use tandem_domain::permissions::relationships::{
     RelationshipContentAuthority, RelationshipDocumentAuthority,
 };
@@ -79,10 +80,10 @@ impl Vault {
 
     /// A new data key for the relationship a proposal starts, wrapped for
     /// storage (bound to that proposal, which the relationship keeps).
-    pub(crate) fn new_relationship_key(&self, proposal_id: i64) -> Result<String, AppError> {
+    pub(crate) fn new_relationship_key(&self, proposal_id: ProposalId) -> Result<String, AppError> {
         let wrapped = self
             .master()?
-            .wrap(&DataKey::generate(), &wrap_context(proposal_id))
+            .wrap(&DataKey::generate(), &wrap_context(proposal_id.get()))
             .map_err(|error| AppError::Internal(format!("cannot wrap a data key: {error}")))?;
         Ok(STANDARD.encode(wrapped))
     }
@@ -90,7 +91,7 @@ impl Vault {
     fn unwrap(
         &self,
         relationship: RelationshipId,
-        proposal_id: i64,
+        proposal_id: ProposalId,
         wrapped: &str,
     ) -> Result<OpenKey, AppError> {
         let bytes = STANDARD.decode(wrapped).map_err(|_| {
@@ -100,7 +101,7 @@ impl Vault {
         })?;
         let key = self
             .master()?
-            .unwrap(&bytes, &wrap_context(proposal_id))
+            .unwrap(&bytes, &wrap_context(proposal_id.get()))
             .map_err(|error| {
                 AppError::Internal(format!(
                     "relationship {relationship}: its data key did not open ({error}); is TANDEM_KEY_FILE the key this database was made with?"
@@ -113,7 +114,7 @@ impl Vault {
     pub(crate) fn for_pair(
         &self,
         authority: &RelationshipContentAuthority,
-        proposal_id: i64,
+        proposal_id: ProposalId,
         wrapped: &str,
     ) -> Result<OpenKey, AppError> {
         self.unwrap(authority.relationship_id(), proposal_id, wrapped)
@@ -123,7 +124,7 @@ impl Vault {
     pub(crate) fn for_document(
         &self,
         authority: &RelationshipDocumentAuthority,
-        proposal_id: i64,
+        proposal_id: ProposalId,
         wrapped: &str,
     ) -> Result<OpenKey, AppError> {
         self.unwrap(authority.relationship_id(), proposal_id, wrapped)

@@ -94,6 +94,11 @@ id_type!(
     /// A matching proposal sent to a mentor (MAT-4).
     ProposalId
 );
+id_type!(
+    /// A coordinator's choice of mentor for one request, in force until
+    /// the proposal is sent (MAT-5).
+    OverrideId
+);
 
 #[cfg(test)]
 mod tests {

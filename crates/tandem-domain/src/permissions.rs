@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use crate::ids::{AccountId, OrganisationId, PersonId, ProgrammeId, ProposalId, RequestId};
 use crate::roles::{Role, RoleGrant};
 pub mod relationships;
 
@@ -14,8 +15,8 @@ pub mod relationships;
 /// the roles it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
-    pub account_id: i64,
-    pub person_id: Option<i64>,
+    pub account_id: AccountId,
+    pub person_id: Option<PersonId>,
     pub display_name: String,
     pub grants: Vec<RoleGrant>,
 }
@@ -38,8 +39,8 @@ impl Principal {
     }
 
     /// Organisations in which the caller holds any of `roles`.
-    pub fn organisations_with(&self, roles: &[Role]) -> Vec<i64> {
-        let mut ids: Vec<i64> = self
+    pub fn organisations_with(&self, roles: &[Role]) -> Vec<OrganisationId> {
+        let mut ids: Vec<OrganisationId> = self
             .grants
             .iter()
             .filter(|g| roles.contains(&g.role))
@@ -57,13 +58,13 @@ impl Principal {
 /// this is the one place that says so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
-    Account(i64),
+    Account(AccountId),
     Operator,
 }
 
 impl Actor {
     /// The account acting, or `None` for the operator.
-    pub fn account_id(self) -> Option<i64> {
+    pub fn account_id(self) -> Option<AccountId> {
         match self {
             Actor::Account(id) => Some(id),
             Actor::Operator => None,
@@ -72,8 +73,8 @@ impl Actor {
 }
 
 /// How the store holds an actor: an account id, or none for the operator.
-impl From<Option<i64>> for Actor {
-    fn from(account_id: Option<i64>) -> Actor {
+impl From<Option<AccountId>> for Actor {
+    fn from(account_id: Option<AccountId>) -> Actor {
         account_id.map_or(Actor::Operator, Actor::Account)
     }
 }
@@ -85,7 +86,7 @@ impl Principal {
     }
 
     /// The distinct roles held in one organisation, in display order.
-    pub fn roles_in(&self, organisation_id: i64) -> Vec<Role> {
+    pub fn roles_in(&self, organisation_id: OrganisationId) -> Vec<Role> {
         let mut roles: Vec<Role> = self
             .grants
             .iter()
@@ -115,7 +116,7 @@ impl Operator {
         Operator { _sealed: () }
     }
 
-    pub fn people_import(&self, organisation_id: i64) -> PeopleImportAuthority {
+    pub fn people_import(&self, organisation_id: OrganisationId) -> PeopleImportAuthority {
         PeopleImportAuthority {
             organisation_id,
             actor: Actor::Operator,
@@ -128,7 +129,7 @@ impl Operator {
         }
     }
 
-    pub fn programme_edit(&self, programme_id: i64) -> ProgrammeAuthority {
+    pub fn programme_edit(&self, programme_id: ProgrammeId) -> ProgrammeAuthority {
         ProgrammeAuthority {
             programme_id,
             actor: Actor::Operator,
@@ -139,8 +140,8 @@ impl Operator {
     /// than volunteering (REG-3).
     pub fn register_entry(
         &self,
-        programme_id: i64,
-        person_id: i64,
+        programme_id: ProgrammeId,
+        person_id: PersonId,
         identified: bool,
     ) -> RegisterAuthority {
         RegisterAuthority {
@@ -152,7 +153,7 @@ impl Operator {
     }
 
     /// Automatic enrolment (REQ-4) and the demo make requests for people.
-    pub fn request(&self, programme_id: i64, person_id: i64) -> RequestAuthority {
+    pub fn request(&self, programme_id: ProgrammeId, person_id: PersonId) -> RequestAuthority {
         RequestAuthority {
             programme_id,
             person_id,
@@ -160,14 +161,14 @@ impl Operator {
         }
     }
 
-    pub fn screening(&self, request_id: i64) -> ScreeningAuthority {
+    pub fn screening(&self, request_id: RequestId) -> ScreeningAuthority {
         ScreeningAuthority {
             request_id,
             actor: Actor::Operator,
         }
     }
 
-    pub fn matching(&self, programme_id: i64) -> MatchingAuthority {
+    pub fn matching(&self, programme_id: ProgrammeId) -> MatchingAuthority {
         MatchingAuthority {
             programme_id,
             actor: Actor::Operator,
@@ -192,13 +193,13 @@ pub fn sees_system_overview(principal: &Principal) -> bool {
 
 /// The organisations whose staff card (people, roles, import) the caller's
 /// home page shows: those where they coordinate, work in HR or supervise.
-pub fn staffed_organisations(principal: &Principal) -> Vec<i64> {
+pub fn staffed_organisations(principal: &Principal) -> Vec<OrganisationId> {
     principal.organisations_with(&ORGANISATION_STAFF)
 }
 
 /// The person whose reports a line manager sees, and whose consultations
 /// they answer (REQ-5); `None` for everyone else.
-pub fn managing_person(principal: &Principal) -> Option<i64> {
+pub fn managing_person(principal: &Principal) -> Option<PersonId> {
     principal
         .person_id
         .filter(|_| principal.has_role(Role::LineManager))
@@ -221,11 +222,11 @@ pub fn may_change_taking_part(principal: &Principal) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PeopleScope {
     pub everyone: bool,
-    pub organisations: Vec<i64>,
+    pub organisations: Vec<OrganisationId>,
     /// Everyone below this person in the management chain.
-    pub reports_of: Option<i64>,
+    pub reports_of: Option<PersonId>,
     /// The caller's own person record.
-    pub own: Option<i64>,
+    pub own: Option<PersonId>,
 }
 
 impl PeopleScope {
@@ -250,10 +251,10 @@ pub fn people_scope(principal: &Principal) -> PeopleScope {
 /// What the caller needs to know about a person to decide access.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonFacts {
-    pub person_id: i64,
-    pub organisation_id: i64,
+    pub person_id: PersonId,
+    pub organisation_id: OrganisationId,
     /// The person's managers, nearest first, up to the top of the chain.
-    pub managers_above: Vec<i64>,
+    pub managers_above: Vec<PersonId>,
 }
 
 /// Why the caller may see a person, strongest reason first.
@@ -313,13 +314,13 @@ pub fn person_access(principal: &Principal, target: &PersonFacts) -> Option<Pers
 /// [`authorise_people_import`] makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeopleImportAuthority {
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     actor: Actor,
 }
 
 impl PeopleImportAuthority {
     /// The one organisation this authority imports into.
-    pub fn organisation_id(&self) -> i64 {
+    pub fn organisation_id(&self) -> OrganisationId {
         self.organisation_id
     }
 
@@ -336,7 +337,7 @@ pub struct Forbidden(pub &'static str);
 /// Administrators, and coordinators and HR of the organisation, may import.
 pub fn authorise_people_import(
     principal: &Principal,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> Result<PeopleImportAuthority, Forbidden> {
     if principal.is_administrator()
         || principal
@@ -364,11 +365,11 @@ pub fn importable_organisations(principal: &Principal) -> ImportTargets {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportTargets {
     All,
-    Some(Vec<i64>),
+    Some(Vec<OrganisationId>),
 }
 
 impl ImportTargets {
-    pub fn allows(&self, organisation_id: i64) -> bool {
+    pub fn allows(&self, organisation_id: OrganisationId) -> bool {
         match self {
             ImportTargets::All => true,
             ImportTargets::Some(ids) => ids.contains(&organisation_id),
@@ -407,7 +408,11 @@ impl ProgrammeAccess {
 /// Whether a grant applies to this programme: a grant scoped to one
 /// programme applies to that programme only; an organisation-wide grant
 /// applies to every programme its organisation takes part in.
-fn grant_covers_programme(grant: &RoleGrant, programme_id: i64, taking_part: &[i64]) -> bool {
+fn grant_covers_programme(
+    grant: &RoleGrant,
+    programme_id: ProgrammeId,
+    taking_part: &[OrganisationId],
+) -> bool {
     match grant.programme_id {
         Some(scoped) => scoped == programme_id,
         None => grant
@@ -422,9 +427,9 @@ fn grant_covers_programme(grant: &RoleGrant, programme_id: i64, taking_part: &[i
 /// also edit it.
 pub fn programme_access(
     principal: &Principal,
-    programme_id: i64,
-    taking_part: &[i64],
-    person_organisation: Option<i64>,
+    programme_id: ProgrammeId,
+    taking_part: &[OrganisationId],
+    person_organisation: Option<OrganisationId>,
 ) -> Option<ProgrammeAccess> {
     if principal.is_administrator() {
         return Some(ProgrammeAccess::Administrator);
@@ -452,15 +457,18 @@ pub struct ProgrammeScope {
     /// Every programme (administrators).
     pub everyone: bool,
     /// Programmes any of these organisations take part in.
-    pub organisations: Vec<i64>,
+    pub organisations: Vec<OrganisationId>,
     /// Programmes named by a programme-scoped grant.
-    pub programmes: Vec<i64>,
+    pub programmes: Vec<ProgrammeId>,
 }
 
 /// The programmes a caller may list: those of every organisation they hold
 /// a role in or work for, and those a grant names.
-pub fn programme_scope(principal: &Principal, person_organisation: Option<i64>) -> ProgrammeScope {
-    let mut organisations: Vec<i64> = principal
+pub fn programme_scope(
+    principal: &Principal,
+    person_organisation: Option<OrganisationId>,
+) -> ProgrammeScope {
+    let mut organisations: Vec<OrganisationId> = principal
         .grants
         .iter()
         .filter(|grant| grant.programme_id.is_none())
@@ -469,7 +477,7 @@ pub fn programme_scope(principal: &Principal, person_organisation: Option<i64>) 
         .collect();
     organisations.sort_unstable();
     organisations.dedup();
-    let mut programmes: Vec<i64> = principal
+    let mut programmes: Vec<ProgrammeId> = principal
         .grants
         .iter()
         .filter_map(|grant| grant.programme_id)
@@ -487,13 +495,13 @@ pub fn programme_scope(principal: &Principal, person_organisation: Option<i64>) 
 /// [`authorise_programme_edit`] (and the [`Operator`]) make one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgrammeAuthority {
-    programme_id: i64,
+    programme_id: ProgrammeId,
     actor: Actor,
 }
 
 impl ProgrammeAuthority {
     /// The one programme this authority may change.
-    pub fn programme_id(&self) -> i64 {
+    pub fn programme_id(&self) -> ProgrammeId {
         self.programme_id
     }
 
@@ -519,9 +527,9 @@ impl ProgrammeCreateAuthority {
 /// change a programme's settings.
 pub fn authorise_programme_edit(
     principal: &Principal,
-    programme_id: i64,
-    taking_part: &[i64],
-    person_organisation: Option<i64>,
+    programme_id: ProgrammeId,
+    taking_part: &[OrganisationId],
+    person_organisation: Option<OrganisationId>,
 ) -> Result<ProgrammeAuthority, Forbidden> {
     match programme_access(principal, programme_id, taking_part, person_organisation) {
         Some(access) if access.can_edit() => Ok(ProgrammeAuthority {
@@ -547,7 +555,7 @@ pub fn programme_creation_targets(principal: &Principal) -> ImportTargets {
 /// already known (`None` is an organisation not yet in the database).
 pub fn authorise_programme_create(
     principal: &Principal,
-    organisations: &[Option<i64>],
+    organisations: &[Option<OrganisationId>],
 ) -> Result<ProgrammeCreateAuthority, Forbidden> {
     let targets = programme_creation_targets(principal);
     let allowed = match &targets {
@@ -575,9 +583,9 @@ pub fn authorise_programme_create(
 fn coordinates_for(
     principal: &Principal,
     roles: &[Role],
-    programme_id: i64,
-    taking_part: &[i64],
-    organisation_id: i64,
+    programme_id: ProgrammeId,
+    taking_part: &[OrganisationId],
+    organisation_id: OrganisationId,
 ) -> bool {
     taking_part.contains(&organisation_id)
         && principal.grants.iter().any(|grant| {
@@ -596,20 +604,20 @@ const REGISTER_KEEPERS: [Role; 2] = [Role::Coordinator, Role::SupervisingSocialW
 /// programme's mentor register. Only [`authorise_register_entry`] makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisterAuthority {
-    programme_id: i64,
-    person_id: i64,
+    programme_id: ProgrammeId,
+    person_id: PersonId,
     actor: Actor,
     identified: bool,
 }
 
 impl RegisterAuthority {
     /// The programme whose register this authority writes.
-    pub fn programme_id(&self) -> i64 {
+    pub fn programme_id(&self) -> ProgrammeId {
         self.programme_id
     }
 
     /// The one mentor whose entry this authority writes.
-    pub fn person_id(&self) -> i64 {
+    pub fn person_id(&self) -> PersonId {
         self.person_id
     }
 
@@ -631,8 +639,8 @@ impl RegisterAuthority {
 /// coordinator of organisation A may not touch organisation B's mentors.
 pub fn authorise_register_entry(
     principal: &Principal,
-    programme_id: i64,
-    taking_part: &[i64],
+    programme_id: ProgrammeId,
+    taking_part: &[OrganisationId],
     mentor: &PersonFacts,
 ) -> Result<RegisterAuthority, Forbidden> {
     let own = principal.person_id == Some(mentor.person_id);
@@ -669,9 +677,9 @@ pub struct RegisterScope {
     /// Every entry in full (administrators).
     pub everyone: bool,
     /// Entries of mentors in these organisations, in full.
-    pub organisations: Vec<i64>,
+    pub organisations: Vec<OrganisationId>,
     /// The caller's own entry, in full.
-    pub own: Option<i64>,
+    pub own: Option<PersonId>,
     /// Every other entry, showing only what its profile publishes
     /// (mentees choosing from the register, REG-4).
     pub browse: bool,
@@ -685,7 +693,11 @@ pub enum EntryView {
 }
 
 impl RegisterScope {
-    pub fn view(&self, mentor_person_id: i64, mentor_organisation_id: i64) -> Option<EntryView> {
+    pub fn view(
+        &self,
+        mentor_person_id: PersonId,
+        mentor_organisation_id: OrganisationId,
+    ) -> Option<EntryView> {
         if self.everyone
             || self.organisations.contains(&mentor_organisation_id)
             || self.own == Some(mentor_person_id)
@@ -709,9 +721,9 @@ impl RegisterScope {
 /// programme lets mentees choose from the register (REG-4).
 pub fn register_scope(
     principal: &Principal,
-    programme_id: i64,
-    taking_part: &[i64],
-    person_organisation: Option<i64>,
+    programme_id: ProgrammeId,
+    taking_part: &[OrganisationId],
+    person_organisation: Option<OrganisationId>,
     mentees_choose: bool,
 ) -> RegisterScope {
     let access = programme_access(principal, programme_id, taking_part, person_organisation);
@@ -733,8 +745,8 @@ pub fn register_scope(
 /// What access decisions about a mentor request need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestFacts {
-    pub programme_id: i64,
-    pub taking_part: Vec<i64>,
+    pub programme_id: ProgrammeId,
+    pub taking_part: Vec<OrganisationId>,
     pub mentee: PersonFacts,
 }
 
@@ -791,18 +803,18 @@ pub fn request_access(principal: &Principal, facts: &RequestFacts) -> Option<Req
 /// programme. Only [`authorise_request`] (and the [`Operator`]) make one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestAuthority {
-    programme_id: i64,
-    person_id: i64,
+    programme_id: ProgrammeId,
+    person_id: PersonId,
     actor: Actor,
 }
 
 impl RequestAuthority {
-    pub fn programme_id(&self) -> i64 {
+    pub fn programme_id(&self) -> ProgrammeId {
         self.programme_id
     }
 
     /// The one person this authority asks for a mentor for.
-    pub fn person_id(&self) -> i64 {
+    pub fn person_id(&self) -> PersonId {
         self.person_id
     }
 
@@ -815,12 +827,12 @@ impl RequestAuthority {
 /// one request. Only [`authorise_self_assessment`] makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SelfAssessmentAuthority {
-    request_id: i64,
+    request_id: RequestId,
     actor: Actor,
 }
 
 impl SelfAssessmentAuthority {
-    pub fn request_id(&self) -> i64 {
+    pub fn request_id(&self) -> RequestId {
         self.request_id
     }
 
@@ -858,7 +870,7 @@ pub fn authorise_request(
 pub fn authorise_self_assessment(
     principal: &Principal,
     facts: &RequestFacts,
-    request_id: i64,
+    request_id: RequestId,
 ) -> Result<SelfAssessmentAuthority, Forbidden> {
     if principal.person_id == Some(facts.mentee.person_id) {
         Ok(SelfAssessmentAuthority {
@@ -873,13 +885,13 @@ pub fn authorise_self_assessment(
 /// Proof that the caller may screen one request (REQ-3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScreeningAuthority {
-    request_id: i64,
+    request_id: RequestId,
     actor: Actor,
 }
 
 impl ScreeningAuthority {
     /// The one request this authority screens.
-    pub fn request_id(&self) -> i64 {
+    pub fn request_id(&self) -> RequestId {
         self.request_id
     }
 
@@ -893,7 +905,7 @@ impl ScreeningAuthority {
 pub fn authorise_screening(
     principal: &Principal,
     facts: &RequestFacts,
-    request_id: i64,
+    request_id: RequestId,
 ) -> Result<ScreeningAuthority, Forbidden> {
     match request_access(principal, facts) {
         Some(RequestAccess::Administrator | RequestAccess::Coordinator) => Ok(ScreeningAuthority {
@@ -907,13 +919,13 @@ pub fn authorise_screening(
 /// Proof that the caller is the line manager consulted on a request (REQ-5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsultationAuthority {
-    request_id: i64,
+    request_id: RequestId,
     actor: Actor,
 }
 
 impl ConsultationAuthority {
     /// The one request this authority answers the consultation of.
-    pub fn request_id(&self) -> i64 {
+    pub fn request_id(&self) -> RequestId {
         self.request_id
     }
 
@@ -926,7 +938,7 @@ impl ConsultationAuthority {
 pub fn authorise_consultation(
     principal: &Principal,
     facts: &RequestFacts,
-    request_id: i64,
+    request_id: RequestId,
 ) -> Result<ConsultationAuthority, Forbidden> {
     match principal.person_id {
         Some(me)
@@ -946,9 +958,9 @@ pub fn authorise_consultation(
 /// `None` for administrators (every organisation).
 pub fn screening_organisations(
     principal: &Principal,
-    programme_id: i64,
-    taking_part: &[i64],
-) -> Option<Vec<i64>> {
+    programme_id: ProgrammeId,
+    taking_part: &[OrganisationId],
+) -> Option<Vec<OrganisationId>> {
     if principal.is_administrator() {
         return None;
     }
@@ -973,16 +985,26 @@ pub fn screening_organisations(
 mod tests {
     use super::*;
 
+    const PROGRAMME: ProgrammeId = ProgrammeId::new(7);
+
+    fn org(id: i64) -> OrganisationId {
+        OrganisationId::new(id)
+    }
+
+    fn orgs(ids: &[i64]) -> Vec<OrganisationId> {
+        ids.iter().copied().map(OrganisationId::new).collect()
+    }
+
     fn principal(person_id: Option<i64>, grants: &[(Role, Option<i64>)]) -> Principal {
         Principal {
-            account_id: 1,
-            person_id,
+            account_id: AccountId::new(1),
+            person_id: person_id.map(PersonId::new),
             display_name: "Test".into(),
             grants: grants
                 .iter()
                 .map(|&(role, organisation_id)| RoleGrant {
                     role,
-                    organisation_id,
+                    organisation_id: organisation_id.map(OrganisationId::new),
                     programme_id: None,
                 })
                 .collect(),
@@ -991,9 +1013,9 @@ mod tests {
 
     fn facts(person_id: i64, organisation_id: i64, managers_above: &[i64]) -> PersonFacts {
         PersonFacts {
-            person_id,
-            organisation_id,
-            managers_above: managers_above.to_vec(),
+            person_id: PersonId::new(person_id),
+            organisation_id: OrganisationId::new(organisation_id),
+            managers_above: managers_above.iter().copied().map(PersonId::new).collect(),
         }
     }
 
@@ -1039,10 +1061,10 @@ mod tests {
     #[test]
     fn import_needs_coordinator_or_hr_of_that_organisation() {
         let hr = principal(None, &[(Role::Hr, Some(3))]);
-        assert!(authorise_people_import(&hr, 3).is_ok());
-        assert!(authorise_people_import(&hr, 4).is_err());
+        assert!(authorise_people_import(&hr, org(3)).is_ok());
+        assert!(authorise_people_import(&hr, org(4)).is_err());
         let mentor = principal(Some(1), &[(Role::Mentor, Some(3))]);
-        assert!(authorise_people_import(&mentor, 3).is_err());
+        assert!(authorise_people_import(&mentor, org(3)).is_err());
         assert!(importable_organisations(&mentor).is_empty());
     }
 
@@ -1054,35 +1076,40 @@ mod tests {
         );
         let scope = people_scope(&p);
         assert!(!scope.everyone);
-        assert_eq!(scope.organisations, vec![2]);
-        assert_eq!(scope.reports_of, Some(4));
-        assert_eq!(scope.own, Some(4));
+        assert_eq!(scope.organisations, orgs(&[2]));
+        assert_eq!(scope.reports_of, Some(PersonId::new(4)));
+        assert_eq!(scope.own, Some(PersonId::new(4)));
         let nobody = principal(None, &[]);
         assert!(people_scope(&nobody).is_empty());
     }
     #[test]
     fn programme_pages_are_for_members_of_taking_part_organisations() {
         // Programme 7 is run by organisations 1 and 2.
-        let taking_part = [1, 2];
+        let taking_part = orgs(&[1, 2]);
         let mentee = principal(Some(4), &[(Role::Mentee, Some(1))]);
         assert_eq!(
-            programme_access(&mentee, 7, &taking_part, Some(1)),
+            programme_access(&mentee, PROGRAMME, &taking_part, Some(org(1))),
             Some(ProgrammeAccess::Member)
         );
         // No role at all, but works for a taking-part organisation.
         let staff = principal(Some(5), &[]);
         assert_eq!(
-            programme_access(&staff, 7, &taking_part, Some(2)),
+            programme_access(&staff, PROGRAMME, &taking_part, Some(org(2))),
             Some(ProgrammeAccess::Member)
         );
         let outsider = principal(Some(6), &[(Role::Coordinator, Some(3))]);
-        assert_eq!(programme_access(&outsider, 7, &taking_part, Some(3)), None);
-        assert!(authorise_programme_edit(&outsider, 7, &taking_part, Some(3)).is_err());
+        assert_eq!(
+            programme_access(&outsider, PROGRAMME, &taking_part, Some(org(3))),
+            None
+        );
+        assert!(
+            authorise_programme_edit(&outsider, PROGRAMME, &taking_part, Some(org(3))).is_err()
+        );
         let coordinator = principal(None, &[(Role::Coordinator, Some(2))]);
-        assert!(authorise_programme_edit(&coordinator, 7, &taking_part, None).is_ok());
-        assert!(authorise_programme_edit(&mentee, 7, &taking_part, Some(1)).is_err());
+        assert!(authorise_programme_edit(&coordinator, PROGRAMME, &taking_part, None).is_ok());
+        assert!(authorise_programme_edit(&mentee, PROGRAMME, &taking_part, Some(org(1))).is_err());
         let admin = principal(None, &[(Role::Administrator, None)]);
-        assert!(authorise_programme_edit(&admin, 7, &[], None).is_ok());
+        assert!(authorise_programme_edit(&admin, PROGRAMME, &orgs(&[]), None).is_ok());
     }
 
     #[test]
@@ -1090,35 +1117,38 @@ mod tests {
         let mut scoped = principal(None, &[]);
         scoped.grants.push(RoleGrant {
             role: Role::Coordinator,
-            organisation_id: Some(1),
-            programme_id: Some(7),
+            organisation_id: Some(org(1)),
+            programme_id: Some(PROGRAMME),
         });
         assert_eq!(
-            programme_access(&scoped, 7, &[1], None),
+            programme_access(&scoped, PROGRAMME, &orgs(&[1]), None),
             Some(ProgrammeAccess::Coordinator)
         );
-        assert_eq!(programme_access(&scoped, 8, &[1], None), None);
+        assert_eq!(
+            programme_access(&scoped, ProgrammeId::new(8), &orgs(&[1]), None),
+            None
+        );
         let scope = programme_scope(&scoped, None);
-        assert_eq!(scope.programmes, vec![7]);
+        assert_eq!(scope.programmes, vec![PROGRAMME]);
         assert!(scope.organisations.is_empty());
     }
 
     #[test]
     fn coordinators_create_programmes_for_their_own_organisations() {
         let coordinator = principal(None, &[(Role::Coordinator, Some(1))]);
-        assert!(authorise_programme_create(&coordinator, &[Some(1)]).is_ok());
-        assert!(authorise_programme_create(&coordinator, &[Some(1), Some(2)]).is_err());
+        assert!(authorise_programme_create(&coordinator, &[Some(org(1))]).is_ok());
+        assert!(authorise_programme_create(&coordinator, &[Some(org(1)), Some(org(2))]).is_err());
         assert!(authorise_programme_create(&coordinator, &[None]).is_err());
         let hr = principal(None, &[(Role::Hr, Some(1))]);
-        assert!(authorise_programme_create(&hr, &[Some(1)]).is_err());
+        assert!(authorise_programme_create(&hr, &[Some(org(1))]).is_err());
         let admin = principal(None, &[(Role::Administrator, None)]);
-        assert!(authorise_programme_create(&admin, &[None, Some(9)]).is_ok());
+        assert!(authorise_programme_create(&admin, &[None, Some(org(9))]).is_ok());
     }
 
     fn request_facts(mentee: i64, organisation: i64, managers: &[i64]) -> RequestFacts {
         RequestFacts {
-            programme_id: 7,
-            taking_part: vec![1, 2],
+            programme_id: PROGRAMME,
+            taking_part: orgs(&[1, 2]),
             mentee: facts(mentee, organisation, managers),
         }
     }
@@ -1131,7 +1161,10 @@ mod tests {
             Some(RequestAccess::Mentee)
         );
         assert_eq!(request_access(&mentee, &request_facts(21, 1, &[])), None);
-        assert!(authorise_self_assessment(&mentee, &request_facts(21, 1, &[]), 1).is_err());
+        assert!(
+            authorise_self_assessment(&mentee, &request_facts(21, 1, &[]), RequestId::new(1))
+                .is_err()
+        );
     }
 
     #[test]
@@ -1140,30 +1173,54 @@ mod tests {
         let access = request_access(&manager, &request_facts(20, 1, &[10])).expect("allowed");
         assert_eq!(access, RequestAccess::LineManager);
         assert!(!access.sees_content());
-        assert!(authorise_screening(&manager, &request_facts(20, 1, &[10]), 1).is_err());
-        assert!(authorise_consultation(&manager, &request_facts(20, 1, &[10]), 1).is_ok());
-        assert!(authorise_consultation(&manager, &request_facts(20, 1, &[11]), 1).is_err());
+        assert!(
+            authorise_screening(&manager, &request_facts(20, 1, &[10]), RequestId::new(1)).is_err()
+        );
+        assert!(
+            authorise_consultation(&manager, &request_facts(20, 1, &[10]), RequestId::new(1))
+                .is_ok()
+        );
+        assert!(
+            authorise_consultation(&manager, &request_facts(20, 1, &[11]), RequestId::new(1))
+                .is_err()
+        );
     }
 
     #[test]
     fn coordinators_screen_and_keep_mentors_of_their_own_organisation_only() {
         let coordinator = principal(Some(5), &[(Role::Coordinator, Some(1))]);
-        assert!(authorise_screening(&coordinator, &request_facts(20, 1, &[]), 1).is_ok());
-        assert!(authorise_screening(&coordinator, &request_facts(30, 2, &[]), 1).is_err());
+        assert!(
+            authorise_screening(&coordinator, &request_facts(20, 1, &[]), RequestId::new(1))
+                .is_ok()
+        );
+        assert!(
+            authorise_screening(&coordinator, &request_facts(30, 2, &[]), RequestId::new(1))
+                .is_err()
+        );
         assert_eq!(
             request_access(&coordinator, &request_facts(30, 2, &[])),
             None
         );
-        assert!(authorise_register_entry(&coordinator, 7, &[1, 2], &facts(20, 1, &[])).is_ok());
-        assert!(authorise_register_entry(&coordinator, 7, &[1, 2], &facts(30, 2, &[])).is_err());
+        assert!(
+            authorise_register_entry(&coordinator, PROGRAMME, &orgs(&[1, 2]), &facts(20, 1, &[]))
+                .is_ok()
+        );
+        assert!(
+            authorise_register_entry(&coordinator, PROGRAMME, &orgs(&[1, 2]), &facts(30, 2, &[]))
+                .is_err()
+        );
         let volunteer = principal(Some(30), &[]);
         let own =
-            authorise_register_entry(&volunteer, 7, &[1, 2], &facts(30, 2, &[])).expect("allowed");
+            authorise_register_entry(&volunteer, PROGRAMME, &orgs(&[1, 2]), &facts(30, 2, &[]))
+                .expect("allowed");
         assert!(!own.identified());
-        assert!(authorise_register_entry(&volunteer, 7, &[1], &facts(30, 2, &[])).is_err());
+        assert!(
+            authorise_register_entry(&volunteer, PROGRAMME, &orgs(&[1]), &facts(30, 2, &[]))
+                .is_err()
+        );
         assert_eq!(
-            screening_organisations(&coordinator, 7, &[1, 2]),
-            Some(vec![1])
+            screening_organisations(&coordinator, PROGRAMME, &orgs(&[1, 2])),
+            Some(orgs(&[1]))
         );
     }
 
@@ -1173,27 +1230,27 @@ mod tests {
         let mentor = principal(Some(30), &[(Role::Mentor, Some(1))]);
         assert!(may_read_proposed_request(
             &mentor,
-            30,
+            PersonId::new(30),
             ProposalStatus::AwaitingMentor
         ));
         assert!(may_read_proposed_request(
             &mentor,
-            30,
+            PersonId::new(30),
             ProposalStatus::Accepted
         ));
         assert!(!may_read_proposed_request(
             &mentor,
-            30,
+            PersonId::new(30),
             ProposalStatus::Declined
         ));
         assert!(!may_read_proposed_request(
             &mentor,
-            30,
+            PersonId::new(30),
             ProposalStatus::Withdrawn
         ));
         assert!(!may_read_proposed_request(
             &mentor,
-            31,
+            PersonId::new(31),
             ProposalStatus::Accepted
         ));
     }
@@ -1201,29 +1258,34 @@ mod tests {
     #[test]
     fn a_coordinator_matches_only_their_own_organisations_requests() {
         let coordinator = principal(Some(5), &[(Role::Coordinator, Some(1))]);
-        let authority = authorise_matching(&coordinator, 7, &[1, 2], Some(1)).expect("allowed");
-        assert!(authority.covers_mentee_organisation(1));
-        assert!(!authority.covers_mentee_organisation(2));
+        let authority = authorise_matching(&coordinator, PROGRAMME, &orgs(&[1, 2]), Some(org(1)))
+            .expect("allowed");
+        assert!(authority.covers_mentee_organisation(org(1)));
+        assert!(!authority.covers_mentee_organisation(org(2)));
         let admin = principal(None, &[(Role::Administrator, None)]);
-        let everyone = authorise_matching(&admin, 7, &[1, 2], None).expect("allowed");
-        assert!(everyone.covers_mentee_organisation(2));
+        let everyone =
+            authorise_matching(&admin, PROGRAMME, &orgs(&[1, 2]), None).expect("allowed");
+        assert!(everyone.covers_mentee_organisation(org(2)));
         let mentor = principal(Some(6), &[(Role::Mentor, Some(1))]);
-        assert!(authorise_matching(&mentor, 7, &[1, 2], Some(1)).is_err());
-        assert!(authorise_matching(&coordinator, 7, &[2, 3], Some(1)).is_err());
+        assert!(authorise_matching(&mentor, PROGRAMME, &orgs(&[1, 2]), Some(org(1))).is_err());
+        assert!(authorise_matching(&coordinator, PROGRAMME, &orgs(&[2, 3]), Some(org(1))).is_err());
     }
 
     #[test]
     fn browsing_the_register_shows_published_profiles_only() {
         let mentee = principal(Some(20), &[(Role::Mentee, Some(1))]);
-        let scope = register_scope(&mentee, 7, &[1, 2], Some(1), true);
-        assert_eq!(scope.view(30, 2), Some(EntryView::Published));
-        assert_eq!(scope.view(20, 1), Some(EntryView::Full));
-        let closed = register_scope(&mentee, 7, &[1, 2], Some(1), false);
-        assert_eq!(closed.view(30, 2), None);
+        let scope = register_scope(&mentee, PROGRAMME, &orgs(&[1, 2]), Some(org(1)), true);
+        assert_eq!(
+            scope.view(PersonId::new(30), org(2)),
+            Some(EntryView::Published)
+        );
+        assert_eq!(scope.view(PersonId::new(20), org(1)), Some(EntryView::Full));
+        let closed = register_scope(&mentee, PROGRAMME, &orgs(&[1, 2]), Some(org(1)), false);
+        assert_eq!(closed.view(PersonId::new(30), org(2)), None);
         let coordinator = principal(Some(5), &[(Role::Coordinator, Some(2))]);
-        let scope = register_scope(&coordinator, 7, &[1, 2], Some(2), false);
-        assert_eq!(scope.view(30, 2), Some(EntryView::Full));
-        assert_eq!(scope.view(40, 1), None);
+        let scope = register_scope(&coordinator, PROGRAMME, &orgs(&[1, 2]), Some(org(2)), false);
+        assert_eq!(scope.view(PersonId::new(30), org(2)), Some(EntryView::Full));
+        assert_eq!(scope.view(PersonId::new(40), org(1)), None);
     }
 }
 
@@ -1242,15 +1304,15 @@ mod tests {
 /// act as the partnership-level lead and match every organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchingAuthority {
-    programme_id: i64,
+    programme_id: ProgrammeId,
     actor: Actor,
     /// The organisations whose mentees' requests this authority matches;
     /// `None` is every organisation taking part.
-    mentee_organisations: Option<Vec<i64>>,
+    mentee_organisations: Option<Vec<OrganisationId>>,
 }
 
 impl MatchingAuthority {
-    pub fn programme_id(&self) -> i64 {
+    pub fn programme_id(&self) -> ProgrammeId {
         self.programme_id
     }
 
@@ -1260,7 +1322,7 @@ impl MatchingAuthority {
 
     /// Whether this authority matches requests of mentees from this
     /// organisation. Requests from elsewhere are "not found" to it.
-    pub fn covers_mentee_organisation(&self, organisation_id: i64) -> bool {
+    pub fn covers_mentee_organisation(&self, organisation_id: OrganisationId) -> bool {
         self.mentee_organisations
             .as_ref()
             .is_none_or(|ids| ids.contains(&organisation_id))
@@ -1271,9 +1333,9 @@ impl MatchingAuthority {
 /// requests of the organisations they coordinate in this programme.
 pub fn authorise_matching(
     principal: &Principal,
-    programme_id: i64,
-    taking_part: &[i64],
-    person_organisation: Option<i64>,
+    programme_id: ProgrammeId,
+    taking_part: &[OrganisationId],
+    person_organisation: Option<OrganisationId>,
 ) -> Result<MatchingAuthority, Forbidden> {
     let refused = Forbidden("run matching for this programme");
     match programme_access(principal, programme_id, taking_part, person_organisation) {
@@ -1283,7 +1345,7 @@ pub fn authorise_matching(
             mentee_organisations: None,
         }),
         Some(ProgrammeAccess::Coordinator) => {
-            let organisations: Vec<i64> = taking_part
+            let organisations: Vec<OrganisationId> = taking_part
                 .iter()
                 .copied()
                 .filter(|&org| {
@@ -1310,7 +1372,7 @@ pub fn authorise_matching(
 }
 
 /// Only the mentor a proposal asks may read it and answer it (MAT-4).
-pub fn may_answer_proposal(principal: &Principal, mentor_person_id: i64) -> bool {
+pub fn may_answer_proposal(principal: &Principal, mentor_person_id: PersonId) -> bool {
     principal.person_id == Some(mentor_person_id)
 }
 
@@ -1319,7 +1381,7 @@ pub fn may_answer_proposal(principal: &Principal, mentor_person_id: i64) -> bool
 /// decline, or it is withdrawn, the request is no longer theirs to read.
 pub fn may_read_proposed_request(
     principal: &Principal,
-    mentor_person_id: i64,
+    mentor_person_id: PersonId,
     status: crate::proposals::ProposalStatus,
 ) -> bool {
     may_answer_proposal(principal, mentor_person_id) && status.is_live()
@@ -1329,13 +1391,13 @@ pub fn may_read_proposed_request(
 /// [`authorise_proposal_answer`] makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProposalAnswerAuthority {
-    proposal_id: i64,
+    proposal_id: ProposalId,
     actor: Actor,
 }
 
 impl ProposalAnswerAuthority {
     /// The one proposal this authority answers.
-    pub fn proposal_id(&self) -> i64 {
+    pub fn proposal_id(&self) -> ProposalId {
         self.proposal_id
     }
 
@@ -1348,8 +1410,8 @@ impl ProposalAnswerAuthority {
 /// callers answer "not found").
 pub fn authorise_proposal_answer(
     principal: &Principal,
-    proposal_id: i64,
-    mentor_person_id: i64,
+    proposal_id: ProposalId,
+    mentor_person_id: PersonId,
 ) -> Result<ProposalAnswerAuthority, Forbidden> {
     if may_answer_proposal(principal, mentor_person_id) {
         Ok(ProposalAnswerAuthority {

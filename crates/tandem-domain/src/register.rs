@@ -8,6 +8,8 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use crate::ids::MentorEntryId;
 use time::Date;
 use time::format_description::well_known::Iso8601;
 
@@ -708,7 +710,7 @@ pub struct MentorRequest {
     pub language: String,
     pub gender: String,
     pub culture: String,
-    pub named_mentor: Option<i64>,
+    pub named_mentor: Option<MentorEntryId>,
 }
 
 pub mod request_fields {
@@ -787,8 +789,8 @@ impl MentorRequestInput {
         let culture = text(f::CULTURE, "Culture", &self.culture, &mut problems);
         let named_mentor = match self.named_mentor.trim() {
             "" => None,
-            typed => match typed.parse::<i64>() {
-                Ok(id) if id > 0 => Some(id),
+            typed => match typed.parse::<MentorEntryId>() {
+                Ok(id) => Some(id),
                 _ => {
                     problems.push(problem(
                         f::NAMED_MENTOR,

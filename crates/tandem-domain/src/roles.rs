@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{OrganisationId, ProgrammeId};
+
 /// A role a person can hold. Authority is per organisation (and, once
 /// programmes exist, per programme); only administrators act everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -92,8 +94,8 @@ impl FromStr for Role {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleGrant {
     pub role: Role,
-    pub organisation_id: Option<i64>,
-    pub programme_id: Option<i64>,
+    pub organisation_id: Option<OrganisationId>,
+    pub programme_id: Option<ProgrammeId>,
 }
 
 /// A grant that breaks the rule that only administrators act everywhere.
@@ -109,8 +111,8 @@ impl RoleGrant {
     /// Checks that the grant's scope suits its role.
     pub fn new(
         role: Role,
-        organisation_id: Option<i64>,
-        programme_id: Option<i64>,
+        organisation_id: Option<OrganisationId>,
+        programme_id: Option<ProgrammeId>,
     ) -> Result<Self, GrantError> {
         match (role.needs_organisation(), organisation_id) {
             (true, None) => Err(GrantError::NeedsOrganisation(role)),
@@ -143,10 +145,10 @@ mod tests {
             Err(GrantError::NeedsOrganisation(Role::Coordinator))
         );
         assert_eq!(
-            RoleGrant::new(Role::Administrator, Some(1), None),
+            RoleGrant::new(Role::Administrator, Some(OrganisationId::new(1)), None),
             Err(GrantError::AdministratorIsGlobal)
         );
         assert!(RoleGrant::new(Role::Administrator, None, None).is_ok());
-        assert!(RoleGrant::new(Role::LineManager, Some(3), None).is_ok());
+        assert!(RoleGrant::new(Role::LineManager, Some(OrganisationId::new(3)), None).is_ok());
     }
 }

@@ -550,8 +550,10 @@ fn closing(code: &[u8], open: usize) -> usize {
     code.len()
 }
 
-/// The offsets of the public fields of the struct declared at `at`.
-fn public_fields(code: &str, at: usize) -> Vec<usize> {
+/// The fields of the struct declared at `at`, each as the offset where it
+/// starts (past its attributes) and the text up to its comma; none for a
+/// unit struct.
+fn struct_fields(code: &str, at: usize) -> Vec<(usize, &str)> {
     let bytes = code.as_bytes();
     let Some(open) = code[at..].find(['{', '(', ';']).map(|i| at + i) else {
         return Vec::new();
@@ -598,7 +600,18 @@ fn public_fields(code: &str, at: usize) -> Vec<usize> {
                     break;
                 }
             }
-            let (start, word) = ident_at(code, k.min(range.end));
+            let k = k.min(range.end);
+            Some((k, &code[k..range.end])).filter(|(_, field)| !field.trim().is_empty())
+        })
+        .collect()
+}
+
+/// The offsets of the public fields of the struct declared at `at`.
+fn public_fields(code: &str, at: usize) -> Vec<usize> {
+    struct_fields(code, at)
+        .into_iter()
+        .filter_map(|(k, _)| {
+            let (start, word) = ident_at(code, k);
             (word == "pub").then_some(start)
         })
         .collect()
@@ -1137,6 +1150,57 @@ fn migrations_make_audit_events_append_only() {
     }
     fail_if_any(
         "the migrations do not keep audit_events append-only",
+        &violations,
+    );
+}
+
+// ---------------------------------------------------------------------------
+// 8. Keys leave the store typed
+
+const STORE_SRC: &str = "crates/tandem-store/src";
+
+/// Whether the struct declared at `at` is public and derives `FromRow`:
+/// the attributes and visibility between the previous item and `struct`.
+fn is_public_row(code: &str, at: usize) -> bool {
+    let head = &code[..at];
+    let item_start = head.rfind(['}', ';']).map_or(0, |i| i + 1);
+    let before = &head[item_start..];
+    before.trim_end().ends_with("pub") && !find_word(before, "FromRow").is_empty()
+}
+
+/// ARCHITECTURE.md: keys are typed ids (`PersonId`, `ProgrammeId`, …) from
+/// the row the store decodes onwards, never a raw `i64`.
+#[test]
+fn store_rows_carry_typed_ids() {
+    let root = root();
+    let mut rows = 0;
+    let mut violations = Vec::new();
+    for file in rust_files(&root, STORE_SRC) {
+        for (at, name) in structs(&file) {
+            if !is_public_row(&file.code, at) {
+                continue;
+            }
+            rows += 1;
+            for (offset, field) in struct_fields(&file.code, at) {
+                let Some((field_name, ty)) = field.split_once(':') else {
+                    continue;
+                };
+                let field_name = field_name.trim().trim_start_matches("pub").trim();
+                let ty: String = ty.split_whitespace().collect();
+                let key = field_name == "id" || field_name.ends_with("_id");
+                if key && (ty == "i64" || ty == "Option<i64>") {
+                    violations.push(format!("{} ({name}.{field_name}: {ty})", file.at(offset)));
+                }
+            }
+        }
+    }
+    assert!(
+        rows > 5,
+        "found {rows} public FromRow structs in {STORE_SRC}; has the store moved?"
+    );
+    fail_if_any(
+        "a store row holds a key as a raw integer: use its id type (tandem_domain::ids), \
+         decoded with #[sqlx(try_from = \"i64\")], or \"crate::decode::OptionalKey\" if optional",
         &violations,
     );
 }

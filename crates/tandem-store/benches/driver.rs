@@ -441,7 +441,8 @@ async fn target(test_store: &TestStore, any: &AnyPool, backend: Backend) -> Targ
         .create("Bench", "")
         .await
         .expect("the organisation is made")
-        .id;
+        .id
+        .get();
     let mut region_ids = Vec::new();
     for r in 0..50 {
         let id: i64 = sqlx::query_scalar(

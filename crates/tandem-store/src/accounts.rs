@@ -1,19 +1,23 @@
 //! Accounts and the roles granted to them.
 
 use sqlx::Row;
+use tandem_domain::ids::{AccountId, OrganisationId, PersonId, ProgrammeId};
 use tandem_domain::permissions::Actor;
 use tandem_domain::roles::{Role, RoleGrant};
 
+use crate::audit::actor_key;
 use crate::{Accounts, Result, StoreError};
 
 /// An account as the sign-in check needs it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Account {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: AccountId,
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
-    pub person_id: Option<i64>,
+    #[sqlx(try_from = "crate::decode::OptionalKey")]
+    pub person_id: Option<PersonId>,
     #[sqlx(try_from = "crate::decode::IntFlag")]
     pub disabled: bool,
 }
@@ -24,28 +28,29 @@ pub struct NewAccount<'a> {
     pub email: &'a str,
     pub display_name: &'a str,
     pub password_hash: &'a str,
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
 }
 
 impl Accounts<'_> {
-    pub async fn create(&self, account: &NewAccount<'_>) -> Result<i64> {
+    pub async fn create(&self, account: &NewAccount<'_>) -> Result<AccountId> {
         let email = account.email.trim().to_lowercase();
         if self.store.accounts().by_email(&email).await?.is_some() {
             return Err(StoreError::Conflict(format!(
                 "an account with email {email} already exists"
             )));
         }
-        Ok(sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO accounts (email, display_name, password_hash, person_id, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(email)
         .bind(account.display_name)
         .bind(account.password_hash)
-        .bind(account.person_id)
+        .bind(account.person_id.map(PersonId::get))
         .bind(self.store.now())
         .fetch_one(&self.store.pool)
-        .await?)
+        .await?;
+        Ok(AccountId::new(id))
     }
 
     pub async fn by_email(&self, email: &str) -> Result<Option<Account>> {
@@ -58,12 +63,12 @@ impl Accounts<'_> {
         .await?)
     }
 
-    pub async fn get(&self, id: i64) -> Result<Option<Account>> {
+    pub async fn get(&self, id: AccountId) -> Result<Option<Account>> {
         Ok(sqlx::query_as(
             "SELECT id, email, display_name, password_hash, person_id, disabled \
              FROM accounts WHERE id = $1",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&self.store.pool)
         .await?)
     }
@@ -76,7 +81,7 @@ impl Accounts<'_> {
 
     pub async fn grant_role(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         grant: &RoleGrant,
         granted_by: Actor,
     ) -> Result<()> {
@@ -84,22 +89,22 @@ impl Accounts<'_> {
             "INSERT INTO role_grants (account_id, role, organisation_id, programme_id, granted_at, granted_by) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(account_id)
+        .bind(account_id.get())
         .bind(grant.role.as_str())
-        .bind(grant.organisation_id)
-        .bind(grant.programme_id)
+        .bind(grant.organisation_id.map(OrganisationId::get))
+        .bind(grant.programme_id.map(ProgrammeId::get))
         .bind(self.store.now())
-        .bind(granted_by.account_id())
+        .bind(actor_key(granted_by))
         .execute(&self.store.pool)
         .await?;
         Ok(())
     }
 
-    pub async fn grants(&self, account_id: i64) -> Result<Vec<RoleGrant>> {
+    pub async fn grants(&self, account_id: AccountId) -> Result<Vec<RoleGrant>> {
         let rows = sqlx::query(
             "SELECT role, organisation_id, programme_id FROM role_grants WHERE account_id = $1 ORDER BY id",
         )
-        .bind(account_id)
+        .bind(account_id.get())
         .fetch_all(&self.store.pool)
         .await?;
         rows.iter()
@@ -112,8 +117,12 @@ impl Accounts<'_> {
                     })?;
                 Ok(RoleGrant {
                     role,
-                    organisation_id: row.try_get("organisation_id")?,
-                    programme_id: row.try_get("programme_id")?,
+                    organisation_id: row
+                        .try_get::<Option<i64>, _>("organisation_id")?
+                        .map(OrganisationId::new),
+                    programme_id: row
+                        .try_get::<Option<i64>, _>("programme_id")?
+                        .map(ProgrammeId::new),
                 })
             })
             .collect()

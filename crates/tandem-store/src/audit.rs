@@ -2,6 +2,7 @@
 //! and database triggers refuse both.
 
 use tandem_domain::audit::{AuditAction, AuditEvent};
+use tandem_domain::ids::AccountId;
 use tandem_domain::permissions::Actor;
 
 use crate::{Audit, Result};
@@ -12,7 +13,8 @@ struct AuditRow {
     id: i64,
     #[sqlx(try_from = "crate::decode::UnixSeconds")]
     occurred_at: time::OffsetDateTime,
-    actor_account_id: Option<i64>,
+    #[sqlx(try_from = "crate::decode::OptionalKey")]
+    actor_account_id: Option<AccountId>,
     #[sqlx(try_from = "crate::decode::Parsed<AuditAction>")]
     action: AuditAction,
     subject_type: String,
@@ -68,6 +70,12 @@ impl Audit<'_> {
     }
 }
 
+/// How the store holds an actor: the acting account's key, or NULL for
+/// the operator.
+pub(crate) fn actor_key(actor: Actor) -> Option<i64> {
+    actor.account_id().map(AccountId::get)
+}
+
 pub(crate) async fn insert_event<'e, E>(
     executor: E,
     at: i64,
@@ -85,7 +93,7 @@ where
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(at)
-    .bind(actor.account_id())
+    .bind(actor_key(actor))
     .bind(action.as_str())
     .bind(subject_type)
     .bind(subject_id)

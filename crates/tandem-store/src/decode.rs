@@ -34,6 +34,36 @@ impl From<IntFlag> for bool {
     }
 }
 
+/// A nullable key column, read as an optional typed id (`Option<PersonId>`,
+/// …) with `#[sqlx(try_from = "OptionalKey")]`. A plain key needs no
+/// wrapper: the id types convert from `i64`, so `#[sqlx(try_from = "i64")]`
+/// reads them.
+pub(crate) struct OptionalKey(Option<i64>);
+
+impl Type<Any> for OptionalKey {
+    fn type_info() -> AnyTypeInfo {
+        <i64 as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        <i64 as Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Any> for OptionalKey {
+    fn decode(value: <Any as sqlx::Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        Ok(OptionalKey(<Option<i64> as Decode<'r, Any>>::decode(
+            value,
+        )?))
+    }
+}
+
+impl<T: From<i64>> From<OptionalKey> for Option<T> {
+    fn from(key: OptionalKey) -> Option<T> {
+        key.0.map(T::from)
+    }
+}
+
 /// Unix seconds, read as an `OffsetDateTime` with
 /// `#[sqlx(try_from = "UnixSeconds")]`.
 pub(crate) struct UnixSeconds(i64);

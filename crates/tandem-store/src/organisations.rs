@@ -1,11 +1,14 @@
 //! Organisations taking part in programmes.
 
+use tandem_domain::ids::OrganisationId;
+
 use crate::{Organisations, Result, StoreError};
 
 /// An organisation taking part in one or more programmes.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
 pub struct Organisation {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: OrganisationId,
     pub name: String,
     pub jurisdiction: String,
 }
@@ -27,7 +30,7 @@ impl Organisations<'_> {
         .fetch_one(&self.store.pool)
         .await?;
         Ok(Organisation {
-            id,
+            id: OrganisationId::new(id),
             name: name.to_owned(),
             jurisdiction: jurisdiction.to_owned(),
         })
@@ -43,10 +46,10 @@ impl Organisations<'_> {
         .await?)
     }
 
-    pub async fn get(&self, id: i64) -> Result<Option<Organisation>> {
+    pub async fn get(&self, id: OrganisationId) -> Result<Option<Organisation>> {
         Ok(
             sqlx::query_as("SELECT id, name, jurisdiction FROM organisations WHERE id = $1")
-                .bind(id)
+                .bind(id.get())
                 .fetch_optional(&self.store.pool)
                 .await?,
         )

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use tandem_domain::audit::AuditAction;
+use tandem_domain::ids::{OrganisationId, PersonId};
 
 use sqlx::Row;
 use tandem_domain::people::{EmploymentType, PersonRecord};
@@ -32,7 +33,8 @@ pub struct ImportSummary {
 /// A person as listings show them.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
 pub struct PersonSummary {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: PersonId,
     pub employee_id: String,
     pub given_name: String,
     pub family_name: String,
@@ -46,8 +48,10 @@ pub struct PersonSummary {
 /// Everything stored about a person.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PersonDetail {
-    pub id: i64,
-    pub organisation_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: PersonId,
+    #[sqlx(try_from = "i64")]
+    pub organisation_id: OrganisationId,
     pub organisation: String,
     pub employee_id: String,
     pub given_name: String,
@@ -56,7 +60,8 @@ pub struct PersonDetail {
     pub region: Option<String>,
     pub team: Option<String>,
     pub line_manager_employee_id: Option<String>,
-    pub line_manager_id: Option<i64>,
+    #[sqlx(try_from = "crate::decode::OptionalKey")]
+    pub line_manager_id: Option<PersonId>,
     pub line_manager_name: Option<String>,
     pub job_title: String,
     pub grade: String,
@@ -90,12 +95,12 @@ impl People<'_> {
     /// manager's employee id: what the import checks its file against.
     pub async fn management_map(
         &self,
-        organisation_id: i64,
+        organisation_id: OrganisationId,
     ) -> Result<HashMap<String, Option<String>>> {
         let rows = sqlx::query(
             "SELECT employee_id, line_manager_employee_id FROM people WHERE organisation_id = $1",
         )
-        .bind(organisation_id)
+        .bind(organisation_id.get())
         .fetch_all(&self.store.pool)
         .await?;
         rows.iter()
@@ -160,11 +165,11 @@ impl People<'_> {
         })
     }
 
-    pub async fn count(&self, organisation_id: Option<i64>) -> Result<i64> {
+    pub async fn count(&self, organisation_id: Option<OrganisationId>) -> Result<i64> {
         let count = match organisation_id {
             Some(id) => {
                 sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE organisation_id = $1")
-                    .bind(id)
+                    .bind(id.get())
                     .fetch_one(&self.store.pool)
                     .await?
             }
@@ -199,16 +204,16 @@ impl People<'_> {
             let list: Vec<String> = scope
                 .organisations
                 .iter()
-                .map(|&id| binds.int(id))
+                .map(|&id| binds.int(id.get()))
                 .collect();
             allowed.push(format!("p.organisation_id IN ({})", list.join(", ")));
         }
         if let Some(manager) = scope.reports_of {
-            with = format!("WITH RECURSIVE {} ", reports_cte(&binds.int(manager)));
+            with = format!("WITH RECURSIVE {} ", reports_cte(&binds.int(manager.get())));
             allowed.push("p.id IN (SELECT id FROM reports WHERE depth > 0)".to_owned());
         }
         if let Some(own) = scope.own {
-            allowed.push(format!("p.id = {}", binds.int(own)));
+            allowed.push(format!("p.id = {}", binds.int(own.get())));
         }
         let mut filter = format!("({})", allowed.join(" OR "));
         let search = search.trim();
@@ -240,28 +245,28 @@ impl People<'_> {
     }
 
     /// The people who report directly to this person.
-    pub async fn direct_reports(&self, person_id: i64) -> Result<Vec<PersonSummary>> {
+    pub async fn direct_reports(&self, person_id: PersonId) -> Result<Vec<PersonSummary>> {
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} {SUMMARY_JOINS} JOIN people m ON m.organisation_id = p.organisation_id \
              AND m.employee_id = p.line_manager_employee_id WHERE m.id = $1 ORDER BY p.family_name, p.given_name"
         );
         Ok(sqlx::query_as(&sql)
-            .bind(person_id)
+            .bind(person_id.get())
             .fetch_all(&self.store.pool)
             .await?)
     }
 
-    pub async fn get(&self, id: i64) -> Result<Option<PersonDetail>> {
+    pub async fn get(&self, id: PersonId) -> Result<Option<PersonDetail>> {
         Ok(
             sqlx::query_as(&format!("{PERSON_DETAIL_SELECT} WHERE p.id = $1"))
-                .bind(id)
+                .bind(id.get())
                 .fetch_optional(&self.store.pool)
                 .await?,
         )
     }
 
     /// Several people at once, by id (those that exist).
-    pub async fn by_ids(&self, ids: &[i64]) -> Result<HashMap<i64, PersonDetail>> {
+    pub async fn by_ids(&self, ids: &[PersonId]) -> Result<HashMap<PersonId, PersonDetail>> {
         let mut found = HashMap::with_capacity(ids.len());
         for batch in ids.chunks(IMPORT_BATCH_ROWS) {
             let rows: Vec<PersonDetail> = sqlx::query_as(&format!(
@@ -277,8 +282,12 @@ impl People<'_> {
 
     /// Each person's managers, nearest first, for several people in one
     /// query per batch rather than one per person.
-    pub async fn management_chains(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>> {
-        let mut chains: HashMap<i64, Vec<i64>> = ids.iter().map(|&id| (id, Vec::new())).collect();
+    pub async fn management_chains(
+        &self,
+        ids: &[PersonId],
+    ) -> Result<HashMap<PersonId, Vec<PersonId>>> {
+        let mut chains: HashMap<PersonId, Vec<PersonId>> =
+            ids.iter().map(|&id| (id, Vec::new())).collect();
         for batch in ids.chunks(IMPORT_BATCH_ROWS) {
             let rows = sqlx::query(&format!(
                 "WITH RECURSIVE chain (start_id, id, organisation_id, manager_employee_id, depth) AS ( \
@@ -294,7 +303,11 @@ impl People<'_> {
             .await?;
             for row in rows {
                 let start: i64 = row.try_get("start_id")?;
-                chains.entry(start).or_default().push(row.try_get("id")?);
+                let manager: i64 = row.try_get("id")?;
+                chains
+                    .entry(PersonId::new(start))
+                    .or_default()
+                    .push(PersonId::new(manager));
             }
         }
         Ok(chains)
@@ -302,24 +315,25 @@ impl People<'_> {
 
     pub async fn by_employee_id(
         &self,
-        organisation_id: i64,
+        organisation_id: OrganisationId,
         employee_id: &str,
-    ) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
+    ) -> Result<Option<PersonId>> {
+        let id: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM people WHERE organisation_id = $1 AND employee_id = $2",
         )
-        .bind(organisation_id)
+        .bind(organisation_id.get())
         .bind(employee_id)
         .fetch_optional(&self.store.pool)
-        .await?)
+        .await?;
+        Ok(id.map(PersonId::new))
     }
 
     /// What permission decisions need about a person: their organisation
     /// and every manager above them, nearest first.
-    pub async fn facts(&self, id: i64) -> Result<Option<PersonFacts>> {
+    pub async fn facts(&self, id: PersonId) -> Result<Option<PersonFacts>> {
         let organisation_id: Option<i64> =
             sqlx::query_scalar("SELECT organisation_id FROM people WHERE id = $1")
-                .bind(id)
+                .bind(id.get())
                 .fetch_optional(&self.store.pool)
                 .await?;
         let Some(organisation_id) = organisation_id else {
@@ -334,13 +348,13 @@ impl People<'_> {
                AND m.employee_id = c.manager_employee_id WHERE c.depth < {MAX_CHAIN_DEPTH}) \
              SELECT id FROM chain WHERE depth > 0 ORDER BY depth"
         ))
-        .bind(id)
+        .bind(id.get())
         .fetch_all(&self.store.pool)
         .await?;
         Ok(Some(PersonFacts {
             person_id: id,
-            organisation_id,
-            managers_above,
+            organisation_id: OrganisationId::new(organisation_id),
+            managers_above: managers_above.into_iter().map(PersonId::new).collect(),
         }))
     }
 }
@@ -357,9 +371,9 @@ const PERSON_DETAIL_SELECT: &str = "SELECT p.id, p.organisation_id, o.name AS or
 
 /// Ids written into a statement as numbers: they are integers Tandem
 /// produced, so nothing can be injected, and long lists bind no parameters.
-fn id_list(ids: &[i64]) -> String {
+fn id_list(ids: &[PersonId]) -> String {
     ids.iter()
-        .map(i64::to_string)
+        .map(PersonId::to_string)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -414,12 +428,12 @@ fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
 async fn names_to_ids(
     conn: &mut sqlx::AnyConnection,
     table: &'static str,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> Result<HashMap<String, i64>> {
     let rows = sqlx::query(&format!(
         "SELECT name, id FROM {table} WHERE organisation_id = $1"
     ))
-    .bind(organisation_id)
+    .bind(organisation_id.get())
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -430,7 +444,7 @@ async fn names_to_ids(
 /// The multi-row upsert of people. The organisation and the time are the
 /// same for every row, so they are written into the statement as numbers
 /// rather than bound thousands of times.
-fn upsert_sql(backend: Backend, rows: usize, organisation_id: i64, at: i64) -> String {
+fn upsert_sql(backend: Backend, rows: usize, organisation_id: OrganisationId, at: i64) -> String {
     const BOUND_COLUMNS: usize = 16;
     let mut sql = String::from(
         "INSERT INTO people (employee_id, given_name, family_name, email, region_id, team_id, \
@@ -508,7 +522,7 @@ impl Binds {
 pub struct PeopleImport {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     backend: Backend,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     actor: Actor,
     at: i64,
     region_ids: HashMap<String, i64>,
@@ -544,7 +558,7 @@ impl PeopleImport {
                 );
                 let mut query = sqlx::query(&sql);
                 for region in batch {
-                    query = query.bind(organisation_id).bind(*region);
+                    query = query.bind(organisation_id.get()).bind(*region);
                 }
                 query.execute(&mut *self.tx).await?;
             }
@@ -559,7 +573,7 @@ impl PeopleImport {
                 let mut query = sqlx::query(&sql);
                 for (team, region) in batch {
                     query = query
-                        .bind(organisation_id)
+                        .bind(organisation_id.get())
                         .bind(region.and_then(|r| self.region_ids.get(r).copied()))
                         .bind(*team);
                 }

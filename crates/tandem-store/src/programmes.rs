@@ -7,6 +7,7 @@
 
 use sqlx::Acquire;
 use tandem_domain::audit::AuditAction;
+use tandem_domain::ids::{OrganisationId, ProgrammeId};
 use tandem_domain::permissions::{ProgrammeAuthority, ProgrammeCreateAuthority, ProgrammeScope};
 use tandem_domain::programme::Organisation as ProgrammeOrganisation;
 
@@ -16,7 +17,8 @@ use crate::{Organisation, Programmes, Result, StoreError, insert_event};
 /// `Programme::from_toml_str` reads.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredProgramme {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: ProgrammeId,
     pub key: String,
     pub name: String,
     pub settings: String,
@@ -44,7 +46,7 @@ impl Programmes<'_> {
         &self,
         authority: &ProgrammeCreateAuthority,
         write: &ProgrammeWrite<'_>,
-    ) -> Result<i64> {
+    ) -> Result<ProgrammeId> {
         let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM programmes WHERE key = $1")
@@ -69,6 +71,7 @@ impl Programmes<'_> {
         .bind(at)
         .fetch_one(&mut *tx)
         .await?;
+        let id = ProgrammeId::new(id);
         set_organisations(&mut tx, id, write.organisations, at).await?;
         insert_event(
             &mut *tx,
@@ -102,7 +105,7 @@ impl Programmes<'_> {
         let taken: Option<i64> =
             sqlx::query_scalar("SELECT id FROM programmes WHERE key = $1 AND id <> $2")
                 .bind(write.key)
-                .bind(id)
+                .bind(id.get())
                 .fetch_optional(&mut *tx)
                 .await?;
         if taken.is_some() {
@@ -119,7 +122,7 @@ impl Programmes<'_> {
         .bind(write.name)
         .bind(write.settings)
         .bind(at)
-        .bind(id)
+        .bind(id.get())
         .bind(previous)
         .execute(&mut *tx)
         .await?
@@ -147,10 +150,10 @@ impl Programmes<'_> {
         Ok(())
     }
 
-    pub async fn get(&self, id: i64) -> Result<Option<StoredProgramme>> {
+    pub async fn get(&self, id: ProgrammeId) -> Result<Option<StoredProgramme>> {
         Ok(
             sqlx::query_as(&format!("SELECT {COLUMNS} FROM programmes WHERE id = $1"))
-                .bind(id)
+                .bind(id.get())
                 .fetch_optional(&self.store.pool)
                 .await?,
         )
@@ -166,7 +169,10 @@ impl Programmes<'_> {
     }
 
     /// Every programme, or those an organisation takes part in, by name.
-    pub async fn list(&self, organisation_id: Option<i64>) -> Result<Vec<StoredProgramme>> {
+    pub async fn list(
+        &self,
+        organisation_id: Option<OrganisationId>,
+    ) -> Result<Vec<StoredProgramme>> {
         let programmes = match organisation_id {
             None => {
                 sqlx::query_as(&format!(
@@ -181,7 +187,7 @@ impl Programmes<'_> {
                      (SELECT programme_id FROM programme_organisations WHERE organisation_id = $1) \
                      ORDER BY name, id"
                 ))
-                .bind(organisation_id)
+                .bind(organisation_id.get())
                 .fetch_all(&self.store.pool)
                 .await?
             }
@@ -222,20 +228,21 @@ impl Programmes<'_> {
             allowed.join(" OR ")
         );
         let mut query = sqlx::query_as(&sql);
-        for id in scope.organisations.iter().chain(&scope.programmes) {
-            query = query.bind(*id);
+        let organisations = scope.organisations.iter().map(|id| id.get());
+        for id in organisations.chain(scope.programmes.iter().map(|id| id.get())) {
+            query = query.bind(id);
         }
         Ok(query.fetch_all(&self.store.pool).await?)
     }
 
     /// The organisations taking part in a programme, by name.
-    pub async fn organisations(&self, programme_id: i64) -> Result<Vec<Organisation>> {
+    pub async fn organisations(&self, programme_id: ProgrammeId) -> Result<Vec<Organisation>> {
         Ok(sqlx::query_as(
             "SELECT o.id, o.name, o.jurisdiction FROM organisations o \
              JOIN programme_organisations po ON po.organisation_id = o.id \
              WHERE po.programme_id = $1 ORDER BY o.name",
         )
-        .bind(programme_id)
+        .bind(programme_id.get())
         .fetch_all(&self.store.pool)
         .await?)
     }
@@ -245,7 +252,7 @@ impl Programmes<'_> {
 /// database does not know yet.
 async fn set_organisations(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    programme_id: i64,
+    programme_id: ProgrammeId,
     organisations: &[ProgrammeOrganisation],
     at: i64,
 ) -> Result<()> {
@@ -275,14 +282,14 @@ async fn set_organisations(
         }
     }
     sqlx::query("DELETE FROM programme_organisations WHERE programme_id = $1")
-        .bind(programme_id)
+        .bind(programme_id.get())
         .execute(&mut **tx)
         .await?;
     for id in ids {
         sqlx::query(
             "INSERT INTO programme_organisations (programme_id, organisation_id) VALUES ($1, $2)",
         )
-        .bind(programme_id)
+        .bind(programme_id.get())
         .bind(id)
         .execute(&mut **tx)
         .await?;

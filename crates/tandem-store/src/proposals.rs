@@ -2,6 +2,9 @@
 
 use std::collections::HashMap;
 use tandem_domain::audit::AuditAction;
+use tandem_domain::ids::{
+    MentorEntryId, OrganisationId, OverrideId, PersonId, ProgrammeId, ProposalId, RequestId,
+};
 
 use sqlx::{Acquire, Row};
 
@@ -14,8 +17,8 @@ use crate::{Proposals, Result, StoreError, insert_event};
 /// A pair to propose, as the matching run produced it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewProposal {
-    pub request_id: i64,
-    pub mentor_entry_id: i64,
+    pub request_id: RequestId,
+    pub mentor_entry_id: MentorEntryId,
     pub score: i64,
     /// One line per criterion that scored, as shown to people.
     pub explanation: Vec<String>,
@@ -24,15 +27,22 @@ pub struct NewProposal {
 /// A proposal with who it joins.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ProposalRow {
-    pub id: i64,
-    pub programme_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: ProposalId,
+    #[sqlx(try_from = "i64")]
+    pub programme_id: ProgrammeId,
     pub programme_name: String,
-    pub request_id: i64,
-    pub mentee_person_id: i64,
-    pub mentee_organisation_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub request_id: RequestId,
+    #[sqlx(try_from = "i64")]
+    pub mentee_person_id: PersonId,
+    #[sqlx(try_from = "i64")]
+    pub mentee_organisation_id: OrganisationId,
     pub mentee_name: String,
-    pub mentor_entry_id: i64,
-    pub mentor_person_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub mentor_entry_id: MentorEntryId,
+    #[sqlx(try_from = "i64")]
+    pub mentor_person_id: PersonId,
     pub mentor_name: String,
     pub score: i64,
     pub explanation: String,
@@ -68,7 +78,7 @@ impl Proposals<'_> {
         &self,
         authority: &MatchingAuthority,
         proposals: &[NewProposal],
-    ) -> Result<Vec<i64>> {
+    ) -> Result<Vec<ProposalId>> {
         let programme_id = authority.programme_id();
         let proposed_by = authority.actor();
         let mut conn = self.store.pool.acquire().await?;
@@ -80,7 +90,7 @@ impl Proposals<'_> {
                 "SELECT COUNT(*) FROM match_proposals WHERE request_id = $1 \
                  AND status IN ('awaiting_mentor', 'accepted')",
             )
-            .bind(proposal.request_id)
+            .bind(proposal.request_id.get())
             .fetch_one(&mut *tx)
             .await?;
             if live > 0 {
@@ -93,22 +103,22 @@ impl Proposals<'_> {
                 "INSERT INTO match_proposals (programme_id, request_id, mentor_entry_id, score, explanation, \
                  status, proposed_by, proposed_at) VALUES ($1, $2, $3, $4, $5, 'awaiting_mentor', $6, $7) RETURNING id",
             )
-            .bind(programme_id)
-            .bind(proposal.request_id)
-            .bind(proposal.mentor_entry_id)
+            .bind(programme_id.get())
+            .bind(proposal.request_id.get())
+            .bind(proposal.mentor_entry_id.get())
             .bind(proposal.score)
             .bind(proposal.explanation.join("\n"))
-            .bind(proposed_by.account_id())
+            .bind(crate::audit::actor_key(proposed_by))
             .bind(at)
             .fetch_one(&mut *tx)
             .await?;
-            ids.push(id);
+            ids.push(ProposalId::new(id));
         }
         for proposal in proposals {
             sqlx::query(
                 "UPDATE match_overrides SET in_force = 0 WHERE request_id = $1 AND in_force = 1",
             )
-            .bind(proposal.request_id)
+            .bind(proposal.request_id.get())
             .execute(&mut *tx)
             .await?;
         }
@@ -126,60 +136,67 @@ impl Proposals<'_> {
         Ok(ids)
     }
 
-    pub async fn get(&self, id: i64) -> Result<Option<ProposalRow>> {
+    pub async fn get(&self, id: ProposalId) -> Result<Option<ProposalRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {PROPOSAL_COLUMNS} {PROPOSAL_JOINS} WHERE m.id = $1"
         ))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&self.store.pool)
         .await?)
     }
 
     /// A programme's proposals, newest first.
-    pub async fn of_programme(&self, programme_id: i64) -> Result<Vec<ProposalRow>> {
+    pub async fn of_programme(&self, programme_id: ProgrammeId) -> Result<Vec<ProposalRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {PROPOSAL_COLUMNS} {PROPOSAL_JOINS} WHERE m.programme_id = $1 ORDER BY m.id DESC"
         ))
-        .bind(programme_id)
+        .bind(programme_id.get())
         .fetch_all(&self.store.pool)
         .await?)
     }
 
     /// Proposals waiting for this person's answer as a mentor.
-    pub async fn awaiting_mentor(&self, mentor_person_id: i64) -> Result<Vec<ProposalRow>> {
+    pub async fn awaiting_mentor(&self, mentor_person_id: PersonId) -> Result<Vec<ProposalRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {PROPOSAL_COLUMNS} {PROPOSAL_JOINS} WHERE e.person_id = $1 \
              AND m.status = 'awaiting_mentor' ORDER BY m.id"
         ))
-        .bind(mentor_person_id)
+        .bind(mentor_person_id.get())
         .fetch_all(&self.store.pool)
         .await?)
     }
 
     /// Requests with a live proposal in a programme: they wait for an
     /// answer and are left out of the next run.
-    pub async fn live_requests(&self, programme_id: i64) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
+    pub async fn live_requests(&self, programme_id: ProgrammeId) -> Result<Vec<RequestId>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT request_id FROM match_proposals WHERE programme_id = $1 \
              AND status IN ('awaiting_mentor', 'accepted')",
         )
-        .bind(programme_id)
+        .bind(programme_id.get())
         .fetch_all(&self.store.pool)
-        .await?)
+        .await?;
+        Ok(ids.into_iter().map(RequestId::new).collect())
     }
 
     /// How many live proposals each register entry of a programme holds:
     /// places they take up until answered.
-    pub async fn live_per_entry(&self, programme_id: i64) -> Result<HashMap<i64, i64>> {
+    pub async fn live_per_entry(
+        &self,
+        programme_id: ProgrammeId,
+    ) -> Result<HashMap<MentorEntryId, i64>> {
         let rows = sqlx::query(
             "SELECT mentor_entry_id, COUNT(*) AS live FROM match_proposals WHERE programme_id = $1 \
              AND status IN ('awaiting_mentor', 'accepted') GROUP BY mentor_entry_id",
         )
-        .bind(programme_id)
+        .bind(programme_id.get())
         .fetch_all(&self.store.pool)
         .await?;
         rows.iter()
-            .map(|row| Ok((row.try_get("mentor_entry_id")?, row.try_get("live")?)))
+            .map(|row| {
+                let entry: i64 = row.try_get("mentor_entry_id")?;
+                Ok((MentorEntryId::new(entry), row.try_get("live")?))
+            })
             .collect()
     }
 
@@ -214,7 +231,7 @@ impl Proposals<'_> {
         .bind(decline_reason)
         .bind(decline_detail)
         .bind(at)
-        .bind(id)
+        .bind(id.get())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -231,7 +248,7 @@ impl Proposals<'_> {
             .bind(State::Introduced.as_str())
             .bind(data_key)
             .bind(at)
-            .bind(id)
+            .bind(id.get())
             .execute(&mut *tx)
             .await?;
         }
@@ -258,9 +275,12 @@ impl Proposals<'_> {
 /// proposal is sent.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OverrideRow {
-    pub id: i64,
-    pub request_id: i64,
-    pub mentor_entry_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: OverrideId,
+    #[sqlx(try_from = "i64")]
+    pub request_id: RequestId,
+    #[sqlx(try_from = "i64")]
+    pub mentor_entry_id: MentorEntryId,
     pub reason: String,
 }
 
@@ -270,8 +290,8 @@ impl Proposals<'_> {
     pub async fn put_override(
         &self,
         authority: &MatchingAuthority,
-        request_id: i64,
-        mentor_entry_id: i64,
+        request_id: RequestId,
+        mentor_entry_id: MentorEntryId,
         reason: &str,
     ) -> Result<()> {
         let programme_id = authority.programme_id();
@@ -281,18 +301,18 @@ impl Proposals<'_> {
         sqlx::query(
             "UPDATE match_overrides SET in_force = 0 WHERE request_id = $1 AND in_force = 1",
         )
-        .bind(request_id)
+        .bind(request_id.get())
         .execute(&mut *tx)
         .await?;
         sqlx::query(
             "INSERT INTO match_overrides (programme_id, request_id, mentor_entry_id, reason, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(programme_id)
-        .bind(request_id)
-        .bind(mentor_entry_id)
+        .bind(programme_id.get())
+        .bind(request_id.get())
+        .bind(mentor_entry_id.get())
         .bind(reason)
-        .bind(authority.actor().account_id())
+        .bind(crate::audit::actor_key(authority.actor()))
         .bind(at)
         .execute(&mut *tx)
         .await?;
@@ -311,12 +331,12 @@ impl Proposals<'_> {
     }
 
     /// The overrides in force for a programme.
-    pub async fn overrides(&self, programme_id: i64) -> Result<Vec<OverrideRow>> {
+    pub async fn overrides(&self, programme_id: ProgrammeId) -> Result<Vec<OverrideRow>> {
         Ok(sqlx::query_as(
             "SELECT id, request_id, mentor_entry_id, reason FROM match_overrides \
              WHERE programme_id = $1 AND in_force = 1 ORDER BY id",
         )
-        .bind(programme_id)
+        .bind(programme_id.get())
         .fetch_all(&self.store.pool)
         .await?)
     }

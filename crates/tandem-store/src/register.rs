@@ -8,6 +8,7 @@
 
 use sqlx::Acquire;
 use tandem_domain::audit::AuditAction;
+use tandem_domain::ids::{MentorEntryId, OrganisationId, PersonId, ProgrammeId, RequestId};
 use tandem_domain::permissions::{
     ConsultationAuthority, RegisterAuthority, RequestAuthority, ScreeningAuthority,
     SelfAssessmentAuthority,
@@ -24,12 +25,16 @@ use crate::{PersonSummary, Register, Requests, Result, StoreError, insert_event}
 /// the person (organisation, jurisdiction, region, carer level).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct MentorEntryRow {
-    pub id: i64,
-    pub programme_id: i64,
-    pub person_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: MentorEntryId,
+    #[sqlx(try_from = "i64")]
+    pub programme_id: ProgrammeId,
+    #[sqlx(try_from = "i64")]
+    pub person_id: PersonId,
     pub given_name: String,
     pub family_name: String,
-    pub organisation_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub organisation_id: OrganisationId,
     pub organisation: String,
     pub jurisdiction: String,
     pub region: Option<String>,
@@ -84,7 +89,7 @@ const ENTRY_JOINS: &str = "FROM mentor_entries e JOIN people p ON p.id = e.perso
 /// match part of the field, ignoring case.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RegisterFilter {
-    pub organisation_id: Option<i64>,
+    pub organisation_id: Option<OrganisationId>,
     pub region: Option<String>,
     pub expertise: Option<String>,
     pub language: Option<String>,
@@ -95,13 +100,17 @@ pub struct RegisterFilter {
 /// A mentor request with who it is for and which programme.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RequestRow {
-    pub id: i64,
-    pub programme_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: RequestId,
+    #[sqlx(try_from = "i64")]
+    pub programme_id: ProgrammeId,
     pub programme_name: String,
-    pub person_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub person_id: PersonId,
     pub given_name: String,
     pub family_name: String,
-    pub organisation_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub organisation_id: OrganisationId,
     pub organisation: String,
     pub team: Option<String>,
     pub job_title: String,
@@ -128,7 +137,8 @@ pub struct RequestRow {
     pub language: String,
     pub gender: String,
     pub culture: String,
-    pub named_mentor_id: Option<i64>,
+    #[sqlx(try_from = "crate::decode::OptionalKey")]
+    pub named_mentor_id: Option<MentorEntryId>,
     #[sqlx(try_from = "crate::decode::Parsed<Consultation>")]
     pub consultation: Consultation,
     pub rejection_reason: Option<String>,
@@ -160,8 +170,10 @@ pub struct NewRequest<'a> {
 /// A person whom automatic enrolment (REQ-4) considers.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EnrolmentCandidate {
-    pub id: i64,
-    pub organisation_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: PersonId,
+    #[sqlx(try_from = "i64")]
+    pub organisation_id: OrganisationId,
     pub start_date: Option<String>,
     pub approval_date: Option<String>,
     pub employment_type: String,
@@ -187,7 +199,11 @@ impl Register<'_> {
     /// Adds a person to a programme's register, or changes their entry:
     /// one entry per person per programme. How they were recruited is kept
     /// from the first write.
-    pub async fn put(&self, authority: &RegisterAuthority, profile: &MentorProfile) -> Result<i64> {
+    pub async fn put(
+        &self,
+        authority: &RegisterAuthority,
+        profile: &MentorProfile,
+    ) -> Result<MentorEntryId> {
         let (programme_id, person_id) = (authority.programme_id(), authority.person_id());
         let recruited = if authority.identified() {
             Recruited::Identified
@@ -212,8 +228,8 @@ impl Register<'_> {
              availability = excluded.availability, paused_until = excluded.paused_until, \
              updated_at = excluded.updated_at RETURNING id",
         )
-        .bind(programme_id)
-        .bind(person_id)
+        .bind(programme_id.get())
+        .bind(person_id.get())
         .bind(recruited.as_str())
         .bind(&profile.experience)
         .bind(profile.experience_months.map(|m| i64::from(m.get())))
@@ -243,28 +259,28 @@ impl Register<'_> {
         )
         .await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(MentorEntryId::new(id))
     }
 
-    pub async fn get(&self, id: i64) -> Result<Option<MentorEntryRow>> {
+    pub async fn get(&self, id: MentorEntryId) -> Result<Option<MentorEntryRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {ENTRY_COLUMNS} {ENTRY_JOINS} WHERE e.id = $1"
         ))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&self.store.pool)
         .await?)
     }
 
     pub async fn for_person(
         &self,
-        programme_id: i64,
-        person_id: i64,
+        programme_id: ProgrammeId,
+        person_id: PersonId,
     ) -> Result<Option<MentorEntryRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {ENTRY_COLUMNS} {ENTRY_JOINS} WHERE e.programme_id = $1 AND e.person_id = $2"
         ))
-        .bind(programme_id)
-        .bind(person_id)
+        .bind(programme_id.get())
+        .bind(person_id.get())
         .fetch_optional(&self.store.pool)
         .await?)
     }
@@ -273,7 +289,7 @@ impl Register<'_> {
     /// entries, and how much of each, the reader sees.
     pub async fn list(
         &self,
-        programme_id: i64,
+        programme_id: ProgrammeId,
         filter: &RegisterFilter,
     ) -> Result<Vec<MentorEntryRow>> {
         let mut conditions = vec!["e.programme_id = $1".to_owned()];
@@ -303,9 +319,9 @@ impl Register<'_> {
             "SELECT {ENTRY_COLUMNS} {ENTRY_JOINS} WHERE {} ORDER BY p.family_name, p.given_name, e.id",
             conditions.join(" AND ")
         );
-        let mut query = sqlx::query_as(&sql).bind(programme_id);
+        let mut query = sqlx::query_as(&sql).bind(programme_id.get());
         if let Some(organisation_id) = filter.organisation_id {
-            query = query.bind(organisation_id);
+            query = query.bind(organisation_id.get());
         }
         for text in texts {
             query = query.bind(text);
@@ -315,12 +331,12 @@ impl Register<'_> {
 
     /// The regions of the people on a programme's register, for the
     /// browse filter.
-    pub async fn regions(&self, programme_id: i64) -> Result<Vec<String>> {
+    pub async fn regions(&self, programme_id: ProgrammeId) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT DISTINCT r.name FROM mentor_entries e JOIN people p ON p.id = e.person_id \
              JOIN regions r ON r.id = p.region_id WHERE e.programme_id = $1 ORDER BY r.name",
         )
-        .bind(programme_id)
+        .bind(programme_id.get())
         .fetch_all(&self.store.pool)
         .await?)
     }
@@ -328,13 +344,13 @@ impl Register<'_> {
     /// How many mentees a mentor mentors now. Relationships are not stored
     /// yet (matching comes later), so this is 0 until they are; capacity
     /// checks already use it.
-    pub async fn active_mentee_count(&self, _entry_id: i64) -> Result<i64> {
+    pub async fn active_mentee_count(&self, _entry_id: MentorEntryId) -> Result<i64> {
         Ok(0)
     }
 
     /// The people a mentor has mentored (REG-2): empty until relationships
     /// are stored.
-    pub async fn mentored_people(&self, _entry_id: i64) -> Result<Vec<PersonSummary>> {
+    pub async fn mentored_people(&self, _entry_id: MentorEntryId) -> Result<Vec<PersonSummary>> {
         Ok(Vec::new())
     }
 }
@@ -342,7 +358,11 @@ impl Register<'_> {
 impl Requests<'_> {
     /// Records a new request. A person with an open request in the
     /// programme gets a conflict, and nothing is written.
-    pub async fn create(&self, authority: &RequestAuthority, new: &NewRequest<'_>) -> Result<i64> {
+    pub async fn create(
+        &self,
+        authority: &RequestAuthority,
+        new: &NewRequest<'_>,
+    ) -> Result<RequestId> {
         let conflict = || {
             StoreError::Conflict(
                 "there is already an open mentor request for this person in this programme"
@@ -357,8 +377,8 @@ impl Requests<'_> {
             "SELECT id FROM mentor_requests WHERE programme_id = $1 AND person_id = $2 AND status IN ({})",
             open_statuses()
         ))
-        .bind(programme_id)
-        .bind(person_id)
+        .bind(programme_id.get())
+        .bind(person_id.get())
         .fetch_optional(&mut *tx)
         .await?;
         if open.is_some() {
@@ -372,8 +392,8 @@ impl Requests<'_> {
              created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
              $16, $17, $18, $19, $20, $21, $22) RETURNING id",
         )
-        .bind(programme_id)
-        .bind(person_id)
+        .bind(programme_id.get())
+        .bind(person_id.get())
         .bind(&r.track)
         .bind(new.source.as_str())
         .bind(RequestStatus::AwaitingScreening.as_str())
@@ -390,9 +410,9 @@ impl Requests<'_> {
         .bind(&r.language)
         .bind(&r.gender)
         .bind(&r.culture)
-        .bind(r.named_mentor)
+        .bind(r.named_mentor.map(MentorEntryId::get))
         .bind(new.consultation.as_str())
-        .bind(authority.actor().account_id())
+        .bind(crate::audit::actor_key(authority.actor()))
         .bind(at)
         .fetch_one(&mut *tx)
         .await;
@@ -415,27 +435,31 @@ impl Requests<'_> {
         )
         .await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(RequestId::new(id))
     }
 
-    pub async fn get(&self, id: i64) -> Result<Option<RequestRow>> {
+    pub async fn get(&self, id: RequestId) -> Result<Option<RequestRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE q.id = $1"
         ))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&self.store.pool)
         .await?)
     }
 
     /// The open request of a person in a programme, if any.
-    pub async fn open_for(&self, programme_id: i64, person_id: i64) -> Result<Option<RequestRow>> {
+    pub async fn open_for(
+        &self,
+        programme_id: ProgrammeId,
+        person_id: PersonId,
+    ) -> Result<Option<RequestRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE q.programme_id = $1 AND q.person_id = $2 \
              AND q.status IN ({})",
             open_statuses()
         ))
-        .bind(programme_id)
-        .bind(person_id)
+        .bind(programme_id.get())
+        .bind(person_id.get())
         .fetch_optional(&self.store.pool)
         .await?)
     }
@@ -444,9 +468,9 @@ impl Requests<'_> {
     /// REQ-3), from these organisations' people (`None`: everyone's).
     pub async fn with_status(
         &self,
-        programme_id: i64,
+        programme_id: ProgrammeId,
         status: RequestStatus,
-        organisations: Option<&[i64]>,
+        organisations: Option<&[OrganisationId]>,
     ) -> Result<Vec<RequestRow>> {
         let mut sql = format!(
             "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE q.programme_id = $1 AND q.status = $2"
@@ -463,34 +487,34 @@ impl Requests<'_> {
         }
         sql.push_str(" ORDER BY q.created_at, q.id");
         let mut query = sqlx::query_as(&sql)
-            .bind(programme_id)
+            .bind(programme_id.get())
             .bind(status.as_str());
         for id in organisations.unwrap_or_default() {
-            query = query.bind(*id);
+            query = query.bind(id.get());
         }
         Ok(query.fetch_all(&self.store.pool).await?)
     }
 
     /// A person's requests, newest first.
-    pub async fn of_person(&self, person_id: i64) -> Result<Vec<RequestRow>> {
+    pub async fn of_person(&self, person_id: PersonId) -> Result<Vec<RequestRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE q.person_id = $1 ORDER BY q.created_at DESC, q.id DESC"
         ))
-        .bind(person_id)
+        .bind(person_id.get())
         .fetch_all(&self.store.pool)
         .await?)
     }
 
     /// Open requests of the people who report directly to this person on
     /// which the line manager's view is awaited (REQ-5), oldest first.
-    pub async fn consultations_awaiting(&self, manager_id: i64) -> Result<Vec<RequestRow>> {
+    pub async fn consultations_awaiting(&self, manager_id: PersonId) -> Result<Vec<RequestRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} JOIN people m ON m.organisation_id = p.organisation_id \
              AND m.employee_id = p.line_manager_employee_id WHERE m.id = $1 AND q.consultation = $2 \
              AND q.status IN ({}) ORDER BY q.created_at, q.id",
             open_statuses()
         ))
-        .bind(manager_id)
+        .bind(manager_id.get())
         .bind(Consultation::Awaiting.as_str())
         .fetch_all(&self.store.pool)
         .await?)
@@ -522,9 +546,9 @@ impl Requests<'_> {
         .bind(status.as_str())
         .bind(reason)
         .bind(detail)
-        .bind(authority.actor().account_id())
+        .bind(crate::audit::actor_key(authority.actor()))
         .bind(at)
-        .bind(id)
+        .bind(id.get())
         .bind(RequestStatus::AwaitingScreening.as_str())
         .execute(&mut *tx)
         .await?
@@ -560,7 +584,7 @@ impl Requests<'_> {
             "UPDATE mentor_requests SET consultation = $1 WHERE id = $2 AND consultation = $3",
         )
         .bind(answer.as_str())
-        .bind(id)
+        .bind(id.get())
         .bind(Consultation::Awaiting.as_str())
         .execute(&mut *tx)
         .await?
@@ -606,7 +630,7 @@ impl Requests<'_> {
              ON CONFLICT (request_id, questionnaire, phase) \
              DO UPDATE SET answers = excluded.answers, answered_at = excluded.answered_at",
         )
-        .bind(request_id)
+        .bind(request_id.get())
         .bind(questionnaire)
         .bind(phase.as_str())
         .bind(&answers)
@@ -631,14 +655,14 @@ impl Requests<'_> {
     /// self-assessment, if given.
     pub async fn self_assessment(
         &self,
-        request_id: i64,
+        request_id: RequestId,
         questionnaire: &str,
         phase: Phase,
     ) -> Result<Option<Vec<u8>>> {
         let stored: Option<String> = sqlx::query_scalar(
             "SELECT answers FROM self_assessments WHERE request_id = $1 AND questionnaire = $2 AND phase = $3",
         )
-        .bind(request_id)
+        .bind(request_id.get())
         .bind(questionnaire)
         .bind(phase.as_str())
         .fetch_optional(&self.store.pool)
@@ -655,7 +679,7 @@ impl Requests<'_> {
     /// automatic enrolment considers (REQ-4).
     pub async fn enrolment_candidates(
         &self,
-        organisations: &[i64],
+        organisations: &[OrganisationId],
         from: &str,
         to: &str,
     ) -> Result<Vec<EnrolmentCandidate>> {
@@ -673,7 +697,7 @@ impl Requests<'_> {
         );
         let mut query = sqlx::query_as(&sql).bind(from).bind(to);
         for id in organisations {
-            query = query.bind(*id);
+            query = query.bind(id.get());
         }
         Ok(query.fetch_all(&self.store.pool).await?)
     }

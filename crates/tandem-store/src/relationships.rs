@@ -9,33 +9,46 @@
 //! another.
 
 use sqlx::{Acquire, Row};
+use tandem_domain::ids::{
+    AccountId, MentorEntryId, OrganisationId, PersonId, ProgrammeId, ProposalId, RequestId,
+};
 use tandem_domain::permissions::relationships::{
     RelationshipContentAuthority, RelationshipPartAuthority, RelationshipScope,
 };
 use tandem_domain::programme::Party;
 use tandem_domain::register::RequestStatus;
-use tandem_domain::relationship::State;
+use tandem_domain::relationship::{MeetingId, RelationshipId, State};
 
-use crate::decode::Parsed;
+use crate::audit::actor_key;
+use crate::decode::{OptionalKey, Parsed};
 use crate::people::reports_cte;
 use crate::{Relationships, Result, StoreError};
 
 /// A relationship with who is in it, as pages and decisions need it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RelationshipRow {
-    pub id: i64,
-    pub programme_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: RelationshipId,
+    #[sqlx(try_from = "i64")]
+    pub programme_id: ProgrammeId,
     pub programme_key: String,
     pub programme_name: String,
-    pub proposal_id: i64,
-    pub request_id: i64,
-    pub mentor_entry_id: i64,
-    pub mentee_person_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub proposal_id: ProposalId,
+    #[sqlx(try_from = "i64")]
+    pub request_id: RequestId,
+    #[sqlx(try_from = "i64")]
+    pub mentor_entry_id: MentorEntryId,
+    #[sqlx(try_from = "i64")]
+    pub mentee_person_id: PersonId,
     pub mentee_name: String,
-    pub mentee_organisation_id: i64,
-    pub mentor_person_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub mentee_organisation_id: OrganisationId,
+    #[sqlx(try_from = "i64")]
+    pub mentor_person_id: PersonId,
     pub mentor_name: String,
-    pub mentor_organisation_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub mentor_organisation_id: OrganisationId,
     pub track: String,
     #[sqlx(try_from = "Parsed<State>")]
     pub state: State,
@@ -66,7 +79,8 @@ const JOINS: &str = "FROM relationships r JOIN programmes g ON g.id = r.programm
 pub struct EventRow {
     pub seq: i64,
     pub at: i64,
-    pub actor_account_id: Option<i64>,
+    #[sqlx(try_from = "OptionalKey")]
+    pub actor_account_id: Option<AccountId>,
     #[sqlx(try_from = "Parsed<Party>")]
     pub party: Party,
     #[sqlx(try_from = "Parsed<State>")]
@@ -111,7 +125,8 @@ pub struct AgreementVersionRow {
     pub number: i64,
     #[sqlx(try_from = "Parsed<Party>")]
     pub drafted_by: Party,
-    pub drafted_by_account_id: Option<i64>,
+    #[sqlx(try_from = "OptionalKey")]
+    pub drafted_by_account_id: Option<AccountId>,
     pub at: i64,
     /// The SHA-256 of the version, as hex.
     pub hash: String,
@@ -126,7 +141,8 @@ pub struct SignatureRow {
     pub number: i64,
     #[sqlx(try_from = "Parsed<Party>")]
     pub party: Party,
-    pub account_id: Option<i64>,
+    #[sqlx(try_from = "OptionalKey")]
+    pub account_id: Option<AccountId>,
     pub at: i64,
     pub hash: String,
 }
@@ -144,7 +160,8 @@ pub struct NewVersion<'a> {
 /// A meeting: its facts in the clear, its record sealed.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct MeetingRow {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: MeetingId,
     pub held_on: String,
     pub minutes: i64,
     pub kind: String,
@@ -184,10 +201,10 @@ fn party_list(parties: &[Party]) -> String {
 
 impl Relationships<'_> {
     /// One relationship.
-    pub async fn get(&self, id: i64) -> Result<Option<RelationshipRow>> {
+    pub async fn get(&self, id: RelationshipId) -> Result<Option<RelationshipRow>> {
         Ok(
             sqlx::query_as(&format!("SELECT {COLUMNS} {JOINS} WHERE r.id = $1"))
-                .bind(id)
+                .bind(id.get())
                 .fetch_optional(&self.store.pool)
                 .await?,
         )
@@ -198,7 +215,7 @@ impl Relationships<'_> {
     pub async fn list(
         &self,
         scope: &RelationshipScope,
-        programme_id: Option<i64>,
+        programme_id: Option<ProgrammeId>,
         limit: i64,
     ) -> Result<Vec<RelationshipRow>> {
         if scope.is_empty() {
@@ -213,7 +230,7 @@ impl Relationships<'_> {
             allowed.push("1 = 1".to_owned());
         }
         if !people.organisations.is_empty() {
-            let list = numbers(&people.organisations);
+            let list = numbers(people.organisations.iter().map(|o| o.get()));
             allowed.push(format!(
                 "mp.organisation_id IN ({list}) OR tp.organisation_id IN ({list})"
             ));
@@ -248,22 +265,22 @@ impl Relationships<'_> {
     }
 
     /// The relationship a proposal started, if it has.
-    pub async fn of_proposal(&self, proposal_id: i64) -> Result<Option<i64>> {
-        Ok(
+    pub async fn of_proposal(&self, proposal_id: ProposalId) -> Result<Option<RelationshipId>> {
+        let id: Option<i64> =
             sqlx::query_scalar("SELECT id FROM relationships WHERE proposal_id = $1")
-                .bind(proposal_id)
+                .bind(proposal_id.get())
                 .fetch_optional(&self.store.pool)
-                .await?,
-        )
+                .await?;
+        Ok(id.map(RelationshipId::new))
     }
 
     /// The event record, oldest first.
-    pub async fn events(&self, id: i64) -> Result<Vec<EventRow>> {
+    pub async fn events(&self, id: RelationshipId) -> Result<Vec<EventRow>> {
         Ok(sqlx::query_as(
             "SELECT seq, at, actor_account_id, party, from_state, to_state, event, sealed_words \
              FROM relationship_events WHERE relationship_id = $1 ORDER BY seq",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_all(&self.store.pool)
         .await?)
     }
@@ -278,7 +295,7 @@ impl Relationships<'_> {
         authority: &RelationshipPartAuthority,
         event: &NewEvent<'_>,
     ) -> Result<()> {
-        let id = authority.relationship_id().get();
+        let id = authority.relationship_id();
         let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let moved = sqlx::query(
@@ -288,7 +305,7 @@ impl Relationships<'_> {
         .bind(event.to.as_str())
         .bind(event.agreed_on)
         .bind(event.to.is_ended().then_some(event.at))
-        .bind(id)
+        .bind(id.get())
         .bind(event.from.as_str())
         .execute(&mut *tx)
         .await?
@@ -302,7 +319,7 @@ impl Relationships<'_> {
         let seq: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM relationship_events WHERE relationship_id = $1",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
@@ -310,10 +327,10 @@ impl Relationships<'_> {
              from_state, to_state, kind, event, sealed_words) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(id)
+        .bind(id.get())
         .bind(seq)
         .bind(event.at)
-        .bind(authority.actor().account_id())
+        .bind(actor_key(authority.actor()))
         .bind(event.party.as_str())
         .bind(event.from.as_str())
         .bind(event.to.as_str())
@@ -329,7 +346,7 @@ impl Relationships<'_> {
                 "UPDATE match_proposals SET status = 'ended' \
                  WHERE id = (SELECT proposal_id FROM relationships WHERE id = $1)",
             )
-            .bind(id)
+            .bind(id.get())
             .execute(&mut *tx)
             .await?;
             if after == RequestAfter::Closed {
@@ -338,7 +355,7 @@ impl Relationships<'_> {
                      WHERE id = (SELECT request_id FROM relationships WHERE id = $2)",
                 )
                 .bind(RequestStatus::Closed.as_str())
-                .bind(id)
+                .bind(id.get())
                 .execute(&mut *tx)
                 .await?;
             }
@@ -364,24 +381,24 @@ impl Relationships<'_> {
     }
 
     /// Every agreement version, oldest first.
-    pub async fn agreement_versions(&self, id: i64) -> Result<Vec<AgreementVersionRow>> {
+    pub async fn agreement_versions(&self, id: RelationshipId) -> Result<Vec<AgreementVersionRow>> {
         Ok(sqlx::query_as(
             "SELECT number, drafted_by, drafted_by_account_id, at, hash, terms, sealed_clauses \
              FROM agreement_versions WHERE relationship_id = $1 ORDER BY number",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_all(&self.store.pool)
         .await?)
     }
 
     /// Every signature of every version.
-    pub async fn signatures(&self, id: i64) -> Result<Vec<SignatureRow>> {
+    pub async fn signatures(&self, id: RelationshipId) -> Result<Vec<SignatureRow>> {
         Ok(sqlx::query_as(
             "SELECT v.number, s.party, s.account_id, s.at, s.hash FROM agreement_signatures s \
              JOIN agreement_versions v ON v.id = s.version_id WHERE v.relationship_id = $1 \
              ORDER BY v.number, s.at, s.id",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_all(&self.store.pool)
         .await?)
     }
@@ -393,13 +410,13 @@ impl Relationships<'_> {
         authority: &RelationshipContentAuthority,
         version: &NewVersion<'_>,
     ) -> Result<()> {
-        let id = authority.relationship_id().get();
+        let id = authority.relationship_id();
         let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let next: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM agreement_versions WHERE relationship_id = $1",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_one(&mut *tx)
         .await?;
         if next != version.number {
@@ -409,10 +426,10 @@ impl Relationships<'_> {
             "INSERT INTO agreement_versions (relationship_id, number, drafted_by, drafted_by_account_id, \
              at, hash, terms, sealed_clauses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(id)
+        .bind(id.get())
         .bind(version.number)
         .bind(version.drafted_by.as_str())
-        .bind(authority.actor().account_id())
+        .bind(actor_key(authority.actor()))
         .bind(self.store.now())
         .bind(version.hash)
         .bind(version.terms)
@@ -437,14 +454,14 @@ impl Relationships<'_> {
         number: i64,
         hash: &str,
     ) -> Result<()> {
-        let id = authority.relationship_id().get();
+        let id = authority.relationship_id();
         let mut conn = self.store.pool.acquire().await?;
         let mut tx = conn.begin().await?;
         let current = sqlx::query(
             "SELECT id, number, hash FROM agreement_versions WHERE relationship_id = $1 \
              ORDER BY number DESC LIMIT 1",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(current) = current else {
@@ -462,7 +479,7 @@ impl Relationships<'_> {
         )
         .bind(version_id)
         .bind(authority.party().as_str())
-        .bind(authority.actor().account_id())
+        .bind(actor_key(authority.actor()))
         .bind(self.store.now())
         .bind(hash)
         .execute(&mut *tx)
@@ -481,12 +498,12 @@ impl Relationships<'_> {
     }
 
     /// Every meeting, latest first.
-    pub async fn meetings(&self, id: i64) -> Result<Vec<MeetingRow>> {
+    pub async fn meetings(&self, id: RelationshipId) -> Result<Vec<MeetingRow>> {
         Ok(sqlx::query_as(
             "SELECT id, held_on, minutes, kind, recorded_at, sealed_record, record_agreed_by \
              FROM relationship_meetings WHERE relationship_id = $1 ORDER BY held_on DESC, id DESC",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_all(&self.store.pool)
         .await?)
     }
@@ -496,8 +513,8 @@ impl Relationships<'_> {
         &self,
         authority: &RelationshipContentAuthority,
         meeting: &NewMeeting<'_>,
-    ) -> Result<i64> {
-        Ok(sqlx::query_scalar(
+    ) -> Result<MeetingId> {
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO relationship_meetings (relationship_id, held_on, minutes, kind, \
              recorded_by_account_id, recorded_at, sealed_record, record_agreed_by) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -506,12 +523,13 @@ impl Relationships<'_> {
         .bind(meeting.held_on)
         .bind(meeting.minutes)
         .bind(meeting.kind)
-        .bind(authority.actor().account_id())
+        .bind(actor_key(authority.actor()))
         .bind(self.store.now())
         .bind(meeting.sealed_record)
         .bind(party_list(meeting.agreed_by))
         .fetch_one(&self.store.pool)
-        .await?)
+        .await?;
+        Ok(MeetingId::new(id))
     }
 
     /// Replaces a meeting's record and who has agreed it, if it still has
@@ -519,7 +537,7 @@ impl Relationships<'_> {
     pub async fn update_record(
         &self,
         authority: &RelationshipContentAuthority,
-        meeting_id: i64,
+        meeting_id: MeetingId,
         sealed_record: &str,
         agreed_before: &[Party],
         agreed_by: &[Party],
@@ -530,7 +548,7 @@ impl Relationships<'_> {
         )
         .bind(sealed_record)
         .bind(party_list(agreed_by))
-        .bind(meeting_id)
+        .bind(meeting_id.get())
         .bind(authority.relationship_id().get())
         .bind(party_list(agreed_before))
         .execute(&self.store.pool)
@@ -543,11 +561,11 @@ impl Relationships<'_> {
     }
 
     /// The sealed action plan, if there is one.
-    pub async fn plan(&self, id: i64) -> Result<Option<String>> {
+    pub async fn plan(&self, id: RelationshipId) -> Result<Option<String>> {
         Ok(sqlx::query_scalar(
             "SELECT sealed_plan FROM relationship_plans WHERE relationship_id = $1",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&self.store.pool)
         .await?)
     }
@@ -574,16 +592,24 @@ impl Relationships<'_> {
     /// Pairs (request, register entry) that must not be proposed again: the
     /// mentor declined (MAT-5) or a relationship between them ended (AGR-2,
     /// LIF-4).
-    pub async fn excluded_pairs(&self, programme_id: i64) -> Result<Vec<(i64, i64)>> {
+    pub async fn excluded_pairs(
+        &self,
+        programme_id: ProgrammeId,
+    ) -> Result<Vec<(RequestId, MentorEntryId)>> {
         let rows = sqlx::query(
             "SELECT request_id, mentor_entry_id FROM match_proposals \
              WHERE programme_id = $1 AND status IN ('declined', 'ended')",
         )
-        .bind(programme_id)
+        .bind(programme_id.get())
         .fetch_all(&self.store.pool)
         .await?;
         rows.iter()
-            .map(|row| Ok((row.try_get("request_id")?, row.try_get("mentor_entry_id")?)))
+            .map(|row| {
+                Ok((
+                    RequestId::new(row.try_get("request_id")?),
+                    MentorEntryId::new(row.try_get("mentor_entry_id")?),
+                ))
+            })
             .collect()
     }
 }
@@ -599,11 +625,8 @@ fn changed_meanwhile(what: &str) -> StoreError {
     ))
 }
 
-fn numbers(ids: &[i64]) -> String {
-    ids.iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+fn numbers(ids: impl Iterator<Item = i64>) -> String {
+    ids.map(|id| id.to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// One completion item: an answered section, a signature, or the closing
@@ -654,7 +677,7 @@ impl Relationships<'_> {
         authority: &RelationshipContentAuthority,
         version: &NewVersion<'_>,
     ) -> Result<()> {
-        let id = authority.relationship_id().get();
+        let id = authority.relationship_id();
         let changed = sqlx::query(
             "UPDATE agreement_versions SET drafted_by = $1, drafted_by_account_id = $2, at = $3, \
              hash = $4, terms = $5, sealed_clauses = $6 \
@@ -663,12 +686,12 @@ impl Relationships<'_> {
              AND NOT EXISTS (SELECT 1 FROM agreement_signatures s WHERE s.version_id = agreement_versions.id)",
         )
         .bind(version.drafted_by.as_str())
-        .bind(authority.actor().account_id())
+        .bind(actor_key(authority.actor()))
         .bind(self.store.now())
         .bind(version.hash)
         .bind(version.terms)
         .bind(version.sealed_clauses)
-        .bind(id)
+        .bind(id.get())
         .bind(version.number)
         .execute(&self.store.pool)
         .await?
@@ -680,12 +703,12 @@ impl Relationships<'_> {
     }
 
     /// Every completion item recorded.
-    pub async fn completion(&self, id: i64) -> Result<Vec<CompletionRow>> {
+    pub async fn completion(&self, id: RelationshipId) -> Result<Vec<CompletionRow>> {
         Ok(sqlx::query_as(
             "SELECT item, party, at, sealed_answer FROM relationship_completion \
              WHERE relationship_id = $1 ORDER BY id",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_all(&self.store.pool)
         .await?)
     }
@@ -704,7 +727,7 @@ impl Relationships<'_> {
         .bind(authority.relationship_id().get())
         .bind(item)
         .bind(authority.party().as_str())
-        .bind(authority.actor().account_id())
+        .bind(actor_key(authority.actor()))
         .bind(self.store.now())
         .bind(sealed_answer)
         .execute(&self.store.pool)
@@ -719,12 +742,12 @@ impl Relationships<'_> {
     }
 
     /// The introductory meeting, if it has been arranged.
-    pub async fn introduction(&self, id: i64) -> Result<Option<IntroductionRow>> {
+    pub async fn introduction(&self, id: RelationshipId) -> Result<Option<IntroductionRow>> {
         Ok(sqlx::query_as(
             "SELECT meets_at, minutes, place, attending, arranged_by FROM relationship_introductions \
              WHERE relationship_id = $1",
         )
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&self.store.pool)
         .await?)
     }

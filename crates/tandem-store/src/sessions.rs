@@ -1,12 +1,15 @@
 //! Signed-in sessions, found by the hash of their cookie token, and the
 //! sign-in throttle.
 
+use tandem_domain::ids::AccountId;
+
 use crate::{Result, Sessions};
 
 /// A signed-in session, found by the hash of its cookie token.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Session {
-    pub account_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub account_id: AccountId,
     pub csrf_token: String,
     pub expires_at: i64,
 }
@@ -15,7 +18,7 @@ impl Sessions<'_> {
     pub async fn create(
         &self,
         token_hash: &str,
-        account_id: i64,
+        account_id: AccountId,
         csrf_token: &str,
         expires_at: i64,
     ) -> Result<()> {
@@ -24,7 +27,7 @@ impl Sessions<'_> {
              VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(token_hash)
-        .bind(account_id)
+        .bind(account_id.get())
         .bind(csrf_token)
         .bind(self.store.now())
         .bind(expires_at)

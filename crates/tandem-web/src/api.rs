@@ -25,8 +25,9 @@ pub struct Created {
 }
 
 impl Created {
-    pub fn new(id: i64) -> Created {
-        Created { id }
+    /// Any kind of id: the answer is the plain number.
+    pub fn new(id: impl Into<i64>) -> Created {
+        Created { id: id.into() }
     }
 }
 

@@ -12,6 +12,9 @@ mod overrides;
 mod profiles;
 mod run;
 
+use tandem_domain::ids::{
+    MentorEntryId, OrganisationId, OverrideId, ProgrammeId, ProposalId, RequestId,
+};
 use tandem_domain::permissions::{
     MatchingAuthority, authorise_matching, authorise_proposal_answer,
 };
@@ -24,9 +27,9 @@ use crate::{App, AppError, Principal};
 /// A pair the run proposes, with why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ProposedPair {
-    pub request_id: i64,
+    pub request_id: RequestId,
     pub mentee_name: String,
-    pub mentor_entry_id: i64,
+    pub mentor_entry_id: MentorEntryId,
     pub mentor_name: String,
     pub score: i64,
     /// One line per criterion that scored.
@@ -45,7 +48,7 @@ pub struct RuledOut {
 /// A waiting mentee the run could not match.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Unmatched {
-    pub request_id: i64,
+    pub request_id: RequestId,
     pub mentee_name: String,
     pub ruled_out: Vec<RuledOut>,
 }
@@ -53,7 +56,7 @@ pub struct Unmatched {
 /// The outcome of one matching run: a proposal, nothing stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MatchingRun {
-    pub programme_id: i64,
+    pub programme_id: ProgrammeId,
     pub programme_name: String,
     pub first_come_first_served: bool,
     pub pairs: Vec<ProposedPair>,
@@ -68,8 +71,8 @@ pub struct MatchingRun {
 impl App {
     pub(crate) async fn matching_programme(
         &self,
-        programme_id: i64,
-    ) -> Result<(String, Programme, Vec<i64>), AppError> {
+        programme_id: ProgrammeId,
+    ) -> Result<(String, Programme, Vec<OrganisationId>), AppError> {
         let stored = self
             .store
             .programmes()
@@ -97,7 +100,7 @@ impl App {
     pub async fn matching_authority(
         &self,
         caller: &Principal,
-        programme_id: i64,
+        programme_id: ProgrammeId,
     ) -> Result<MatchingAuthority, AppError> {
         let (_, _, taking_part) = self.matching_programme(programme_id).await?;
         let own = match caller.person_id {
@@ -133,7 +136,7 @@ impl App {
     pub async fn send_proposals(
         &self,
         authority: &MatchingAuthority,
-    ) -> Result<(MatchingRun, Vec<i64>), AppError> {
+    ) -> Result<(MatchingRun, Vec<ProposalId>), AppError> {
         let run = self.run_matching(authority).await?;
         let proposals: Vec<NewProposal> = run
             .pairs
@@ -174,8 +177,8 @@ impl App {
     pub async fn override_pair(
         &self,
         authority: &MatchingAuthority,
-        request_id: i64,
-        mentor_entry_id: i64,
+        request_id: RequestId,
+        mentor_entry_id: MentorEntryId,
         reason: &str,
     ) -> Result<(), AppError> {
         let reason = reason.trim();
@@ -204,7 +207,7 @@ impl App {
         // One run with the choice added answers both questions: is the
         // request waiting, and can the pair be made?
         let candidate = OverrideRow {
-            id: 0,
+            id: OverrideId::new(0),
             request_id,
             mentor_entry_id,
             reason: reason.to_owned(),
@@ -261,7 +264,7 @@ impl App {
     pub async fn proposal_for_mentor(
         &self,
         caller: &Principal,
-        id: i64,
+        id: ProposalId,
     ) -> Result<ProposalRow, AppError> {
         let proposal = self
             .store
@@ -280,7 +283,7 @@ impl App {
     pub async fn proposal_with_request(
         &self,
         caller: &Principal,
-        id: i64,
+        id: ProposalId,
     ) -> Result<(ProposalRow, tandem_store::RequestRow), AppError> {
         let proposal = self.proposal_for_mentor(caller, id).await?;
         if !tandem_domain::permissions::may_read_proposed_request(
@@ -318,7 +321,7 @@ impl App {
     pub async fn request_to_match(
         &self,
         authority: &MatchingAuthority,
-        request_id: i64,
+        request_id: RequestId,
     ) -> Result<String, AppError> {
         let request = self
             .store
@@ -347,7 +350,7 @@ impl App {
     pub async fn answer_proposal(
         &self,
         caller: &Principal,
-        id: i64,
+        id: ProposalId,
         answer: &Answer,
     ) -> Result<(), AppError> {
         let proposal = self.proposal_for_mentor(caller, id).await?;

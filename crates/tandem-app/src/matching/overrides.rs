@@ -3,6 +3,7 @@
 //! forbids, or whose mentor has no free place left, is not applied, and
 //! the run says why.
 
+use tandem_domain::ids::{MentorEntryId, RequestId};
 use tandem_matching::{ExcludedPair, Problem};
 use tandem_store::OverrideRow;
 
@@ -47,8 +48,8 @@ pub(super) fn apply_overrides(
     problem: &mut Problem,
     excluded: &[ExcludedPair],
     overrides: &[OverrideRow],
-    requests: &[Named],
-    entries: &[Named],
+    requests: &[Named<RequestId>],
+    entries: &[Named<MentorEntryId>],
 ) -> Overridden {
     let mut outcome = Overridden::default();
     for o in overrides {
@@ -85,22 +86,23 @@ pub(super) fn apply_overrides(
 
 #[cfg(test)]
 mod tests {
+    use tandem_domain::ids::OverrideId;
     use tandem_matching::{ExclusionReason, Pair};
 
     use super::*;
 
-    fn named(id: i64, name: &str) -> Named {
+    fn named<Id: From<i64>>(id: i64, name: &str) -> Named<Id> {
         Named {
-            id,
+            id: Id::from(id),
             name: name.to_owned(),
         }
     }
 
     fn choice(request_id: i64, mentor_entry_id: i64, reason: &str) -> OverrideRow {
         OverrideRow {
-            id: 0,
-            request_id,
-            mentor_entry_id,
+            id: OverrideId::new(0),
+            request_id: RequestId::new(request_id),
+            mentor_entry_id: MentorEntryId::new(mentor_entry_id),
             reason: reason.to_owned(),
         }
     }

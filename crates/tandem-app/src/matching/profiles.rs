@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use tandem_domain::ids::{MentorEntryId, OrganisationId, PersonId, RequestId};
 use tandem_domain::programme::{
     CarerLevel, Criterion as SettingCriterion, MentorFacts, Months, Programme,
 };
@@ -25,28 +26,28 @@ pub(super) struct Loaded<'a> {
     /// The programme's register; mentor `j` is `entries[j]`.
     pub entries: &'a [MentorEntryRow],
     /// Everyone named by a request or an entry, by person id.
-    pub people: &'a HashMap<i64, PersonDetail>,
+    pub people: &'a HashMap<PersonId, PersonDetail>,
     /// Each organisation's jurisdiction, by organisation id.
-    pub jurisdictions: &'a HashMap<i64, String>,
+    pub jurisdictions: &'a HashMap<OrganisationId, String>,
     /// Live proposals (awaiting the mentor or accepted) per register entry.
-    pub live_per_entry: &'a HashMap<i64, i64>,
+    pub live_per_entry: &'a HashMap<MentorEntryId, i64>,
     /// Each person's line managers, nearest first, by person id.
-    pub management_chains: &'a HashMap<i64, Vec<i64>>,
+    pub management_chains: &'a HashMap<PersonId, Vec<PersonId>>,
     /// The day availability is judged on.
     pub today: Date,
 }
 
 /// A mentee's request or a mentor's register entry, by engine index.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Named {
+pub(super) struct Named<Id> {
     /// The request's or the register entry's id.
-    pub id: i64,
+    pub id: Id,
     /// The person's name, as the run shows it.
     pub name: String,
 }
 
-impl Named {
-    fn new(id: i64, given_name: &str, family_name: &str) -> Named {
+impl<Id> Named<Id> {
+    fn new(id: Id, given_name: &str, family_name: &str) -> Named<Id> {
         Named {
             id,
             name: format!("{given_name} {family_name}"),
@@ -61,16 +62,16 @@ pub(super) struct Profiles {
     pub mentors: Vec<MentorProfile>,
     pub exclusions: ExclusionData,
     /// Mentee `i`'s request.
-    pub requests: Vec<Named>,
+    pub requests: Vec<Named<RequestId>>,
     /// Mentor `j`'s register entry.
-    pub entries: Vec<Named>,
+    pub entries: Vec<Named<MentorEntryId>>,
 }
 
 /// Builds the mentees' requests and the mentors' profiles from what was
 /// loaded. A request or entry whose person was not loaded is an internal
 /// error: the store returned rows that do not agree.
 pub(super) fn build_profiles(loaded: &Loaded<'_>) -> Result<Profiles, AppError> {
-    let person_of = |id: i64| {
+    let person_of = |id: PersonId| {
         loaded
             .people
             .get(&id)
@@ -102,7 +103,12 @@ pub(super) fn build_profiles(loaded: &Loaded<'_>) -> Result<Profiles, AppError> 
     let managers = loaded
         .management_chains
         .iter()
-        .map(|(&id, chain)| (id as u64, chain.iter().map(|&m| m as u64).collect()))
+        .map(|(&id, chain)| {
+            (
+                engine_person(id),
+                chain.iter().map(|&m| engine_person(m)).collect(),
+            )
+        })
         .collect();
     Ok(Profiles {
         mentees,
@@ -124,6 +130,11 @@ pub(super) fn build_profiles(loaded: &Loaded<'_>) -> Result<Profiles, AppError> 
     })
 }
 
+/// A person as the engine numbers them: the same key.
+fn engine_person(id: PersonId) -> tandem_matching::PersonId {
+    id.get() as u64
+}
+
 /// Free text lists ("coaching; leadership, change") as lower-case phrases,
 /// so that a mentee's needs meet a mentor's expertise however each is
 /// capitalised or separated.
@@ -141,7 +152,7 @@ fn phrases(text: &str) -> BTreeSet<String> {
 fn mentee_request(
     request: &RequestRow,
     person: &PersonDetail,
-    jurisdictions: &HashMap<i64, String>,
+    jurisdictions: &HashMap<OrganisationId, String>,
 ) -> MenteeRequest {
     let mut wishes = BTreeMap::new();
     for (identity, text) in [
@@ -155,7 +166,7 @@ fn mentee_request(
         }
     }
     MenteeRequest {
-        person: request.person_id as u64,
+        person: engine_person(request.person_id),
         requested_at: request.created_at.max(0) as u64,
         needs: phrases(&request.help_needed),
         requests: BTreeSet::new(),
@@ -224,7 +235,7 @@ fn mentor_profile(
         identity.insert(Identity::Language, languages);
     }
     MentorProfile {
-        person: entry.person_id as u64,
+        person: engine_person(entry.person_id),
         experience,
         offers: phrases(&entry.interests),
         styles: phrases(&entry.style),
@@ -279,6 +290,7 @@ pub(super) fn weights(programme: &Programme) -> Weights {
 
 #[cfg(test)]
 mod tests {
+    use tandem_domain::ids::ProgrammeId;
     use tandem_domain::programme::shipped_template;
     use tandem_domain::register::{Consultation, Recruited, RequestSource, RequestStatus};
     use time::macros::date;
@@ -289,10 +301,10 @@ mod tests {
         Programme::from_toml_str(shipped_template(key).expect("ships")).expect("reads")
     }
 
-    fn person(id: i64, organisation_id: i64) -> PersonDetail {
+    fn person(id: PersonId, organisation_id: i64) -> PersonDetail {
         PersonDetail {
             id,
-            organisation_id,
+            organisation_id: OrganisationId::new(organisation_id),
             organisation: format!("Organisation {organisation_id}"),
             employee_id: format!("E{id}"),
             given_name: format!("Given{id}"),
@@ -317,13 +329,13 @@ mod tests {
 
     fn request(id: i64, person_id: i64) -> RequestRow {
         RequestRow {
-            id,
-            programme_id: 1,
+            id: RequestId::new(id),
+            programme_id: ProgrammeId::new(1),
             programme_name: "Programme".to_owned(),
-            person_id,
+            person_id: PersonId::new(person_id),
             given_name: "Mina".to_owned(),
             family_name: "Tee".to_owned(),
-            organisation_id: 1,
+            organisation_id: OrganisationId::new(1),
             organisation: "Organisation 1".to_owned(),
             team: None,
             job_title: String::new(),
@@ -356,12 +368,12 @@ mod tests {
     /// A trained mentor with some experience, taking mentees.
     fn entry(id: i64, person_id: i64) -> MentorEntryRow {
         MentorEntryRow {
-            id,
-            programme_id: 1,
-            person_id,
+            id: MentorEntryId::new(id),
+            programme_id: ProgrammeId::new(1),
+            person_id: PersonId::new(person_id),
             given_name: "Ada".to_owned(),
             family_name: "Lovelace".to_owned(),
-            organisation_id: 2,
+            organisation_id: OrganisationId::new(2),
             organisation: "Organisation 2".to_owned(),
             jurisdiction: "Northern Ireland".to_owned(),
             region: None,
@@ -392,15 +404,19 @@ mod tests {
         programme: &Programme,
         request: RequestRow,
         entry: MentorEntryRow,
-        live_per_entry: &HashMap<i64, i64>,
+        live_per_entry: &HashMap<MentorEntryId, i64>,
         today: Date,
     ) -> Result<Profiles, AppError> {
         let people = HashMap::from([
             (request.person_id, person(request.person_id, 1)),
             (entry.person_id, person(entry.person_id, 2)),
         ]);
-        let jurisdictions = HashMap::from([(1, "England".to_owned()), (2, String::new())]);
-        let management_chains = HashMap::from([(request.person_id, vec![entry.person_id, 99])]);
+        let jurisdictions = HashMap::from([
+            (OrganisationId::new(1), "England".to_owned()),
+            (OrganisationId::new(2), String::new()),
+        ]);
+        let management_chains =
+            HashMap::from([(request.person_id, vec![entry.person_id, PersonId::new(99)])]);
         build_profiles(&Loaded {
             programme,
             requests: &[request],
@@ -470,14 +486,14 @@ mod tests {
         assert_eq!(
             profiles.requests,
             [Named {
-                id: 7,
+                id: RequestId::new(7),
                 name: "Mina Tee".to_owned()
             }]
         );
         assert_eq!(
             profiles.entries,
             [Named {
-                id: 8,
+                id: MentorEntryId::new(8),
                 name: "Ada Lovelace".to_owned()
             }]
         );
@@ -548,7 +564,7 @@ mod tests {
     fn the_places_in_use_are_the_live_proposals() {
         let mut roomy = entry(8, 20);
         roomy.capacity = 3;
-        let mentor = |live: &HashMap<i64, i64>| {
+        let mentor = |live: &HashMap<MentorEntryId, i64>| {
             only_mentor(
                 build(
                     &programme("cwt"),
@@ -560,10 +576,13 @@ mod tests {
                 .expect("builds"),
             )
         };
-        let busy = mentor(&HashMap::from([(8, 2), (9, 5)]));
+        let busy = mentor(&HashMap::from([
+            (MentorEntryId::new(8), 2),
+            (MentorEntryId::new(9), 5),
+        ]));
         assert_eq!((busy.capacity, busy.current_mentees), (3, 2));
         assert_eq!(busy.free_places(), 1);
-        let idle = mentor(&HashMap::from([(9, 5)]));
+        let idle = mentor(&HashMap::from([(MentorEntryId::new(9), 5)]));
         assert_eq!(idle.current_mentees, 0, "another entry's proposals");
         assert_eq!(idle.place.jurisdiction.as_deref(), Some("Northern Ireland"));
         assert_eq!(idle.place.location, None, "an empty location is none");

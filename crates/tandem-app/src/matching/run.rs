@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use tandem_domain::ids::{OrganisationId, PersonId, RequestId};
 use tandem_domain::permissions::MatchingAuthority;
 use tandem_domain::programme::AllocationOrder;
 use tandem_domain::register::RequestStatus;
@@ -26,7 +27,7 @@ impl App {
     ) -> Result<MatchingRun, AppError> {
         let programme_id = authority.programme_id();
         let (programme_name, programme, _) = self.matching_programme(programme_id).await?;
-        let jurisdictions: HashMap<i64, String> = self
+        let jurisdictions: HashMap<OrganisationId, String> = self
             .store
             .organisations()
             .all()
@@ -34,7 +35,7 @@ impl App {
             .into_iter()
             .map(|o| (o.id, o.jurisdiction))
             .collect();
-        let live: HashSet<i64> = self
+        let live: HashSet<RequestId> = self
             .store
             .proposals()
             .live_requests(programme_id)
@@ -59,7 +60,7 @@ impl App {
 
         // Everyone taking part, and their management chains, in a few
         // queries rather than a few per person.
-        let everyone: Vec<i64> = requests
+        let everyone: Vec<PersonId> = requests
             .iter()
             .map(|r| r.person_id)
             .chain(entries.iter().map(|e| e.person_id))

@@ -19,6 +19,7 @@ use tandem_domain::relationship::plan::{ActionPlan, ActionPlanInput, ActionPoint
 use tandem_domain::relationship::rematch::rematch;
 use tandem_domain::relationship::stages::{StageInput, check_stage};
 use tandem_domain::relationship::{Event, FieldError as DomainFieldError, Refused, State, apply};
+use tandem_domain::relationship::{MeetingId, RelationshipId};
 use tandem_store::{NewEvent, NewIntroduction, NewMeeting, NewVersion, RequestAfter};
 
 use super::Loaded;
@@ -102,7 +103,11 @@ pub(crate) enum Acting<'a> {
 }
 
 impl App {
-    async fn load_acting(&self, acting: &Acting<'_>, id: i64) -> Result<Loaded, AppError> {
+    async fn load_acting(
+        &self,
+        acting: &Acting<'_>,
+        id: RelationshipId,
+    ) -> Result<Loaded, AppError> {
         match acting {
             Acting::Caller(caller) => self.load_relationship(caller, id).await,
             Acting::Operator(_, party) => {
@@ -156,7 +161,7 @@ impl App {
         &self,
         acting: &Acting<'_>,
         facts: &tandem_domain::permissions::RequestFacts,
-        request_id: i64,
+        request_id: tandem_domain::ids::RequestId,
     ) -> Result<tandem_domain::permissions::SelfAssessmentAuthority, AppError> {
         let refused = || AppError::Refused("Only the mentee answers the self-assessment.".into());
         match acting {
@@ -174,7 +179,7 @@ impl App {
     pub(crate) async fn relationship_step_as(
         &self,
         acting: &Acting<'_>,
-        id: i64,
+        id: RelationshipId,
         step: StepRequest,
     ) -> Result<State, AppError> {
         let loaded = self.load_acting(acting, id).await?;
@@ -259,7 +264,7 @@ impl App {
     pub(crate) async fn arrange_introduction_as(
         &self,
         acting: &Acting<'_>,
-        id: i64,
+        id: RelationshipId,
         input: &IntroductionInput,
     ) -> Result<(), AppError> {
         let loaded = self.load_acting(acting, id).await?;
@@ -358,7 +363,7 @@ impl App {
     pub(crate) async fn save_agreement_as(
         &self,
         acting: &Acting<'_>,
-        id: i64,
+        id: RelationshipId,
         input: &AgreementInput,
     ) -> Result<(), AppError> {
         let loaded = self.load_acting(acting, id).await?;
@@ -439,7 +444,7 @@ impl App {
     pub(crate) async fn sign_agreement_as(
         &self,
         acting: &Acting<'_>,
-        id: i64,
+        id: RelationshipId,
         version_read: u32,
     ) -> Result<(), AppError> {
         let loaded = self.load_acting(acting, id).await?;
@@ -479,9 +484,9 @@ impl App {
     pub(crate) async fn record_meeting_as(
         &self,
         acting: &Acting<'_>,
-        id: i64,
+        id: RelationshipId,
         input: &MeetingInput,
-    ) -> Result<i64, AppError> {
+    ) -> Result<MeetingId, AppError> {
         let loaded = self.load_acting(acting, id).await?;
         if !loaded.row.state.is_active() {
             return Err(AppError::Refused(
@@ -525,10 +530,7 @@ impl App {
             && let Some(stored) = repo.plan(id).await?
         {
             let mut plan: ActionPlan = key.open_json(Sealed::Plan, &stored)?;
-            plan.roll_in(
-                tandem_domain::relationship::MeetingId::new(meeting_id),
-                &record.action_points,
-            );
+            plan.roll_in(meeting_id, &record.action_points);
             repo.put_plan(&authority, &key.seal_json(Sealed::Plan, &plan)?)
                 .await?;
         }
@@ -540,8 +542,8 @@ impl App {
     pub(crate) async fn change_meeting_record_as(
         &self,
         acting: &Acting<'_>,
-        id: i64,
-        meeting_id: i64,
+        id: RelationshipId,
+        meeting_id: MeetingId,
         change: &MeetingRecordChange,
     ) -> Result<(), AppError> {
         let loaded = self.load_acting(acting, id).await?;
@@ -608,7 +610,7 @@ impl App {
     pub(crate) async fn save_plan_as(
         &self,
         acting: &Acting<'_>,
-        id: i64,
+        id: RelationshipId,
         input: &ActionPlanInput,
     ) -> Result<(), AppError> {
         let loaded = self.load_acting(acting, id).await?;
@@ -651,7 +653,7 @@ impl App {
     pub(crate) async fn set_stage_as(
         &self,
         acting: &Acting<'_>,
-        id: i64,
+        id: RelationshipId,
         input: &StageInput,
     ) -> Result<(), AppError> {
         let loaded = self.load_acting(acting, id).await?;
@@ -669,7 +671,7 @@ impl App {
     pub(crate) async fn record_completion_as(
         &self,
         acting: &Acting<'_>,
-        id: i64,
+        id: RelationshipId,
         step: &CompletionStep,
     ) -> Result<(), AppError> {
         let loaded = self.load_acting(acting, id).await?;
@@ -818,7 +820,7 @@ impl App {
     pub async fn relationship_step(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RelationshipId,
         step: StepRequest,
     ) -> Result<State, AppError> {
         self.relationship_step_as(&Acting::Caller(caller), id, step)
@@ -829,7 +831,7 @@ impl App {
     pub async fn arrange_introduction(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RelationshipId,
         input: &IntroductionInput,
     ) -> Result<(), AppError> {
         self.arrange_introduction_as(&Acting::Caller(caller), id, input)
@@ -840,7 +842,7 @@ impl App {
     pub async fn save_agreement(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RelationshipId,
         input: &AgreementInput,
     ) -> Result<(), AppError> {
         self.save_agreement_as(&Acting::Caller(caller), id, input)
@@ -851,7 +853,7 @@ impl App {
     pub async fn sign_agreement(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RelationshipId,
         version_read: u32,
     ) -> Result<(), AppError> {
         self.sign_agreement_as(&Acting::Caller(caller), id, version_read)
@@ -862,9 +864,9 @@ impl App {
     pub async fn record_meeting(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RelationshipId,
         input: &MeetingInput,
-    ) -> Result<i64, AppError> {
+    ) -> Result<MeetingId, AppError> {
         self.record_meeting_as(&Acting::Caller(caller), id, input)
             .await
     }
@@ -873,8 +875,8 @@ impl App {
     pub async fn change_meeting_record(
         &self,
         caller: &Principal,
-        id: i64,
-        meeting_id: i64,
+        id: RelationshipId,
+        meeting_id: MeetingId,
         change: &MeetingRecordChange,
     ) -> Result<(), AppError> {
         self.change_meeting_record_as(&Acting::Caller(caller), id, meeting_id, change)
@@ -885,7 +887,7 @@ impl App {
     pub async fn save_plan(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RelationshipId,
         input: &ActionPlanInput,
     ) -> Result<(), AppError> {
         self.save_plan_as(&Acting::Caller(caller), id, input).await
@@ -895,7 +897,7 @@ impl App {
     pub async fn set_stage(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RelationshipId,
         input: &StageInput,
     ) -> Result<(), AppError> {
         self.set_stage_as(&Acting::Caller(caller), id, input).await
@@ -905,7 +907,7 @@ impl App {
     pub async fn record_completion(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RelationshipId,
         step: &CompletionStep,
     ) -> Result<(), AppError> {
         self.record_completion_as(&Acting::Caller(caller), id, step)

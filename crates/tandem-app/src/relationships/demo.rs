@@ -7,6 +7,7 @@
 //! the operator in the part named.
 
 use std::sync::Arc;
+use tandem_domain::relationship::RelationshipId;
 
 use tandem_domain::clock::FixedClock;
 use time::{Duration, OffsetDateTime};
@@ -278,7 +279,7 @@ impl App {
         &self,
         operator: &Operator,
         programme: &Programme,
-        id: i64,
+        id: RelationshipId,
         target: State,
         clock: &FixedClock,
         now: OffsetDateTime,

@@ -11,6 +11,7 @@ mod actions;
 mod demo;
 mod view;
 
+use tandem_domain::ids::ProposalId;
 use time::{Date, OffsetDateTime};
 
 use tandem_domain::ids::ProgrammeId;
@@ -36,7 +37,7 @@ use crate::{App, AppError};
 /// One row of `tandem relationships list`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperatorRow {
-    pub id: i64,
+    pub id: RelationshipId,
     pub state: State,
     pub started_on: Date,
     pub planned_end: Option<Date>,
@@ -81,7 +82,7 @@ impl App {
     pub(crate) async fn load_relationship(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RelationshipId,
     ) -> Result<Loaded, AppError> {
         let row = self
             .store
@@ -117,8 +118,8 @@ impl App {
             .await?
             .ok_or_else(missing)?;
         let facts = RelationshipFacts {
-            relationship_id: RelationshipId::new(row.id),
-            programme_id: ProgrammeId::new(row.programme_id),
+            relationship_id: row.id,
+            programme_id: row.programme_id,
             taking_part,
             mentee,
             mentor,
@@ -195,7 +196,7 @@ impl App {
     pub async fn relationships(
         &self,
         caller: &Principal,
-        programme_id: Option<i64>,
+        programme_id: Option<ProgrammeId>,
     ) -> Result<Vec<RelationshipSummary>, AppError> {
         let scope = relationship_scope(caller);
         let rows = self
@@ -220,8 +221,8 @@ impl App {
     pub async fn relationship_of_proposal(
         &self,
         caller: &Principal,
-        proposal_id: i64,
-    ) -> Result<Option<i64>, AppError> {
+        proposal_id: ProposalId,
+    ) -> Result<Option<RelationshipId>, AppError> {
         let Some(id) = self.store.relationships().of_proposal(proposal_id).await? else {
             return Ok(None);
         };

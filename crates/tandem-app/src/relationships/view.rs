@@ -3,6 +3,8 @@
 //! (issue 10 item 10). Content is opened only with the authority the
 //! permission decision gives.
 
+use tandem_domain::ids::ProgrammeId;
+use tandem_domain::relationship::{MeetingId, RelationshipId};
 use time::Date;
 
 use tandem_domain::permissions::Principal;
@@ -29,8 +31,8 @@ use crate::{App, AppError};
 /// A relationship in a listing.
 #[derive(Debug, Clone)]
 pub struct RelationshipSummary {
-    pub id: i64,
-    pub programme_id: i64,
+    pub id: RelationshipId,
+    pub programme_id: ProgrammeId,
     pub programme_name: String,
     pub mentee_name: String,
     pub mentor_name: String,
@@ -102,7 +104,7 @@ impl AgreementView {
 /// A meeting as the caller may see it.
 #[derive(Debug, Clone)]
 pub struct MeetingView {
-    pub id: i64,
+    pub id: MeetingId,
     pub date: Date,
     pub minutes: i64,
     pub kind: Option<MeetingKind>,
@@ -196,18 +198,18 @@ pub struct Task {
 /// Something the caller should do next, for their home page.
 #[derive(Debug, Clone)]
 pub struct ToDo {
-    pub relationship_id: i64,
+    pub relationship_id: RelationshipId,
     pub text: String,
 }
 
 /// A relationship as the caller may see it.
 #[derive(Debug, Clone)]
 pub struct RelationshipView {
-    pub id: i64,
+    pub id: RelationshipId,
     pub access: RelationshipAccess,
     /// The part the caller plays, if any.
     pub party: Option<Party>,
-    pub programme_id: i64,
+    pub programme_id: ProgrammeId,
     pub programme_name: String,
     pub mentee_name: String,
     pub mentor_name: String,
@@ -341,7 +343,7 @@ impl App {
     pub async fn relationship(
         &self,
         caller: &Principal,
-        id: i64,
+        id: RelationshipId,
     ) -> Result<RelationshipView, AppError> {
         let loaded = self.load_relationship(caller, id).await?;
         self.relationship_view(caller, &loaded).await

@@ -1,5 +1,6 @@
 use tandem_app::demo::DEMO_PASSWORD;
 use tandem_app::{App, AppError, Principal};
+use tandem_domain::ids::{AccountId, MentorEntryId, OrganisationId, RequestId};
 use tandem_domain::proposals::{Answer, DeclineReason};
 use tandem_domain::register::ScreeningInput;
 use tandem_domain::roles::{Role, RoleGrant};
@@ -106,7 +107,7 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
         // The coordinator overrides one pair with a reason; the rest is
         // optimised around it.
         let first = &run.pairs[0];
-        let others: Vec<i64> = db
+        let others: Vec<MentorEntryId> = db
             .store
             .register()
             .list(caf, &tandem_store::RegisterFilter::default())
@@ -224,10 +225,12 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
             .expect("query")
             .expect("stored");
         let mentor = Principal {
-            account_id: 9_999,
+            account_id: AccountId::new(9_999),
             person_id: Some(proposal.mentor_person_id),
             display_name: proposal.mentor_name.clone(),
-            grants: vec![RoleGrant::new(Role::Mentor, Some(1), None).expect("grant")],
+            grants: vec![
+                RoleGrant::new(Role::Mentor, Some(OrganisationId::new(1)), None).expect("grant"),
+            ],
         };
         assert!(matches!(
             app.proposal_for_mentor(&coordinator, ids[0]).await,
@@ -441,7 +444,7 @@ async fn a_coordinator_matches_only_their_own_organisations_requests() {
         let run = app.run_matching(&own).await.expect("lead run");
         assert_eq!(full.waiting, all.len() + back_in_matching, "{}", db.label);
         assert_eq!(run.waiting, mine.len(), "{}", db.label);
-        let own_requests: Vec<i64> = mine.iter().map(|p| p.request_id).collect();
+        let own_requests: Vec<RequestId> = mine.iter().map(|p| p.request_id).collect();
         assert!(
             run.pairs
                 .iter()

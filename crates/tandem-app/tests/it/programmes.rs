@@ -4,14 +4,18 @@
 use tandem_app::demo::DEMO_PASSWORD;
 use tandem_app::programmes::{NewProgramme, ProgrammeImportFailure, SettingsChange, fields};
 use tandem_app::{App, AppError, Principal};
+use tandem_domain::ids::{AccountId, OrganisationId, ProgrammeId};
 use tandem_domain::permissions::Operator;
 use tandem_domain::programme::SHIPPED_TEMPLATES;
 use tandem_domain::roles::{Role, RoleGrant};
 use tandem_store::test_support;
 
-fn principal(account_id: i64, grants: &[(Role, Option<i64>, Option<i64>)]) -> Principal {
+fn principal(
+    account_id: i64,
+    grants: &[(Role, Option<OrganisationId>, Option<ProgrammeId>)],
+) -> Principal {
     Principal {
-        account_id,
+        account_id: AccountId::new(account_id),
         person_id: None,
         display_name: format!("Account {account_id}"),
         grants: grants

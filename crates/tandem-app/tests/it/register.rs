@@ -3,6 +3,7 @@
 
 use tandem_app::demo::DEMO_PASSWORD;
 use tandem_app::{App, AppError, Principal};
+use tandem_domain::ids::{AccountId, PersonId, ProgrammeId};
 use tandem_domain::permissions::EntryView;
 use tandem_domain::permissions::Operator;
 use tandem_domain::programme::MentorIneligibility;
@@ -19,7 +20,7 @@ async fn signed_in(app: &App, local: &str) -> Principal {
         .principal
 }
 
-async fn person(app: &App, organisation: &str, employee_id: &str) -> i64 {
+async fn person(app: &App, organisation: &str, employee_id: &str) -> PersonId {
     let org = app.organisation_named(organisation).await.expect("org");
     app.person_with_employee_id(&Operator::assume(), org.id, employee_id)
         .await
@@ -30,7 +31,7 @@ async fn person(app: &App, organisation: &str, employee_id: &str) -> i64 {
 async fn someone(app: &App, organisation: &str, employee_id: &str, roles: &[Role]) -> Principal {
     let org = app.organisation_named(organisation).await.expect("org");
     Principal {
-        account_id: 900,
+        account_id: AccountId::new(900),
         person_id: Some(person(app, organisation, employee_id).await),
         display_name: employee_id.to_owned(),
         grants: roles
@@ -44,7 +45,7 @@ async fn someone(app: &App, organisation: &str, employee_id: &str, roles: &[Role
     }
 }
 
-async fn programme(app: &App, key: &str) -> i64 {
+async fn programme(app: &App, key: &str) -> ProgrammeId {
     app.programme_named(&Operator::assume(), key)
         .await
         .expect("read")
@@ -99,7 +100,7 @@ async fn requests_are_screened_first_come_first_served_and_each_role_sees_only_i
             .iter()
             .map(|i| i.request.given_name.clone() + &i.request.person_id.to_string())
             .collect();
-        let ids: Vec<i64> = queue.awaiting.iter().map(|i| i.request.person_id).collect();
+        let ids: Vec<PersonId> = queue.awaiting.iter().map(|i| i.request.person_id).collect();
         assert_eq!(
             ids,
             vec![

@@ -16,7 +16,7 @@ use std::marker::PhantomData;
 use serde::Serialize;
 
 use super::{Actor, Forbidden, Operator, PeopleScope, PersonFacts, Principal, coordinates_for};
-use crate::ids::ProgrammeId;
+use crate::ids::{OrganisationId, ProgrammeId};
 use crate::programme::Party;
 use crate::relationship::{Document, RelationshipId};
 use crate::roles::Role;
@@ -29,7 +29,7 @@ pub struct RelationshipFacts {
     /// Its programme.
     pub programme_id: ProgrammeId,
     /// The organisations taking part in the programme.
-    pub taking_part: Vec<i64>,
+    pub taking_part: Vec<OrganisationId>,
     /// The mentee, with their management chain.
     pub mentee: PersonFacts,
     /// The mentor, with their management chain.
@@ -134,7 +134,7 @@ pub fn relationship_access(
     if me.is_some() && me == Some(facts.mentor.person_id) {
         return Some(RelationshipAccess::Mentor);
     }
-    let programme = facts.programme_id.get();
+    let programme = facts.programme_id;
     for (role, access) in OVERSEERS {
         let oversees = [&facts.mentee, &facts.mentor].iter().any(|person| {
             coordinates_for(
@@ -309,7 +309,10 @@ impl Operator {
     }
 
     /// The demo loader accepts a proposal for its mentor, starting a relationship.
-    pub fn proposal_answer(&self, proposal_id: i64) -> super::ProposalAnswerAuthority {
+    pub fn proposal_answer(
+        &self,
+        proposal_id: crate::ids::ProposalId,
+    ) -> super::ProposalAnswerAuthority {
         super::ProposalAnswerAuthority {
             proposal_id,
             actor: Actor::Operator,
@@ -317,7 +320,10 @@ impl Operator {
     }
 
     /// The demo loader answers a mentee's second self-assessment (CWT 2.2.7).
-    pub fn self_assessment(&self, request_id: i64) -> super::SelfAssessmentAuthority {
+    pub fn self_assessment(
+        &self,
+        request_id: crate::ids::RequestId,
+    ) -> super::SelfAssessmentAuthority {
         super::SelfAssessmentAuthority {
             request_id,
             actor: Actor::Operator,
@@ -346,7 +352,7 @@ pub struct RelationshipScope {
     /// management chain, existence and time only.
     pub people: PeopleScope,
     /// As `organisations`, for grants scoped to one programme: (programme, organisation).
-    pub programme_organisations: Vec<(i64, i64)>,
+    pub programme_organisations: Vec<(ProgrammeId, OrganisationId)>,
 }
 
 impl RelationshipScope {
@@ -361,14 +367,14 @@ pub fn relationship_scope(principal: &Principal) -> RelationshipScope {
         .grants
         .iter()
         .filter(|grant| OVERSEERS.iter().any(|(role, _)| *role == grant.role));
-    let mut organisations: Vec<i64> = overseeing
+    let mut organisations: Vec<OrganisationId> = overseeing
         .clone()
         .filter(|grant| grant.programme_id.is_none())
         .filter_map(|grant| grant.organisation_id)
         .collect();
     organisations.sort_unstable();
     organisations.dedup();
-    let mut programme_organisations: Vec<(i64, i64)> = overseeing
+    let mut programme_organisations: Vec<(ProgrammeId, OrganisationId)> = overseeing
         .filter_map(|grant| grant.programme_id.zip(grant.organisation_id))
         .collect();
     programme_organisations.sort_unstable();
@@ -389,6 +395,7 @@ pub fn relationship_scope(principal: &Principal) -> RelationshipScope {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::{AccountId, PersonId};
     use crate::roles::RoleGrant;
 
     const MENTEE: i64 = 10;
@@ -401,31 +408,31 @@ mod tests {
         RelationshipFacts {
             relationship_id: RelationshipId::new(5),
             programme_id: ProgrammeId::new(3),
-            taking_part: vec![1, 2, 4],
+            taking_part: [1, 2, 4].map(OrganisationId::new).to_vec(),
             mentee: PersonFacts {
-                person_id: MENTEE,
-                organisation_id: 1,
-                managers_above: vec![MENTEE_MANAGER, 12],
+                person_id: PersonId::new(MENTEE),
+                organisation_id: OrganisationId::new(1),
+                managers_above: vec![PersonId::new(MENTEE_MANAGER), PersonId::new(12)],
             },
             mentor: PersonFacts {
-                person_id: MENTOR,
-                organisation_id: 2,
-                managers_above: vec![MENTOR_MANAGER],
+                person_id: PersonId::new(MENTOR),
+                organisation_id: OrganisationId::new(2),
+                managers_above: vec![PersonId::new(MENTOR_MANAGER)],
             },
         }
     }
 
     fn principal(person_id: Option<i64>, grants: &[(Role, Option<i64>, Option<i64>)]) -> Principal {
         Principal {
-            account_id: 1,
-            person_id,
+            account_id: AccountId::new(1),
+            person_id: person_id.map(PersonId::new),
             display_name: "Test".into(),
             grants: grants
                 .iter()
                 .map(|&(role, organisation_id, programme_id)| RoleGrant {
                     role,
-                    organisation_id,
-                    programme_id,
+                    organisation_id: organisation_id.map(OrganisationId::new),
+                    programme_id: programme_id.map(ProgrammeId::new),
                 })
                 .collect(),
         }
@@ -590,7 +597,11 @@ mod tests {
         let content = authorise_content(&mentee, &facts).expect("the mentee's content");
         assert_eq!(
             (content.relationship_id(), content.party(), content.actor()),
-            (RelationshipId::new(5), Party::Mentee, Actor::Account(1))
+            (
+                RelationshipId::new(5),
+                Party::Mentee,
+                Actor::Account(AccountId::new(1))
+            )
         );
         for (who, caller, expected) in callers() {
             let is_pair = expected.is_some_and(RelationshipAccess::is_pair);
@@ -644,18 +655,24 @@ mod tests {
             ],
         );
         let scope = relationship_scope(&coordinator);
-        assert_eq!(scope.people.organisations, [1]);
-        assert_eq!(scope.programme_organisations, [(3, 2)]);
+        assert_eq!(scope.people.organisations, [OrganisationId::new(1)]);
+        assert_eq!(
+            scope.programme_organisations,
+            [(ProgrammeId::new(3), OrganisationId::new(2))]
+        );
         assert_eq!(
             (
                 scope.people.everyone,
                 scope.people.own,
                 scope.people.reports_of
             ),
-            (false, Some(30), None)
+            (false, Some(PersonId::new(30)), None)
         );
         let manager = principal(Some(11), &[(Role::LineManager, Some(1), None)]);
-        assert_eq!(relationship_scope(&manager).people.reports_of, Some(11));
+        assert_eq!(
+            relationship_scope(&manager).people.reports_of,
+            Some(PersonId::new(11))
+        );
         assert!(relationship_scope(&principal(None, &[])).is_empty());
         assert!(
             relationship_scope(&principal(None, &[(Role::Administrator, None, None)]))

@@ -806,7 +806,7 @@ mod tests {
     fn a_change_after_a_signature_makes_a_new_version_and_clears_the_signatures() {
         let rules = rules("caf", "new_staff");
         let mut agreement = Agreement::default();
-        let me = Actor::Account(1);
+        let me = Actor::Account(crate::ids::AccountId::new(1));
         assert_eq!(
             agreement.revise(draft("a"), Party::Mentee, 10, &rules),
             Ok(Revision::NewVersion { version: 1 })
@@ -875,7 +875,7 @@ mod tests {
     #[test]
     fn drafting_signing_and_amending_follow_the_programme() {
         let cwt = rules("cwt", "leadership");
-        let me = Actor::Account(1);
+        let me = Actor::Account(crate::ids::AccountId::new(1));
         let mut agreement = Agreement::default();
         // CWT 2.2.4: the mentee drafts, the mentor signs off.
         assert!(
@@ -936,7 +936,13 @@ mod tests {
             .revise(draft("a"), Party::Mentee, 1, &rules)
             .expect("drafts");
         agreement
-            .sign(Party::Mentee, Actor::Account(1), 2, 1, &rules)
+            .sign(
+                Party::Mentee,
+                Actor::Account(crate::ids::AccountId::new(1)),
+                2,
+                1,
+                &rules,
+            )
             .expect("signs");
         let mut versions = agreement.versions().to_vec();
         versions[0].draft.clauses[0].text = "tampered".into();

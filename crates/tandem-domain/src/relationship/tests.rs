@@ -639,7 +639,7 @@ impl Life {
             &self.history,
             event,
             party,
-            Actor::Account(7),
+            Actor::Account(crate::ids::AccountId::new(7)),
             self.clock,
             &self.rules,
         )?;
@@ -678,7 +678,7 @@ fn cwt_the_mentee_drafts_the_mentor_signs_notes_are_refused_and_completion_needs
 {
     let mut life = Life::new("cwt", "leadership");
     let mut agreement = Agreement::default();
-    let me = Actor::Account(7);
+    let me = Actor::Account(crate::ids::AccountId::new(7));
     let draft = life.agreement("");
     assert!(
         agreement
@@ -897,7 +897,13 @@ fn wsc_the_length_is_six_to_twelve_months_and_completion_needs_both_signed_secti
         .expect("drafts");
     for party in [Party::Mentee, Party::Mentor] {
         agreement
-            .sign(party, Actor::Account(1), 2, 1, &life.rules)
+            .sign(
+                party,
+                Actor::Account(crate::ids::AccountId::new(1)),
+                2,
+                1,
+                &life.rules,
+            )
             .expect("signs");
     }
     let agree = Event::Agree {
@@ -1038,7 +1044,13 @@ fn caf_the_line_manager_signs_the_time_commitment() {
         .expect("drafts");
     for party in [Party::Mentee, Party::Mentor] {
         agreement
-            .sign(party, Actor::Account(1), 2, 1, &life.rules)
+            .sign(
+                party,
+                Actor::Account(crate::ids::AccountId::new(1)),
+                2,
+                1,
+                &life.rules,
+            )
             .expect("signs");
     }
     assert_eq!(
@@ -1047,7 +1059,13 @@ fn caf_the_line_manager_signs_the_time_commitment() {
     );
     assert_eq!(time, "Mentoring time: 120 minutes a month");
     agreement
-        .sign(Party::LineManager, Actor::Account(2), 3, 1, &life.rules)
+        .sign(
+            Party::LineManager,
+            Actor::Account(crate::ids::AccountId::new(2)),
+            3,
+            1,
+            &life.rules,
+        )
         .expect("the line manager signs");
     let agree = Event::Agree {
         agreement_in_force: agreement.in_force(&life.rules),

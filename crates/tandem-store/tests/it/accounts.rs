@@ -1,4 +1,5 @@
 use tandem_domain::audit::AuditAction;
+use tandem_domain::ids::AccountId;
 use tandem_domain::permissions::Actor;
 use tandem_domain::roles::{Role, RoleGrant};
 use tandem_store::{NewAccount, Store, StoreError, Throttle, test_support};
@@ -165,7 +166,13 @@ async fn deleting_audit_events_fails_too() {
     for db in test_support::all().await {
         db.store
             .audit()
-            .record(Actor::Account(1), AuditAction::SignedIn, "y", "z", "")
+            .record(
+                Actor::Account(AccountId::new(1)),
+                AuditAction::SignedIn,
+                "y",
+                "z",
+                "",
+            )
             .await
             .expect("event");
         assert!(

@@ -1,3 +1,4 @@
+use tandem_domain::ids::PersonId;
 use tandem_domain::people::{EmploymentType, FosteringDetails, PersonRecord};
 use tandem_domain::permissions::{Operator, PeopleScope};
 use tandem_store::test_support;
@@ -157,7 +158,7 @@ async fn chains_and_scopes() {
         assert!(chains[&e1].is_empty(), "{}: the top of the chain", db.label);
         let people = store
             .people()
-            .by_ids(&[e3, e4, 999_999])
+            .by_ids(&[e3, e4, PersonId::new(999_999)])
             .await
             .expect("people");
         assert_eq!(people.len(), 2, "{}: only those that exist", db.label);

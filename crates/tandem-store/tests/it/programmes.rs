@@ -1,6 +1,7 @@
 //! Programmes (PRG-1): settings kept whole, organisations taking part
 //! found or added by name, all in one transaction.
 
+use tandem_domain::ids::{OrganisationId, ProgrammeId};
 use tandem_domain::permissions::{Operator, ProgrammeScope};
 use tandem_domain::programme::Organisation;
 use tandem_store::{ProgrammeWrite, StoreError, test_support};
@@ -141,7 +142,7 @@ async fn a_programme_round_trips_with_its_organisations() {
             )
             .await
             .expect("second");
-        let listed: Vec<i64> = store
+        let listed: Vec<ProgrammeId> = store
             .programmes()
             .list(None)
             .await
@@ -150,7 +151,7 @@ async fn a_programme_round_trips_with_its_organisations() {
             .map(|p| p.id)
             .collect();
         assert_eq!(listed, [other, id], "{}: by name", db.label);
-        let of_known: Vec<i64> = store
+        let of_known: Vec<ProgrammeId> = store
             .programmes()
             .list(Some(known.id))
             .await
@@ -160,11 +161,12 @@ async fn a_programme_round_trips_with_its_organisations() {
             .collect();
         assert_eq!(of_known, [other]);
 
-        let scoped = |organisations: Vec<i64>, programmes: Vec<i64>| ProgrammeScope {
-            everyone: false,
-            organisations,
-            programmes,
-        };
+        let scoped =
+            |organisations: Vec<OrganisationId>, programmes: Vec<ProgrammeId>| ProgrammeScope {
+                everyone: false,
+                organisations,
+                programmes,
+            };
         let ids = |list: Vec<tandem_store::StoredProgramme>| {
             list.iter().map(|p| p.id).collect::<Vec<_>>()
         };

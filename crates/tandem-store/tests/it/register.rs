@@ -2,6 +2,7 @@
 //! person per programme, enforced by the write and by the database; the
 //! queue in arrival order; filters on the register.
 
+use tandem_domain::ids::{AccountId, PersonId};
 use tandem_domain::people::{EmploymentType, FosteringDetails, PersonRecord};
 use tandem_domain::permissions::Operator;
 use tandem_domain::programme::Organisation;
@@ -97,7 +98,7 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
             .expect("b");
         let operator = |person_id| Operator::assume().request(programme, person_id);
         let first = request("t");
-        let ask = |_person_id: i64| NewRequest {
+        let ask = |_person_id: PersonId| NewRequest {
             request: &first,
             source: RequestSource::Requested,
             consultation: Consultation::NotNeeded,
@@ -157,7 +158,7 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
         let screening = {
             // Screening authority comes only from the permissions module.
             let admin = tandem_domain::permissions::Principal {
-                account_id: 1,
+                account_id: AccountId::new(1),
                 person_id: None,
                 display_name: "Admin".into(),
                 grants: vec![tandem_domain::roles::RoleGrant {

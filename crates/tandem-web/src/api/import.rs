@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tandem_app::import::{ImportFailure, NoProgress};
+use tandem_domain::ids::OrganisationId;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiErrorBody};
@@ -48,7 +49,7 @@ pub struct ImportRejected {
 pub async fn import(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<OrganisationId>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     match state

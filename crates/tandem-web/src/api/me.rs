@@ -3,6 +3,7 @@
 
 use axum::Json;
 use serde::Serialize;
+use tandem_domain::ids::{AccountId, OrganisationId, PersonId, ProgrammeId};
 use utoipa::ToSchema;
 
 use crate::error::ApiErrorBody;
@@ -12,14 +13,18 @@ use crate::extract::ApiCaller;
 pub struct Grant {
     /// administrator, coordinator, hr, line_manager, supervising_social_worker, mentor or mentee.
     role: String,
-    organisation_id: Option<i64>,
-    programme_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    organisation_id: Option<OrganisationId>,
+    #[schema(value_type = Option<i64>)]
+    programme_id: Option<ProgrammeId>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct Me {
-    account_id: i64,
-    person_id: Option<i64>,
+    #[schema(value_type = i64)]
+    account_id: AccountId,
+    #[schema(value_type = Option<i64>)]
+    person_id: Option<PersonId>,
     display_name: String,
     grants: Vec<Grant>,
     /// Send this as X-CSRF-Token with every request that changes something.

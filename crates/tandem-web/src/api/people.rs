@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use tandem_app::people::PER_PAGE;
+use tandem_domain::ids::{OrganisationId, PersonId};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiErrorBody};
@@ -24,7 +25,8 @@ pub struct PeopleParams {
 
 #[derive(Serialize, ToSchema)]
 pub struct PersonSummary {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: PersonId,
     employee_id: String,
     given_name: String,
     family_name: String,
@@ -98,8 +100,10 @@ pub struct Fostering {
 
 #[derive(Serialize, ToSchema)]
 pub struct Person {
-    id: i64,
-    organisation_id: i64,
+    #[schema(value_type = i64)]
+    id: PersonId,
+    #[schema(value_type = i64)]
+    organisation_id: OrganisationId,
     organisation: String,
     employee_id: String,
     given_name: String,
@@ -107,7 +111,8 @@ pub struct Person {
     email: String,
     region: Option<String>,
     team: Option<String>,
-    line_manager_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    line_manager_id: Option<PersonId>,
     line_manager_name: Option<String>,
     job_title: String,
     grade: String,
@@ -132,7 +137,7 @@ pub struct Person {
 pub async fn person(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<PersonId>,
 ) -> Result<Json<Person>, ApiError> {
     let view = state.app.person(&caller.principal, id).await?;
     let p = view.person;

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tandem_app::programmes::{ProgrammeImportFailure, ProgrammeView};
+use tandem_domain::ids::{OrganisationId, ProgrammeId};
 use tandem_domain::programme::ProgrammeError;
 use utoipa::ToSchema;
 
@@ -17,14 +18,16 @@ use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct ProgrammeOrganisation {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: OrganisationId,
     name: String,
     jurisdiction: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ProgrammeSummary {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: ProgrammeId,
     key: String,
     name: String,
     summary: String,
@@ -108,7 +111,7 @@ pub async fn programmes(
 pub async fn programme(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
 ) -> Result<Json<ProgrammeDetail>, ApiError> {
     let view = state.app.programme(&caller.principal, id).await?;
     let settings = serde_json::to_value(&view.programme).map_err(|error| {
@@ -254,7 +257,7 @@ pub async fn create_programme(
 pub async fn replace_programme(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tandem_app::register::EntryViewModel;
 use tandem_app::views::RegisterFilter;
+use tandem_domain::ids::{MentorEntryId, OrganisationId, ProgrammeId};
 use tandem_domain::permissions::EntryView;
 use tandem_domain::register::{MentorProfileInput, ProfileField};
 use utoipa::{IntoParams, ToSchema};
@@ -22,7 +23,8 @@ use crate::state::AppState;
 #[serde(default)]
 pub struct RegisterParams {
     /// Organisation id.
-    organisation: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    organisation: Option<OrganisationId>,
     /// Region name, exactly (ignoring case).
     region: Option<String>,
     /// Part of the areas of expertise.
@@ -37,8 +39,10 @@ pub struct RegisterParams {
 /// browsing sees only what the mentor publishes.
 #[derive(Serialize, ToSchema)]
 pub struct RegisterEntry {
-    id: i64,
-    programme_id: i64,
+    #[schema(value_type = i64)]
+    id: MentorEntryId,
+    #[schema(value_type = i64)]
+    programme_id: ProgrammeId,
     name: String,
     organisation: String,
     jurisdiction: String,
@@ -136,7 +140,7 @@ fn entry_json(entry: &EntryViewModel) -> RegisterEntry {
 pub async fn register(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
     Query(params): Query<RegisterParams>,
 ) -> Result<Json<Vec<RegisterEntry>>, ApiError> {
     let filter = RegisterFilter {
@@ -223,7 +227,7 @@ impl EntryBody {
 pub async fn create_entry(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
     Json(body): Json<EntryBody>,
 ) -> Result<Response, ApiError> {
     let input = body.input()?;
@@ -242,7 +246,7 @@ pub async fn create_entry(
 pub async fn entry(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<MentorEntryId>,
 ) -> Result<Json<RegisterEntry>, ApiError> {
     let (_, entry) = state.app.register_entry(&caller.principal, id).await?;
     Ok(Json(entry_json(&entry)))
@@ -259,7 +263,7 @@ pub async fn entry(
 pub async fn update_entry(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<MentorEntryId>,
     Json(body): Json<EntryBody>,
 ) -> Result<Json<RegisterEntry>, ApiError> {
     let input = body.input()?;

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tandem_app::requests::RequestView;
+use tandem_domain::ids::{MentorEntryId, PersonId, ProgrammeId, RequestId};
 use tandem_domain::register::MentorRequestInput;
 use utoipa::ToSchema;
 
@@ -35,7 +36,8 @@ pub struct RequestBody {
     gender: String,
     culture: String,
     /// A register entry id.
-    named_mentor: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    named_mentor: Option<MentorEntryId>,
 }
 
 /// The caller asks for a mentor. A second open request in the same
@@ -49,7 +51,7 @@ pub struct RequestBody {
 pub async fn create_request(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
     Json(body): Json<RequestBody>,
 ) -> Result<Response, ApiError> {
     let input = MentorRequestInput {
@@ -99,9 +101,12 @@ pub struct RequestContent {
 
 #[derive(Serialize, ToSchema)]
 pub struct MentorRequest {
-    id: i64,
-    programme_id: i64,
-    person_id: i64,
+    #[schema(value_type = i64)]
+    id: RequestId,
+    #[schema(value_type = i64)]
+    programme_id: ProgrammeId,
+    #[schema(value_type = i64)]
+    person_id: PersonId,
     name: String,
     organisation: String,
     track: String,
@@ -163,7 +168,7 @@ fn request_json(view: &RequestView) -> MentorRequest {
 pub async fn request(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RequestId>,
 ) -> Result<Json<MentorRequest>, ApiError> {
     let view = state.app.request_view(&caller.principal, id).await?;
     Ok(Json(request_json(&view)))

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tandem_app::requests::QueueItem;
+use tandem_domain::ids::{ProgrammeId, RequestId};
 use tandem_domain::register::ScreeningInput;
 use utoipa::ToSchema;
 
@@ -17,7 +18,8 @@ use crate::state::AppState;
 #[derive(Serialize, ToSchema)]
 pub struct QueueEntry {
     position: usize,
-    request_id: i64,
+    #[schema(value_type = i64)]
+    request_id: RequestId,
     name: String,
     organisation: String,
     track: String,
@@ -61,7 +63,7 @@ fn queue_entries(items: &[QueueItem]) -> Vec<QueueEntry> {
 pub async fn screening_queue(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
 ) -> Result<Json<Queue>, ApiError> {
     let queue = state.app.screening_queue(&caller.principal, id).await?;
     Ok(Json(Queue {
@@ -92,7 +94,7 @@ pub struct ScreeningBody {
 pub async fn screen(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RequestId>,
     Json(body): Json<ScreeningBody>,
 ) -> Result<StatusCode, ApiError> {
     let input = ScreeningInput {

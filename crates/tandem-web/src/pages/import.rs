@@ -5,6 +5,7 @@ use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use tandem_app::import::{ImportFailure, NoProgress};
+use tandem_domain::ids::OrganisationId;
 use tandem_domain::people::{ImportError, PEOPLE_COLUMNS};
 
 use crate::caller::Caller;
@@ -19,7 +20,7 @@ use crate::state::AppState;
 fn import_form(
     caller: &Caller,
     organisations: &[tandem_app::views::Organisation],
-    selected: Option<i64>,
+    selected: Option<OrganisationId>,
     problems: &[Problem],
     file_errors: &[ImportError],
 ) -> Markup {
@@ -62,7 +63,7 @@ fn import_form(
 fn organisation_select(
     fields: Fields<'_>,
     organisations: &[tandem_app::views::Organisation],
-    selected: Option<i64>,
+    selected: Option<OrganisationId>,
 ) -> Markup {
     let selected = selected.map(|id| id.to_string()).unwrap_or_default();
     let mut select = fields
@@ -104,7 +105,7 @@ pub async fn import(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     let organisations = state.app.import_targets(&caller.principal).await?;
-    let mut organisation: Option<i64> = None;
+    let mut organisation: Option<OrganisationId> = None;
     let mut file: Option<Vec<u8>> = None;
     let mut problems = Vec::new();
     loop {

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use tandem_app::AppError;
 use tandem_app::matching::MatchingRun;
 use tandem_app::views::{MentorEntry, Proposal};
+use tandem_domain::ids::{MentorEntryId, ProgrammeId, RequestId};
 use tandem_domain::proposals::DeclineReason;
 
 use crate::caller::Caller;
@@ -128,7 +129,7 @@ fn matching_content(
 pub async fn matching(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(programme): PathId<i64>,
+    PathId(programme): PathId<ProgrammeId>,
     Query(notice): Query<MatchingNotice>,
 ) -> Result<Markup, PageError> {
     let authority = state
@@ -148,7 +149,7 @@ pub async fn matching(
 pub async fn send(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(programme): PathId<i64>,
+    PathId(programme): PathId<ProgrammeId>,
 ) -> Result<Response, PageError> {
     let authority = state
         .app
@@ -184,8 +185,8 @@ pub struct ChooseForm {
 
 fn choose_content(
     caller: &Caller,
-    programme: i64,
-    request_id: i64,
+    programme: ProgrammeId,
+    request_id: RequestId,
     mentee: &str,
     register: &[MentorEntry],
     form: &ChooseForm,
@@ -219,8 +220,8 @@ fn choose_content(
 }
 
 /// The request a choice is for, as the page and its form carry it; one
-/// that is not a number is not found.
-fn request_id(text: &str) -> Result<i64, PageError> {
+/// that is not an id is not found.
+fn request_id(text: &str) -> Result<RequestId, PageError> {
     text.parse().map_err(|_| PageError::NotFound)
 }
 
@@ -228,7 +229,7 @@ fn request_id(text: &str) -> Result<i64, PageError> {
 pub async fn choose_page(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(programme): PathId<i64>,
+    PathId(programme): PathId<ProgrammeId>,
     Query(query): Query<ChooseQuery>,
 ) -> Result<Markup, PageError> {
     let authority = state
@@ -262,7 +263,7 @@ pub async fn choose_page(
 pub async fn choose(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(programme): PathId<i64>,
+    PathId(programme): PathId<ProgrammeId>,
     Form(form): Form<ChooseForm>,
 ) -> Result<Response, PageError> {
     let authority = state
@@ -271,7 +272,7 @@ pub async fn choose(
         .await?;
     let request_id = request_id(&form.request)?;
     let mentee = state.app.request_to_match(&authority, request_id).await?;
-    let outcome = match form.mentor.parse::<i64>() {
+    let outcome = match form.mentor.parse::<MentorEntryId>() {
         Ok(mentor) => {
             state
                 .app

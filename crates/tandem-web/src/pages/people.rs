@@ -6,6 +6,7 @@ use axum::extract::State;
 use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::people::PER_PAGE;
+use tandem_domain::ids::PersonId;
 use tandem_domain::people::EmploymentType;
 
 use crate::error::PageError;
@@ -93,7 +94,7 @@ pub async fn people(
 pub async fn person(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<PersonId>,
 ) -> Result<Markup, PageError> {
     let view = state.app.person(&caller.principal, id).await?;
     let p = &view.person;

@@ -10,6 +10,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
 use tandem_app::programmes::{ProgrammeView, SettingsChange, fields, record_mode_name};
+use tandem_domain::ids::ProgrammeId;
 use tandem_domain::programme::RecordMode;
 
 use crate::caller::Caller;
@@ -136,7 +137,7 @@ fn settings_form(
 pub async fn settings_page(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
 ) -> Result<Markup, PageError> {
     let view = state
         .app
@@ -155,7 +156,7 @@ pub async fn settings_page(
 pub async fn save_settings(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, PageError> {
     let change = SettingsChange::from(form);

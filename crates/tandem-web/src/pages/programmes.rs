@@ -13,6 +13,7 @@ use serde::Deserialize;
 use tandem_app::AppError;
 use tandem_app::programmes::{NewProgramme, ProgrammeView, TemplateChoice, fields};
 use tandem_app::views::Organisation;
+use tandem_domain::ids::ProgrammeId;
 use tandem_domain::programme::{
     Frequency, IntervalUnit, MeetingGuideline, MeetingKind, Programme, RecordMode, Track,
     TrackLength,
@@ -308,7 +309,7 @@ fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
 }
 
 /// The links on a programme page to its register, requests and queue.
-fn programme_links(programme_id: i64, can_edit: bool) -> Markup {
+fn programme_links(programme_id: ProgrammeId, can_edit: bool) -> Markup {
     html! {
         h2 { "Mentoring in this programme" }
         ul {
@@ -327,7 +328,7 @@ fn programme_links(programme_id: i64, can_edit: bool) -> Markup {
 pub async fn show(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
     Query(notice): Query<Notice>,
 ) -> Result<Markup, PageError> {
     let view = state.app.programme(&caller.principal, id).await?;

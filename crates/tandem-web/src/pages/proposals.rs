@@ -9,6 +9,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
 use tandem_app::views::{Proposal, Request};
+use tandem_domain::ids::ProposalId;
 use tandem_domain::proposals::{Answer, DeclineReason, ProposalStatus};
 
 use crate::caller::Caller;
@@ -78,7 +79,7 @@ fn proposal_content(
 pub async fn proposal(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProposalId>,
 ) -> Result<Markup, PageError> {
     let (proposal, request) = state
         .app
@@ -95,7 +96,7 @@ pub async fn proposal(
 pub async fn answer(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProposalId>,
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, PageError> {
     let (proposal, request) = state

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use tandem_app::AppError;
 use tandem_app::register::{EntryViewModel, RegisterPage, input_of};
 use tandem_app::views::RegisterFilter;
+use tandem_domain::ids::{MentorEntryId, OrganisationId, ProgrammeId};
 use tandem_domain::permissions::EntryView;
 use tandem_domain::register::{Availability, MentorProfileInput, ProfileField};
 
@@ -36,7 +37,14 @@ impl RegisterQuery {
     fn filter(&self) -> RegisterFilter {
         let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
         RegisterFilter {
-            organisation_id: self.organisation.trim().parse().ok(),
+            // As in the API: a number that names no organisation lists
+            // nobody; anything else is no filter.
+            organisation_id: self
+                .organisation
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .map(OrganisationId::new),
             region: text(&self.region),
             expertise: text(&self.expertise),
             language: text(&self.language),
@@ -121,7 +129,7 @@ fn register_content(register: &RegisterPage, query: &RegisterQuery) -> Markup {
 pub async fn register(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
     Query(query): Query<RegisterQuery>,
 ) -> Result<Markup, PageError> {
     let register = state
@@ -192,7 +200,7 @@ fn entry_content(entry: &EntryViewModel, programme_name: &str) -> Markup {
 pub async fn entry(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<MentorEntryId>,
 ) -> Result<Markup, PageError> {
     let (programme, entry) = state.app.register_entry(&caller.principal, id).await?;
     Ok(page(
@@ -323,7 +331,7 @@ pub struct NewEntryQuery {
 pub async fn new_entry_page(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
     Query(query): Query<NewEntryQuery>,
 ) -> Result<Markup, PageError> {
     let programme = state.app.programme(&caller.principal, id).await?;
@@ -356,7 +364,7 @@ pub async fn new_entry_page(
 }
 
 /// The page for someone who would volunteer where mentors are identified.
-fn identified_only(programme_name: &str, id: i64, problems: &[Problem]) -> Markup {
+fn identified_only(programme_name: &str, id: ProgrammeId, problems: &[Problem]) -> Markup {
     html! {
         (error_summary(problems))
         span.caption { (programme_name) }
@@ -373,7 +381,7 @@ fn identified_only(programme_name: &str, id: i64, problems: &[Problem]) -> Marku
 pub async fn create_entry(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
     Form(form): Form<EntryForm>,
 ) -> Result<Response, PageError> {
     let input = form.input();
@@ -421,7 +429,7 @@ pub async fn create_entry(
 pub async fn edit_entry_page(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<MentorEntryId>,
 ) -> Result<Markup, PageError> {
     let (_, entry) = state.app.register_entry(&caller.principal, id).await?;
     if !entry.can_edit {
@@ -449,7 +457,7 @@ pub async fn edit_entry_page(
 pub async fn update_entry(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<MentorEntryId>,
     Form(form): Form<EntryForm>,
 ) -> Result<Response, PageError> {
     let input = form.input();

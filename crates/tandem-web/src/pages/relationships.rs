@@ -16,6 +16,7 @@ use tandem_app::relationships::{
     CompletionStep, IntroductionInput, MeetingRecordChange, RelationshipSummary, RelationshipView,
     StepRequest, TaskStatus,
 };
+use tandem_domain::ids::ProgrammeId;
 use tandem_domain::programme::{MeetingKind, Months, Party};
 use tandem_domain::relationship::agreement::AgreementInput;
 use tandem_domain::relationship::leaving::{LeaveCategory, NoMatchReason};
@@ -25,7 +26,9 @@ use tandem_domain::relationship::plan::{
 };
 use tandem_domain::relationship::stages::StageInput;
 use tandem_domain::relationship::state::ReviewOutcome;
-use tandem_domain::relationship::{Event, State as RelState, party_name};
+use tandem_domain::relationship::{
+    Event, MeetingId, RelationshipId, State as RelState, party_name,
+};
 
 use crate::caller::Caller;
 use crate::error::PageError;
@@ -81,7 +84,7 @@ pub async fn list(
 pub async fn programme_overview(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(programme_id): PathId<i64>,
+    PathId(programme_id): PathId<ProgrammeId>,
 ) -> Result<Markup, PageError> {
     let programme = state.app.programme(&caller.principal, programme_id).await?;
     let rows = state
@@ -151,7 +154,7 @@ fn relationship_table(rows: &[RelationshipSummary]) -> Markup {
 pub async fn show(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RelationshipId>,
 ) -> Result<Markup, PageError> {
     let view = state.app.relationship(&caller.principal, id).await?;
     Ok(relationship_page(
@@ -972,7 +975,7 @@ fn history(view: &RelationshipView) -> Markup {
 async fn answer(
     state: &AppState,
     caller: &Caller,
-    id: i64,
+    id: RelationshipId,
     form: &Answers,
     outcome: Result<(), AppError>,
     anchor: &str,
@@ -1005,7 +1008,7 @@ async fn answer(
 pub async fn step(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RelationshipId>,
     Form(form): Form<Answers>,
 ) -> Result<Response, PageError> {
     let outcome = match step_request(&form) {
@@ -1075,7 +1078,7 @@ pub(crate) fn step_request(form: &Answers) -> Result<StepRequest, AppError> {
 pub async fn arrange(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RelationshipId>,
     Form(form): Form<Answers>,
 ) -> Result<Response, PageError> {
     let input = IntroductionInput {
@@ -1095,7 +1098,7 @@ pub async fn arrange(
 pub async fn invitation(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RelationshipId>,
 ) -> Result<Response, PageError> {
     let view = state.app.relationship(&caller.principal, id).await?;
     let intro = view.introduction.as_ref().ok_or(PageError::NotFound)?;
@@ -1142,7 +1145,7 @@ pub(crate) fn agreement_input(form: &Answers, clauses: usize) -> AgreementInput 
 pub async fn save_agreement(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RelationshipId>,
     Form(form): Form<Answers>,
 ) -> Result<Response, PageError> {
     let view = state.app.relationship(&caller.principal, id).await?;
@@ -1158,7 +1161,7 @@ pub async fn save_agreement(
 pub async fn sign(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RelationshipId>,
     Form(form): Form<Answers>,
 ) -> Result<Response, PageError> {
     let outcome = match value(&form, "version").parse::<u32>() {
@@ -1200,7 +1203,7 @@ pub(crate) fn meeting_input(form: &Answers) -> MeetingInput {
 pub async fn record_meeting(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RelationshipId>,
     Form(form): Form<Answers>,
 ) -> Result<Response, PageError> {
     let outcome = state
@@ -1215,7 +1218,7 @@ pub async fn record_meeting(
 pub async fn agree_record(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathIds(id, meeting): PathIds<i64, i64>,
+    PathIds(id, meeting): PathIds<RelationshipId, MeetingId>,
     Form(form): Form<Answers>,
 ) -> Result<Response, PageError> {
     let outcome = state
@@ -1229,7 +1232,7 @@ pub async fn agree_record(
 pub async fn save_plan(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RelationshipId>,
     Form(form): Form<Answers>,
 ) -> Result<Response, PageError> {
     let filled = |key: String| !value(&form, &key).trim().is_empty();
@@ -1272,7 +1275,7 @@ pub async fn save_plan(
 pub async fn set_stage(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RelationshipId>,
     Form(form): Form<Answers>,
 ) -> Result<Response, PageError> {
     let input = StageInput {
@@ -1287,7 +1290,7 @@ pub async fn set_stage(
 pub async fn record_completion(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RelationshipId>,
     Form(form): Form<Answers>,
 ) -> Result<Response, PageError> {
     let item = value(&form, "item").to_owned();

@@ -11,6 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::requests::{RequestForm, RequestView};
 use tandem_app::{AppError, FieldError};
+use tandem_domain::ids::{ProgrammeId, RequestId};
 use tandem_domain::permissions::RequestAccess;
 use tandem_domain::register::{MentorRequestInput, RejectionReason, RequestStatus, ScreeningInput};
 
@@ -124,7 +125,7 @@ fn request_form(
 pub async fn new_request_page(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
 ) -> Result<Markup, PageError> {
     let form = state.app.request_form(&caller.principal, id).await?;
     let mut input = MentorRequestInput::default();
@@ -143,7 +144,7 @@ pub async fn new_request_page(
 pub async fn create_request(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
     Form(form): Form<RequestFormInput>,
 ) -> Result<Response, PageError> {
     let input = form.input();
@@ -285,7 +286,7 @@ fn request_content(
 pub async fn request(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RequestId>,
     Query(notice): Query<RequestNotice>,
 ) -> Result<Markup, PageError> {
     let view = state.app.request_view(&caller.principal, id).await?;
@@ -301,7 +302,7 @@ pub async fn request(
 pub async fn request_with_problems(
     state: &AppState,
     caller: &Caller,
-    id: i64,
+    id: RequestId,
     errors: Vec<FieldError>,
     screening: &ScreeningInput,
 ) -> Result<Response, PageError> {
@@ -329,7 +330,7 @@ pub struct ConsultationForm {
 pub async fn consult(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RequestId>,
     Form(form): Form<ConsultationForm>,
 ) -> Result<Response, PageError> {
     match state

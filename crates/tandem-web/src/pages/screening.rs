@@ -9,6 +9,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
 use tandem_app::requests::{QueueItem, ScreeningQueue};
+use tandem_domain::ids::{ProgrammeId, RequestId};
 use tandem_domain::register::{RequestSource, ScreeningInput};
 
 use crate::error::PageError;
@@ -78,7 +79,7 @@ pub struct QueueNotice {
 pub async fn screening_queue(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<ProgrammeId>,
     Query(notice): Query<QueueNotice>,
 ) -> Result<Markup, PageError> {
     let queue = state.app.screening_queue(&caller.principal, id).await?;
@@ -101,7 +102,7 @@ pub struct ScreeningForm {
 pub async fn screen(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RequestId>,
     Form(form): Form<ScreeningForm>,
 ) -> Result<Response, PageError> {
     let input = ScreeningInput {

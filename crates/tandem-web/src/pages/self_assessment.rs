@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use tandem_app::AppError;
 use tandem_app::requests::SelfAssessmentForm;
+use tandem_domain::ids::RequestId;
 use tandem_domain::register::question_field;
 
 use crate::caller::Caller;
@@ -55,7 +56,7 @@ fn self_assessment_content(
 pub async fn self_assessment_page(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RequestId>,
 ) -> Result<Markup, PageError> {
     let form = state
         .app
@@ -79,7 +80,7 @@ pub async fn self_assessment_page(
 pub async fn save_self_assessment(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
-    PathId(id): PathId<i64>,
+    PathId(id): PathId<RequestId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let form = state

@@ -24,7 +24,11 @@ use axum::http::StatusCode;
 use tandem_app::App;
 use tandem_app::demo::DEMO_PASSWORD;
 use tandem_app::testing::{self as test_support, TestDatabase as TestStore};
+use tandem_domain::ids::{
+    MentorEntryId, OrganisationId, PersonId, ProgrammeId, ProposalId, RequestId,
+};
 use tandem_domain::register::{MentorRequestInput, RequestStatus};
+use tandem_domain::relationship::{MeetingId, RelationshipId};
 
 use crate::client::{Client, Reply, hidden_value};
 
@@ -191,18 +195,18 @@ const TABLE: &[Row] = &[
 ];
 
 struct Fixture {
-    caf: i64,
-    cwt: i64,
-    cafcass: i64,
-    mentee_person: i64,
-    mentee_request: i64,
-    report_request: i64,
-    report_person: i64,
-    mentor_request: i64,
-    mentor_entry: i64,
-    mentor_proposal: i64,
-    mentor_relationship: i64,
-    mentor_meeting: i64,
+    caf: ProgrammeId,
+    cwt: ProgrammeId,
+    cafcass: OrganisationId,
+    mentee_person: PersonId,
+    mentee_request: RequestId,
+    report_request: RequestId,
+    report_person: PersonId,
+    mentor_request: RequestId,
+    mentor_entry: MentorEntryId,
+    mentor_proposal: ProposalId,
+    mentor_relationship: RelationshipId,
+    mentor_meeting: MeetingId,
 }
 
 impl Fixture {
@@ -345,17 +349,17 @@ impl Fixture {
     fn id(&self, object: Object) -> Option<i64> {
         match object {
             NoId => None,
-            Caf => Some(self.caf),
-            Cwt => Some(self.cwt),
-            Cafcass => Some(self.cafcass),
-            MenteePerson => Some(self.mentee_person),
-            MenteeRequest => Some(self.mentee_request),
-            ReportRequest => Some(self.report_request),
-            ReportPerson => Some(self.report_person),
-            MentorRequest => Some(self.mentor_request),
-            MentorEntry => Some(self.mentor_entry),
-            MentorProposal => Some(self.mentor_proposal),
-            MentorRelationship => Some(self.mentor_relationship),
+            Caf => Some(self.caf.get()),
+            Cwt => Some(self.cwt.get()),
+            Cafcass => Some(self.cafcass.get()),
+            MenteePerson => Some(self.mentee_person.get()),
+            MenteeRequest => Some(self.mentee_request.get()),
+            ReportRequest => Some(self.report_request.get()),
+            ReportPerson => Some(self.report_person.get()),
+            MentorRequest => Some(self.mentor_request.get()),
+            MentorEntry => Some(self.mentor_entry.get()),
+            MentorProposal => Some(self.mentor_proposal.get()),
+            MentorRelationship => Some(self.mentor_relationship.get()),
         }
     }
 }

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use tandem_app::App;
 use tandem_app::demo::DEMO_PASSWORD;
 use tandem_app::testing as test_support;
+use tandem_domain::ids::ProgrammeId;
 use tandem_domain::roles::{Role, RoleGrant};
 
 use crate::client::{Client, hidden_value};
@@ -22,7 +23,7 @@ async fn signed_in(db: &test_support::TestDatabase, email: &str) -> Client {
     client
 }
 
-async fn programme(app: &App, key: &str) -> i64 {
+async fn programme(app: &App, key: &str) -> ProgrammeId {
     app.programme_named(&tandem_domain::permissions::Operator::assume(), key)
         .await
         .expect("read")
