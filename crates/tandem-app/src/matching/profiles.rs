@@ -35,6 +35,8 @@ pub(super) struct Loaded<'a> {
     pub management_chains: &'a HashMap<PersonId, Vec<PersonId>>,
     /// The day availability is judged on.
     pub today: Date,
+    /// (request, register entry) pairs already tried: not proposed again.
+    pub tried: &'a [(RequestId, MentorEntryId)],
 }
 
 /// A mentee's request or a mentor's register entry, by engine index.
@@ -116,6 +118,7 @@ pub(super) fn build_profiles(loaded: &Loaded<'_>) -> Result<Profiles, AppError> 
         exclusions: ExclusionData {
             managers,
             conflicts: Vec::new(),
+            tried: tried_pairs(loaded),
         },
         requests: loaded
             .requests
@@ -131,6 +134,22 @@ pub(super) fn build_profiles(loaded: &Loaded<'_>) -> Result<Profiles, AppError> 
 }
 
 /// A person as the engine numbers them: the same key.
+/// The tried pairs among this run's requests and entries, as engine people.
+fn tried_pairs(loaded: &Loaded<'_>) -> Vec<(tandem_matching::PersonId, tandem_matching::PersonId)> {
+    loaded
+        .tried
+        .iter()
+        .filter_map(|(request, entry)| {
+            let mentee = loaded.requests.iter().find(|r| r.id == *request)?;
+            let mentor = loaded.entries.iter().find(|e| e.id == *entry)?;
+            Some((
+                engine_person(mentee.person_id),
+                engine_person(mentor.person_id),
+            ))
+        })
+        .collect()
+}
+
 fn engine_person(id: PersonId) -> tandem_matching::PersonId {
     id.get() as u64
 }
@@ -426,6 +445,7 @@ mod tests {
             live_per_entry,
             management_chains: &management_chains,
             today,
+            tried: &[],
         })
     }
 
@@ -599,6 +619,7 @@ mod tests {
             live_per_entry: &HashMap::new(),
             management_chains: &HashMap::new(),
             today: date!(2026 - 05 - 01),
+            tried: &[],
         });
         let Err(AppError::Internal(message)) = result else {
             panic!("a missing person is an internal error");

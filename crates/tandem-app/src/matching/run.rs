@@ -57,6 +57,11 @@ impl App {
             .list(programme_id, &RegisterFilter::default())
             .await?;
         let live_per_entry = self.store.proposals().live_per_entry(programme_id).await?;
+        let tried = self
+            .store
+            .relationships()
+            .excluded_pairs(programme_id)
+            .await?;
 
         // Everyone taking part, and their management chains, in a few
         // queries rather than a few per person.
@@ -76,6 +81,7 @@ impl App {
             live_per_entry: &live_per_entry,
             management_chains: &management_chains,
             today: self.today(),
+            tried: &tried,
         })?;
         let assessment = assess(
             &profiles.mentees,

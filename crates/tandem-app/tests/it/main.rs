@@ -7,3 +7,4 @@ mod jobs;
 mod matching;
 mod programmes;
 mod register;
+mod relationships;

@@ -25,6 +25,10 @@ pub struct ExclusionData {
     pub managers: BTreeMap<PersonId, Vec<PersonId>>,
     /// Declared conflicts of interest, in either order.
     pub conflicts: Vec<Conflict>,
+    /// (mentee, mentor) pairs already tried for this request: the mentor
+    /// declined, or an introduction or relationship between them ended
+    /// and the request came back to matching (AGR-2, LIF-4, MAT-5).
+    pub tried: Vec<(PersonId, PersonId)>,
 }
 
 impl ExclusionData {
@@ -57,6 +61,10 @@ pub enum ExclusionReason {
     },
     /// The mentee asked not to be matched with this mentor.
     MenteeDeclined,
+    /// This mentor was proposed for this request before and it did not go
+    /// ahead: they declined, or it ended in a No Match or a request for
+    /// another mentor.
+    TriedBefore,
 }
 
 impl fmt::Display for ExclusionReason {
@@ -85,6 +93,9 @@ impl fmt::Display for ExclusionReason {
             ExclusionReason::MenteeDeclined => {
                 f.write_str("the mentee asked not to be matched with this mentor")
             }
+            ExclusionReason::TriedBefore => f.write_str(
+                "this mentor was proposed for this request before and it did not go ahead",
+            ),
         }
     }
 }
@@ -129,6 +140,9 @@ pub fn exclusions(
     }
     if mentee.not_with.contains(&mentor.person) {
         reasons.push(ExclusionReason::MenteeDeclined);
+    }
+    if data.tried.contains(&(mentee.person, mentor.person)) {
+        reasons.push(ExclusionReason::TriedBefore);
     }
     reasons
 }

@@ -299,6 +299,7 @@ fn assessment_feeds_the_solver() {
     let data = ExclusionData {
         managers: [(1, vec![4])].into_iter().collect(),
         conflicts: Vec::new(),
+        tried: Vec::new(),
     };
     let mentors = [other, welsh, manager];
     let weights = Weights::new().with(Criterion::Language, 8);
@@ -456,6 +457,7 @@ fn any_data() -> impl Strategy<Value = ExclusionData> {
                     reason: "declared".into(),
                 })
                 .collect(),
+            tried: Vec::new(),
         })
 }
 

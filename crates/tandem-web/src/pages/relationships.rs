@@ -509,12 +509,13 @@ fn plan(caller: &Caller, view: &RelationshipView, form: &Answers, problems: &[Pr
             ]
         })
         .collect();
-    let action_ids: Vec<[String; 3]> = (0..3)
+    let action_ids: Vec<[String; 4]> = (0..3)
         .map(|i| {
             [
                 format!("actions[{i}].what"),
                 format!("actions[{i}].owner"),
                 format!("actions[{i}].due"),
+                format!("actions[{i}].goal"),
             ]
         })
         .collect();
@@ -546,7 +547,7 @@ fn plan(caller: &Caller, view: &RelationshipView, form: &Answers, problems: &[Pr
                 .collect()
         })
         .unwrap_or_default();
-    let action_values: Vec<[String; 3]> = (0..3)
+    let action_values: Vec<[String; 4]> = (0..3)
         .map(|i| {
             let action = typed.get(i);
             [
@@ -563,6 +564,13 @@ fn plan(caller: &Caller, view: &RelationshipView, form: &Answers, problems: &[Pr
                 get(
                     &action_ids[i][2],
                     action.map(|a| a.point.due.to_string()).unwrap_or_default(),
+                ),
+                get(
+                    &action_ids[i][3],
+                    action
+                        .and_then(|a| a.goal)
+                        .map(|g| (g + 1).to_string())
+                        .unwrap_or_else(|| "1".to_owned()),
                 ),
             ]
         })
@@ -630,6 +638,7 @@ fn plan(caller: &Caller, view: &RelationshipView, form: &Answers, problems: &[Pr
                             (fields.text(&action_ids[i][0], "What").value(&action_values[i][0]))
                             (fields.select(&action_ids[i][1], "Who").options([("mentee", "The mentee"), ("mentor", "The mentor")]).selected(&action_values[i][1]))
                             (fields.text(&action_ids[i][2], "Due").value(&action_values[i][2]).kind("date"))
+                            (fields.select(&action_ids[i][3], "For goal").options([("1", "Goal 1"), ("2", "Goal 2"), ("3", "Goal 3")]).selected(&action_values[i][3]))
                         }
                         button.button type="submit" { "Save the plan" }
                     }
@@ -1256,7 +1265,7 @@ pub async fn save_plan(
                     owner: value(&form, &format!("actions[{i}].owner")).to_owned(),
                     due: value(&form, &format!("actions[{i}].due")).to_owned(),
                 },
-                goal: String::new(),
+                goal: value(&form, &format!("actions[{i}].goal")).to_owned(),
             })
             .collect(),
         milestones: Vec::<MilestoneInput>::new(),

@@ -1,0 +1,911 @@
+//! Relationships (issue 10), through the use cases, on every database:
+//! scenarios from request to completion under each template's own rules,
+//! who sees what, and that confidential content never reaches the
+//! database in the clear.
+
+use tandem_app::demo::DEMO_PASSWORD;
+use tandem_app::relationships::{
+    CompletionStep, IntroductionInput, MeetingRecordChange, StepRequest,
+};
+use tandem_app::{App, AppError, Principal};
+use tandem_domain::ids::{MentorEntryId, PersonId, ProgrammeId, RequestId};
+use tandem_domain::permissions::Operator;
+use tandem_domain::programme::Party;
+use tandem_domain::proposals::{Answer, ProposalStatus};
+use tandem_domain::register::{
+    Consultation, MentorRequest, RequestSource, RequestStatus, ScreeningDecision,
+};
+use tandem_domain::relationship::agreement::AgreementInput;
+use tandem_domain::relationship::leaving::{LeaveCategory, NoMatchReason};
+use tandem_domain::relationship::meetings::MeetingInput;
+use tandem_domain::relationship::plan::{
+    ActionInput, ActionPlanInput, ActionPointInput, GoalInput,
+};
+use tandem_domain::relationship::{Event, RelationshipId, State};
+use tandem_store::test_support::{self, TestStore};
+use tandem_store::{NewProposal, NewRequest};
+use time::Duration;
+
+/// Someone acting as themselves: the admin's account (only the audit
+/// trail sees it), this person, no role grants.
+fn person(admin: &Principal, person: PersonId, name: &str) -> Principal {
+    Principal {
+        account_id: admin.account_id,
+        person_id: Some(person),
+        display_name: name.to_owned(),
+        grants: Vec::new(),
+    }
+}
+
+struct Setup {
+    app: App,
+    admin: Principal,
+}
+
+async fn setup(db: &TestStore) -> Setup {
+    let app = App::new(db.store.clone()).with_generated_master_key();
+    app.load_demo().await.expect("demo loads");
+    let admin = app
+        .sign_in("admin@tandem.example", DEMO_PASSWORD)
+        .await
+        .expect("admin signs in")
+        .principal;
+    Setup { app, admin }
+}
+
+async fn programme(db: &TestStore, key: &str) -> ProgrammeId {
+    db.store
+        .programmes()
+        .by_key(key)
+        .await
+        .expect("read")
+        .expect("the programme")
+        .id
+}
+
+/// A person of `organisation` with no open request in the programme and
+/// no register entry: a fresh mentee.
+async fn fresh_person(
+    db: &TestStore,
+    programme: ProgrammeId,
+    organisation: &str,
+    carer: bool,
+) -> PersonId {
+    let org = db
+        .store
+        .organisations()
+        .by_name(organisation)
+        .await
+        .expect("read")
+        .expect("organisation");
+    let scope = tandem_domain::permissions::PeopleScope {
+        organisations: vec![org.id],
+        ..Default::default()
+    };
+    let (people, _) = db
+        .store
+        .people()
+        .list(&scope, "", 1000, 0)
+        .await
+        .expect("people");
+    for p in people.iter().rev() {
+        if (p.job_title == "Foster carer") != carer {
+            continue;
+        }
+        let open = db
+            .store
+            .requests()
+            .open_for(programme, p.id)
+            .await
+            .expect("read");
+        let entry = db
+            .store
+            .register()
+            .for_person(programme, p.id)
+            .await
+            .expect("read");
+        if open.is_none() && entry.is_none() && !p.job_title.contains("manager") {
+            return p.id;
+        }
+    }
+    panic!("no fresh person in {organisation}");
+}
+
+/// A request for `mentee`, screened in and proposed to `entry`; returns
+/// the request and the proposal (the operator does the coordinator's part).
+async fn propose(
+    db: &TestStore,
+    programme: ProgrammeId,
+    mentee: PersonId,
+    entry: MentorEntryId,
+    track: &str,
+    request: Option<RequestId>,
+) -> (RequestId, tandem_domain::ids::ProposalId) {
+    let operator = Operator::assume();
+    let request_id = match request {
+        Some(id) => id,
+        None => {
+            let id = db
+                .store
+                .requests()
+                .create(
+                    &operator.request(programme, mentee),
+                    &NewRequest {
+                        request: &MentorRequest {
+                            track: track.to_owned(),
+                            goals: "Grow in the role".into(),
+                            help_needed: "A listening ear".into(),
+                            preferred_style: String::new(),
+                            meeting_frequency: String::new(),
+                            relationship_length: String::new(),
+                            meeting_location: String::new(),
+                            other_team: true,
+                            other_region: true,
+                            other_organisation: true,
+                            other_jurisdiction: true,
+                            language: String::new(),
+                            gender: String::new(),
+                            culture: String::new(),
+                            named_mentor: None,
+                        },
+                        source: RequestSource::Requested,
+                        consultation: Consultation::NotNeeded,
+                    },
+                )
+                .await
+                .expect("request");
+            db.store
+                .requests()
+                .screen(&operator.screening(id), &ScreeningDecision::Accept)
+                .await
+                .expect("screened");
+            id
+        }
+    };
+    let proposal = db
+        .store
+        .proposals()
+        .create(
+            &operator.matching(programme),
+            &[NewProposal {
+                request_id,
+                mentor_entry_id: entry,
+                score: 1,
+                explanation: vec!["test: +1".into()],
+            }],
+        )
+        .await
+        .expect("proposal")[0];
+    (request_id, proposal)
+}
+
+/// The mentor accepts; the relationship starts.
+async fn accept(
+    app: &App,
+    mentor: &Principal,
+    proposal: tandem_domain::ids::ProposalId,
+) -> RelationshipId {
+    app.answer_proposal(mentor, proposal, &Answer::Accept)
+        .await
+        .expect("accepted");
+    app.relationship_of_proposal(mentor, proposal)
+        .await
+        .expect("read")
+        .expect("the acceptance starts a relationship")
+}
+
+/// A register entry of the programme with a free place, and its person.
+async fn mentor_entry(
+    db: &TestStore,
+    programme: ProgrammeId,
+    not: &[MentorEntryId],
+) -> (MentorEntryId, PersonId) {
+    let entries = db
+        .store
+        .register()
+        .list(programme, &tandem_store::RegisterFilter::default())
+        .await
+        .expect("register");
+    let live = db
+        .store
+        .proposals()
+        .live_per_entry(programme)
+        .await
+        .expect("live");
+    let entry = entries
+        .iter()
+        .filter(|e| !not.contains(&e.id))
+        .find(|e| live.get(&e.id).copied().unwrap_or(0) < e.capacity)
+        .expect("a mentor with a free place");
+    (entry.id, entry.person_id)
+}
+
+fn agreement(months: &str, start: time::Date, clause: &str, clauses: usize) -> AgreementInput {
+    AgreementInput {
+        clauses: (0..clauses)
+            .map(|i| {
+                if i == 0 {
+                    clause.to_owned()
+                } else {
+                    String::new()
+                }
+            })
+            .collect(),
+        length_months: months.to_owned(),
+        review_dates: vec![(start + Duration::days(60)).to_string()],
+        meet_every: "1".into(),
+        meet_every_unit: "months".into(),
+        min_minutes: "60".into(),
+        max_minutes: "90".into(),
+        contacts_per_week: String::new(),
+        time_allowance_minutes: "120".into(),
+        documents_to_coordinator: Vec::new(),
+    }
+}
+
+fn refused<T: std::fmt::Debug>(result: Result<T, AppError>) -> String {
+    match result {
+        Err(error) => error
+            .refusal()
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("expected a refusal, got {error:?}")),
+        Ok(value) => panic!("expected a refusal, got {value:?}"),
+    }
+}
+
+#[tokio::test]
+async fn cwt_mentee_drafts_mentor_signs_no_notes_self_assessment_and_a_no_match_back_to_matching() {
+    for db in test_support::all().await {
+        let Setup { app, admin } = setup(&db).await;
+        let cwt = programme(&db, "cwt").await;
+        let mentee_id =
+            fresh_person(&db, cwt, "Southern Health and Social Care Trust", false).await;
+        let mentee = person(&admin, mentee_id, "Mentee");
+        let (first_entry, first_mentor_id) = mentor_entry(&db, cwt, &[]).await;
+        let first_mentor = person(&admin, first_mentor_id, "First mentor");
+        let (request, proposal) =
+            propose(&db, cwt, mentee_id, first_entry, "leadership", None).await;
+        let first = accept(&app, &first_mentor, proposal).await;
+        let view = app
+            .relationship(&mentee, first)
+            .await
+            .expect("the mentee sees it");
+        assert_eq!(view.state, State::Introduced, "{}", db.label);
+
+        // CWT 2.2.4: the mentee arranges the introduction, not the mentor.
+        let tomorrow = (app.today() + Duration::days(1)).to_string();
+        let intro = IntroductionInput {
+            date: tomorrow,
+            time: "10:30".into(),
+            minutes: "60".into(),
+            place: "Video call".into(),
+        };
+        refused(app.arrange_introduction(&first_mentor, first, &intro).await);
+        app.arrange_introduction(&mentee, first, &intro)
+            .await
+            .expect("arranged");
+
+        // A No Match with a reason sends the request back to matching and
+        // that mentor is not proposed for it again (AGR-2).
+        let no_reason = app
+            .relationship_step(
+                &mentee,
+                first,
+                StepRequest::Event(Event::NoMatch {
+                    reasons: vec![],
+                    detail: String::new(),
+                }),
+            )
+            .await;
+        refused(no_reason);
+        let state = app
+            .relationship_step(
+                &mentee,
+                first,
+                StepRequest::Event(Event::NoMatch {
+                    reasons: vec![NoMatchReason::ALL[0]],
+                    detail: "We did not click.".into(),
+                }),
+            )
+            .await
+            .expect("No Match");
+        assert_eq!(state, State::NoMatch);
+        let stored = db
+            .store
+            .requests()
+            .get(request)
+            .await
+            .expect("read")
+            .expect("request");
+        assert_eq!(
+            stored.status,
+            RequestStatus::Accepted,
+            "{}: back to matching",
+            db.label
+        );
+        let authority = app
+            .matching_authority(&admin, cwt)
+            .await
+            .expect("admin matches");
+        let run = app.run_matching(&authority).await.expect("run");
+        assert!(
+            run.pairs
+                .iter()
+                .all(|p| !(p.request_id == request && p.mentor_entry_id == first_entry)),
+            "{}: the former mentor is not proposed again",
+            db.label
+        );
+        assert!(
+            run.pairs.iter().any(|p| p.request_id == request)
+                || run.unmatched.iter().any(|u| u.request_id == request),
+            "{}: the request is in the run",
+            db.label
+        );
+        // Nothing that ended can move again.
+        refused(
+            app.relationship_step(&mentee, first, StepRequest::Agree)
+                .await,
+        );
+
+        // A second mentor accepts.
+        let (second_entry, second_mentor_id) = mentor_entry(&db, cwt, &[first_entry]).await;
+        let mentor = person(&admin, second_mentor_id, "Mentor");
+        let (_, proposal) = propose(
+            &db,
+            cwt,
+            mentee_id,
+            second_entry,
+            "leadership",
+            Some(request),
+        )
+        .await;
+        let id = accept(&app, &mentor, proposal).await;
+        let view = app.relationship(&mentee, id).await.expect("view");
+        let contents = view.rules.agreement.contents.len();
+        let start = view.started_on;
+
+        // The mentee drafts; the mentor may not.
+        let draft = agreement("6", start, "We keep to the hour.", contents);
+        refused(app.save_agreement(&mentor, id, &draft).await);
+        app.save_agreement(&mentee, id, &draft)
+            .await
+            .expect("drafted");
+        refused(app.relationship_step(&mentee, id, StepRequest::Agree).await);
+        for signer in view.rules.agreement.signatories.clone() {
+            let who = if signer == Party::Mentee {
+                &mentee
+            } else {
+                &mentor
+            };
+            app.sign_agreement(who, id, 1).await.expect("signed");
+        }
+        assert_eq!(
+            app.relationship_step(&mentee, id, StepRequest::Agree)
+                .await
+                .expect("agreed"),
+            State::Agreed
+        );
+
+        // CWT keeps no notes: a meeting with notes is refused, one without is kept.
+        let with_notes = MeetingInput {
+            date: app.today().to_string(),
+            minutes: "60".into(),
+            kind: view
+                .rules
+                .meetings
+                .kinds
+                .first()
+                .map_or("face_to_face", |k| k.as_str())
+                .into(),
+            notes: Some("What we said".into()),
+            action_points: Vec::new(),
+        };
+        assert!(
+            matches!(
+                app.record_meeting(&mentor, id, &with_notes).await,
+                Err(AppError::Invalid(_))
+            ),
+            "{}: notes are refused in a metadata-only programme",
+            db.label
+        );
+        app.record_meeting(
+            &mentor,
+            id,
+            &MeetingInput {
+                notes: None,
+                ..with_notes.clone()
+            },
+        )
+        .await
+        .expect("meeting recorded");
+
+        // The administrator sees metadata, never the clauses; another mentee sees nothing.
+        let overseen = app.relationship(&admin, id).await.expect("admin sees it");
+        assert!(
+            overseen
+                .agreement
+                .current()
+                .expect("a version")
+                .clauses
+                .is_none()
+        );
+        assert_eq!(overseen.meetings.len(), 1);
+        let stranger = person(&admin, first_mentor_id, "Another");
+        assert!(matches!(
+            app.relationship(&stranger, id).await,
+            Err(AppError::NotFound)
+        ));
+
+        // Completion needs the second self-assessment (CWT 2.2.7).
+        app.relationship_step(&mentee, id, StepRequest::Event(Event::StartReview))
+            .await
+            .expect("review");
+        refused(
+            app.relationship_step(&mentee, id, StepRequest::Complete)
+                .await,
+        );
+        let questions = app
+            .relationship(&mentee, id)
+            .await
+            .expect("view")
+            .completion
+            .after_questions
+            .len();
+        assert!(
+            questions > 0,
+            "{}: CWT asks the self-assessment again",
+            db.label
+        );
+        app.record_completion(
+            &mentee,
+            id,
+            &CompletionStep::AfterSelfAssessment {
+                answers: vec!["3".into(); questions],
+            },
+        )
+        .await
+        .expect("answered");
+        // And the joint review (CWT Template 4): each section answered by
+        // its party, then signed by both.
+        refused(
+            app.relationship_step(&mentee, id, StepRequest::Complete)
+                .await,
+        );
+        let items = app
+            .relationship(&mentee, id)
+            .await
+            .expect("view")
+            .completion
+            .items;
+        assert!(
+            !items.is_empty(),
+            "{}: CWT completes with a joint review",
+            db.label
+        );
+        for item in items.iter().filter(|i| i.takes_answer) {
+            let who = if item.party == Party::Mentee {
+                &mentee
+            } else {
+                &mentor
+            };
+            app.record_completion(
+                who,
+                id,
+                &CompletionStep::Answer {
+                    item: item.item.clone(),
+                    text: "It helped.".into(),
+                },
+            )
+            .await
+            .expect("answered");
+        }
+        for item in items.iter().filter(|i| !i.takes_answer) {
+            let who = if item.party == Party::Mentee {
+                &mentee
+            } else {
+                &mentor
+            };
+            app.record_completion(
+                who,
+                id,
+                &CompletionStep::Confirm {
+                    item: item.item.clone(),
+                },
+            )
+            .await
+            .expect("signed");
+        }
+        assert_eq!(
+            app.relationship_step(&mentee, id, StepRequest::Complete)
+                .await
+                .expect("complete"),
+            State::Completed
+        );
+        // The mentor's place is free again, and the request is closed.
+        let live = db
+            .store
+            .proposals()
+            .live_per_entry(cwt)
+            .await
+            .expect("live");
+        let proposals = db
+            .store
+            .proposals()
+            .of_programme(cwt)
+            .await
+            .expect("proposals");
+        assert!(
+            proposals
+                .iter()
+                .any(|p| p.id == proposal && p.status == ProposalStatus::Ended)
+        );
+        assert_eq!(
+            db.store
+                .requests()
+                .get(request)
+                .await
+                .expect("read")
+                .expect("request")
+                .status,
+            RequestStatus::Closed
+        );
+        let _ = live;
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn fun_agreement_plan_mentor_log_agreed_by_the_mentee_stages_and_leaving() {
+    for db in test_support::all().await {
+        let Setup { app, admin } = setup(&db).await;
+        let fun = programme(&db, "fun").await;
+        let mentee_id = fresh_person(&db, fun, "Fun Foundations Day Nursery", false).await;
+        let (entry, mentor_id) = mentor_entry(&db, fun, &[]).await;
+        let mentee = person(&admin, mentee_id, "Mentee");
+        let mentor = person(&admin, mentor_id, "Mentor");
+        let track = db
+            .store
+            .programmes()
+            .by_key("fun")
+            .await
+            .expect("read")
+            .expect("fun");
+        let track = tandem_domain::programme::Programme::from_toml_str(&track.settings)
+            .expect("parses")
+            .tracks[0]
+            .key
+            .as_str()
+            .to_owned();
+        let (_, proposal) = propose(&db, fun, mentee_id, entry, &track, None).await;
+        let id = accept(&app, &mentor, proposal).await;
+        let view = app.relationship(&mentee, id).await.expect("view");
+        let rules = view.rules.clone();
+        let drafter = rules.agreement.drafted_by.unwrap_or(Party::Mentee);
+        let who = |party: Party| {
+            if party == Party::Mentee {
+                &mentee
+            } else {
+                &mentor
+            }
+        };
+        app.save_agreement(
+            who(drafter),
+            id,
+            &agreement("6", view.started_on, "", rules.agreement.contents.len()),
+        )
+        .await
+        .expect("drafted");
+        for signer in &rules.agreement.signatories {
+            app.sign_agreement(who(*signer), id, 1)
+                .await
+                .expect("signed");
+        }
+        app.relationship_step(&mentee, id, StepRequest::Agree)
+            .await
+            .expect("agreed");
+
+        // A SMART plan (FUN Appendix B).
+        let today = app.today();
+        let plan = ActionPlanInput {
+            needs: "Confidence".into(),
+            strengths: "Warmth".into(),
+            goals: vec![GoalInput {
+                what: "Lead circle time".into(),
+                measure: "Four times".into(),
+                by: (today + Duration::days(60)).to_string(),
+                strategies: "Observe first".into(),
+            }],
+            actions: vec![ActionInput {
+                point: ActionPointInput {
+                    what: "Observe".into(),
+                    owner: "mentee".into(),
+                    due: (today + Duration::days(7)).to_string(),
+                },
+                goal: "1".into(),
+            }],
+            milestones: Vec::new(),
+            review_dates: vec![(today + Duration::days(90)).to_string()],
+            start: today.to_string(),
+            completion: (today + Duration::days(180)).to_string(),
+        };
+        app.save_plan(&mentee, id, &plan).await.expect("plan saved");
+
+        // The mentor writes the log, with an action point; the mentee agrees it (FUN Appendix C).
+        assert!(rules.records.notes_allowed, "FUN keeps a mentor log");
+        let writer = who(rules.records.written_by);
+        let meeting = app
+            .record_meeting(
+                writer,
+                id,
+                &MeetingInput {
+                    date: today.to_string(),
+                    minutes: "60".into(),
+                    kind: rules
+                        .meetings
+                        .kinds
+                        .first()
+                        .map_or("face_to_face", |k| k.as_str())
+                        .into(),
+                    notes: Some("Talked about circle time.".into()),
+                    action_points: vec![ActionPointInput {
+                        what: "Try a song".into(),
+                        owner: "mentee".into(),
+                        due: (today + Duration::days(14)).to_string(),
+                    }],
+                },
+            )
+            .await
+            .expect("logged");
+        let other = rules
+            .records
+            .agreed_by
+            .iter()
+            .copied()
+            .find(|p| *p != rules.records.written_by)
+            .expect("someone agrees it");
+        let before = app.relationship(who(other), id).await.expect("view");
+        assert_eq!(before.meetings[0].awaiting, vec![other]);
+        app.change_meeting_record(who(other), id, meeting, &MeetingRecordChange::Agree)
+            .await
+            .expect("agreed");
+        let after = app.relationship(&mentee, id).await.expect("view");
+        assert!(after.meetings[0].awaiting.is_empty());
+        let plan = after.plan.expect("the plan");
+        assert!(
+            plan.actions
+                .iter()
+                .any(|a| a.point.what == "Try a song" && a.from_meeting.is_some()),
+            "{}: the action point rolled into the plan",
+            db.label
+        );
+
+        // The coordinator (admin) sees neither the log nor the plan.
+        let overseen = app.relationship(&admin, id).await.expect("view");
+        assert!(overseen.meetings[0].record.is_none() && overseen.plan.is_none());
+
+        // Stages (LIF-5).
+        let stage = tandem_domain::relationship::stages::StageInput {
+            process: rules.stages.process[1].clone(),
+            cycle: String::new(),
+        };
+        app.set_stage(&mentor, id, &stage).await.expect("stage");
+        assert_eq!(
+            app.relationship(&mentee, id)
+                .await
+                .expect("view")
+                .stage
+                .0
+                .as_deref(),
+            Some(rules.stages.process[1].as_str())
+        );
+
+        // Asking for another mentor: back to matching, no recrimination.
+        app.relationship_step(
+            &mentee,
+            id,
+            StepRequest::Event(Event::RequestNewMentor {
+                category: LeaveCategory::ALL[0],
+                reason: Some("Private words".into()),
+            }),
+        )
+        .await
+        .expect("asked");
+        let overseen = app.relationship(&admin, id).await.expect("view");
+        let last = overseen.history.last().expect("history");
+        assert!(last.words.is_none() && last.summary.contains(LeaveCategory::ALL[0].label()));
+        let own = app.relationship(&mentee, id).await.expect("view");
+        assert_eq!(
+            own.history.last().and_then(|h| h.words.as_deref()),
+            Some("Private words")
+        );
+        db.finish().await;
+    }
+}
+
+/// Every kind of confidential content, written with a unique canary, is
+/// found nowhere in the database's own bytes: not in the SQLite file (and
+/// its write-ahead log), not in a `pg_dump` of PostgreSQL (issue 10 item 11).
+#[tokio::test]
+async fn no_confidential_content_reaches_the_database_in_the_clear() {
+    for db in test_support::all().await {
+        let Setup { app, admin } = setup(&db).await;
+        let canary = |kind: &str| format!("CANARY-{kind}-7f3a9c");
+        let fun = programme(&db, "fun").await;
+        let mentee_id = fresh_person(&db, fun, "Fun Foundations Day Nursery", false).await;
+        let (entry, mentor_id) = mentor_entry(&db, fun, &[]).await;
+        let mentee = person(&admin, mentee_id, "Mentee");
+        let mentor = person(&admin, mentor_id, "Mentor");
+        let stored = db
+            .store
+            .programmes()
+            .by_key("fun")
+            .await
+            .expect("read")
+            .expect("fun");
+        let track = tandem_domain::programme::Programme::from_toml_str(&stored.settings)
+            .expect("parses")
+            .tracks[0]
+            .key
+            .as_str()
+            .to_owned();
+        let (_, proposal) = propose(&db, fun, mentee_id, entry, &track, None).await;
+        let id = accept(&app, &mentor, proposal).await;
+        let rules = app.relationship(&mentee, id).await.expect("view").rules;
+        let who = |party: Party| {
+            if party == Party::Mentee {
+                &mentee
+            } else {
+                &mentor
+            }
+        };
+        let drafter = rules.agreement.drafted_by.unwrap_or(Party::Mentee);
+        let start = app.today();
+        app.save_agreement(
+            who(drafter),
+            id,
+            &agreement(
+                "6",
+                start,
+                &canary("clause"),
+                rules.agreement.contents.len(),
+            ),
+        )
+        .await
+        .expect("drafted");
+        for signer in &rules.agreement.signatories {
+            app.sign_agreement(who(*signer), id, 1)
+                .await
+                .expect("signed");
+        }
+        app.relationship_step(&mentee, id, StepRequest::Agree)
+            .await
+            .expect("agreed");
+        app.save_plan(
+            &mentee,
+            id,
+            &ActionPlanInput {
+                needs: canary("plan"),
+                strengths: "Warmth".into(),
+                goals: vec![GoalInput {
+                    what: "Lead".into(),
+                    measure: "Four times".into(),
+                    by: (start + Duration::days(60)).to_string(),
+                    strategies: String::new(),
+                }],
+                actions: vec![ActionInput {
+                    point: ActionPointInput {
+                        what: "Observe".into(),
+                        owner: "mentee".into(),
+                        due: (start + Duration::days(7)).to_string(),
+                    },
+                    goal: "1".into(),
+                }],
+                milestones: Vec::new(),
+                review_dates: vec![(start + Duration::days(90)).to_string()],
+                start: start.to_string(),
+                completion: (start + Duration::days(180)).to_string(),
+            },
+        )
+        .await
+        .expect("plan");
+        app.record_meeting(
+            who(rules.records.written_by),
+            id,
+            &MeetingInput {
+                date: start.to_string(),
+                minutes: "60".into(),
+                kind: rules
+                    .meetings
+                    .kinds
+                    .first()
+                    .map_or("face_to_face", |k| k.as_str())
+                    .into(),
+                notes: Some(canary("notes")),
+                action_points: vec![ActionPointInput {
+                    what: canary("action"),
+                    owner: "mentee".into(),
+                    due: (start + Duration::days(7)).to_string(),
+                }],
+            },
+        )
+        .await
+        .expect("meeting");
+        app.relationship_step(
+            &mentee,
+            id,
+            StepRequest::Event(Event::EndEarly {
+                category: LeaveCategory::ALL[0],
+                reason: Some(canary("leaving")),
+            }),
+        )
+        .await
+        .expect("ended");
+        // The pair can read every one of them back.
+        let own = app.relationship(&mentee, id).await.expect("view");
+        assert_eq!(
+            own.history.last().and_then(|h| h.words.clone()),
+            Some(canary("leaving"))
+        );
+        assert_eq!(
+            own.agreement
+                .current()
+                .and_then(|v| v.clauses.as_ref())
+                .map(|c| c[0].text.clone()),
+            Some(canary("clause"))
+        );
+
+        let kinds = ["clause", "plan", "notes", "action", "leaving"];
+        let haystack: Vec<u8> = if db.label == "sqlite" {
+            app.shut_down().await.expect("checkpointed");
+            let path = db
+                .url
+                .trim_start_matches("sqlite://")
+                .split('?')
+                .next()
+                .expect("path")
+                .to_owned();
+            let mut bytes = std::fs::read(&path).expect("the database file");
+            if let Ok(wal) = std::fs::read(format!("{path}-wal")) {
+                bytes.extend(wal);
+            }
+            bytes
+        } else {
+            let pg_dump = std::env::var("TANDEM_TEST_PG_DUMP")
+                .expect("TANDEM_TEST_PG_DUMP names pg_dump (scripts/with-postgres sets it)");
+            let output = std::process::Command::new(pg_dump)
+                .arg("--no-owner")
+                .arg(&db.url)
+                .output()
+                .expect("pg_dump runs");
+            assert!(
+                output.status.success(),
+                "pg_dump: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            assert!(output.stdout.len() > 10_000, "the dump holds the database");
+            output.stdout
+        };
+        for kind in kinds {
+            let needle = canary(kind);
+            assert!(
+                !haystack
+                    .windows(needle.len())
+                    .any(|w| w == needle.as_bytes()),
+                "{}: the {kind} canary is in the database in the clear",
+                db.label
+            );
+        }
+        // And the check can fail: a value stored in the clear is found.
+        assert!(
+            haystack
+                .windows(b"Fun Foundations".len())
+                .any(|w| w == b"Fun Foundations"),
+            "{}: the search sees the clear text that is there",
+            db.label
+        );
+        if db.label != "sqlite" {
+            app.close().await;
+        }
+        db.finish().await;
+    }
+}
