@@ -310,7 +310,26 @@ impl App {
                 minutes: "60".into(),
                 place: "Video call".into(),
             };
-            return self.arrange_introduction_as(&acting, id, &input).await;
+            self.arrange_introduction_as(&acting, id, &input).await?;
+            // Where a line manager signs the time commitment (CAF), the
+            // pair have drafted and signed, and it waits for the manager.
+            if rules.agreement.signatories.contains(&Party::LineManager) {
+                let drafter = rules.agreement.drafted_by.unwrap_or(Party::Mentee);
+                let start = super::date_of(row.started_at);
+                self.save_agreement_as(
+                    &Acting::Operator(operator, drafter),
+                    id,
+                    &demo_agreement(&rules, start),
+                )
+                .await?;
+                for party in [Party::Mentee, Party::Mentor] {
+                    if rules.agreement.signatories.contains(&party) {
+                        self.sign_agreement_as(&Acting::Operator(operator, party), id, 1)
+                            .await?;
+                    }
+                }
+            }
+            return Ok(());
         }
         match target {
             State::NoMatch => {

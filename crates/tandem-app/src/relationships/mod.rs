@@ -15,9 +15,9 @@ use tandem_domain::ids::ProposalId;
 use time::{Date, OffsetDateTime};
 
 use tandem_domain::ids::ProgrammeId;
+pub(crate) use tandem_domain::permissions::relationships::relationship_scope;
 use tandem_domain::permissions::relationships::{
     RelationshipAccess, RelationshipFacts, RelationshipScope, relationship_access,
-    relationship_scope,
 };
 use tandem_domain::permissions::{Operator, PeopleScope, Principal};
 use tandem_domain::programme::Programme;

@@ -761,16 +761,26 @@ impl App {
     /// What the caller should do next in their relationships, for their
     /// home page: sign, agree a record, a review due, a meeting overdue.
     pub async fn relationship_to_dos(&self, caller: &Principal) -> Result<Vec<ToDo>, AppError> {
-        let Some(person) = caller.person_id else {
-            return Ok(Vec::new());
-        };
-        let scope = tandem_domain::permissions::relationships::RelationshipScope {
+        use tandem_domain::roles::Role;
+        // The caller's own relationships, and those they play a part in as
+        // a supervising social worker (AFC arranges introductions and holds
+        // the closing supervision) or a line manager (CAF signs the time).
+        let mut scope = tandem_domain::permissions::relationships::RelationshipScope {
             people: tandem_domain::permissions::PeopleScope {
-                own: Some(person),
+                own: caller.person_id,
                 ..Default::default()
             },
             programme_organisations: Vec::new(),
         };
+        if caller.has_role(Role::SupervisingSocialWorker) || caller.has_role(Role::LineManager) {
+            let wider = super::relationship_scope(caller);
+            scope.people.organisations = wider.people.organisations;
+            scope.people.reports_of = wider.people.reports_of;
+            scope.programme_organisations = wider.programme_organisations;
+        }
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
         let rows = self
             .store
             .relationships()
@@ -778,13 +788,32 @@ impl App {
             .await?;
         let mut out = Vec::new();
         for row in rows.into_iter().filter(|row| !row.state.is_ended()) {
-            let loaded = self.loaded(caller, row).await?;
-            let view = self.relationship_view(caller, &loaded).await?;
-            let with = if view.party == Some(Party::Mentee) {
-                &view.mentor_name
-            } else {
-                &view.mentee_name
+            let loaded = match self.loaded(caller, row).await {
+                Ok(loaded) => loaded,
+                Err(AppError::NotFound) => continue,
+                Err(error) => return Err(error),
             };
+            // Overseeing alone gives nothing to do here: the overview has it.
+            if loaded.access.party().is_none() || loaded.access == RelationshipAccess::Coordinator {
+                continue;
+            }
+            let view = self.relationship_view(caller, &loaded).await?;
+            let with = match view.party {
+                Some(Party::Mentee) => view.mentor_name.clone(),
+                Some(Party::Mentor) => view.mentee_name.clone(),
+                _ => format!("{} and {}", view.mentee_name, view.mentor_name),
+            };
+            // A line manager sees only that it exists and its time: the one
+            // thing they may do is sign the time commitment (CAF).
+            if view.existence_only() {
+                if view.agreement.may_sign {
+                    out.push(ToDo {
+                        relationship_id: view.id,
+                        text: format!("Agreement ({with}): You sign the time commitment"),
+                    });
+                }
+                continue;
+            }
             out.extend(
                 view.tasks
                     .iter()
@@ -795,7 +824,7 @@ impl App {
                     .filter(|task| task.next.starts_with("You"))
                     .map(|task| ToDo {
                         relationship_id: view.id,
-                        text: format!("{} (with {with}): {}", task.name, task.next),
+                        text: format!("{} ({with}): {}", task.name, task.next),
                     }),
             );
         }

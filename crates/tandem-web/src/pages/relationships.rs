@@ -444,8 +444,8 @@ fn agreement(
                     (summary_row("Time it takes", agreement.time_commitment.as_deref()))
                     (summary_row("Reviews", Some(&version.terms.review_dates.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))))
                     (summary_row("Signed", Some(&version.signatures.iter().map(|(p, at)| format!("{} on {}", party_name(*p), format_time(*at))).collect::<Vec<_>>().join("; "))))
-                    (summary_row("Waiting for", Some(&agreement.awaiting.iter().map(|p| party_name(*p)).collect::<Vec<_>>().join(", "))))
-                    (summary_row("Version fingerprint", Some(&version.hash[..16])))
+                    (summary_row("Waiting for", Some(&if agreement.awaiting.is_empty() { "Nobody: everyone has signed".to_owned() } else { agreement.awaiting.iter().map(|p| party_name(*p)).collect::<Vec<_>>().join(", ") })))
+                    (summary_row("Version fingerprint", Some(version.hash.get(..16).unwrap_or(&version.hash))))
                 }
                 @if let Some(clauses) = &version.clauses {
                     ol.clauses {
