@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod people;
 pub mod programmes;
 pub mod register;
+pub mod relationships;
 pub mod requests;
 pub mod screening;
 

@@ -162,6 +162,41 @@ fn table() -> Vec<Route> {
             api::screening::screening_queue,
         ),
         post("/api/requests/{id}/screening", api::screening::screen),
+        get("/api/relationships", api::relationships::list),
+        get("/api/relationships/{id}", api::relationships::show),
+        post("/api/relationships/{id}/steps", api::relationships::step),
+        post(
+            "/api/relationships/{id}/introduction",
+            api::relationships::arrange,
+        ),
+        post(
+            "/api/relationships/{id}/agreement",
+            api::relationships::save_agreement,
+        ),
+        post(
+            "/api/relationships/{id}/agreement/signatures",
+            api::relationships::sign,
+        ),
+        post(
+            "/api/relationships/{id}/meetings",
+            api::relationships::record_meeting,
+        ),
+        post(
+            "/api/relationships/{id}/meetings/{meeting}/agreement",
+            api::relationships::agree_record,
+        ),
+        post(
+            "/api/relationships/{id}/plan",
+            api::relationships::save_plan,
+        ),
+        post(
+            "/api/relationships/{id}/stage",
+            api::relationships::set_stage,
+        ),
+        post(
+            "/api/relationships/{id}/completion",
+            api::relationships::record_completion,
+        ),
     ]
 }
 

@@ -21,6 +21,22 @@ async fn demo_loads_and_every_role_signs_in_and_sees_its_home() {
             "the demo does not load twice"
         );
         assert_eq!(app.demo_logins().await.expect("logins").len(), 7);
+        // A relationship at every state in each of the five programmes.
+        for key in ["caf", "cwt", "fun", "wsc", "afc"] {
+            let rows = app
+                .relationships_for_operator(&tandem_domain::permissions::Operator::assume(), key)
+                .await
+                .expect("listed");
+            let mut states: Vec<_> = rows.iter().map(|r| r.state).collect();
+            states.sort();
+            states.dedup();
+            assert_eq!(
+                states,
+                tandem_domain::relationship::State::ALL.to_vec(),
+                "{}: {key} has a relationship at every state",
+                db.label
+            );
+        }
 
         for login in &logins {
             let signed_in = app

@@ -14,6 +14,7 @@ use super::me::*;
 use super::people::*;
 use super::programmes::*;
 use super::register::*;
+use super::relationships;
 use super::requests::*;
 use super::screening::*;
 use crate::error::{ApiErrorBody, ApiFieldError};
@@ -41,7 +42,18 @@ use crate::error::{ApiErrorBody, ApiFieldError};
         create_request,
         request,
         screening_queue,
-        screen
+        screen,
+        relationships::list,
+        relationships::show,
+        relationships::step,
+        relationships::arrange,
+        relationships::save_agreement,
+        relationships::sign,
+        relationships::record_meeting,
+        relationships::agree_record,
+        relationships::save_plan,
+        relationships::set_stage,
+        relationships::record_completion
     ),
     components(schemas(
         Health,
@@ -69,7 +81,26 @@ use crate::error::{ApiErrorBody, ApiFieldError};
         RequestContent,
         Queue,
         QueueEntry,
-        ScreeningBody
+        ScreeningBody,
+        relationships::RelationshipItem,
+        relationships::RelationshipDetail,
+        relationships::TaskItem,
+        relationships::AgreementItem,
+        relationships::ClauseItem,
+        relationships::MeetingItem,
+        relationships::EventItem,
+        relationships::StepBody,
+        relationships::StepDone,
+        relationships::IntroductionBody,
+        relationships::AgreementBody,
+        relationships::SignatureBody,
+        relationships::MeetingBody,
+        relationships::ActionPointBody,
+        relationships::PlanBody,
+        relationships::GoalBody,
+        relationships::ActionBody,
+        relationships::StageBody,
+        relationships::CompletionBody
     ))
 )]
 pub struct ApiDoc;

@@ -7,4 +7,5 @@ mod matching;
 mod permissions;
 mod programmes;
 mod register;
+mod relationships;
 mod security;
