@@ -215,6 +215,57 @@ test('the demo mentor reads a proposal, must give a reason to decline, and accep
   await page.check('input[name=answer][value=accept]');
   await page.click('main button[type=submit]');
   await page.waitForSelector('h1');
-  assert.match(await page.textContent('main'), /Accepted by the mentor/);
+  // Accepting starts the relationship: its task list says what comes next.
+  assert.match(page.url(), /\/relationships\/\d+$/);
+  assert.match(await page.textContent('main'), /What happens next/);
+  assert.match(await page.textContent('main'), /Introductory meeting/);
+  await checkAccessibility(page, 'mentor_new_relationship');
   await context.close();
+});
+
+test('the demo mentor records a meeting from their home page; CWT keeps no notes', async () => {
+  const { context, page } = await signIn('mentor@tandem.example');
+  await page.click('main a:has-text("Meetings (")');
+  await page.waitForSelector('h1');
+  assert.match(await page.textContent('main'), /What happens next/);
+  await checkAccessibility(page, 'mentor_relationship');
+  const before = await page.locator('#meetings-table tbody tr').count();
+  await page.click('summary:has-text("Record a meeting")');
+  assert.equal(await page.locator('textarea[name=notes]').count(), 0, 'no field for notes in CWT');
+  await page.click('form[action$="/meetings"] button[type=submit]');
+  await page.waitForSelector('.error-summary');
+  await checkAccessibility(page, 'mentor_meeting_error');
+  const today = new Date().toISOString().slice(0, 10);
+  await page.fill('form[action$="/meetings"] input[name=date]', today);
+  await page.fill('form[action$="/meetings"] input[name=minutes]', '60');
+  await page.check('form[action$="/meetings"] input[name=kind]');
+  await page.click('form[action$="/meetings"] button[type=submit]');
+  await page.waitForSelector('h1');
+  assert.equal(await page.locator('.error-summary').count(), 0);
+  assert.equal(await page.locator('#meetings-table tbody tr').count(), before + 1);
+  await context.close();
+});
+
+test('the coordinator oversees relationships by state; the line manager signs the time commitment', async () => {
+  const coordinator = await signIn('coordinator@tandem.example');
+  await coordinator.page.goto(`${baseUrl}/programmes`);
+  const href = await coordinator.page.locator('main a', { hasText: 'CAFCASS' }).first().getAttribute('href');
+  await coordinator.page.goto(`${baseUrl}${href}/relationships`);
+  assert.match(await coordinator.page.textContent('main'), /Agreed \(active\)/);
+  await checkAccessibility(coordinator.page, 'coordinator_relationships');
+  await coordinator.page.click('main table a');
+  await coordinator.page.waitForSelector('h1');
+  assert.match(await coordinator.page.textContent('main'), /what the pairs write|the pair's/i);
+  await checkAccessibility(coordinator.page, 'coordinator_relationship');
+  await coordinator.context.close();
+
+  const manager = await signIn('manager@tandem.example');
+  await manager.page.click('main a:has-text("You sign the time commitment")');
+  await manager.page.waitForSelector('h1');
+  assert.match(await manager.page.textContent('main'), /Time it takes/);
+  await checkAccessibility(manager.page, 'manager_relationship');
+  await manager.page.click('main button:has-text("Sign version")');
+  await manager.page.waitForSelector('h1');
+  assert.match(await manager.page.textContent('main'), /nothing for you to do here now/);
+  await manager.context.close();
 });

@@ -57,8 +57,8 @@ const MIGRATIONS: &[Migration] = &[
         version: 6,
         name: "relationships",
         shared: include_str!("migrations/0006_relationships.sql"),
-        sqlite: "",
-        postgres: "",
+        sqlite: include_str!("migrations/0006_relationships.sqlite.sql"),
+        postgres: include_str!("migrations/0006_relationships.postgres.sql"),
     },
 ];
 

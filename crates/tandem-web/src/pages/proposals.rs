@@ -115,7 +115,17 @@ pub async fn answer(
         // Once declined, the request is no longer the mentor's to read:
         // back to their home page, which no longer lists it.
         Ok(Answer::Decline { .. }) => Ok(Redirect::to("/").into_response()),
-        Ok(Answer::Accept) => Ok(Redirect::to(&format!("/proposals/{id}")).into_response()),
+        // Accepted: the relationship has started; its page says what comes next.
+        Ok(Answer::Accept) => match state
+            .app
+            .relationship_of_proposal(&caller.principal, id)
+            .await?
+        {
+            Some(relationship) => {
+                Ok(Redirect::to(&format!("/relationships/{relationship}")).into_response())
+            }
+            None => Ok(Redirect::to(&format!("/proposals/{id}")).into_response()),
+        },
         Err(AppError::Invalid(errors)) => {
             let problems = problems(errors);
             Ok(invalid_page(

@@ -475,7 +475,7 @@ fn agreement(
             }
         }
         @if agreement.may_draft {
-            details.details open[!problems.is_empty() || current.is_none()] {
+            details.details open[(!problems.is_empty() && form.contains_key("length_months")) || current.is_none()] {
                 summary { @if current.is_some() { "Change the agreement" } @else { "Draft the agreement" } }
                 form method="post" action={ "/relationships/" (view.id) "/agreement" } novalidate {
                     (csrf_field(&caller.csrf_token))
@@ -683,7 +683,7 @@ fn meetings(
             p { "No meetings recorded yet." }
         } @else {
             div.table-wrap {
-                table {
+                table #meetings-table {
                     thead { tr { th { "Date" } th { "Length" } th { "Kind" } th { "Record" } } }
                     tbody {
                         @for meeting in &view.meetings {
@@ -719,10 +719,11 @@ fn meetings(
             }
         }
         @if view.may_record_meeting {
-            details.details open[!problems.is_empty() && form.contains_key("kind")] {
+            details.details open[!problems.is_empty() && value(form, "form") == "meeting"] {
                 summary { "Record a meeting" }
                 form method="post" action={ "/relationships/" (view.id) "/meetings" } novalidate {
                     (csrf_field(&caller.csrf_token))
+                    input type="hidden" name="form" value="meeting";
                     (fields.text("date", "Date it took place").hint("For example, 2027-01-14").value(value(form, "date")).kind("date"))
                     (fields.text("minutes", "How long, in minutes").value(value(form, "minutes")).short().numeric())
                     (fields.radios("kind", "How you met").options(&kinds).chosen(value(form, "kind")))
@@ -946,7 +947,7 @@ fn leaving(
         .collect();
     html! {
         h2 id="leaving" { "Ending or changing" }
-        details.details open[!problems.is_empty() && form.contains_key("choice")] {
+        details.details open[!problems.is_empty() && value(form, "step") == "leave"] {
             summary { "End the relationship or ask for another mentor" }
             form method="post" action={ "/relationships/" (view.id) "/step" } novalidate {
                 (csrf_field(&caller.csrf_token))

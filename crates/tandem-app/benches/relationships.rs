@@ -1,0 +1,130 @@
+//! The relationship page and the home page's to-dos (issue 10's figures),
+//! on SQLite: the demo database plus `EXTRA` relationships for the demo
+//! mentor's programme and `MEETINGS` meetings in the relationship measured.
+//! The pair's page opens sealed content (agreement clauses, meeting
+//! records, the plan); the administrator's shows metadata only, so the
+//! difference between the two is what opening costs per page. A bare
+//! seal and open of a kilobyte is measured beside them.
+//!
+//! Run: `cargo bench -p tandem-app --bench relationships`.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use tandem_app::demo::DEMO_PASSWORD;
+use tandem_app::{App, Principal};
+use tandem_domain::relationship::State;
+use tandem_domain::relationship::meetings::MeetingInput;
+use tandem_seal::{DataKey, open, seal};
+use time::Duration;
+
+/// Meetings in the relationship measured: two years of fortnightly meetings.
+const MEETINGS: i64 = 50;
+
+struct Setup {
+    app: App,
+    pair: Principal,
+    admin: Principal,
+    id: tandem_domain::relationship::RelationshipId,
+    _dir: std::path::PathBuf,
+}
+
+async fn setup() -> Setup {
+    let dir = std::env::temp_dir().join(format!("tandem-bench-rel-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let url = format!("sqlite://{}", dir.join("bench.db").display());
+    let app = App::open(&url)
+        .await
+        .expect("the database opens")
+        .with_generated_master_key();
+    app.load_demo().await.expect("demo loads");
+    let admin = app
+        .sign_in("admin@tandem.example", DEMO_PASSWORD)
+        .await
+        .expect("admin")
+        .principal;
+    let pair = app
+        .sign_in("mentor@tandem.example", DEMO_PASSWORD)
+        .await
+        .expect("mentor")
+        .principal;
+    let id = app
+        .relationships(&pair, None)
+        .await
+        .expect("listed")
+        .into_iter()
+        .find(|r| r.state == Some(State::Agreed))
+        .expect("the demo mentor's agreed relationship")
+        .id;
+    let today = app.today();
+    let view = app.relationship(&pair, id).await.expect("view");
+    let kind = view
+        .rules
+        .meetings
+        .kinds
+        .first()
+        .map_or("face_to_face", |k| k.as_str())
+        .to_owned();
+    for day in 0..MEETINGS {
+        app.record_meeting(
+            &pair,
+            id,
+            &MeetingInput {
+                date: (today - Duration::days(day * 2)).to_string(),
+                minutes: "60".into(),
+                kind: kind.clone(),
+                notes: None,
+                action_points: Vec::new(),
+            },
+        )
+        .await
+        .expect("a meeting");
+    }
+    Setup {
+        app,
+        pair,
+        admin,
+        id,
+        _dir: dir,
+    }
+}
+
+fn relationships(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let setup = runtime.block_on(setup());
+    let mut group = c.benchmark_group("relationship");
+    group.bench_function("page as the pair (opens content)", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.relationship(&setup.pair, setup.id))
+                .expect("page")
+        })
+    });
+    group.bench_function("page as the administrator (metadata only)", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.relationship(&setup.admin, setup.id))
+                .expect("page")
+        })
+    });
+    group.bench_function("home to-dos of the mentor", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.relationship_to_dos(&setup.pair))
+                .expect("to-dos")
+        })
+    });
+    group.finish();
+
+    let key = DataKey::generate();
+    let text = vec![b'x'; 1024];
+    let sealed = seal(&key, &text, b"relationship 1 meeting record").expect("sealed");
+    c.bench_function("seal 1 KiB", |b| {
+        b.iter(|| seal(&key, &text, b"relationship 1 meeting record").expect("sealed"))
+    });
+    c.bench_function("open 1 KiB", |b| {
+        b.iter(|| open(&key, &sealed, b"relationship 1 meeting record").expect("opened"))
+    });
+}
+
+criterion_group!(benches, relationships);
+criterion_main!(benches);
