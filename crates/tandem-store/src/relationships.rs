@@ -614,6 +614,34 @@ impl Relationships<'_> {
     }
 }
 
+impl Relationships<'_> {
+    /// (mentee, register entry) pairs whose relationship has ended, over
+    /// all of a programme's requests: where the programme does not link a
+    /// mentee with a former mentor again (every seed scheme but AFC), a
+    /// later request is not proposed to them (MAT-5).
+    pub async fn former_pairs(
+        &self,
+        programme_id: ProgrammeId,
+    ) -> Result<Vec<(PersonId, MentorEntryId)>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT q.person_id, m.mentor_entry_id FROM match_proposals m \
+             JOIN mentor_requests q ON q.id = m.request_id \
+             WHERE m.programme_id = $1 AND m.status = 'ended'",
+        )
+        .bind(programme_id.get())
+        .fetch_all(&self.store.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    PersonId::new(row.try_get("person_id")?),
+                    MentorEntryId::new(row.try_get("mentor_entry_id")?),
+                ))
+            })
+            .collect()
+    }
+}
+
 /// Whether a statement failed on a unique index: someone else wrote first.
 fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())

@@ -37,6 +37,10 @@ pub(super) struct Loaded<'a> {
     pub today: Date,
     /// (request, register entry) pairs already tried: not proposed again.
     pub tried: &'a [(RequestId, MentorEntryId)],
+    /// (mentee, register entry) pairs whose relationship ended, where the
+    /// programme does not link a former mentor again: not proposed again
+    /// for any request of that mentee.
+    pub former: &'a [(PersonId, MentorEntryId)],
 }
 
 /// A mentee's request or a mentor's register entry, by engine index.
@@ -119,6 +123,7 @@ pub(super) fn build_profiles(loaded: &Loaded<'_>) -> Result<Profiles, AppError> 
             managers,
             conflicts: Vec::new(),
             tried: tried_pairs(loaded),
+            former: former_pairs(loaded),
         },
         requests: loaded
             .requests
@@ -146,6 +151,20 @@ fn tried_pairs(loaded: &Loaded<'_>) -> Vec<(tandem_matching::PersonId, tandem_ma
                 engine_person(mentee.person_id),
                 engine_person(mentor.person_id),
             ))
+        })
+        .collect()
+}
+
+/// The former pairs among this run's entries, as engine people.
+fn former_pairs(
+    loaded: &Loaded<'_>,
+) -> Vec<(tandem_matching::PersonId, tandem_matching::PersonId)> {
+    loaded
+        .former
+        .iter()
+        .filter_map(|(mentee, entry)| {
+            let mentor = loaded.entries.iter().find(|e| e.id == *entry)?;
+            Some((engine_person(*mentee), engine_person(mentor.person_id)))
         })
         .collect()
 }
@@ -446,6 +465,7 @@ mod tests {
             management_chains: &management_chains,
             today,
             tried: &[],
+            former: &[],
         })
     }
 
@@ -620,6 +640,7 @@ mod tests {
             management_chains: &HashMap::new(),
             today: date!(2026 - 05 - 01),
             tried: &[],
+            former: &[],
         });
         let Err(AppError::Internal(message)) = result else {
             panic!("a missing person is an internal error");

@@ -62,6 +62,15 @@ impl App {
             .relationships()
             .excluded_pairs(programme_id)
             .await?;
+        // MAT-5: only AFC links a mentee with a former mentor again.
+        let former = if programme.matching.relink_former_mentor {
+            Vec::new()
+        } else {
+            self.store
+                .relationships()
+                .former_pairs(programme_id)
+                .await?
+        };
 
         // Everyone taking part, and their management chains, in a few
         // queries rather than a few per person.
@@ -82,6 +91,7 @@ impl App {
             management_chains: &management_chains,
             today: self.today(),
             tried: &tried,
+            former: &former,
         })?;
         let assessment = assess(
             &profiles.mentees,

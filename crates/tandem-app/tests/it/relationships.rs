@@ -179,6 +179,26 @@ async fn propose(
     (request_id, proposal)
 }
 
+fn request_body(track: &str) -> MentorRequest {
+    MentorRequest {
+        track: track.to_owned(),
+        goals: "Grow in the role".into(),
+        help_needed: "A listening ear".into(),
+        preferred_style: String::new(),
+        meeting_frequency: String::new(),
+        relationship_length: String::new(),
+        meeting_location: String::new(),
+        other_team: true,
+        other_region: true,
+        other_organisation: true,
+        other_jurisdiction: true,
+        language: String::new(),
+        gender: String::new(),
+        culture: String::new(),
+        named_mentor: None,
+    }
+}
+
 /// The mentor accepts; the relationship starts.
 async fn accept(
     app: &App,
@@ -550,6 +570,43 @@ async fn cwt_mentee_drafts_mentor_signs_no_notes_self_assessment_and_a_no_match_
             RequestStatus::Closed
         );
         let _ = live;
+        // MAT-5: a later request of the same mentee is not proposed to a
+        // former mentor in CWT (only AFC links them again).
+        let (later, _) = {
+            let operator = Operator::assume();
+            let later = db
+                .store
+                .requests()
+                .create(
+                    &operator.request(cwt, mentee_id),
+                    &NewRequest {
+                        request: &request_body("leadership"),
+                        source: RequestSource::Requested,
+                        consultation: Consultation::NotNeeded,
+                    },
+                )
+                .await
+                .expect("a later request");
+            db.store
+                .requests()
+                .screen(&operator.screening(later), &ScreeningDecision::Accept)
+                .await
+                .expect("screened");
+            (later, ())
+        };
+        match app
+            .override_pair(&authority, later, second_entry, "They worked well together")
+            .await
+        {
+            Err(AppError::Invalid(errors)) => assert!(
+                errors
+                    .iter()
+                    .any(|e| e.message.contains("mentored them before")),
+                "{}: {errors:?}",
+                db.label
+            ),
+            other => panic!("{}: the former mentor was allowed: {other:?}", db.label),
+        }
         db.finish().await;
     }
 }
@@ -905,6 +962,366 @@ async fn no_confidential_content_reaches_the_database_in_the_clear() {
         );
         if db.label != "sqlite" {
             app.close().await;
+        }
+        db.finish().await;
+    }
+}
+
+/// Signs in a demo login.
+async fn login(app: &App, email: &str) -> Principal {
+    app.sign_in(email, DEMO_PASSWORD)
+        .await
+        .expect("a demo login")
+        .principal
+}
+
+#[tokio::test]
+async fn caf_the_line_manager_signs_the_time_commitment_and_sees_nothing_else() {
+    for db in test_support::all().await {
+        let Setup { app, admin } = setup(&db).await;
+        let caf = programme(&db, "caf").await;
+        let manager = login(&app, "manager@tandem.example").await;
+        // A report of the demo line manager, new to a mentor request.
+        let reports = db
+            .store
+            .people()
+            .list(
+                &tandem_domain::permissions::PeopleScope {
+                    reports_of: manager.person_id,
+                    ..Default::default()
+                },
+                "",
+                1000,
+                0,
+            )
+            .await
+            .expect("reports")
+            .0;
+        let mut mentee_id = None;
+        for p in reports.iter().rev() {
+            if db
+                .store
+                .requests()
+                .open_for(caf, p.id)
+                .await
+                .expect("read")
+                .is_none()
+                && db
+                    .store
+                    .register()
+                    .for_person(caf, p.id)
+                    .await
+                    .expect("read")
+                    .is_none()
+            {
+                mentee_id = Some(p.id);
+                break;
+            }
+        }
+        let mentee_id = mentee_id.expect("a report with no request");
+        let (entry, mentor_id) = mentor_entry(&db, caf, &[]).await;
+        let mentee = person(&admin, mentee_id, "Mentee");
+        let mentor = person(&admin, mentor_id, "Mentor");
+        let (_, proposal) = propose(&db, caf, mentee_id, entry, "change_of_role", None).await;
+        let id = accept(&app, &mentor, proposal).await;
+        let rules = app.relationship(&mentee, id).await.expect("view").rules;
+        assert!(
+            rules.agreement.signatories.contains(&Party::LineManager),
+            "CAF 2: the line manager signs"
+        );
+        let drafter = rules.agreement.drafted_by.unwrap_or(Party::Mentee);
+        let who = |p: Party| if p == Party::Mentee { &mentee } else { &mentor };
+        app.save_agreement(
+            who(drafter),
+            id,
+            &agreement(
+                "6",
+                app.today(),
+                "Private aims",
+                rules.agreement.contents.len(),
+            ),
+        )
+        .await
+        .expect("drafted");
+        for party in [Party::Mentee, Party::Mentor] {
+            if rules.agreement.signatories.contains(&party) {
+                app.sign_agreement(who(party), id, 1).await.expect("signed");
+            }
+        }
+        // Not in force until the line manager signs.
+        refused(app.relationship_step(&mentee, id, StepRequest::Agree).await);
+        let seen = app
+            .relationship(&manager, id)
+            .await
+            .expect("the manager sees it exists");
+        assert!(seen.existence_only());
+        assert!(
+            seen.agreement
+                .time_commitment
+                .as_deref()
+                .is_some_and(|t| t.contains("120 minutes")),
+            "{:?}",
+            seen.agreement.time_commitment
+        );
+        assert!(
+            seen.agreement
+                .current()
+                .and_then(|v| v.clauses.as_ref())
+                .is_none(),
+            "never the clauses"
+        );
+        assert!(seen.history.is_empty() && seen.meetings.is_empty());
+        // The line manager may not draft or move it on.
+        refused(
+            app.save_agreement(
+                &manager,
+                id,
+                &agreement("6", app.today(), "", rules.agreement.contents.len()),
+            )
+            .await,
+        );
+        app.sign_agreement(&manager, id, 1)
+            .await
+            .expect("the line manager signs");
+        assert_eq!(
+            app.relationship_step(&mentee, id, StepRequest::Agree)
+                .await
+                .expect("agreed"),
+            State::Agreed
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn wsc_length_of_six_to_twelve_months_and_a_two_section_evaluation() {
+    for db in test_support::all().await {
+        let Setup { app, admin } = setup(&db).await;
+        let wsc = programme(&db, "wsc").await;
+        let mentee_id = fresh_person(&db, wsc, "St Edmundsbury Borough Council", false).await;
+        let (entry, mentor_id) = mentor_entry(&db, wsc, &[]).await;
+        let mentee = person(&admin, mentee_id, "Mentee");
+        let mentor = person(&admin, mentor_id, "Mentor");
+        let (_, proposal) = propose(&db, wsc, mentee_id, entry, "development", None).await;
+        let id = accept(&app, &mentor, proposal).await;
+        let rules = app.relationship(&mentee, id).await.expect("view").rules;
+        let drafter = rules.agreement.drafted_by.unwrap_or(Party::Mentee);
+        let who = |p: Party| if p == Party::Mentee { &mentee } else { &mentor };
+        let n = rules.agreement.contents.len();
+        for months in ["5", "13"] {
+            match app
+                .save_agreement(who(drafter), id, &agreement(months, app.today(), "", n))
+                .await
+            {
+                Err(AppError::Invalid(errors)) => assert!(
+                    errors.iter().any(|e| e.field == "length_months"),
+                    "{}: {months} months is refused: {errors:?}",
+                    db.label
+                ),
+                other => panic!("{months} months: {other:?}"),
+            }
+        }
+        app.save_agreement(who(drafter), id, &agreement("9", app.today(), "", n))
+            .await
+            .expect("nine months");
+        for party in &rules.agreement.signatories {
+            app.sign_agreement(who(*party), id, 1)
+                .await
+                .expect("signed");
+        }
+        app.relationship_step(&mentee, id, StepRequest::Agree)
+            .await
+            .expect("agreed");
+        app.relationship_step(&mentor, id, StepRequest::Event(Event::StartReview))
+            .await
+            .expect("review");
+        // The evaluation form: a mentor section and a mentee section, each answered by its own party.
+        let items = app
+            .relationship(&mentee, id)
+            .await
+            .expect("view")
+            .completion
+            .items;
+        let sections: Vec<_> = items.iter().filter(|i| i.takes_answer).collect();
+        assert!(
+            sections.iter().any(|i| i.party == Party::Mentor)
+                && sections.iter().any(|i| i.party == Party::Mentee),
+            "{items:?}"
+        );
+        let mentors_section = sections
+            .iter()
+            .find(|i| i.party == Party::Mentor)
+            .expect("mentor's section");
+        refused(
+            app.record_completion(
+                &mentee,
+                id,
+                &CompletionStep::Answer {
+                    item: mentors_section.item.clone(),
+                    text: "Not mine to answer".into(),
+                },
+            )
+            .await,
+        );
+        // Signing before every section is answered is refused.
+        let signature = items
+            .iter()
+            .find(|i| !i.takes_answer && i.party == Party::Mentee)
+            .expect("the mentee signs");
+        refused(
+            app.record_completion(
+                &mentee,
+                id,
+                &CompletionStep::Confirm {
+                    item: signature.item.clone(),
+                },
+            )
+            .await,
+        );
+        for item in &sections {
+            app.record_completion(
+                who(item.party),
+                id,
+                &CompletionStep::Answer {
+                    item: item.item.clone(),
+                    text: "Helpful".into(),
+                },
+            )
+            .await
+            .expect("answered");
+        }
+        for item in items.iter().filter(|i| !i.takes_answer) {
+            app.record_completion(
+                who(item.party),
+                id,
+                &CompletionStep::Confirm {
+                    item: item.item.clone(),
+                },
+            )
+            .await
+            .expect("signed");
+        }
+        assert_eq!(
+            app.relationship_step(&mentor, id, StepRequest::Complete)
+                .await
+                .expect("complete"),
+            State::Completed
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn afc_the_ssw_arranges_newly_approved_lasts_six_months_adversity_three_and_a_former_mentor_may_link_again()
+ {
+    for db in test_support::all().await {
+        let Setup { app, admin } = setup(&db).await;
+        let afc = programme(&db, "afc").await;
+        let ssw = login(&app, "ssw@tandem.example").await;
+        for (track, months) in [("newly_approved", 6), ("adversity", 3)] {
+            let mentee_id = fresh_person(&db, afc, "Achieving for Children IFA", true).await;
+            let (entry, mentor_id) = mentor_entry(&db, afc, &[]).await;
+            let mentee = person(&admin, mentee_id, "Carer");
+            let mentor = person(&admin, mentor_id, "Experienced carer");
+            let (_, proposal) = propose(&db, afc, mentee_id, entry, track, None).await;
+            let id = accept(&app, &mentor, proposal).await;
+            let rules = app.relationship(&mentee, id).await.expect("view").rules;
+            assert!(
+                rules.relink_former_mentor,
+                "AFC: a former mentor may be linked again"
+            );
+            let intro = IntroductionInput {
+                date: (app.today() + Duration::days(3)).to_string(),
+                time: "11:00".into(),
+                minutes: "60".into(),
+                place: "The carers' home".into(),
+            };
+            refused(app.arrange_introduction(&mentee, id, &intro).await);
+            app.arrange_introduction(&ssw, id, &intro)
+                .await
+                .expect("the SSW arranges it");
+            let drafter = rules.agreement.drafted_by.unwrap_or(Party::Mentee);
+            let who = |p: Party| if p == Party::Mentee { &mentee } else { &mentor };
+            // The track's length is the most the agreement may say.
+            let n = rules.agreement.contents.len();
+            let too_long = agreement(&(months + 1).to_string(), app.today(), "", n);
+            match app.save_agreement(who(drafter), id, &too_long).await {
+                Err(AppError::Invalid(errors)) => {
+                    assert!(
+                        errors.iter().any(|e| e.field == "length_months"),
+                        "{errors:?}"
+                    )
+                }
+                other => panic!("{track}: {} months: {other:?}", months + 1),
+            }
+            let draft = agreement(&months.to_string(), app.today(), "", n);
+            app.save_agreement(who(drafter), id, &draft)
+                .await
+                .expect("drafted");
+            for party in &rules.agreement.signatories {
+                let signer = if *party == Party::SupervisingSocialWorker {
+                    &ssw
+                } else {
+                    who(*party)
+                };
+                app.sign_agreement(signer, id, 1).await.expect("signed");
+            }
+            app.relationship_step(&mentee, id, StepRequest::Agree)
+                .await
+                .expect("agreed");
+            let view = app.relationship(&mentee, id).await.expect("view");
+            let agreed = view.agreed_on.expect("agreed today");
+            let planned = view.planned_end.expect("the track sets a length");
+            assert_eq!(
+                (planned.year() - agreed.year()) * 12
+                    + (i32::from(u8::from(planned.month())) - i32::from(u8::from(agreed.month()))),
+                months,
+                "{}: {track} lasts {months} months",
+                db.label
+            );
+            // AFC "Mentoring through adversity": a carer may be linked again
+            // with a former mentor on a later request.
+            app.relationship_step(
+                &mentee,
+                id,
+                StepRequest::Event(Event::EndEarly {
+                    category: LeaveCategory::ALL[0],
+                    reason: None,
+                }),
+            )
+            .await
+            .expect("ended");
+            let operator = Operator::assume();
+            let later = db
+                .store
+                .requests()
+                .create(
+                    &operator.request(afc, mentee_id),
+                    &NewRequest {
+                        request: &request_body(track),
+                        source: RequestSource::Requested,
+                        consultation: Consultation::NotNeeded,
+                    },
+                )
+                .await
+                .expect("a later request");
+            db.store
+                .requests()
+                .screen(&operator.screening(later), &ScreeningDecision::Accept)
+                .await
+                .expect("screened");
+            let authority = app
+                .matching_authority(&admin, afc)
+                .await
+                .expect("admin matches");
+            app.override_pair(&authority, later, entry, "Linked again, as AFC allows")
+                .await
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: {track}: the former mentor may be linked again: {e:?}",
+                        db.label
+                    )
+                });
         }
         db.finish().await;
     }

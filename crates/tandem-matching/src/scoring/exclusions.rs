@@ -29,6 +29,9 @@ pub struct ExclusionData {
     /// declined, or an introduction or relationship between them ended
     /// and the request came back to matching (AGR-2, LIF-4, MAT-5).
     pub tried: Vec<(PersonId, PersonId)>,
+    /// (mentee, mentor) pairs who had a relationship that has ended, where
+    /// the programme does not link a mentee with a former mentor again (MAT-5).
+    pub former: Vec<(PersonId, PersonId)>,
 }
 
 impl ExclusionData {
@@ -65,6 +68,9 @@ pub enum ExclusionReason {
     /// ahead: they declined, or it ended in a No Match or a request for
     /// another mentor.
     TriedBefore,
+    /// The mentor mentored this person before, and the programme does not
+    /// link them again (only AFC does).
+    FormerMentor,
 }
 
 impl fmt::Display for ExclusionReason {
@@ -95,6 +101,9 @@ impl fmt::Display for ExclusionReason {
             }
             ExclusionReason::TriedBefore => f.write_str(
                 "this mentor was proposed for this request before and it did not go ahead",
+            ),
+            ExclusionReason::FormerMentor => f.write_str(
+                "this mentor has mentored them before, and the programme does not link them again",
             ),
         }
     }
@@ -143,6 +152,9 @@ pub fn exclusions(
     }
     if data.tried.contains(&(mentee.person, mentor.person)) {
         reasons.push(ExclusionReason::TriedBefore);
+    }
+    if data.former.contains(&(mentee.person, mentor.person)) {
+        reasons.push(ExclusionReason::FormerMentor);
     }
     reasons
 }

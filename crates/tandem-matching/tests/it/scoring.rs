@@ -300,6 +300,7 @@ fn assessment_feeds_the_solver() {
         managers: [(1, vec![4])].into_iter().collect(),
         conflicts: Vec::new(),
         tried: Vec::new(),
+        former: Vec::new(),
     };
     let mentors = [other, welsh, manager];
     let weights = Weights::new().with(Criterion::Language, 8);
@@ -458,6 +459,7 @@ fn any_data() -> impl Strategy<Value = ExclusionData> {
                 })
                 .collect(),
             tried: Vec::new(),
+            former: Vec::new(),
         })
 }
 
