@@ -10,8 +10,8 @@
 use tandem_domain::ids::{MentorEntryId, OrganisationId, PersonId, ProgrammeId, RequestId};
 use tandem_domain::permissions::{
     Operator, RequestAccess, RequestAuthority, RequestFacts, authorise_consultation,
-    authorise_request, authorise_screening, authorise_self_assessment, managing_person,
-    request_access, screening_organisations, screens_anywhere,
+    authorise_request, authorise_screening, authorise_self_assessment, authorise_withdrawal,
+    managing_person, request_access, screening_organisations, screens_anywhere,
 };
 use tandem_domain::programme::{Enrolment, Programme, Questionnaire};
 use tandem_domain::register::{
@@ -43,6 +43,8 @@ pub struct RequestView {
     pub named_mentor: Option<String>,
     pub can_screen: bool,
     pub can_consult: bool,
+    /// Whether the caller (the mentee) may withdraw it now (LIF-4).
+    pub can_withdraw: bool,
     /// The self-assessment the mentee answers before screening, and
     /// whether they have.
     pub self_assessment: Option<SelfAssessmentStatus>,
@@ -373,6 +375,7 @@ impl App {
                 named_mentor: None,
                 can_screen: false,
                 can_consult,
+                can_withdraw: false,
                 self_assessment: None,
             });
         }
@@ -409,8 +412,37 @@ impl App {
             named_mentor,
             can_screen,
             can_consult,
+            can_withdraw: status.is_open() && authorise_withdrawal(caller, &facts, id).is_ok(),
             self_assessment,
         })
+    }
+
+    /// The mentee withdraws their open request (LIF-4); a proposal waiting
+    /// for a mentor goes with it. Once a mentor has accepted, the
+    /// relationship is left from its own page instead.
+    pub async fn withdraw_request(
+        &self,
+        caller: &Principal,
+        id: RequestId,
+    ) -> Result<(), AppError> {
+        let request = self
+            .store
+            .requests()
+            .get(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let facts = self
+            .request_facts(request.programme_id, request.person_id)
+            .await?;
+        request_access(caller, &facts).ok_or(AppError::NotFound)?;
+        let authority = authorise_withdrawal(caller, &facts, id)?;
+        if self.store.requests().withdraw(&authority).await? {
+            Ok(())
+        } else {
+            Err(AppError::Refused(
+                "This request is no longer open: a mentor has accepted it (leave the relationship from its page instead), or it was already closed.".into(),
+            ))
+        }
     }
 
     /// A programme's settings by id, for a caller already allowed to see

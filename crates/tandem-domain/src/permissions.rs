@@ -882,6 +882,42 @@ pub fn authorise_self_assessment(
     }
 }
 
+/// Proof that the caller may withdraw one mentor request: only the mentee
+/// (LIF-4: "a mentee can withdraw an open request"). Only
+/// [`authorise_withdrawal`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawalAuthority {
+    request_id: RequestId,
+    actor: Actor,
+}
+
+impl WithdrawalAuthority {
+    /// The one request this authority withdraws.
+    pub fn request_id(&self) -> RequestId {
+        self.request_id
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.actor
+    }
+}
+
+/// Only the mentee withdraws their own request.
+pub fn authorise_withdrawal(
+    principal: &Principal,
+    facts: &RequestFacts,
+    request_id: RequestId,
+) -> Result<WithdrawalAuthority, Forbidden> {
+    if principal.person_id == Some(facts.mentee.person_id) {
+        Ok(WithdrawalAuthority {
+            request_id,
+            actor: principal.actor(),
+        })
+    } else {
+        Err(Forbidden("withdraw someone else's request"))
+    }
+}
+
 /// Proof that the caller may screen one request (REQ-3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScreeningAuthority {

@@ -11,7 +11,7 @@ use tandem_domain::audit::AuditAction;
 use tandem_domain::ids::{MentorEntryId, OrganisationId, PersonId, ProgrammeId, RequestId};
 use tandem_domain::permissions::{
     ConsultationAuthority, RegisterAuthority, RequestAuthority, ScreeningAuthority,
-    SelfAssessmentAuthority,
+    SelfAssessmentAuthority, WithdrawalAuthority,
 };
 use tandem_domain::register::{
     Availability, Consultation, MentorProfile, MentorRequest, Phase, ProfileField, Recruited,
@@ -522,6 +522,39 @@ impl Requests<'_> {
 
     /// Records a screening decision on a request still awaiting screening;
     /// `false` if it was not (someone screened it meanwhile).
+    /// The mentee withdraws their open request (LIF-4). A proposal waiting
+    /// for a mentor's answer is withdrawn with it, in one transaction.
+    /// Returns false, changing nothing, if the request is no longer open or
+    /// a mentor has accepted it (then the relationship is left instead).
+    pub async fn withdraw(&self, authority: &WithdrawalAuthority) -> Result<bool> {
+        let id = authority.request_id();
+        let mut conn = self.store.pool.acquire().await?;
+        let mut tx = conn.begin().await?;
+        let updated = sqlx::query(&format!(
+            "UPDATE mentor_requests SET status = $1 WHERE id = $2 AND status IN ({}) \
+             AND NOT EXISTS (SELECT 1 FROM match_proposals m WHERE m.request_id = $2 \
+             AND m.status = 'accepted')",
+            open_statuses()
+        ))
+        .bind(RequestStatus::Withdrawn.as_str())
+        .bind(id.get())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE match_proposals SET status = 'withdrawn' WHERE request_id = $1 \
+             AND status = 'awaiting_mentor'",
+        )
+        .bind(id.get())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     pub async fn screen(
         &self,
         authority: &ScreeningAuthority,

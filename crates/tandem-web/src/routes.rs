@@ -91,6 +91,7 @@ fn table() -> Vec<Route> {
         post("/programmes/{id}/request", requests::create_request),
         get("/requests/{id}", requests::request),
         post("/requests/{id}/consultation", requests::consult),
+        post("/requests/{id}/withdraw", requests::withdraw),
         get(
             "/requests/{id}/self-assessment",
             self_assessment::self_assessment_page,

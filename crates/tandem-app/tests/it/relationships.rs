@@ -645,13 +645,15 @@ async fn fun_agreement_plan_mentor_log_agreed_by_the_mentee_stages_and_leaving()
                 &mentor
             }
         };
-        app.save_agreement(
-            who(drafter),
-            id,
-            &agreement("6", view.started_on, "", rules.agreement.contents.len()),
-        )
-        .await
-        .expect("drafted");
+        // The pair send the plan, and only the plan, to the coordinator
+        // (FUN Appendix A, 10).
+        let sends_plan = AgreementInput {
+            documents_to_coordinator: vec!["action_plan".into()],
+            ..agreement("6", view.started_on, "", rules.agreement.contents.len())
+        };
+        app.save_agreement(who(drafter), id, &sends_plan)
+            .await
+            .expect("drafted");
         for signer in &rules.agreement.signatories {
             app.sign_agreement(who(*signer), id, 1)
                 .await
@@ -736,9 +738,50 @@ async fn fun_agreement_plan_mentor_log_agreed_by_the_mentee_stages_and_leaving()
             db.label
         );
 
-        // The coordinator (admin) sees neither the log nor the plan.
+        // An administrator sees neither the log nor the plan; the nursery's
+        // coordinator sees the plan the agreement sends them, not the log.
         let overseen = app.relationship(&admin, id).await.expect("view");
         assert!(overseen.meetings[0].record.is_none() && overseen.plan.is_none());
+        let nursery = db
+            .store
+            .organisations()
+            .by_name("Fun Foundations Day Nursery")
+            .await
+            .expect("read")
+            .expect("the nursery");
+        let coordinator = Principal {
+            account_id: admin.account_id,
+            person_id: None,
+            display_name: "Nursery coordinator".into(),
+            grants: vec![
+                tandem_domain::roles::RoleGrant::new(
+                    tandem_domain::roles::Role::Coordinator,
+                    Some(nursery.id),
+                    None,
+                )
+                .expect("a grant"),
+            ],
+        };
+        let seen = app
+            .relationship(&coordinator, id)
+            .await
+            .expect("the coordinator's view");
+        assert!(
+            seen.plan.is_some(),
+            "{}: the plan was sent to the coordinator",
+            db.label
+        );
+        assert!(
+            seen.meetings[0].record.is_none(),
+            "{}: the log was not",
+            db.label
+        );
+        assert!(
+            seen.agreement
+                .current()
+                .and_then(|v| v.clauses.as_ref())
+                .is_none()
+        );
 
         // Stages (LIF-5).
         let stage = tandem_domain::relationship::stages::StageInput {
@@ -1323,6 +1366,61 @@ async fn afc_the_ssw_arranges_newly_approved_lasts_six_months_adversity_three_an
                     )
                 });
         }
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_mentee_withdraws_an_open_request_but_not_one_a_mentor_has_accepted() {
+    for db in test_support::all().await {
+        let Setup { app, admin } = setup(&db).await;
+        let cwt = programme(&db, "cwt").await;
+        let mentee_id =
+            fresh_person(&db, cwt, "Southern Health and Social Care Trust", false).await;
+        let mentee = person(&admin, mentee_id, "Mentee");
+        let (entry, mentor_id) = mentor_entry(&db, cwt, &[]).await;
+        let (request, proposal) = propose(&db, cwt, mentee_id, entry, "leadership", None).await;
+        // Someone else may not; the mentee may, and the waiting proposal goes too.
+        let other = person(&admin, mentor_id, "Mentor");
+        assert!(app.withdraw_request(&other, request).await.is_err());
+        app.withdraw_request(&mentee, request)
+            .await
+            .expect("withdrawn");
+        let stored = db
+            .store
+            .requests()
+            .get(request)
+            .await
+            .expect("read")
+            .expect("request");
+        assert_eq!(stored.status, RequestStatus::Withdrawn, "{}", db.label);
+        let proposals = db
+            .store
+            .proposals()
+            .of_programme(cwt)
+            .await
+            .expect("proposals");
+        assert!(
+            proposals
+                .iter()
+                .any(|p| p.id == proposal && p.status == ProposalStatus::Withdrawn)
+        );
+        refused(app.withdraw_request(&mentee, request).await);
+
+        // Once a mentor has accepted, the relationship is left instead.
+        let (request, proposal) = propose(&db, cwt, mentee_id, entry, "leadership", None).await;
+        accept(&app, &other, proposal).await;
+        refused(app.withdraw_request(&mentee, request).await);
+        assert_eq!(
+            db.store
+                .requests()
+                .get(request)
+                .await
+                .expect("read")
+                .expect("request")
+                .status,
+            RequestStatus::Accepted
+        );
         db.finish().await;
     }
 }

@@ -357,6 +357,8 @@ pub struct AgreementBody {
     max_minutes: String,
     contacts_per_week: String,
     time_allowance_minutes: String,
+    /// Documents sent to the coordinator: agreement, action_plan, meeting_records.
+    documents_to_coordinator: Vec<String>,
 }
 
 /// Drafts or changes the agreement; after a signature it makes a new version.
@@ -382,7 +384,7 @@ pub async fn save_agreement(
         max_minutes: body.max_minutes,
         contacts_per_week: body.contacts_per_week,
         time_allowance_minutes: body.time_allowance_minutes,
-        documents_to_coordinator: Vec::new(),
+        documents_to_coordinator: body.documents_to_coordinator,
     };
     state
         .app

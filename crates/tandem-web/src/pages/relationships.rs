@@ -27,7 +27,7 @@ use tandem_domain::relationship::plan::{
 use tandem_domain::relationship::stages::StageInput;
 use tandem_domain::relationship::state::ReviewOutcome;
 use tandem_domain::relationship::{
-    Event, MeetingId, RelationshipId, State as RelState, party_name,
+    Document, Event, MeetingId, RelationshipId, State as RelState, party_name,
 };
 
 use crate::caller::Caller;
@@ -488,11 +488,53 @@ fn agreement(
                     (fields.text("min_minutes", "Shortest meeting, in minutes").value(&min).short().numeric())
                     (fields.text("max_minutes", "Longest meeting, in minutes").value(&max).short().numeric())
                     (fields.text("time_allowance_minutes", "Time allowed each month, in minutes").hint("Your line manager sees this").value(&allowance).short().numeric())
+                    (document_boxes(fields, view, form, terms.map(|t| t.documents_to_coordinator.as_slice()).unwrap_or_default()))
                     button.button type="submit" { "Save the agreement" }
                 }
             }
         }
     }
+}
+
+/// The documents the pair may send to the coordinator (AGR-3; FUN Appendix
+/// A, 10: "documentation is forwarded to the programme coordinator"): the
+/// ones this programme keeps.
+fn shareable_documents(view: &RelationshipView) -> Vec<(&'static str, &'static str)> {
+    let mut documents = vec![("agreement", "This agreement")];
+    if view.rules.records.action_plan {
+        documents.push(("action_plan", "The action plan"));
+    }
+    if view.rules.records.notes_allowed {
+        documents.push(("meeting_records", "Meeting records"));
+    }
+    documents
+}
+
+fn document_boxes(
+    fields: Fields<'_>,
+    view: &RelationshipView,
+    form: &Answers,
+    current: &[Document],
+) -> Markup {
+    let sent = |key: &str| match key {
+        "agreement" => current.contains(&Document::Agreement),
+        "action_plan" => current.contains(&Document::ActionPlan),
+        "meeting_records" => current.contains(&Document::MeetingRecords),
+        _ => false,
+    };
+    let mut boxes = fields
+        .checkboxes("documents", "Documents sent to the coordinator (optional)")
+        .hint("Only what you tick here; nothing else you write is shared");
+    for (key, label) in shareable_documents(view) {
+        let name = format!("document_{key}");
+        let ticked = if form.contains_key("length_months") {
+            form.contains_key(&name)
+        } else {
+            sent(key)
+        };
+        boxes = boxes.checkbox(name, label, ticked);
+    }
+    html! { (boxes) }
 }
 
 fn plan(caller: &Caller, view: &RelationshipView, form: &Answers, problems: &[Problem]) -> Markup {
@@ -1147,7 +1189,11 @@ pub(crate) fn agreement_input(form: &Answers, clauses: usize) -> AgreementInput 
         max_minutes: value(form, "max_minutes").to_owned(),
         contacts_per_week: value(form, "contacts_per_week").to_owned(),
         time_allowance_minutes: value(form, "time_allowance_minutes").to_owned(),
-        documents_to_coordinator: Vec::new(),
+        documents_to_coordinator: ["agreement", "action_plan", "meeting_records"]
+            .into_iter()
+            .filter(|key| form.contains_key(&format!("document_{key}")))
+            .map(str::to_owned)
+            .collect(),
     }
 }
 

@@ -274,6 +274,14 @@ fn request_content(
                 button.button type="submit" { "Save decision" }
             }
         }
+        @if view.can_withdraw {
+            h2 { "Withdraw this request" }
+            p { "If you no longer want a mentor, you can withdraw the request. Nobody is told why, and you can ask again later." }
+            form method="post" action={ "/requests/" (r.id) "/withdraw" } {
+                (csrf_field(&caller.csrf_token))
+                button.button.button--warning type="submit" { "Withdraw my request" }
+            }
+        }
         @if view.access == RequestAccess::Coordinator || view.access == RequestAccess::Administrator {
             p { a href={ "/programmes/" (r.programme_id) "/screening" } { "Back to the screening queue" } }
         } @else {
@@ -344,4 +352,14 @@ pub async fn consult(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// `POST /requests/{id}/withdraw`: the mentee withdraws their request (LIF-4).
+pub async fn withdraw(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<RequestId>,
+) -> Result<Response, PageError> {
+    state.app.withdraw_request(&caller.principal, id).await?;
+    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
 }

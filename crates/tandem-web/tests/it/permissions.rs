@@ -203,6 +203,8 @@ const TABLE: &[Row] = &[
     row("GET",  "/api/requests/{id}",                         MenteeRequest,  [200, 200, 404, 404, 404, 404, 200, 401]),
     row("GET",  "/api/programmes/{id}/screening",             Caf,            [200, 200, 404, 403, 404, 404, 403, 401]),
     row("POST", "/api/requests/{id}/screening",               MenteeRequest,  [422, 422, 404, 404, 404, 404, 403, 401]),
+    // Last: the mentor withdraws their own request, which the rows above still use.
+    row("POST", "/requests/{id}/withdraw",                   MentorRequest,  [403, 404, 404, 404, 404, 303, 404, 303]),
 ];
 
 struct Fixture {
