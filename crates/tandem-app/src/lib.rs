@@ -143,6 +143,16 @@ impl std::fmt::Display for FieldError {
 }
 
 impl AppError {
+    /// Problems with a questionnaire's answers, each naming its question.
+    pub(crate) fn from_answer_problems(problems: Vec<(String, String)>) -> AppError {
+        AppError::Invalid(
+            problems
+                .into_iter()
+                .map(|(field, message)| FieldError { field, message })
+                .collect(),
+        )
+    }
+
     /// The sentence for someone whose request the rules refused, or who
     /// acted on something that someone else changed meanwhile; `None` for
     /// any other failure.

@@ -24,7 +24,7 @@ use time::Date;
 
 use crate::programmes::ProgrammeView;
 use crate::register::field_errors;
-use crate::{App, AppError, FieldError, Principal};
+use crate::{App, AppError, Principal};
 use tandem_domain::permissions::Forbidden;
 
 /// A request as the caller may see it. For a line manager, every field the
@@ -644,14 +644,8 @@ impl App {
             .request_facts(form.request.programme_id, form.request.person_id)
             .await?;
         let authority = authorise_self_assessment(caller, &facts, id)?;
-        let values = check_answers(&form.questionnaire, answers).map_err(|problems| {
-            AppError::Invalid(
-                problems
-                    .into_iter()
-                    .map(|(field, message)| FieldError { field, message })
-                    .collect(),
-            )
-        })?;
+        let values =
+            check_answers(&form.questionnaire, answers).map_err(AppError::from_answer_problems)?;
         self.store
             .requests()
             .save_self_assessment(

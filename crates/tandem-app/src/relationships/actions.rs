@@ -776,14 +776,8 @@ impl App {
                     .request_facts(request.programme_id, request.person_id)
                     .await?;
                 let assessment = self.self_assessment_authority(acting, &facts, request.id)?;
-                let values = check_answers(questionnaire, answers).map_err(|problems| {
-                    AppError::Invalid(
-                        problems
-                            .into_iter()
-                            .map(|(field, message)| FieldError { field, message })
-                            .collect(),
-                    )
-                })?;
+                let values = check_answers(questionnaire, answers)
+                    .map_err(AppError::from_answer_problems)?;
                 let requests = self.store.requests();
                 if requests
                     .self_assessment(request.id, key.as_str(), Phase::After)

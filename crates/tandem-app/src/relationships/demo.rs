@@ -30,17 +30,6 @@ use tandem_store::{NewProposal, NewRequest, PersonSummary};
 use super::actions::{Acting, CompletionStep, IntroductionInput, StepRequest};
 use crate::{App, AppError};
 
-/// The states the demo shows, in the order it makes them.
-const DEMO_STATES: [State; 7] = [
-    State::Introduced,
-    State::Agreed,
-    State::UnderReview,
-    State::Completed,
-    State::NoMatch,
-    State::Withdrawn,
-    State::EndedEarly,
-];
-
 /// Who the demo pairs are, per programme: mentors by employee id where a
 /// demo login is one of them, else people of the organisation.
 struct DemoProgramme {
@@ -196,7 +185,7 @@ impl App {
             };
             entries.push(entry);
         }
-        if candidates.len() < DEMO_STATES.len() {
+        if candidates.len() < State::ALL.len() {
             return Err(AppError::Internal(format!(
                 "{}: only {} demo mentees",
                 demo.key,
@@ -205,7 +194,7 @@ impl App {
         }
 
         let now = self.clock.now();
-        for (index, state) in DEMO_STATES.iter().enumerate() {
+        for (index, state) in State::ALL.iter().enumerate() {
             // Each relationship started in the past (three days ago for
             // one still at its introduction), and its story is told at the
             // dates it happened, so dates, reviews and compliance are real.
