@@ -805,3 +805,50 @@ impl Relationships<'_> {
         Ok(())
     }
 }
+
+/// A cancelled meeting (MTG-4).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CancellationRow {
+    /// When the meeting was to start, in Unix seconds.
+    pub meeting_at: i64,
+    /// When it was cancelled, in Unix seconds.
+    pub cancelled_at: i64,
+    /// `YYYY-MM-DD`, if a new date was arranged.
+    pub new_date: Option<String>,
+    #[sqlx(try_from = "Parsed<Party>")]
+    pub cancelled_by: Party,
+}
+
+impl Relationships<'_> {
+    /// The cancelled meetings, latest first.
+    pub async fn cancellations(&self, id: RelationshipId) -> Result<Vec<CancellationRow>> {
+        Ok(sqlx::query_as(
+            "SELECT meeting_at, cancelled_at, new_date, cancelled_by FROM relationship_cancellations \
+             WHERE relationship_id = $1 ORDER BY meeting_at DESC, id DESC",
+        )
+        .bind(id.get())
+        .fetch_all(&self.store.pool)
+        .await?)
+    }
+
+    /// Records a cancelled meeting, cancelled now.
+    pub async fn add_cancellation(
+        &self,
+        authority: &RelationshipContentAuthority,
+        meeting_at: i64,
+        new_date: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO relationship_cancellations (relationship_id, meeting_at, cancelled_at, \
+             new_date, cancelled_by) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(authority.relationship_id().get())
+        .bind(meeting_at)
+        .bind(self.store.now())
+        .bind(new_date)
+        .bind(authority.party().as_str())
+        .execute(&self.store.pool)
+        .await?;
+        Ok(())
+    }
+}

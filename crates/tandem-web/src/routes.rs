@@ -130,6 +130,10 @@ fn table() -> Vec<Route> {
             relationships::record_meeting,
         ),
         post(
+            "/relationships/{id}/cancellations",
+            relationships::record_cancellation,
+        ),
+        post(
             "/relationships/{id}/meetings/{meeting}/agree",
             relationships::agree_record,
         ),
@@ -181,6 +185,10 @@ fn table() -> Vec<Route> {
         post(
             "/api/relationships/{id}/meetings",
             api::relationships::record_meeting,
+        ),
+        post(
+            "/api/relationships/{id}/cancellations",
+            api::relationships::record_cancellation,
         ),
         post(
             "/api/relationships/{id}/meetings/{meeting}/agreement",

@@ -56,6 +56,18 @@ pub struct IntroductionInput {
     pub place: String,
 }
 
+/// A meeting that was called off (MTG-4): when it was to be, and the new
+/// date if one was arranged.
+#[derive(Debug, Clone, Default)]
+pub struct CancellationInput {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `HH:MM`.
+    pub time: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub new_date: String,
+}
+
 /// A change to a meeting's record: agree it, or (its writer) rewrite it.
 #[derive(Debug, Clone)]
 pub enum MeetingRecordChange {
@@ -537,6 +549,77 @@ impl App {
         Ok(meeting_id)
     }
 
+    /// Records that a meeting was called off, now (MTG-4): whether it came
+    /// late is judged against the programme's notice rule when shown.
+    pub(crate) async fn record_cancellation_as(
+        &self,
+        acting: &Acting<'_>,
+        id: RelationshipId,
+        input: &CancellationInput,
+    ) -> Result<(), AppError> {
+        let loaded = self.load_acting(acting, id).await?;
+        if !loaded.row.state.is_active() {
+            return Err(AppError::Refused(
+                "Cancelled meetings are recorded while the relationship is agreed and active."
+                    .into(),
+            ));
+        }
+        let authority = self.content_authority(acting, &loaded)?;
+        let mut errors = Vec::new();
+        let date = super::parse_date(input.date.trim());
+        if date.is_none() {
+            errors.push(FieldError {
+                field: "date".into(),
+                message: "Enter the date the meeting was to be, in the form 2025-03-31".into(),
+            });
+        }
+        let time = time::Time::parse(
+            input.time.trim(),
+            time::macros::format_description!("[hour]:[minute]"),
+        )
+        .ok();
+        if time.is_none() {
+            errors.push(FieldError {
+                field: "time".into(),
+                message: "Enter the time it was to start, in the form 14:30".into(),
+            });
+        }
+        let new_date = match input.new_date.trim() {
+            "" => None,
+            text => match super::parse_date(text) {
+                Some(new) if date.is_none_or(|d| new > d) => Some(new),
+                Some(_) => {
+                    errors.push(FieldError {
+                        field: "new_date".into(),
+                        message: "The new date must be after the one called off".into(),
+                    });
+                    None
+                }
+                None => {
+                    errors.push(FieldError {
+                        field: "new_date".into(),
+                        message: "Enter the new date in the form 2025-03-31, or leave it empty"
+                            .into(),
+                    });
+                    None
+                }
+            },
+        };
+        let (Some(date), Some(time)) = (date, time) else {
+            return Err(AppError::Invalid(errors));
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let meeting_at = date.with_time(time).assume_utc().unix_timestamp();
+        let new_date = new_date.map(|d| d.to_string());
+        self.store
+            .relationships()
+            .add_cancellation(&authority, meeting_at, new_date.as_deref())
+            .await?;
+        Ok(())
+    }
+
     /// Agrees a meeting's record, or rewrites it (its writer), which clears
     /// the other party's agreement (MTG-2).
     pub(crate) async fn change_meeting_record_as(
@@ -862,6 +945,17 @@ impl App {
         input: &MeetingInput,
     ) -> Result<MeetingId, AppError> {
         self.record_meeting_as(&Acting::Caller(caller), id, input)
+            .await
+    }
+
+    /// Records a cancelled meeting (MTG-4).
+    pub async fn record_cancellation(
+        &self,
+        caller: &Principal,
+        id: RelationshipId,
+        input: &CancellationInput,
+    ) -> Result<(), AppError> {
+        self.record_cancellation_as(&Acting::Caller(caller), id, input)
             .await
     }
 

@@ -25,11 +25,13 @@ use tandem_domain::relationship::{RelationshipId, RelationshipRules, State};
 use tandem_store::RelationshipRow;
 
 pub use actions::{
-    AgreementForm, CompletionStep, IntroductionInput, MeetingRecordChange, StepRequest,
+    AgreementForm, CancellationInput, CompletionStep, IntroductionInput, MeetingRecordChange,
+    StepRequest,
 };
 pub use view::{
-    AgreementView, CompletionItem, CompletionView, HistoryEntry, IntroductionView, MeetingView,
-    RelationshipSummary, RelationshipView, Task, TaskStatus, ToDo, VersionView,
+    AgreementView, CancellationView, CompletionItem, CompletionView, HistoryEntry,
+    IntroductionView, MeetingView, RelationshipSummary, RelationshipView, Task, TaskStatus, ToDo,
+    VersionView,
 };
 
 use crate::{App, AppError};

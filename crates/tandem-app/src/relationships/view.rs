@@ -118,6 +118,17 @@ pub struct MeetingView {
     pub has_record: bool,
 }
 
+/// A cancelled meeting and how it stands against the programme's notice
+/// rule (MTG-4).
+#[derive(Debug, Clone)]
+pub struct CancellationView {
+    pub meeting_at: i64,
+    pub cancelled_at: i64,
+    pub new_date: Option<Date>,
+    pub by: Party,
+    pub status: tandem_domain::relationship::meetings::CancellationStatus,
+}
+
 /// The introductory meeting as arranged.
 #[derive(Debug, Clone)]
 pub struct IntroductionView {
@@ -223,6 +234,8 @@ pub struct RelationshipView {
     pub introduction: Option<IntroductionView>,
     pub agreement: AgreementView,
     pub meetings: Vec<MeetingView>,
+    /// Meetings called off, latest first (metadata: the pair and overseers).
+    pub cancellations: Vec<CancellationView>,
     pub compliance: Option<Compliance>,
     pub next_review: Option<ReviewDue>,
     pub plan: Option<ActionPlan>,
@@ -432,6 +445,31 @@ impl App {
         } else {
             Vec::new()
         };
+        let cancellations = if metadata {
+            repo.cancellations(id)
+                .await?
+                .into_iter()
+                .map(|row| {
+                    let new_date = row.new_date.as_deref().and_then(parse_date);
+                    CancellationView {
+                        status: tandem_domain::relationship::meetings::cancellation_status(
+                            rules,
+                            &tandem_domain::relationship::meetings::Cancellation {
+                                meeting_at: row.meeting_at,
+                                cancelled_at: row.cancelled_at,
+                                new_date,
+                            },
+                        ),
+                        meeting_at: row.meeting_at,
+                        cancelled_at: row.cancelled_at,
+                        new_date,
+                        by: row.cancelled_by,
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let record_key =
             self.document_key(caller, loaded, &Document::MeetingRecords, &agreed_documents)?;
         let meetings = meetings(rules, &meeting_rows, record_key.as_ref())?;
@@ -518,6 +556,7 @@ impl App {
             introduction,
             agreement,
             meetings,
+            cancellations,
             compliance,
             next_review,
             plan,

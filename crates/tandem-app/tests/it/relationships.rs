@@ -783,6 +783,63 @@ async fn fun_agreement_plan_mentor_log_agreed_by_the_mentee_stages_and_leaving()
                 .is_none()
         );
 
+        // MTG-4 (FUN Appendix A, 2): 24 hours' notice and a new date.
+        let ten = app.today().with_hms(10, 0, 0).expect("a time").assume_utc();
+        let at_ten = app
+            .clone()
+            .with_clock(std::sync::Arc::new(tandem_app::FixedClock::at(ten)));
+        let called_off = |date: time::Date, time: &str, new_date: &str| {
+            tandem_app::relationships::CancellationInput {
+                date: date.to_string(),
+                time: time.to_owned(),
+                new_date: new_date.to_owned(),
+            }
+        };
+        let today = app.today();
+        let later = (today + Duration::days(10)).to_string();
+        at_ten
+            .record_cancellation(&mentor, id, &called_off(today, "12:00", ""))
+            .await
+            .expect("two hours' notice, no new date");
+        at_ten
+            .record_cancellation(
+                &mentee,
+                id,
+                &called_off(today + Duration::days(3), "10:00", ""),
+            )
+            .await
+            .expect("three days' notice, no new date");
+        at_ten
+            .record_cancellation(&mentee, id, &called_off(today, "11:00", &later))
+            .await
+            .expect("an hour's notice, with a new date");
+        assert!(matches!(
+            at_ten
+                .record_cancellation(&mentee, id, &called_off(today, "25:00", "yesterday"))
+                .await,
+            Err(AppError::Invalid(ref e)) if e.iter().any(|e| e.field == "time") && e.iter().any(|e| e.field == "new_date")
+        ));
+        use tandem_domain::relationship::meetings::CancellationStatus;
+        let mut statuses: Vec<_> = app
+            .relationship(&admin, id)
+            .await
+            .expect("the administrator sees them: metadata")
+            .cancellations
+            .iter()
+            .map(|c| c.status)
+            .collect();
+        statuses.sort_by_key(|s| format!("{s:?}"));
+        assert_eq!(
+            statuses,
+            vec![
+                CancellationStatus::Fine,
+                CancellationStatus::Late,
+                CancellationStatus::NeedsNewDate
+            ],
+            "{}",
+            db.label
+        );
+
         // Stages (LIF-5).
         let stage = tandem_domain::relationship::stages::StageInput {
             process: rules.stages.process[1].clone(),

@@ -122,3 +122,16 @@ CREATE TABLE relationship_introductions (
     arranged_by TEXT NOT NULL,
     arranged_at BIGINT NOT NULL
 );
+
+-- Cancelled meetings (MTG-4): when the meeting was to be, when it was
+-- cancelled and the new date, if one was arranged. Whether it was late is
+-- worked out from the programme's notice rule when shown.
+CREATE TABLE relationship_cancellations (
+    id {{pk}},
+    relationship_id BIGINT NOT NULL REFERENCES relationships (id),
+    meeting_at BIGINT NOT NULL,
+    cancelled_at BIGINT NOT NULL,
+    new_date TEXT,
+    cancelled_by TEXT NOT NULL
+);
+CREATE INDEX relationship_cancellations_by_relationship ON relationship_cancellations (relationship_id);

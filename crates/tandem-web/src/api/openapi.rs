@@ -51,6 +51,7 @@ use crate::error::{ApiErrorBody, ApiFieldError};
         relationships::sign,
         relationships::record_meeting,
         relationships::agree_record,
+        relationships::record_cancellation,
         relationships::save_plan,
         relationships::set_stage,
         relationships::record_completion
@@ -96,6 +97,7 @@ use crate::error::{ApiErrorBody, ApiFieldError};
         relationships::SignatureBody,
         relationships::MeetingBody,
         relationships::ActionPointBody,
+        relationships::CancellationBody,
         relationships::PlanBody,
         relationships::GoalBody,
         relationships::ActionBody,

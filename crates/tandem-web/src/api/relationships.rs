@@ -11,7 +11,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tandem_app::relationships::{
-    CompletionStep, IntroductionInput, MeetingRecordChange, RelationshipSummary, RelationshipView,
+    CancellationInput, CompletionStep, IntroductionInput, MeetingRecordChange, RelationshipSummary,
+    RelationshipView,
 };
 use tandem_domain::relationship::agreement::AgreementInput;
 use tandem_domain::relationship::meetings::MeetingInput;
@@ -479,6 +480,44 @@ pub async fn record_meeting(
         .record_meeting(&caller.principal, id, &input)
         .await?;
     Ok((StatusCode::CREATED, Json(Created::new(meeting.get()))).into_response())
+}
+
+/// A meeting called off (MTG-4).
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct CancellationBody {
+    /// YYYY-MM-DD: when it was to be.
+    date: String,
+    /// HH:MM.
+    time: String,
+    /// YYYY-MM-DD, or empty.
+    new_date: String,
+}
+
+/// Records a meeting called off, now; whether it came late is judged by the
+/// programme's notice rule and shown on the relationship.
+#[utoipa::path(post, path = "/api/relationships/{id}/cancellations", params(("id" = i64, Path)), request_body = CancellationBody, responses(
+    (status = 204),
+    (status = 404, body = ApiErrorBody),
+    (status = 409, body = ApiErrorBody),
+    (status = 422, body = ApiErrorBody),
+))]
+pub async fn record_cancellation(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    PathId(id): PathId<RelationshipId>,
+    Json(body): Json<CancellationBody>,
+) -> Result<StatusCode, ApiError> {
+    let input = CancellationInput {
+        date: body.date,
+        time: body.time,
+        new_date: body.new_date,
+    };
+    state
+        .app
+        .record_cancellation(&caller.principal, id, &input)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Agrees a meeting's record.

@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use tandem_app::AppError;
 use tandem_app::relationships::{
-    CompletionStep, IntroductionInput, MeetingRecordChange, RelationshipSummary, RelationshipView,
-    StepRequest, TaskStatus,
+    CancellationInput, CompletionStep, IntroductionInput, MeetingRecordChange, RelationshipSummary,
+    RelationshipView, StepRequest, TaskStatus,
 };
 use tandem_domain::ids::ProgrammeId;
 use tandem_domain::programme::{MeetingKind, Months, Party};
@@ -779,6 +779,45 @@ fn meetings(
                 }
             }
         }
+        @if !view.cancellations.is_empty() {
+            h3 { "Meetings called off" }
+            ul {
+                @for c in &view.cancellations {
+                    li {
+                        (format_time(c.meeting_at)) ", called off " (format_time(c.cancelled_at)) " by " (party_name(c.by))
+                        @if let Some(new) = c.new_date { "; new date " (new) }
+                        " " (cancellation_tag(c.status))
+                    }
+                }
+            }
+        }
+        @if view.may_record_meeting && view.is_pair() {
+            details.details open[!problems.is_empty() && value(form, "form") == "cancellation"] {
+                summary { "Record a meeting called off" }
+                form method="post" action={ "/relationships/" (view.id) "/cancellations" } novalidate {
+                    (csrf_field(&caller.csrf_token))
+                    input type="hidden" name="form" value="cancellation";
+                    @if let Some(hours) = rules.meetings.cancellation_notice_hours {
+                        p { "The programme asks for at least " (hours.get()) " hours' notice, and a new date." }
+                    }
+                    (fields.text("date", "The date it was to be").value(if value(form, "form") == "cancellation" { value(form, "date") } else { "" }).kind("date"))
+                    (fields.text("time", "The time it was to start").hint("For example, 14:30").value(if value(form, "form") == "cancellation" { value(form, "time") } else { "" }).kind("time"))
+                    (fields.text("new_date", "The new date (optional)").value(value(form, "new_date")).kind("date"))
+                    button.button.button--secondary type="submit" { "Record it" }
+                }
+            }
+        }
+    }
+}
+
+fn cancellation_tag(status: tandem_domain::relationship::meetings::CancellationStatus) -> Markup {
+    use tandem_domain::relationship::meetings::CancellationStatus;
+    html! {
+        @match status {
+            CancellationStatus::Fine => strong.tag.tag--done { "In time" },
+            CancellationStatus::NeedsNewDate => strong.tag.tag--due { "New date needed" },
+            CancellationStatus::Late => strong.tag.tag--due { "Late: less notice than asked, and no new date" },
+        }
     }
 }
 
@@ -1267,6 +1306,25 @@ pub async fn record_meeting(
         .record_meeting(&caller.principal, id, &meeting_input(&form))
         .await
         .map(|_| ());
+    answer(&state, &caller, id, &form, outcome, "meetings").await
+}
+
+/// `POST /relationships/{id}/cancellations`.
+pub async fn record_cancellation(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<RelationshipId>,
+    Form(form): Form<Answers>,
+) -> Result<Response, PageError> {
+    let input = CancellationInput {
+        date: value(&form, "date").to_owned(),
+        time: value(&form, "time").to_owned(),
+        new_date: value(&form, "new_date").to_owned(),
+    };
+    let outcome = state
+        .app
+        .record_cancellation(&caller.principal, id, &input)
+        .await;
     answer(&state, &caller, id, &form, outcome, "meetings").await
 }
 
