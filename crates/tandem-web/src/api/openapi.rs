@@ -101,6 +101,7 @@ use crate::error::{ApiErrorBody, ApiFieldError};
         relationships::PlanBody,
         relationships::GoalBody,
         relationships::ActionBody,
+        relationships::MilestoneBody,
         relationships::StageBody,
         relationships::CompletionBody
     ))

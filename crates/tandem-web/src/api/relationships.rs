@@ -17,7 +17,7 @@ use tandem_app::relationships::{
 use tandem_domain::relationship::agreement::AgreementInput;
 use tandem_domain::relationship::meetings::MeetingInput;
 use tandem_domain::relationship::plan::{
-    ActionInput, ActionPlanInput, ActionPointInput, GoalInput,
+    ActionInput, ActionPlanInput, ActionPointInput, GoalInput, MilestoneInput,
 };
 use tandem_domain::relationship::stages::StageInput;
 use tandem_domain::relationship::{MeetingId, RelationshipId, party_name};
@@ -558,6 +558,14 @@ pub struct ActionBody {
     goal: String,
 }
 
+/// A milestone: what marks progress, and by when (YYYY-MM-DD).
+#[derive(Deserialize, Serialize, ToSchema, Default)]
+#[serde(default)]
+pub struct MilestoneBody {
+    what: String,
+    by: String,
+}
+
 /// The action plan (PLN-1).
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
@@ -566,6 +574,7 @@ pub struct PlanBody {
     strengths: String,
     goals: Vec<GoalBody>,
     actions: Vec<ActionBody>,
+    milestones: Vec<MilestoneBody>,
     review_dates: Vec<String>,
     start: String,
     completion: String,
@@ -609,7 +618,14 @@ pub async fn save_plan(
                 goal: a.goal,
             })
             .collect(),
-        milestones: Vec::new(),
+        milestones: body
+            .milestones
+            .into_iter()
+            .map(|m| MilestoneInput {
+                what: m.what,
+                by: m.by,
+            })
+            .collect(),
         review_dates: body.review_dates,
         start: body.start,
         completion: body.completion,

@@ -617,6 +617,29 @@ fn plan(caller: &Caller, view: &RelationshipView, form: &Answers, problems: &[Pr
             ]
         })
         .collect();
+    let milestone_ids: Vec<[String; 2]> = (0..2)
+        .map(|i| {
+            [
+                format!("milestones[{i}].what"),
+                format!("milestones[{i}].by"),
+            ]
+        })
+        .collect();
+    let milestone_values: Vec<[String; 2]> = (0..2)
+        .map(|i| {
+            let milestone = plan.and_then(|p| p.milestones.get(i));
+            [
+                get(
+                    &milestone_ids[i][0],
+                    milestone.map(|m| m.what.clone()).unwrap_or_default(),
+                ),
+                get(
+                    &milestone_ids[i][1],
+                    milestone.map(|m| m.by.to_string()).unwrap_or_default(),
+                ),
+            ]
+        })
+        .collect();
     let needs = get("needs", plan.map(|p| p.needs.clone()).unwrap_or_default());
     let strengths = get(
         "strengths",
@@ -651,6 +674,10 @@ fn plan(caller: &Caller, view: &RelationshipView, form: &Answers, problems: &[Pr
                     h3 { "Goals" }
                     ol { @for goal in &plan.goals { li { strong { (goal.what) } " – measured by " (goal.measure) ", by " (goal.by) } } }
                 }
+                @if !plan.milestones.is_empty() {
+                    h3 { "Milestones" }
+                    ul { @for m in &plan.milestones { li { (m.what) ", by " (m.by) } } }
+                }
                 @if !plan.actions.is_empty() {
                     h3 { "Actions" }
                     ul { @for action in &plan.actions { li { (action.point.what) " – " (party_name(action.point.owner)) ", due " (action.point.due) @if action.from_meeting.is_some() { " (from a meeting)" } } } }
@@ -681,6 +708,11 @@ fn plan(caller: &Caller, view: &RelationshipView, form: &Answers, problems: &[Pr
                             (fields.select(&action_ids[i][1], "Who").options([("mentee", "The mentee"), ("mentor", "The mentor")]).selected(&action_values[i][1]))
                             (fields.text(&action_ids[i][2], "Due").value(&action_values[i][2]).kind("date"))
                             (fields.select(&action_ids[i][3], "For goal").options([("1", "Goal 1"), ("2", "Goal 2"), ("3", "Goal 3")]).selected(&action_values[i][3]))
+                        }
+                        @for i in 0..2 {
+                            h3 { "Milestone " (i + 1) " (optional)" }
+                            (fields.text(&milestone_ids[i][0], "What marks progress").value(&milestone_values[i][0]))
+                            (fields.text(&milestone_ids[i][1], "By when").value(&milestone_values[i][1]).kind("date"))
                         }
                         button.button type="submit" { "Save the plan" }
                     }
@@ -714,6 +746,13 @@ fn meetings(
             p { "After each meeting " (party_name(rules.records.written_by)) " writes a short record, and " (rules.records.agreed_by.iter().map(|p| party_name(*p)).collect::<Vec<_>>().join(" and ")) " agree it." }
         } @else {
             p { "This programme records only the date, length and kind of each meeting. What you talk about is not written down here." }
+        }
+        @if let Some(plan) = view.plan.as_ref().filter(|_| view.is_pair()) {
+            @let open = plan.to_review();
+            @if !open.is_empty() && view.state.is_active() {
+                h3 { "To review at your next meeting" }
+                ul { @for action in open { li { (action.point.what) " – " (party_name(action.point.owner)) ", due " (action.point.due) } } }
+            }
         }
         @if let Some(compliance) = &view.compliance {
             @if let Some(due) = compliance.next_due { p { "Next meeting due by " strong { (due) } "." } }
@@ -1373,7 +1412,13 @@ pub async fn save_plan(
                 goal: value(&form, &format!("actions[{i}].goal")).to_owned(),
             })
             .collect(),
-        milestones: Vec::<MilestoneInput>::new(),
+        milestones: (0..2)
+            .filter(|i| filled(format!("milestones[{i}].what")))
+            .map(|i| MilestoneInput {
+                what: value(&form, &format!("milestones[{i}].what")).to_owned(),
+                by: value(&form, &format!("milestones[{i}].by")).to_owned(),
+            })
+            .collect(),
         review_dates: Some(value(&form, "review_date").to_owned())
             .filter(|d| !d.trim().is_empty())
             .into_iter()
