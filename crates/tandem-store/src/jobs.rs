@@ -20,8 +20,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Acquire, Row};
 
 use crate::{Backend, Result, Store, StoreError};
 
@@ -278,8 +278,7 @@ impl Jobs<'_> {
         now: i64,
         next: &NewJob<'_>,
     ) -> Result<bool> {
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         if !mark_done(&mut *tx, id, worker, now).await? {
             return Ok(false);
         }

@@ -42,7 +42,8 @@ pub use relationships::{
 };
 
 /// Set on every SQLite connection: enforce foreign keys, let readers go on
-/// while one writer writes, wait rather than fail when the file is busy, and
+/// while one writer writes, wait up to ten seconds rather than fail when
+/// another connection holds the write lock (see [`Store::write_tx`]), and
 /// keep up to 32 MiB of pages in memory so that large imports and reports
 /// do not re-read the file.
 const SQLITE_PRAGMAS: [&str; 5] = [
@@ -226,6 +227,20 @@ impl Store {
     /// stored time takes.
     pub(crate) fn now(&self) -> i64 {
         self.clock.unix()
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write
+    /// lock at once (`BEGIN IMMEDIATE`): a deferred transaction that reads
+    /// first and writes later cannot wait for another writer (its snapshot
+    /// would be stale by then) and fails at once with "database is locked",
+    /// whereas `BEGIN IMMEDIATE` waits for the lock under the busy timeout.
+    /// On PostgreSQL, where writers do not lock the whole database, a plain
+    /// `BEGIN`. Every transaction that writes starts here.
+    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     pub(crate) async fn execute_raw(&self, sql: &str) -> Result<()> {

@@ -151,7 +151,7 @@ impl People<'_> {
     /// dropping the import rolls every batch back.
     pub async fn begin_import(&self, authority: &PeopleImportAuthority) -> Result<PeopleImport> {
         let organisation_id = authority.organisation_id();
-        let mut tx = self.store.pool.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         let region_ids = names_to_ids(&mut tx, "regions", organisation_id).await?;
         let team_ids = names_to_ids(&mut tx, "teams", organisation_id).await?;
         Ok(PeopleImport {

@@ -5,7 +5,6 @@
 //! names that the database does not know yet, the list of organisations
 //! taking part and the audit event are written together or not at all.
 
-use sqlx::Acquire;
 use tandem_domain::audit::AuditAction;
 use tandem_domain::ids::{OrganisationId, ProgrammeId};
 use tandem_domain::permissions::{ProgrammeAuthority, ProgrammeCreateAuthority, ProgrammeScope};
@@ -47,8 +46,7 @@ impl Programmes<'_> {
         authority: &ProgrammeCreateAuthority,
         write: &ProgrammeWrite<'_>,
     ) -> Result<ProgrammeId> {
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM programmes WHERE key = $1")
             .bind(write.key)
             .fetch_optional(&mut *tx)
@@ -100,8 +98,7 @@ impl Programmes<'_> {
     ) -> Result<()> {
         let id = authority.programme_id();
         let at = self.store.now();
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         let taken: Option<i64> =
             sqlx::query_scalar("SELECT id FROM programmes WHERE key = $1 AND id <> $2")
                 .bind(write.key)

@@ -6,7 +6,7 @@ use tandem_domain::ids::{
     MentorEntryId, OrganisationId, OverrideId, PersonId, ProgrammeId, ProposalId, RequestId,
 };
 
-use sqlx::{Acquire, Row};
+use sqlx::Row;
 
 use tandem_domain::permissions::{MatchingAuthority, ProposalAnswerAuthority};
 use tandem_domain::proposals::{Answer, ProposalStatus};
@@ -81,8 +81,7 @@ impl Proposals<'_> {
     ) -> Result<Vec<ProposalId>> {
         let programme_id = authority.programme_id();
         let proposed_by = authority.actor();
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         let at = self.store.now();
         let mut ids = Vec::with_capacity(proposals.len());
         for proposal in proposals {
@@ -221,8 +220,7 @@ impl Proposals<'_> {
                 Some(detail.as_str()).filter(|d| !d.is_empty()),
             ),
         };
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         let changed = sqlx::query(
             "UPDATE match_proposals SET status = $1, decline_reason = $2, decline_detail = $3, answered_at = $4 \
              WHERE id = $5 AND status = 'awaiting_mentor'",
@@ -296,8 +294,7 @@ impl Proposals<'_> {
     ) -> Result<()> {
         let programme_id = authority.programme_id();
         let at = self.store.now();
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         sqlx::query(
             "UPDATE match_overrides SET in_force = 0 WHERE request_id = $1 AND in_force = 1",
         )

@@ -6,7 +6,6 @@
 //! transaction, and a partial unique index refuses a second one should two
 //! writes race.
 
-use sqlx::Acquire;
 use tandem_domain::audit::AuditAction;
 use tandem_domain::ids::{MentorEntryId, OrganisationId, PersonId, ProgrammeId, RequestId};
 use tandem_domain::permissions::{
@@ -211,8 +210,7 @@ impl Register<'_> {
             Recruited::Volunteered
         };
         let at = self.store.now();
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO mentor_entries (programme_id, person_id, recruited, experience, experience_months, \
              interests, expertise, style, languages, location, special_interests, training_completed, \
@@ -371,8 +369,7 @@ impl Requests<'_> {
         };
         let (programme_id, person_id) = (authority.programme_id(), authority.person_id());
         let at = self.store.now();
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         let open: Option<i64> = sqlx::query_scalar(&format!(
             "SELECT id FROM mentor_requests WHERE programme_id = $1 AND person_id = $2 AND status IN ({})",
             open_statuses()
@@ -570,8 +567,7 @@ impl Requests<'_> {
                 Some(detail.as_str()),
             ),
         };
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         let updated = sqlx::query(
             "UPDATE mentor_requests SET status = $1, rejection_reason = $2, rejection_detail = $3, \
              screened_by = $4, screened_at = $5 WHERE id = $6 AND status = $7",
@@ -611,8 +607,7 @@ impl Requests<'_> {
         answer: Consultation,
     ) -> Result<bool> {
         let id = authority.request_id();
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         let updated = sqlx::query(
             "UPDATE mentor_requests SET consultation = $1 WHERE id = $2 AND consultation = $3",
         )
@@ -655,8 +650,7 @@ impl Requests<'_> {
             .join(",");
         let request_id = authority.request_id();
         let at = self.store.now();
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         sqlx::query(
             "INSERT INTO self_assessments (person_id, programme_id, request_id, questionnaire, phase, answers, answered_at) \
              SELECT person_id, programme_id, id, $2, $3, $4, $5 FROM mentor_requests WHERE id = $1 \

@@ -8,7 +8,7 @@
 //! from that authority, so an authority for one relationship cannot write
 //! another.
 
-use sqlx::{Acquire, Row};
+use sqlx::Row;
 use tandem_domain::ids::{
     AccountId, MentorEntryId, OrganisationId, PersonId, ProgrammeId, ProposalId, RequestId,
 };
@@ -296,8 +296,7 @@ impl Relationships<'_> {
         event: &NewEvent<'_>,
     ) -> Result<()> {
         let id = authority.relationship_id();
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         let moved = sqlx::query(
             "UPDATE relationships SET state = $1, agreed_on = COALESCE($2, agreed_on), \
              ended_at = $3 WHERE id = $4 AND state = $5",
@@ -411,8 +410,7 @@ impl Relationships<'_> {
         version: &NewVersion<'_>,
     ) -> Result<()> {
         let id = authority.relationship_id();
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         let next: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM agreement_versions WHERE relationship_id = $1",
         )
@@ -455,8 +453,7 @@ impl Relationships<'_> {
         hash: &str,
     ) -> Result<()> {
         let id = authority.relationship_id();
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         let current = sqlx::query(
             "SELECT id, number, hash FROM agreement_versions WHERE relationship_id = $1 \
              ORDER BY number DESC LIMIT 1",

@@ -1,6 +1,7 @@
 //! The store's story, told once against each configured database.
 
 mod accounts;
+mod concurrency;
 mod jobs;
 mod people;
 mod programmes;
