@@ -525,8 +525,7 @@ impl Requests<'_> {
     /// a mentor has accepted it (then the relationship is left instead).
     pub async fn withdraw(&self, authority: &WithdrawalAuthority) -> Result<bool> {
         let id = authority.request_id();
-        let mut conn = self.store.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = self.store.write_tx().await?;
         let updated = sqlx::query(&format!(
             "UPDATE mentor_requests SET status = $1 WHERE id = $2 AND status IN ({}) \
              AND NOT EXISTS (SELECT 1 FROM match_proposals m WHERE m.request_id = $2 \
