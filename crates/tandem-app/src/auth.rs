@@ -11,14 +11,21 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use tandem_domain::audit::AuditAction;
 use tandem_domain::ids::{AccountId, PersonId};
-use tandem_domain::permissions::Actor;
+use tandem_domain::permissions::{Actor, own_sessions};
 use tandem_domain::roles::RoleGrant;
-use tandem_store::NewAccount;
+use tandem_store::{NewAccount, OwnSession};
 
 use crate::{App, AppError, Principal};
 
-/// How long a session lasts from sign-in.
+/// How long a session lasts from sign-in, however much it is used.
 pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
+/// How long a session may go unused before it is signed out, unless the
+/// application is given another ([`App::with_session_idle_seconds`]).
+pub const DEFAULT_IDLE_SECONDS: i64 = 30 * 60;
+/// How stale a session's "last used" time may grow before a request
+/// writes it again: most requests write nothing, and a session is signed
+/// out after between `idle - TOUCH_AFTER_SECONDS` and `idle` seconds unused.
+pub const TOUCH_AFTER_SECONDS: i64 = 60;
 /// Attempts one address may make at one account within
 /// [`THROTTLE_WINDOW_SECONDS`]; the rest are refused without being checked.
 pub const MAX_FAILURES: i64 = 5;
@@ -299,7 +306,12 @@ impl App {
 
     /// [`App::housekeeping`] as at `at`; the `housekeeping` job runs it.
     pub async fn housekeeping_at(&self, at: i64) -> Result<(), AppError> {
-        let sessions = self.store.sessions().delete_expired(at).await?;
+        let sessions = self.store.sessions().delete_expired(at).await?
+            + self
+                .store
+                .sessions()
+                .delete_idle(at - self.session_idle_seconds)
+                .await?;
         let throttles = self
             .store
             .sessions()
@@ -309,16 +321,26 @@ impl App {
         Ok(())
     }
 
-    /// The session a cookie token belongs to, if it is still valid.
+    /// The session a cookie token belongs to, if it is still valid: not
+    /// past its fixed end, and used within the idle time-out. A session
+    /// found unused for that long is ended there and then. Using one moves
+    /// its "last used" time on, written only when more than
+    /// [`TOUCH_AFTER_SECONDS`] have passed since it was last written.
     pub async fn session(&self, token: &str) -> Result<Option<ActiveSession>, AppError> {
-        let Some(session) = self
-            .store
-            .sessions()
-            .get(&token_hash(token), self.now())
-            .await?
-        else {
+        let at = self.now();
+        let hash = token_hash(token);
+        let sessions = self.store.sessions();
+        let Some(session) = sessions.get(&hash, at).await? else {
             return Ok(None);
         };
+        let unused = at - session.last_seen_at;
+        if unused >= self.session_idle_seconds {
+            sessions.delete(&hash).await?;
+            return Ok(None);
+        }
+        if unused > TOUCH_AFTER_SECONDS {
+            sessions.touch(&hash, at).await?;
+        }
         Ok(self
             .principal(session.account_id)
             .await?
@@ -331,6 +353,51 @@ impl App {
     pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {
         self.store.sessions().delete(&token_hash(token)).await?;
         Ok(())
+    }
+
+    /// How long a session may go unused before it is signed out.
+    pub fn session_idle_seconds(&self) -> i64 {
+        self.session_idle_seconds
+    }
+
+    /// The caller's own sessions that have not ended, most recently used
+    /// first, the one `current_token` belongs to marked. Each is named by
+    /// a reference that is no secret; tokens never leave the store.
+    pub async fn own_sessions(
+        &self,
+        principal: &Principal,
+        current_token: &str,
+    ) -> Result<Vec<OwnSession>, AppError> {
+        let at = self.now();
+        let idle_since = at - self.session_idle_seconds;
+        let mut sessions = self
+            .store
+            .sessions()
+            .of_account(own_sessions(principal), &token_hash(current_token), at)
+            .await?;
+        sessions.retain(|session| session.current || session.last_seen_at > idle_since);
+        Ok(sessions)
+    }
+
+    /// Ends one of the caller's own sessions, named by its reference (see
+    /// [`App::own_sessions`]), and answers whether it was the session
+    /// `current_token` belongs to. Another person's session, or one that
+    /// has already ended, is not found.
+    pub async fn end_own_session(
+        &self,
+        principal: &Principal,
+        current_token: &str,
+        reference: &str,
+    ) -> Result<bool, AppError> {
+        let ended = self
+            .store
+            .sessions()
+            .delete_of_account(own_sessions(principal), reference)
+            .await?;
+        if !ended {
+            return Err(AppError::NotFound);
+        }
+        Ok(!reference.is_empty() && token_hash(current_token).starts_with(reference))
     }
 
     /// Builds the caller from their account and grants; a disabled account

@@ -36,6 +36,8 @@ pub struct App {
     clock: Arc<dyn Clock>,
     mailer: Arc<dyn mail::Mailer>,
     vault: vault::Vault,
+    /// How long a session may go unused before it is signed out.
+    session_idle_seconds: i64,
 }
 
 impl App {
@@ -47,6 +49,16 @@ impl App {
             clock: Arc::new(SystemClock),
             mailer: mail::from_environment(),
             vault: vault::Vault::default(),
+            session_idle_seconds: auth::DEFAULT_IDLE_SECONDS,
+        }
+    }
+
+    /// The same application, signing out a session unused for `seconds`
+    /// (at least a minute) rather than [`auth::DEFAULT_IDLE_SECONDS`].
+    pub fn with_session_idle_seconds(self, seconds: i64) -> App {
+        App {
+            session_idle_seconds: seconds.max(60),
+            ..self
         }
     }
 
@@ -86,8 +98,7 @@ impl App {
         App {
             store: self.store.with_clock(clock.clone()),
             clock,
-            mailer: self.mailer,
-            vault: self.vault,
+            ..self
         }
     }
 

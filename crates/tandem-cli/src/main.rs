@@ -47,6 +47,9 @@ enum Command {
         /// with `tandem key generate`). Required.
         #[arg(long, env = "TANDEM_KEY_FILE")]
         key_file: Option<PathBuf>,
+        /// Sign a session out after this many minutes unused (at least 1).
+        #[arg(long, env = "TANDEM_SESSION_IDLE_MINUTES", default_value_t = 30)]
+        session_idle_minutes: i64,
     },
     /// Create tandem-demo.db with demo data if it is missing, then serve it.
     /// Its master key is kept beside it (tandem-demo.key), made if missing.
@@ -283,13 +286,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             bind,
             secure_cookies,
             key_file,
+            session_idle_minutes,
         } => {
             let Some(key_file) = key_file else {
                 bail!(
                     "serve needs the master key that seals confidential content: set TANDEM_KEY_FILE (or --key-file) to a key file. Make one with `tandem key generate --out tandem.key`, keep it secret, and back it up apart from the database."
                 );
             };
-            let app = open(url, "sqlite://tandem.db").await?;
+            let app = open(url, "sqlite://tandem.db")
+                .await?
+                .with_session_idle_seconds(session_idle_minutes.saturating_mul(60));
             let (app, fingerprint) = app.with_key_file(&key_file)?;
             tracing::info!(key = %fingerprint, "master key loaded");
             serve(app, bind, WebConfig { secure_cookies }).await?;

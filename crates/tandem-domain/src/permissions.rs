@@ -185,6 +185,13 @@ const ORGANISATION_STAFF: [Role; 3] = [Role::Coordinator, Role::Hr, Role::Superv
 /// Roles that may load an HR export into an organisation (PPL-3).
 const IMPORTERS: [Role; 2] = [Role::Coordinator, Role::Hr];
 
+/// Whose sessions a caller may list and end: their own account's, and
+/// nobody else's — an administrator's neither. Someone else's session is
+/// "not found".
+pub fn own_sessions(principal: &Principal) -> AccountId {
+    principal.account_id
+}
+
 /// Administrators see the whole system's figures and its recent audit
 /// events on their home page.
 pub fn sees_system_overview(principal: &Principal) -> bool {

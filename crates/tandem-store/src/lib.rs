@@ -279,4 +279,4 @@ impl Store {
 pub use accounts::{Account, NewAccount};
 use audit::insert_event;
 pub use organisations::Organisation;
-pub use sessions::{Session, Throttle};
+pub use sessions::{OwnSession, Session, Throttle};

@@ -60,6 +60,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/0006_relationships.sqlite.sql"),
         postgres: include_str!("migrations/0006_relationships.postgres.sql"),
     },
+    Migration {
+        version: 7,
+        name: "session_idle",
+        shared: include_str!("migrations/0007_session_idle.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// An arbitrary constant naming Tandem's migration lock in PostgreSQL, so

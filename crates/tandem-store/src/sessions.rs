@@ -5,6 +5,12 @@ use tandem_domain::ids::AccountId;
 
 use crate::{Result, Sessions};
 
+/// How many hexadecimal digits of a session's token hash name it to its
+/// owner ([`OwnSession::reference`]): enough never to clash among one
+/// person's sessions, and nothing an attacker could use — the token
+/// cannot be got back from its hash, let alone from part of it.
+const REFERENCE_DIGITS: usize = 16;
+
 /// A signed-in session, found by the hash of its cookie token.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Session {
@@ -12,9 +18,39 @@ pub struct Session {
     pub account_id: AccountId,
     pub csrf_token: String,
     pub expires_at: i64,
+    /// When the session was last used (to the minute or so: see
+    /// [`Sessions::touch`]).
+    pub last_seen_at: i64,
+}
+
+/// One of a person's own sessions, as the list of them shows it. The
+/// token and its hash stay in the store: `reference` names the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnSession {
+    /// A name for the session that is not a secret (the start of its
+    /// token's hash), for a form to say which session to end.
+    pub reference: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    /// Whether this is the session the list was asked for from.
+    pub current: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct OwnSessionRow {
+    token_hash: String,
+    created_at: i64,
+    last_seen_at: i64,
+    expires_at: i64,
+}
+
+fn reference(token_hash: &str) -> &str {
+    token_hash.get(..REFERENCE_DIGITS).unwrap_or(token_hash)
 }
 
 impl Sessions<'_> {
+    /// Opens a session, last used now.
     pub async fn create(
         &self,
         token_hash: &str,
@@ -22,29 +58,47 @@ impl Sessions<'_> {
         csrf_token: &str,
         expires_at: i64,
     ) -> Result<()> {
+        let at = self.store.now();
         sqlx::query(
-            "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, expires_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $4)",
         )
         .bind(token_hash)
         .bind(account_id.get())
         .bind(csrf_token)
-        .bind(self.store.now())
+        .bind(at)
         .bind(expires_at)
         .execute(&self.store.pool)
         .await?;
         Ok(())
     }
 
-    /// The session with this token hash, if it has not expired.
+    /// The session with this token hash, if it has not expired. Whether it
+    /// has been unused for too long is the caller's to decide from
+    /// [`Session::last_seen_at`].
     pub async fn get(&self, token_hash: &str, at: i64) -> Result<Option<Session>> {
         Ok(sqlx::query_as(
-            "SELECT account_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+            "SELECT account_id, csrf_token, expires_at, last_seen_at FROM sessions \
+             WHERE token_hash = $1 AND expires_at > $2",
         )
         .bind(token_hash)
         .bind(at)
         .fetch_optional(&self.store.pool)
         .await?)
+    }
+
+    /// Records that the session was used at `at`. Callers do this only when
+    /// some time has passed since [`Session::last_seen_at`], so that most
+    /// requests write nothing.
+    pub async fn touch(&self, token_hash: &str, at: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2",
+        )
+        .bind(token_hash)
+        .bind(at)
+        .execute(&self.store.pool)
+        .await?;
+        Ok(())
     }
 
     pub async fn delete(&self, token_hash: &str) -> Result<()> {
@@ -55,10 +109,65 @@ impl Sessions<'_> {
         Ok(())
     }
 
+    /// An account's sessions that have not expired, most recently used
+    /// first; `current` marks the one whose token hash is `current_hash`.
+    pub async fn of_account(
+        &self,
+        account_id: AccountId,
+        current_hash: &str,
+        at: i64,
+    ) -> Result<Vec<OwnSession>> {
+        let rows: Vec<OwnSessionRow> = sqlx::query_as(
+            "SELECT token_hash, created_at, last_seen_at, expires_at FROM sessions \
+             WHERE account_id = $1 AND expires_at > $2 \
+             ORDER BY last_seen_at DESC, created_at DESC, token_hash",
+        )
+        .bind(account_id.get())
+        .bind(at)
+        .fetch_all(&self.store.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| OwnSession {
+                reference: reference(&row.token_hash).to_owned(),
+                created_at: row.created_at,
+                last_seen_at: row.last_seen_at,
+                expires_at: row.expires_at,
+                current: row.token_hash == current_hash,
+            })
+            .collect())
+    }
+
+    /// Ends the account's session named by `reference`; answers whether
+    /// there was one. Another account's session is never touched.
+    pub async fn delete_of_account(&self, account_id: AccountId, reference: &str) -> Result<bool> {
+        if reference.len() != REFERENCE_DIGITS {
+            return Ok(false);
+        }
+        Ok(sqlx::query(&format!(
+            "DELETE FROM sessions WHERE account_id = $1 AND substr(token_hash, 1, {REFERENCE_DIGITS}) = $2"
+        ))
+        .bind(account_id.get())
+        .bind(reference)
+        .execute(&self.store.pool)
+        .await?
+        .rows_affected()
+            > 0)
+    }
+
     /// Removes sessions that have expired; returns how many.
     pub async fn delete_expired(&self, at: i64) -> Result<u64> {
         Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(at)
+            .execute(&self.store.pool)
+            .await?
+            .rows_affected())
+    }
+
+    /// Removes sessions last used before `seen_before`; returns how many.
+    pub async fn delete_idle(&self, seen_before: i64) -> Result<u64> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1")
+            .bind(seen_before)
             .execute(&self.store.pool)
             .await?
             .rows_affected())

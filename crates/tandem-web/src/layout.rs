@@ -36,6 +36,7 @@ pub fn page(title: &str, caller: Option<&Caller>, content: Markup) -> Markup {
                                         li { a href="/people/import" { "Import people" } }
                                     }
                                     li.header__user { "Signed in as " (caller.principal.display_name) }
+                                    li { a href="/sessions" { "Your sessions" } }
                                     li {
                                         form method="post" action="/sign-out" {
                                             input type="hidden" name="csrf" value=(caller.csrf_token);

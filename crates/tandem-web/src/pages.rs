@@ -15,5 +15,6 @@ pub mod relationships;
 pub mod requests;
 pub mod screening;
 pub mod self_assessment;
+pub mod sessions;
 pub mod sign_in;
 pub mod site;

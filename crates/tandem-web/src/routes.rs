@@ -57,13 +57,15 @@ fn put<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> R
 fn table() -> Vec<Route> {
     use pages::{
         home, import, matching, people, programme_settings, programmes, proposals, register,
-        relationships, requests, screening, self_assessment, sign_in, site,
+        relationships, requests, screening, self_assessment, sessions, sign_in, site,
     };
     vec![
         get("/", home::home),
         get("/sign-in", sign_in::sign_in_page),
         post("/sign-in", sign_in::sign_in),
         post("/sign-out", sign_in::sign_out),
+        get("/sessions", sessions::sessions),
+        post("/sessions/end", sessions::end),
         get("/assets/tandem.css", site::stylesheet),
         get("/people", people::people),
         get("/people/{id}", people::person),

@@ -121,7 +121,10 @@ async fn housekeeping_removes_only_what_is_dead() {
         let app = App::new(db.store.clone())
             .with_generated_master_key()
             .with_clock(clock.clone());
-        let store = &db.store;
+        // Stamped by the app's clock, as the app's own writes are: a
+        // session is last used when it is made.
+        let stamped = db.store.clone().with_clock(clock.clone());
+        let store = &stamped;
         let id = app
             .create_account("h@example.org", "H", "long enough password", None, &[])
             .await
@@ -292,6 +295,199 @@ async fn an_address_is_stopped_after_twenty_failures_on_any_accounts() {
         )
         .await
         .expect("another address is not affected");
+        db.finish().await;
+    }
+}
+
+/// Issue 9 item 9: a session unused for the idle time-out is signed out;
+/// using it moves "last used" on, written only once a minute has passed.
+#[tokio::test]
+async fn an_unused_session_is_signed_out_after_the_idle_time_out() {
+    for db in test_support::all().await {
+        let clock = std::sync::Arc::new(tandem_app::FixedClock::at(
+            time::macros::datetime!(2027-01-04 09:00 UTC),
+        ));
+        let app = App::new(db.store.clone())
+            .with_generated_master_key()
+            .with_clock(clock.clone());
+        assert_eq!(app.session_idle_seconds(), 30 * 60, "the default");
+        app.create_account("i@example.org", "I", "long enough password", None, &[])
+            .await
+            .expect("account");
+        let signed_in = app
+            .sign_in("i@example.org", "long enough password")
+            .await
+            .expect("signs in");
+        let started = tandem_app::Clock::unix(&*clock);
+        let last_used = |app: &App| {
+            let app = app.clone();
+            let (principal, token) = (signed_in.principal.clone(), signed_in.token.clone());
+            async move { app.own_sessions(&principal, &token).await.expect("list")[0].last_seen_at }
+        };
+
+        // Used within the minute: nothing is written.
+        clock.advance(time::Duration::seconds(30));
+        assert!(
+            app.session(&signed_in.token)
+                .await
+                .expect("query")
+                .is_some()
+        );
+        assert_eq!(last_used(&app).await, started, "{}", db.label);
+        // Used 29 minutes in: still signed in, and "last used" moves on.
+        clock.advance(time::Duration::minutes(29));
+        assert!(
+            app.session(&signed_in.token)
+                .await
+                .expect("query")
+                .is_some()
+        );
+        assert_eq!(
+            last_used(&app).await,
+            started + 29 * 60 + 30,
+            "{}",
+            db.label
+        );
+        // 29 minutes after that use: still signed in.
+        clock.advance(time::Duration::minutes(29));
+        assert!(
+            app.session(&signed_in.token)
+                .await
+                .expect("query")
+                .is_some()
+        );
+        // 30 minutes unused: signed out, and the session is gone.
+        clock.advance(time::Duration::minutes(30));
+        assert!(
+            app.session(&signed_in.token)
+                .await
+                .expect("query")
+                .is_none(),
+            "{}: idle for 30 minutes",
+            db.label
+        );
+        assert!(
+            app.own_sessions(&signed_in.principal, &signed_in.token)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+
+        // Housekeeping removes a session left idle, and a shorter time-out
+        // may be set.
+        let short = app.clone().with_session_idle_seconds(5 * 60);
+        let other = short
+            .sign_in("i@example.org", "long enough password")
+            .await
+            .expect("signs in");
+        clock.advance(time::Duration::minutes(6));
+        short.housekeeping().await.expect("housekeeping");
+        assert!(
+            app.own_sessions(&other.principal, &other.token)
+                .await
+                .expect("list")
+                .is_empty(),
+            "{}: housekeeping ended the idle session",
+            db.label
+        );
+        db.finish().await;
+    }
+}
+
+/// Issue 9 item 9: a person lists their own sessions, this one marked,
+/// and ends any of them; another person's session is not found.
+#[tokio::test]
+async fn a_person_lists_and_ends_only_their_own_sessions() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone()).with_generated_master_key();
+        for email in ["j@example.org", "k@example.org"] {
+            app.create_account(email, "J", "long enough password", None, &[])
+                .await
+                .expect("account");
+        }
+        let first = app
+            .sign_in("j@example.org", "long enough password")
+            .await
+            .expect("signs in");
+        let second = app
+            .sign_in("j@example.org", "long enough password")
+            .await
+            .expect("signs in");
+        let theirs = app
+            .sign_in("k@example.org", "long enough password")
+            .await
+            .expect("signs in");
+
+        let listed = app
+            .own_sessions(&first.principal, &first.token)
+            .await
+            .expect("list");
+        assert_eq!(
+            listed.len(),
+            2,
+            "{}: a new sign-in leaves the other",
+            db.label
+        );
+        assert_eq!(listed.iter().filter(|s| s.current).count(), 1);
+        for session in &listed {
+            assert!(!first.token.contains(&session.reference));
+            assert!(!second.token.contains(&session.reference));
+        }
+        let other = listed.iter().find(|s| !s.current).expect("the other");
+
+        // Someone else cannot end it, nor can anyone end it twice.
+        let their_sessions = app
+            .own_sessions(&theirs.principal, &theirs.token)
+            .await
+            .expect("list");
+        assert_eq!(their_sessions.len(), 1);
+        assert!(matches!(
+            app.end_own_session(&theirs.principal, &theirs.token, &other.reference)
+                .await,
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            app.end_own_session(&first.principal, &first.token, &their_sessions[0].reference)
+                .await,
+            Err(AppError::NotFound)
+        ));
+        assert!(app.session(&theirs.token).await.expect("query").is_some());
+        assert!(app.session(&second.token).await.expect("query").is_some());
+
+        // The owner ends the other session from this one.
+        assert!(
+            !app.end_own_session(&first.principal, &first.token, &other.reference)
+                .await
+                .expect("ended")
+        );
+        assert!(
+            app.session(&second.token).await.expect("query").is_none(),
+            "{}",
+            db.label
+        );
+        assert!(app.session(&first.token).await.expect("query").is_some());
+        assert!(matches!(
+            app.end_own_session(&first.principal, &first.token, &other.reference)
+                .await,
+            Err(AppError::NotFound)
+        ));
+        // And then this one, which is the current one.
+        let current = &app
+            .own_sessions(&first.principal, &first.token)
+            .await
+            .expect("list")[0];
+        assert!(current.current);
+        assert!(
+            app.end_own_session(&first.principal, &first.token, &current.reference)
+                .await
+                .expect("ended")
+        );
+        assert!(app.session(&first.token).await.expect("query").is_none());
+        assert!(matches!(
+            app.end_own_session(&first.principal, &first.token, "")
+                .await,
+            Err(AppError::NotFound)
+        ));
         db.finish().await;
     }
 }

@@ -126,7 +126,10 @@ async fn housekeeping_runs_as_a_job_and_schedules_its_next_run_once() {
             .with_generated_master_key()
             .with_mailer(Arc::new(MemoryMailer::new()))
             .with_clock(clock.clone());
-        let store = &db.store;
+        // Stamped by the app's clock, as the app's own writes are: a
+        // session is last used when it is made.
+        let stamped = db.store.clone().with_clock(clock.clone());
+        let store = &stamped;
         let account = app
             .create_account("h@example.org", "H", "long enough password", None, &[])
             .await

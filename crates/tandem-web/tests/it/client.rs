@@ -168,6 +168,11 @@ impl Client {
         .await
     }
 
+    /// The value of a cookie the client holds.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.get(name).map(String::as_str)
+    }
+
     /// The CSRF token of the signed-in session, from the API.
     pub async fn csrf(&mut self) -> String {
         let me = self.get("/api/me").await;

@@ -124,6 +124,8 @@ const TABLE: &[Row] = &[
     row("GET",  "/sign-in",                                   NoId,           [303, 303, 303, 303, 303, 303, 303, 200]),
     row("POST", "/sign-in",                                   NoId,           [422, 422, 422, 422, 422, 422, 422, 422]),
     row("POST", "/sign-out",                                  NoId,           [303, 303, 303, 303, 303, 303, 303, 303]),
+    row("GET",  "/sessions",                                  NoId,           [200, 200, 200, 200, 200, 200, 200, 303]),
+    row("POST", "/sessions/end",                              NoId,           [422, 422, 422, 422, 422, 422, 422, 303]),
     row("GET",  "/assets/tandem.css",                         NoId,           [200, 200, 200, 200, 200, 200, 200, 200]),
     row("GET",  "/people",                                    NoId,           [200, 200, 200, 200, 200, 200, 200, 303]),
     row("GET",  "/people/{id}",                               MenteePerson,   [200, 200, 404, 404, 404, 404, 200, 303]),

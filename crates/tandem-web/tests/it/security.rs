@@ -451,3 +451,102 @@ async fn crafted_input_is_refused_with_a_message_not_a_500() {
         db.finish().await;
     }
 }
+
+/// Issue 9 item 9: a person's sessions page lists where they are signed
+/// in, this session marked, without any session's token; they can end any
+/// of them, and ending another person's session is "not found".
+#[tokio::test]
+async fn a_person_sees_and_ends_their_own_sessions_only() {
+    for db in test_support::all().await {
+        let mut here = demo_client(&db).await;
+        let mut there = Client::for_store(&db);
+        let mut someone_else = Client::for_store(&db);
+        for (client, email) in [
+            (&mut here, "mentor@tandem.example"),
+            (&mut there, "mentor@tandem.example"),
+            (&mut someone_else, "mentee@tandem.example"),
+        ] {
+            let reply = client.sign_in(email, DEMO_PASSWORD).await;
+            assert_eq!(reply.status, StatusCode::SEE_OTHER, "{email} signs in");
+        }
+        let home = here.get("/").await;
+        assert!(
+            home.body.contains("href=\"/sessions\""),
+            "linked from the header"
+        );
+
+        let page = here.get("/sessions").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", db.label);
+        assert_eq!(
+            page.body.matches("name=\"session\"").count(),
+            2,
+            "{}",
+            page.body
+        );
+        assert_eq!(page.body.matches("This session").count(), 1);
+        for client in [&here, &there, &someone_else] {
+            let token = client.cookie("tandem_session").expect("a session cookie");
+            assert!(!page.body.contains(token), "no token in the page");
+        }
+
+        // The mentee's session, named as their own page names it.
+        let theirs = hidden_value(&someone_else.get("/sessions").await.body, "session");
+        let csrf = hidden_value(&page.body, "csrf");
+        let refused = here
+            .post_form("/sessions/end", &[("csrf", &csrf), ("session", &theirs)])
+            .await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", db.label);
+        assert_eq!(someone_else.get("/").await.status, StatusCode::OK);
+
+        // Ending the other session signs that browser out, not this one.
+        let there_page = there.get("/sessions").await;
+        let there_csrf = hidden_value(&there_page.body, "csrf");
+        let listed = {
+            let single = here.get("/sessions").await.body;
+            let references: Vec<String> = single
+                .split("name=\"session\" value=\"")
+                .skip(1)
+                .map(|rest| rest[..rest.find('"').expect("quote")].to_owned())
+                .collect();
+            assert_eq!(references.len(), 2);
+            references
+        };
+        let ended = there
+            .post_form(
+                "/sessions/end",
+                &[("csrf", &there_csrf), ("session", &listed[0])],
+            )
+            .await;
+        assert_eq!(ended.status, StatusCode::SEE_OTHER);
+        let (gone, stays) = if ended.location.as_deref() == Some("/sign-in") {
+            (&mut there, &mut here)
+        } else {
+            assert_eq!(ended.location.as_deref(), Some("/sessions"));
+            (&mut here, &mut there)
+        };
+        assert_eq!(
+            gone.get("/").await.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            db.label
+        );
+        assert_eq!(stays.get("/").await.status, StatusCode::OK, "{}", db.label);
+
+        // Ending the session in use signs out here.
+        let last = stays.get("/sessions").await;
+        assert_eq!(last.body.matches("name=\"session\"").count(), 1);
+        let out = stays
+            .post_form(
+                "/sessions/end",
+                &[
+                    ("csrf", &hidden_value(&last.body, "csrf")),
+                    ("session", &hidden_value(&last.body, "session")),
+                ],
+            )
+            .await;
+        assert_eq!(out.location.as_deref(), Some("/sign-in"));
+        assert!(stays.cookie("tandem_session").is_none());
+        assert_eq!(stays.get("/sessions").await.status, StatusCode::SEE_OTHER);
+        db.finish().await;
+    }
+}
