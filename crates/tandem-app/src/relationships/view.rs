@@ -826,12 +826,16 @@ impl App {
             .list(&scope, None, super::LIST_LIMIT)
             .await?;
         let mut out = Vec::new();
-        for row in rows.into_iter().filter(|row| !row.state.is_ended()) {
-            let loaded = match self.loaded(caller, row).await {
-                Ok(loaded) => loaded,
-                Err(AppError::NotFound) => continue,
-                Err(error) => return Err(error),
-            };
+        let open: Vec<_> = rows
+            .into_iter()
+            .filter(|row| !row.state.is_ended())
+            .collect();
+        for loaded in self
+            .loaded_many(open, |facts| {
+                tandem_domain::permissions::relationships::relationship_access(caller, facts)
+            })
+            .await?
+        {
             // Overseeing alone gives nothing to do here: the overview has it.
             if loaded.access.party().is_none() || loaded.access == RelationshipAccess::Coordinator {
                 continue;
