@@ -13,6 +13,7 @@ use tandem_domain::programme::{Minutes, Party};
 use tandem_domain::register::{Phase, check_answers};
 use tandem_domain::relationship::agreement::{
     Agreement, AgreementInput, AgreementVersion, Clause, Revision, check_signing, hash_hex,
+    parse_hash_hex,
 };
 use tandem_domain::relationship::meetings::{MeetingInput, MeetingRecord};
 use tandem_domain::relationship::plan::{ActionPlan, ActionPlanInput, ActionPointInput};
@@ -417,15 +418,19 @@ impl App {
                 signatures: signatures
                     .iter()
                     .filter(|s| s.number == row.number)
-                    .map(|s| tandem_domain::relationship::agreement::Signature {
-                        party: s.party,
-                        actor: s.account_id.into(),
-                        at: s.at,
-                        // Revising asks only who has signed; the stored
-                        // hash stays with the stored version.
-                        hash: [0; 32],
+                    .map(|s| {
+                        Ok(tandem_domain::relationship::agreement::Signature {
+                            party: s.party,
+                            actor: s.account_id.into(),
+                            at: s.at,
+                            hash: parse_hash_hex(&s.hash).ok_or_else(|| {
+                                AppError::Internal(format!(
+                                    "relationship {id}: a signature's hash is not one Tandem wrote"
+                                ))
+                            })?,
+                        })
                     })
-                    .collect(),
+                    .collect::<Result<_, AppError>>()?,
             });
         }
         let mut agreement = Agreement::from_versions(versions);

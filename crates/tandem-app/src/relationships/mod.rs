@@ -302,18 +302,4 @@ impl App {
             Err(error) => Err(error),
         }
     }
-
-    /// Whether a state may be shown as the relationship's state to
-    /// `access`: everyone but a line manager sees it.
-    pub(crate) fn sees_metadata(access: RelationshipAccess) -> bool {
-        access != RelationshipAccess::LineManager
-    }
 }
-
-/// The states a coordinator's overview groups relationships by, in order.
-pub fn overview_states() -> [State; 7] {
-    State::ALL
-}
-
-#[cfg(test)]
-mod tests;

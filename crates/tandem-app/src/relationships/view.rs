@@ -744,7 +744,7 @@ impl App {
     }
 
     pub(crate) async fn summary(&self, loaded: &Loaded) -> Result<RelationshipSummary, AppError> {
-        let metadata = Self::sees_metadata(loaded.access);
+        let metadata = loaded.access.may_see(Item::Metadata, &[]);
         let repo = self.store.relationships();
         let versions = repo.agreement_versions(loaded.row.id).await?;
         let terms = versions.last().map(terms_of).transpose()?;

@@ -559,6 +559,17 @@ async fn cwt_mentee_drafts_mentor_signs_no_notes_self_assessment_and_a_no_match_
                 .iter()
                 .any(|p| p.id == proposal && p.status == ProposalStatus::Ended)
         );
+        // The place counts only live proposals: the ended one no longer.
+        let still_live = proposals
+            .iter()
+            .filter(|p| p.mentor_entry_id == second_entry && p.status.is_live())
+            .count();
+        assert_eq!(
+            live.get(&second_entry).copied().unwrap_or(0),
+            i64::try_from(still_live).expect("a count"),
+            "{}",
+            db.label
+        );
         assert_eq!(
             db.store
                 .requests()
@@ -569,7 +580,6 @@ async fn cwt_mentee_drafts_mentor_signs_no_notes_self_assessment_and_a_no_match_
                 .status,
             RequestStatus::Closed
         );
-        let _ = live;
         // MAT-5: a later request of the same mentee is not proposed to a
         // former mentor in CWT (only AFC links them again).
         let (later, _) = {

@@ -477,6 +477,20 @@ pub fn hash_hex(hash: &[u8; 32]) -> String {
     hash.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// Reads a hash written by [`hash_hex`]; `None` if it is not 64 hex digits.
+pub fn parse_hash_hex(text: &str) -> Option<[u8; 32]> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut hash = [0u8; 32];
+    for (byte, pair) in hash.iter_mut().zip(bytes.chunks(2)) {
+        let pair = std::str::from_utf8(pair).ok()?;
+        *byte = u8::from_str_radix(pair, 16).ok()?;
+    }
+    Some(hash)
+}
+
 /// Whether `party` may sign now (AGR-4): they are one of the programme's
 /// signatories, there is a version (`current`, its number), it is the
 /// version they read, and they have not signed it already. Used where the
@@ -660,6 +674,14 @@ mod tests {
     use time::macros::date;
 
     use super::*;
+
+    #[test]
+    fn a_hash_reads_back_as_written_and_nothing_else_reads() {
+        let hash: [u8; 32] = std::array::from_fn(|i| (i * 7) as u8);
+        assert_eq!(parse_hash_hex(&hash_hex(&hash)), Some(hash));
+        assert_eq!(parse_hash_hex("ab"), None);
+        assert_eq!(parse_hash_hex(&"zz".repeat(32)), None);
+    }
     use crate::relationship::test_support::{field_names as fields, shipped_rules as rules};
 
     fn input(length: &str) -> AgreementInput {
