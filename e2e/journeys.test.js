@@ -60,6 +60,12 @@ after(async () => {
 /** Runs axe on the page and fails with every violation listed. */
 async function checkAccessibility(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  // Several forms on one page never share an id (a label would name the wrong input).
+  const duplicated = await page.evaluate(() => {
+    const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+    return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+  });
+  assert.deepEqual(duplicated, [], `${name}: ids used more than once`);
   await page.addScriptTag({ content: axeSource });
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
@@ -268,4 +274,212 @@ test('the coordinator oversees relationships by state; the line manager signs th
   await manager.page.waitForSelector('h1');
   assert.match(await manager.page.textContent('main'), /nothing for you to do here now/);
   await manager.context.close();
+});
+
+/** A date `days` from today, as the pages take it (YYYY-MM-DD). */
+function isoDate(days) {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Submits the form with this action (the end of its URL) and waits for the page. */
+async function submit(page, action, button = 'button[type=submit]') {
+  await page.click(`form[action$="${action}"] ${button}`);
+  await page.waitForSelector('h1');
+  const summary = await page.locator('.error-summary').count();
+  assert.equal(summary, 0, `${action}: ${summary ? await page.textContent('.error-summary') : ''}`);
+}
+
+async function stateOf(page) {
+  return (await page.textContent('dl.summary-list dd')).trim();
+}
+
+test('a CWT relationship from acceptance to completion, through the pages', async () => {
+  // The demo mentor accepted the proposal in the journey above; the mentee
+  // finds the relationship on their home page.
+  const mentee = await signIn('cwt.mentee@tandem.example');
+  await mentee.page.click('main a:has-text("Mentored by")');
+  await mentee.page.waitForSelector('h1');
+  const url = mentee.page.url();
+  assert.match(url, /\/relationships\/\d+$/);
+  assert.equal(await stateOf(mentee.page), 'Introduced');
+  await checkAccessibility(mentee.page, 'cwt_mentee_introduced');
+
+  // CWT 2.2.4: the mentee arranges the introduction; the invitation downloads.
+  await mentee.page.fill('#intro-date', isoDate(1));
+  await mentee.page.fill('#intro-time', '10:30');
+  await mentee.page.fill('#intro-place', 'Video call');
+  await submit(mentee.page, '/introduction');
+  const ics = await mentee.page.request.get(`${url}/introduction.ics`);
+  assert.equal(ics.status(), 200);
+  assert.match(await ics.text(), /BEGIN:VCALENDAR[\s\S]*BEGIN:VEVENT/);
+
+  // The mentee drafts the agreement (a blank length is refused, naming it).
+  await mentee.page.fill('#agreement-length_months', '');
+  await mentee.page.click('form[action$="/agreement"] button[type=submit]');
+  await mentee.page.waitForSelector('.error-summary');
+  assert.equal(await mentee.page.locator('.error-summary a[href^="#agreement-"]').count() > 0, true);
+  await checkAccessibility(mentee.page, 'cwt_agreement_error');
+  await mentee.page.fill('#agreement-length_months', '6');
+  await mentee.page.fill('#agreement-review_date', isoDate(90));
+  await mentee.page.fill('#agreement-meet_every', '1');
+  await mentee.page.fill('#agreement-min_minutes', '60');
+  await mentee.page.fill('#agreement-max_minutes', '90');
+  await submit(mentee.page, '/agreement');
+  // CWT 2.2.5: the mentee drafts, and the mentor signs it.
+  assert.equal(await mentee.page.locator('form[action$="/agreement/sign"]').count(), 0);
+  assert.match(await mentee.page.textContent('#agreement ~ dl'), /Waiting for\s*the mentor/);
+
+  // The mentor signs the version the mentee drafted.
+  const mentor = await signIn('mentor@tandem.example');
+  await mentor.page.goto(url);
+  await submit(mentor.page, '/agreement/sign');
+
+  // Going ahead starts the mentoring.
+  await mentee.page.goto(url);
+  await submit(mentee.page, '/step', 'button:has-text("Start the mentoring")');
+  assert.equal(await stateOf(mentee.page), 'Agreed (active)');
+
+  // CWT keeps metadata only: the mentor records a meeting with no notes field.
+  await mentor.page.goto(url);
+  await mentor.page.click('summary:has-text("Record a meeting")');
+  assert.equal(await mentor.page.locator('textarea[name=notes]').count(), 0);
+  await mentor.page.fill('#meeting-date', isoDate(0));
+  await mentor.page.fill('#meeting-minutes', '75');
+  await mentor.page.check('#meeting-kind');
+  await submit(mentor.page, '/meetings');
+  assert.equal(await mentor.page.locator('#meetings-table tbody tr').count(), 1);
+
+  // The closing review: the self-assessment again, the joint review, then complete.
+  await submit(mentee.page, '/step', 'button:has-text("Start a review")');
+  assert.equal(await stateOf(mentee.page), 'Under review');
+  await mentee.page.goto(url);
+  const questions = await mentee.page.locator('form:has(input[value=after_self_assessment]) fieldset').count();
+  assert.ok(questions > 0, 'CWT asks the self-assessment again');
+  for (let q = 1; q <= questions; q += 1) await mentee.page.check(`#after-q${q}-2`);
+  await mentee.page.click('form:has(input[value=after_self_assessment]) button[type=submit]');
+  await mentee.page.waitForSelector('h1');
+  assert.equal(await mentee.page.locator('.error-summary').count(), 0);
+  await checkAccessibility(mentee.page, 'cwt_mentee_closing_review');
+  // Each of the pair answers and confirms their part of the joint review.
+  for (const who of [mentee, mentor]) {
+    await who.page.goto(url);
+    for (;;) {
+      const answer = who.page.locator('form[action$="/completion"]:has(textarea)').first();
+      if (await answer.count() === 0) break;
+      await answer.locator('textarea').fill('It helped me lead the change in my team.');
+      await answer.locator('button').click();
+      await who.page.waitForSelector('h1');
+    }
+  }
+  for (const who of [mentee, mentor]) {
+    await who.page.goto(url);
+    for (;;) {
+      const confirm = who.page.locator('form[action$="/completion"] button:has-text("Confirm")').first();
+      if (await confirm.count() === 0) break;
+      await confirm.click();
+      await who.page.waitForSelector('h1');
+    }
+  }
+  await mentee.page.goto(url);
+  await submit(mentee.page, '/step', 'button:has-text("Complete the relationship")');
+  assert.equal(await stateOf(mentee.page), 'Completed');
+  // The mentee sees how their answers changed.
+  assert.match(await mentee.page.textContent('main'), /How your answers changed/);
+  await checkAccessibility(mentee.page, 'cwt_mentee_completed');
+  await mentee.context.close();
+  await mentor.context.close();
+});
+
+test('a FUN relationship from acceptance to completion, through the pages', async () => {
+  const mentor = await signIn('fun.mentor@tandem.example');
+  await mentor.page.click('text=Would you mentor');
+  await mentor.page.waitForSelector('h1');
+  await mentor.page.check('input[name=answer][value=accept]');
+  await mentor.page.click('main button[type=submit]');
+  await mentor.page.waitForSelector('h1');
+  const url = mentor.page.url();
+  assert.match(url, /\/relationships\/\d+$/);
+
+  // Either of the pair arranges the introduction in FUN; the mentee does.
+  const mentee = await signIn('fun.mentee@tandem.example');
+  await mentee.page.goto(url);
+  await mentee.page.fill('#intro-date', isoDate(2));
+  await mentee.page.fill('#intro-time', '13:00');
+  await mentee.page.fill('#intro-place', 'The staff room');
+  await submit(mentee.page, '/introduction');
+
+  // The pair draft the agreement (Appendix A) and both sign it.
+  await mentee.page.fill('[id="agreement-clauses[5]"]', 'Settling in to the baby room, and planning for the under-twos.');
+  await mentee.page.fill('#agreement-length_months', '6');
+  await mentee.page.fill('#agreement-review_date', isoDate(90));
+  await mentee.page.fill('#agreement-meet_every', '1');
+  await mentee.page.fill('#agreement-min_minutes', '45');
+  await mentee.page.fill('#agreement-max_minutes', '90');
+  await submit(mentee.page, '/agreement');
+  await submit(mentee.page, '/agreement/sign');
+  await mentor.page.goto(url);
+  assert.match(await mentor.page.textContent('#agreement ~ ol'), /baby room/);
+  await submit(mentor.page, '/agreement/sign');
+  assert.match(await mentor.page.textContent('main'), /Version 1 – in force/);
+  await submit(mentor.page, '/step', 'button:has-text("Start the mentoring")');
+  assert.equal(await stateOf(mentor.page), 'Agreed (active)');
+
+  // A SMART plan (Appendix B), written by the mentee.
+  await mentee.page.goto(url);
+  await mentee.page.click('summary:has-text("Write the plan")');
+  await mentee.page.fill('#plan-needs', 'Confidence leading a room');
+  await mentee.page.fill('#plan-strengths', 'Warm with the children and parents');
+  await mentee.page.fill('#plan-start', isoDate(0));
+  await mentee.page.fill('#plan-completion', isoDate(180));
+  await mentee.page.fill('#plan-review_date', isoDate(90));
+  await mentee.page.fill('[id="plan-goals[0].what"]', 'Lead the baby room for a week');
+  await mentee.page.fill('[id="plan-goals[0].measure"]', 'The room leader signs it off');
+  await mentee.page.fill('[id="plan-goals[0].by"]', isoDate(120));
+  await mentee.page.fill('[id="plan-goals[0].strategies"]', 'Shadow the room leader first');
+  await mentee.page.fill('[id="plan-actions[0].what"]', 'Book three shadowing sessions');
+  await mentee.page.fill('[id="plan-actions[0].due"]', isoDate(30));
+  await submit(mentee.page, '/plan');
+  assert.match(await mentee.page.textContent('#plan ~ ol'), /Lead the baby room/);
+
+  // The mentor writes the meeting log with an action point; the mentee agrees it (Appendix C).
+  await mentor.page.goto(url);
+  await mentor.page.click('summary:has-text("Record a meeting")');
+  await mentor.page.fill('#meeting-date', isoDate(0));
+  await mentor.page.fill('#meeting-minutes', '60');
+  await mentor.page.check('#meeting-kind');
+  await mentor.page.fill('#meeting-notes', 'Talked through the first week and the room routines.');
+  await mentor.page.fill('[id="meeting-action_points[0].what"]', 'Read the room risk assessment');
+  await mentor.page.selectOption('[id="meeting-action_points[0].owner"]', 'mentee');
+  await mentor.page.fill('[id="meeting-action_points[0].due"]', isoDate(14));
+  await submit(mentor.page, '/meetings');
+  assert.match(await mentor.page.textContent('#meetings-table'), /Waiting for the mentee/);
+  await mentee.page.goto(url);
+  assert.match(await mentee.page.textContent('main'), /To review at your next meeting[\s\S]*risk assessment/);
+  await mentee.page.click('button:has-text("Agree this record")');
+  await mentee.page.waitForSelector('h1');
+  assert.doesNotMatch(await mentee.page.textContent('#meetings-table'), /Waiting for/);
+
+  // Stages (LIF-5): the pair say where they are.
+  await mentee.page.selectOption('#stage-process', { index: 2 });
+  await submit(mentee.page, '/stage');
+  await checkAccessibility(mentee.page, 'fun_mentee_active');
+  // On a phone, nothing scrolls sideways: not the task list, the forms or the tables.
+  await mentee.page.setViewportSize({ width: 390, height: 844 });
+  await mentee.page.screenshot({ path: join(shots, 'fun_mentee_active_390.png'), fullPage: true });
+  const overflow = await mentee.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 390px screen`);
+  await mentee.page.setViewportSize({ width: 1280, height: 720 });
+
+  // The closing review, then completion.
+  await submit(mentor.page, '/step', 'button:has-text("Start a review")');
+  await mentor.page.goto(url);
+  await submit(mentor.page, '/step', 'button:has-text("Complete the relationship")');
+  assert.equal(await stateOf(mentor.page), 'Completed');
+  await checkAccessibility(mentor.page, 'fun_mentor_completed');
+  // Nothing is left to do for it on the mentor's home page.
+  await mentor.page.goto(`${baseUrl}/`);
+  const todo = await mentor.page.locator(`main li a[href$="${new URL(url).pathname}"]`).allTextContents();
+  assert.ok(todo.every((text) => !/^(Introductory|Agreement|Meetings|Reviews|Action plan)/.test(text)), todo.join('\n'));
+  await mentee.context.close();
+  await mentor.context.close();
 });

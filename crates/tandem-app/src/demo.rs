@@ -7,7 +7,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tandem_domain::ids::PersonId;
 use tandem_domain::permissions::Operator;
-use tandem_domain::programme::SHIPPED_TEMPLATES;
+use tandem_domain::programme::{Party, SHIPPED_TEMPLATES};
 use tandem_domain::roles::{Role, RoleGrant};
 
 use crate::import::NoProgress;
@@ -24,6 +24,23 @@ type DemoAccount = (
     Option<(&'static str, &'static str)>,
     &'static str,
 );
+
+/// Every demo sign-in, in the order `tandem demo` prints them: one per
+/// role, then the members of the pairs that can be taken from acceptance
+/// to completion (a CWT mentee whose proposal waits for the demo mentor,
+/// and a FUN pair).
+const DEMO_SIGN_INS: [(Role, &str); 10] = [
+    (Role::Administrator, "admin"),
+    (Role::Coordinator, "coordinator"),
+    (Role::Hr, "hr"),
+    (Role::LineManager, "manager"),
+    (Role::SupervisingSocialWorker, "ssw"),
+    (Role::Mentor, "mentor"),
+    (Role::Mentee, "mentee"),
+    (Role::Mentee, "cwt.mentee"),
+    (Role::Mentor, "fun.mentor"),
+    (Role::Mentee, "fun.mentee"),
+];
 
 /// One demo account, as `tandem demo` prints it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -502,24 +519,56 @@ impl App {
             });
         }
         self.load_demo_register().await?;
-        self.load_demo_matching().await?;
-        self.load_demo_relationships(&Operator::assume()).await?;
+        let cwt_mentee = self.load_demo_matching().await?;
+        let mut pairs = self.load_demo_relationships(&Operator::assume()).await?;
+        if let Some(person) = cwt_mentee {
+            pairs.insert(
+                0,
+                crate::relationships::PairLogin {
+                    local: "cwt.mentee",
+                    party: Party::Mentee,
+                    person,
+                    who: "mentee in the cross-border partnership, whose proposal waits for the demo mentor".to_owned(),
+                },
+            );
+        }
+        for pair in pairs {
+            let person = self
+                .store
+                .people()
+                .get(pair.person)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let role = if pair.party == Party::Mentor {
+                Role::Mentor
+            } else {
+                Role::Mentee
+            };
+            let grant = RoleGrant::new(role, Some(person.organisation_id), None)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let email = format!("{}@tandem.example", pair.local);
+            let display_name = format!("{} {}", person.given_name, person.family_name);
+            self.create_account(
+                &email,
+                &display_name,
+                DEMO_PASSWORD,
+                Some(pair.person),
+                &[grant],
+            )
+            .await?;
+            logins.push(DemoLogin {
+                role,
+                email,
+                who: format!("{display_name} — {}", pair.who),
+            });
+        }
         Ok(logins)
     }
 
     /// The demo logins, read back from an existing demo database.
     pub async fn demo_logins(&self) -> Result<Vec<DemoLogin>, AppError> {
         let mut logins = Vec::new();
-        for role in Role::ALL {
-            let local = match role {
-                Role::Administrator => "admin",
-                Role::Coordinator => "coordinator",
-                Role::Hr => "hr",
-                Role::LineManager => "manager",
-                Role::SupervisingSocialWorker => "ssw",
-                Role::Mentor => "mentor",
-                Role::Mentee => "mentee",
-            };
+        for (role, local) in DEMO_SIGN_INS {
             let email = format!("{local}@tandem.example");
             if let Some(account) = self.store.accounts().by_email(&email).await? {
                 logins.push(DemoLogin {
@@ -747,7 +796,9 @@ impl App {
     /// CAWT Connect's requests are screened in and matched, so the demo
     /// shows proposals waiting for mentors (the demo mentor among them);
     /// Cafcass's stay in the screening queue for the coordinator.
-    async fn load_demo_matching(&self) -> Result<(), AppError> {
+    /// Screens the CWT requests and sends the proposals, the first to the
+    /// demo mentor; returns that proposal's mentee.
+    async fn load_demo_matching(&self) -> Result<Option<PersonId>, AppError> {
         use tandem_domain::register::{RequestStatus, ScreeningDecision};
 
         let operator = Operator::assume();
@@ -758,12 +809,39 @@ impl App {
             .await?
             .ok_or_else(|| AppError::Internal("demo programme cwt is missing".into()))?
             .id;
-        for request in self
+        // CWT 2.2.3: each mentee answered the self-assessment with their
+        // request; the answers vary from person to person.
+        let programme = self.programme_settings(cwt).await?;
+        let questionnaire = tandem_domain::register::self_assessment(&programme).cloned();
+        for (index, request) in self
             .store
             .requests()
             .with_status(cwt, RequestStatus::AwaitingScreening, None)
             .await?
+            .into_iter()
+            .enumerate()
         {
+            if let Some(questionnaire) = &questionnaire {
+                let points = questionnaire.scale.as_ref().map_or(1, |s| s.labels.len());
+                let answers: Vec<String> = tandem_domain::register::mentee_questions(questionnaire)
+                    .iter()
+                    .enumerate()
+                    .map(|(q, _)| (1 + (index + q) % points.clamp(1, 3)).to_string())
+                    .collect();
+                let values = tandem_domain::register::check_answers(questionnaire, &answers)
+                    .map_err(|problems| {
+                        AppError::Internal(format!("demo self-assessment: {problems:?}"))
+                    })?;
+                self.store
+                    .requests()
+                    .save_self_assessment(
+                        &operator.self_assessment(request.id),
+                        questionnaire.key.as_str(),
+                        tandem_domain::register::Phase::Before,
+                        &values,
+                    )
+                    .await?;
+            }
             self.store
                 .requests()
                 .screen(&operator.screening(request.id), &ScreeningDecision::Accept)
@@ -782,7 +860,9 @@ impl App {
             .await?
             .into_iter()
             .next();
+        let mut mentee = None;
         if let (Some(entry), Some(first)) = (entry, first) {
+            mentee = Some(first.person_id);
             self.override_pair(
                 &authority,
                 first.id,
@@ -792,7 +872,7 @@ impl App {
             .await?;
         }
         self.send_proposals(&authority).await?;
-        Ok(())
+        Ok(mentee)
     }
 
     pub(crate) async fn demo_person(

@@ -447,7 +447,7 @@ impl App {
 
     /// A programme's settings by id, for a caller already allowed to see
     /// something in it (a request), whether or not they may open its page.
-    async fn programme_settings(&self, id: ProgrammeId) -> Result<Programme, AppError> {
+    pub(crate) async fn programme_settings(&self, id: ProgrammeId) -> Result<Programme, AppError> {
         let stored = self
             .store
             .programmes()

@@ -124,11 +124,27 @@ pub fn yes(value: &str) -> bool {
 #[derive(Clone, Copy)]
 pub struct Fields<'a> {
     problems: &'a [Problem],
+    prefix: Option<&'a str>,
 }
 
 impl<'a> Fields<'a> {
     pub fn new(problems: &'a [Problem]) -> Fields<'a> {
-        Fields { problems }
+        Fields {
+            problems,
+            prefix: None,
+        }
+    }
+
+    /// The inputs of one of several forms on a page: each input's id
+    /// starts with `prefix` and a hyphen, so that no two forms share an
+    /// id, while its name (what the form sends) stays the field's name.
+    /// The problems' field ids must carry the same prefix (see
+    /// [`prefixed`]).
+    pub fn in_form(problems: &'a [Problem], prefix: &'a str) -> Fields<'a> {
+        Fields {
+            problems,
+            prefix: Some(prefix),
+        }
     }
 
     /// A one-line text input.
@@ -182,21 +198,45 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn field(self, id: &'a str, label: &'a str) -> Field<'a> {
+    fn field(self, name: &'a str, label: &'a str) -> Field<'a> {
         Field {
-            id,
+            id: self.id_of(name),
+            name,
+            prefix: self.prefix,
             label,
             hint: None,
             problems: self.problems,
         }
     }
+
+    fn id_of(self, name: &str) -> String {
+        match self.prefix {
+            Some(prefix) => format!("{prefix}-{name}"),
+            None => name.to_owned(),
+        }
+    }
 }
 
-/// What every input has: an id (also its name), a label or legend, an
-/// optional hint, and the form's problems.
-#[derive(Clone, Copy)]
+/// Problems of a form made with [`Fields::in_form`]: each linked to the
+/// input's prefixed id.
+pub fn prefixed(problems: Vec<Problem>, prefix: &str) -> Vec<Problem> {
+    problems
+        .into_iter()
+        .map(|p| Problem {
+            field_id: format!("{prefix}-{}", p.field_id),
+            message: p.message,
+        })
+        .collect()
+}
+
+/// What every input has: an id (its name, perhaps with the form's
+/// prefix), the name the form sends, a label or legend, an optional hint,
+/// and the form's problems.
+#[derive(Clone)]
 struct Field<'a> {
-    id: &'a str,
+    id: String,
+    name: &'a str,
+    prefix: Option<&'a str>,
     label: &'a str,
     hint: Option<&'a str>,
     problems: &'a [Problem],
@@ -204,11 +244,11 @@ struct Field<'a> {
 
 impl Field<'_> {
     fn has_problem(&self) -> bool {
-        field_problem(self.problems, self.id).is_some()
+        field_problem(self.problems, &self.id).is_some()
     }
 
     fn described_by(&self) -> Option<String> {
-        described_by(self.problems, self.id, self.hint.is_some())
+        described_by(self.problems, &self.id, self.hint.is_some())
     }
 
     fn hint(&self) -> Markup {
@@ -224,7 +264,7 @@ impl Field<'_> {
             div.form-group.form-group--error[self.has_problem()] {
                 label for=(self.id) { (self.label) }
                 (self.hint())
-                (error_message(self.problems, self.id))
+                (error_message(self.problems, &self.id))
                 (control)
             }
         }
@@ -238,7 +278,7 @@ impl Field<'_> {
                 fieldset aria-describedby=[self.described_by()] {
                     legend { (self.label) }
                     (self.hint())
-                    (error_message(self.problems, self.id))
+                    (error_message(self.problems, &self.id))
                     (items)
                 }
             }
@@ -299,7 +339,7 @@ impl Render for TextInput<'_> {
     fn render(&self) -> Markup {
         let field = &self.field;
         field.group(html! {
-            input.input--error[field.has_problem()].input--short[self.short] type=(self.kind) id=(field.id) name=(field.id) value=(self.value)
+            input.input--error[field.has_problem()].input--short[self.short] type=(self.kind) id=(field.id) name=(field.name) value=(self.value)
                 autocomplete=[self.autocomplete]
                 spellcheck=[self.no_spellcheck.then_some("false")]
                 inputmode=[self.numeric.then_some("numeric")]
@@ -336,7 +376,7 @@ impl Render for Textarea<'_> {
     fn render(&self) -> Markup {
         let field = &self.field;
         field.group(html! {
-            textarea.input--error[field.has_problem()] id=(field.id) name=(field.id) rows=(self.rows)
+            textarea.input--error[field.has_problem()] id=(field.id) name=(field.name) rows=(self.rows)
                 aria-describedby=[field.described_by()] { (self.value) }
         })
     }
@@ -381,7 +421,7 @@ impl Render for Select<'_> {
     fn render(&self) -> Markup {
         let field = &self.field;
         field.group(html! {
-            select id=(field.id) name=(field.id) aria-describedby=[field.described_by()] {
+            select id=(field.id) name=(field.name) aria-describedby=[field.described_by()] {
                 @if let Some(placeholder) = self.placeholder { option value="" { (placeholder) } }
                 @for (value, text) in &self.options {
                     option value=(value) selected[self.selected == value] { (text) }
@@ -451,12 +491,13 @@ impl<'a> Radios<'a> {
 
 impl Render for Radios<'_> {
     fn render(&self) -> Markup {
-        let id = self.field.id;
+        let id = &self.field.id;
+        let name = self.field.name;
         self.field.fieldset(html! {
             @for (position, choice) in self.choices.iter().enumerate() {
                 @let item = if position == 0 { id.to_owned() } else { format!("{id}-{position}") };
                 div.radios__item {
-                    input type="radio" id=(item) name=(id) value=(choice.value)
+                    input type="radio" id=(item) name=(name) value=(choice.value)
                         checked[self.chosen == choice.value]
                         aria-describedby=[choice.hint.as_ref().map(|_| format!("{item}-hint"))];
                     @if let Some(hint) = &choice.hint {
@@ -497,9 +538,10 @@ impl Render for Checkboxes<'_> {
     fn render(&self) -> Markup {
         self.field.fieldset(html! {
             @for (name, label, ticked) in &self.boxes {
+                @let id = match self.field.prefix { Some(prefix) => format!("{prefix}-{name}"), None => name.clone() };
                 div.radios__item {
-                    input type="checkbox" id=(name) name=(name) value="yes" checked[*ticked];
-                    label for=(name) { (label) }
+                    input type="checkbox" id=(id) name=(name) value="yes" checked[*ticked];
+                    label for=(id) { (label) }
                 }
             }
         })
@@ -566,6 +608,37 @@ mod tests {
             "<div class=\"form-group\"><label for=\"organisation\">Organisation</label>\
              <select id=\"organisation\" name=\"organisation\"><option value=\"\">Choose an organisation</option>\
              <option value=\"7\" selected>Cafcass</option></select></div>"
+        );
+    }
+
+    #[test]
+    fn a_form_among_several_prefixes_its_ids_but_not_its_names() {
+        let problems = prefixed(problem("date", "Enter a date"), "meeting");
+        let fields = Fields::in_form(&problems, "meeting");
+        let html = fields.text("date", "Date").render().into_string();
+        assert!(html.contains("<label for=\"meeting-date\">"), "{html}");
+        assert!(html.contains("id=\"meeting-date\" name=\"date\""), "{html}");
+        assert!(html.contains("id=\"meeting-date-error\""), "{html}");
+        let summary = error_summary(&problems).into_string();
+        assert!(summary.contains("href=\"#meeting-date\""), "{summary}");
+        // Another form's field of the same name has neither the id nor the problem.
+        let other = Fields::in_form(&[], "cancel")
+            .text("date", "Date")
+            .render()
+            .into_string();
+        assert!(
+            other.contains("id=\"cancel-date\" name=\"date\""),
+            "{other}"
+        );
+        assert!(!other.contains("error"), "{other}");
+        let boxes = Fields::in_form(&[], "nomatch")
+            .checkboxes("reasons", "Why")
+            .checkbox("reason_other", "Other", false)
+            .render()
+            .into_string();
+        assert!(
+            boxes.contains("id=\"nomatch-reason_other\" name=\"reason_other\""),
+            "{boxes}"
         );
     }
 }

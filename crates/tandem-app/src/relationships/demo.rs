@@ -43,6 +43,19 @@ struct DemoProgramme {
     /// Mentees are the demo line manager's reports (CAF), so the manager
     /// sees them and signs the time commitment.
     managers_reports: Option<(&'static str, &'static str)>,
+    /// Sign-in names for a pair whose proposal awaits the mentor's answer,
+    /// so that a pair can be taken from acceptance to completion through
+    /// the pages (the mentor's, then the mentee's).
+    pair_logins: Option<(&'static str, &'static str)>,
+}
+
+/// A demo sign-in for one member of a pair: who signs in as `local`, as
+/// which party.
+pub(crate) struct PairLogin {
+    pub local: &'static str,
+    pub party: Party,
+    pub person: tandem_domain::ids::PersonId,
+    pub who: String,
 }
 
 const DEMO_PROGRAMMES: [DemoProgramme; 5] = [
@@ -56,6 +69,7 @@ const DEMO_PROGRAMMES: [DemoProgramme; 5] = [
         mentee_organisation: "Cafcass",
         carers: false,
         managers_reports: Some(("Cafcass", "CAF0003")),
+        pair_logins: None,
     },
     DemoProgramme {
         key: "cwt",
@@ -69,6 +83,7 @@ const DEMO_PROGRAMMES: [DemoProgramme; 5] = [
         mentee_organisation: "Southern Health and Social Care Trust",
         carers: false,
         managers_reports: None,
+        pair_logins: None,
     },
     DemoProgramme {
         key: "fun",
@@ -76,6 +91,7 @@ const DEMO_PROGRAMMES: [DemoProgramme; 5] = [
         mentee_organisation: "Fun Foundations Day Nursery",
         carers: false,
         managers_reports: None,
+        pair_logins: Some(("fun.mentor", "fun.mentee")),
     },
     DemoProgramme {
         key: "wsc",
@@ -83,6 +99,7 @@ const DEMO_PROGRAMMES: [DemoProgramme; 5] = [
         mentee_organisation: "St Edmundsbury Borough Council",
         carers: false,
         managers_reports: None,
+        pair_logins: None,
     },
     DemoProgramme {
         key: "afc",
@@ -90,26 +107,29 @@ const DEMO_PROGRAMMES: [DemoProgramme; 5] = [
         mentee_organisation: "Achieving for Children IFA",
         carers: true,
         managers_reports: None,
+        pair_logins: None,
     },
 ];
 
 impl App {
     /// Seeds the demo relationships; see the module's documentation.
+    /// Returns the pairs that get their own sign-in.
     pub(crate) async fn load_demo_relationships(
         &self,
         operator: &Operator,
-    ) -> Result<(), AppError> {
+    ) -> Result<Vec<PairLogin>, AppError> {
+        let mut logins = Vec::new();
         for demo in &DEMO_PROGRAMMES {
-            self.demo_programme_relationships(operator, demo).await?;
+            logins.extend(self.demo_programme_relationships(operator, demo).await?);
         }
-        Ok(())
+        Ok(logins)
     }
 
     async fn demo_programme_relationships(
         &self,
         operator: &Operator,
         demo: &DemoProgramme,
-    ) -> Result<(), AppError> {
+    ) -> Result<Vec<PairLogin>, AppError> {
         let stored = self
             .store
             .programmes()
@@ -185,7 +205,8 @@ impl App {
             };
             entries.push(entry);
         }
-        if candidates.len() < State::ALL.len() {
+        let wanted = State::ALL.len() + usize::from(demo.pair_logins.is_some());
+        if candidates.len() < wanted {
             return Err(AppError::Internal(format!(
                 "{}: only {} demo mentees",
                 demo.key,
@@ -203,38 +224,9 @@ impl App {
             let app = self.clone().with_clock(clock.clone());
             let mentee = candidates[index].id;
             let entry = entries[index % entries.len()];
-            let request_id = self
-                .store
-                .requests()
-                .create(
-                    &operator.request(stored.id, mentee),
-                    &NewRequest {
-                        request: &demo_request(&track),
-                        source: RequestSource::Requested,
-                        consultation: Consultation::NotNeeded,
-                    },
-                )
-                .await?;
-            app.store
-                .requests()
-                .screen(&operator.screening(request_id), &ScreeningDecision::Accept)
-                .await?;
             let proposal = self
-                .store
-                .proposals()
-                .create(
-                    &operator.matching(stored.id),
-                    &[NewProposal {
-                        request_id,
-                        mentor_entry_id: entry,
-                        score: 10,
-                        explanation: vec!["Chosen for the demo: +10".to_owned()],
-                    }],
-                )
-                .await?
-                .into_iter()
-                .next()
-                .ok_or_else(|| AppError::Internal("the demo proposal was not made".into()))?;
+                .demo_proposal(operator, stored.id, mentee, entry, &track)
+                .await?;
             let data_key = app.vault.new_relationship_key(proposal)?;
             app.store
                 .proposals()
@@ -260,7 +252,70 @@ impl App {
                     ))
                 })?;
         }
-        Ok(())
+        let Some((mentor_local, mentee_local)) = demo.pair_logins else {
+            return Ok(Vec::new());
+        };
+        // One more pair, whose proposal waits for the mentor's answer.
+        let mentee = candidates[State::ALL.len()];
+        self.demo_proposal(operator, stored.id, mentee.id, entries[0], &track)
+            .await?;
+        Ok(vec![
+            PairLogin {
+                local: mentor_local,
+                party: Party::Mentor,
+                person: mentor_people[0],
+                who: format!("mentor in {}, with a proposal to answer", stored.name),
+            },
+            PairLogin {
+                local: mentee_local,
+                party: Party::Mentee,
+                person: mentee.id,
+                who: format!("mentee in {}, waiting for that mentor", stored.name),
+            },
+        ])
+    }
+
+    /// A request of `mentee`, screened, and the proposal of `entry`'s mentor
+    /// for it, as if the coordinator had chosen them.
+    async fn demo_proposal(
+        &self,
+        operator: &Operator,
+        programme: tandem_domain::ids::ProgrammeId,
+        mentee: tandem_domain::ids::PersonId,
+        entry: tandem_domain::ids::MentorEntryId,
+        track: &str,
+    ) -> Result<tandem_domain::ids::ProposalId, AppError> {
+        let request_id = self
+            .store
+            .requests()
+            .create(
+                &operator.request(programme, mentee),
+                &NewRequest {
+                    request: &demo_request(track),
+                    source: RequestSource::Requested,
+                    consultation: Consultation::NotNeeded,
+                },
+            )
+            .await?;
+        self.store
+            .requests()
+            .screen(&operator.screening(request_id), &ScreeningDecision::Accept)
+            .await?;
+        self.store
+            .proposals()
+            .create(
+                &operator.matching(programme),
+                &[NewProposal {
+                    request_id,
+                    mentor_entry_id: entry,
+                    score: 10,
+                    explanation: vec!["Chosen for the demo: +10".to_owned()],
+                }],
+            )
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::Internal("the demo proposal was not made".into()))
     }
 
     /// Moves one demo relationship to `target` the way its pair would.

@@ -9,6 +9,7 @@
 
 mod actions;
 mod demo;
+pub(crate) use demo::PairLogin;
 mod view;
 
 use tandem_domain::ids::ProposalId;

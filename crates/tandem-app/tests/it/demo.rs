@@ -8,8 +8,28 @@ async fn demo_loads_and_every_role_signs_in_and_sees_its_home() {
     for db in test_support::all().await {
         let app = App::new(db.store.clone()).with_generated_master_key();
         let logins = app.load_demo().await.expect("demo loads");
-        let roles: Vec<Role> = logins.iter().map(|l| l.role).collect();
+        let roles: Vec<Role> = logins
+            .iter()
+            .take(Role::ALL.len())
+            .map(|l| l.role)
+            .collect();
         assert_eq!(roles, Role::ALL.to_vec(), "{}", db.label);
+        // Then the pairs that can be taken from acceptance to completion.
+        let pairs: Vec<&str> = logins
+            .iter()
+            .skip(Role::ALL.len())
+            .map(|l| l.email.as_str())
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                "cwt.mentee@tandem.example",
+                "fun.mentor@tandem.example",
+                "fun.mentee@tandem.example"
+            ],
+            "{}",
+            db.label
+        );
         let people = db.store.people().count(None).await.expect("count");
         assert!(
             (300..=600).contains(&people),
@@ -20,7 +40,15 @@ async fn demo_loads_and_every_role_signs_in_and_sees_its_home() {
             app.load_demo().await.is_err(),
             "the demo does not load twice"
         );
-        assert_eq!(app.demo_logins().await.expect("logins").len(), 7);
+        let read_back: Vec<(Role, String)> = app
+            .demo_logins()
+            .await
+            .expect("logins")
+            .into_iter()
+            .map(|l| (l.role, l.email))
+            .collect();
+        let made: Vec<(Role, String)> = logins.iter().map(|l| (l.role, l.email.clone())).collect();
+        assert_eq!(read_back, made, "{}", db.label);
         // A relationship at every state in each of the five programmes.
         for key in ["caf", "cwt", "fun", "wsc", "afc"] {
             let rows = app
@@ -43,6 +71,23 @@ async fn demo_loads_and_every_role_signs_in_and_sees_its_home() {
                 .sign_in(&login.email, DEMO_PASSWORD)
                 .await
                 .expect("demo login works");
+            // The pair's mentors each have a proposal waiting for their
+            // answer, and its mentee an open request.
+            if ["mentor@tandem.example", "fun.mentor@tandem.example"]
+                .contains(&login.email.as_str())
+            {
+                let waiting = app
+                    .proposals_to_answer(&signed_in.principal)
+                    .await
+                    .expect("proposals");
+                assert!(!waiting.is_empty(), "{}: {}", db.label, login.email);
+            }
+            if ["cwt.mentee@tandem.example", "fun.mentee@tandem.example"]
+                .contains(&login.email.as_str())
+            {
+                let home = app.home(&signed_in.principal).await.expect("home");
+                assert_eq!(home.own_requests.len(), 1, "{}: {}", db.label, login.email);
+            }
             let home = app.home(&signed_in.principal).await.expect("home");
             assert_eq!(home.roles, vec![login.role], "{}", db.label);
             match login.role {

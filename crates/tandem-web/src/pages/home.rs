@@ -3,6 +3,7 @@
 use axum::extract::State;
 use maud::{Markup, html};
 use tandem_app::home::Home;
+use tandem_domain::permissions::relationships::RelationshipAccess;
 use tandem_domain::roles::Role;
 
 use crate::error::PageError;
@@ -19,6 +20,27 @@ pub async fn home(
     let home = state.app.home(&caller.principal).await?;
     let proposals = state.app.proposals_to_answer(&caller.principal).await?;
     let to_dos = state.app.relationship_to_dos(&caller.principal).await?;
+    // The relationships the caller is one of the pair of.
+    let takes_part = home
+        .roles
+        .iter()
+        .any(|r| matches!(r, Role::Mentor | Role::Mentee));
+    let own: Vec<_> = if takes_part {
+        state
+            .app
+            .relationships(&caller.principal, None)
+            .await?
+            .into_iter()
+            .filter(|r| {
+                matches!(
+                    r.access,
+                    RelationshipAccess::Mentor | RelationshipAccess::Mentee
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(page(
         "Home",
         Some(&caller),
@@ -30,6 +52,24 @@ pub async fn home(
                 ul {
                     @for to_do in &to_dos {
                         li { a href={ "/relationships/" (to_do.relationship_id) } { (to_do.text) } }
+                    }
+                }
+            }
+            @if takes_part {
+                h2 { "Your mentoring relationships" }
+                @if own.is_empty() {
+                    p { "You have no mentoring relationships yet. When a mentor accepts a proposal, the relationship appears here with what needs doing next." }
+                } @else {
+                    ul {
+                        @for row in &own {
+                            li {
+                                a href={ "/relationships/" (row.id) } {
+                                    @if row.access == RelationshipAccess::Mentor { "Mentoring " (row.mentee_name) } @else { "Mentored by " (row.mentor_name) }
+                                }
+                                " – " (row.programme_name) ": "
+                                @match row.state { Some(state) => (state.label()), None => "exists" }
+                            }
+                        }
                     }
                 }
             }
@@ -132,10 +172,6 @@ fn home_content(home: &Home) -> Markup {
                 p { "These people report to you directly. You are consulted when they ask for a mentor, and you see only the time it takes — never what they discuss." }
                 ul { @for person in reports { li { a href={ "/people/" (person.id) } { (person.given_name) " " (person.family_name) } " – " (person.job_title) } } }
             }
-        }
-        @if home.roles.iter().any(|r| matches!(r, Role::Mentor | Role::Mentee)) {
-            h2 { "Your mentoring" }
-            p { "You have no mentoring relationships yet. When a coordinator matches you, the relationship will appear here with what needs doing next." }
         }
         @if let Some(id) = home.own_person_id {
             p { a href={ "/people/" (id) } { "Check your details in the staff directory" } }

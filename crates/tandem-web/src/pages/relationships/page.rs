@@ -1,170 +1,20 @@
-//! Relationship pages (issue 10 item 12): the pair's task list —
-//! introduction → agreement → plan → meetings → reviews → completion —
-//! with each task's status and next step and the forms to do it; what an
-//! overseer may see (metadata and compliance); what a line manager may see
-//! (that it exists, and its time). Every decision about what is shown is
-//! the app's, from `tandem_domain::permissions`.
+//! The pair's relationship page (issue 10 item 12): the task list and one
+//! section per task — introduction, agreement, plan, meetings, reviews,
+//! completion, stage, leaving — each with its forms; an overseer's view
+//! (metadata and compliance) and a line manager's (that it exists, and its
+//! time). What is shown is decided by the app, from
+//! `tandem_domain::permissions`; this module only renders it.
 
-use std::collections::HashMap;
-
-use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use tandem_app::AppError;
-use tandem_app::relationships::{
-    CancellationInput, CompletionStep, IntroductionInput, MeetingRecordChange, RelationshipSummary,
-    RelationshipView, StepRequest, TaskStatus,
-};
-use tandem_domain::ids::ProgrammeId;
-use tandem_domain::programme::{MeetingKind, Months, Party};
-use tandem_domain::relationship::agreement::AgreementInput;
+use tandem_app::relationships::RelationshipView;
+use tandem_domain::programme::{MeetingKind, Party};
 use tandem_domain::relationship::leaving::{LeaveCategory, NoMatchReason};
-use tandem_domain::relationship::meetings::MeetingInput;
-use tandem_domain::relationship::plan::{
-    ActionInput, ActionPlanInput, ActionPointInput, GoalInput, MilestoneInput,
-};
-use tandem_domain::relationship::stages::StageInput;
-use tandem_domain::relationship::state::ReviewOutcome;
-use tandem_domain::relationship::{
-    Document, Event, MeetingId, RelationshipId, State as RelState, party_name,
-};
+use tandem_domain::relationship::{Document, State as RelState, party_name};
 
+use super::{Answers, capitalised, status_tag, value};
 use crate::caller::Caller;
-use crate::error::PageError;
-use crate::extract::{Form, PageCaller, PathId, PathIds};
-use crate::forms::{Fields, Problem, csrf_field, error_summary, problems};
+use crate::forms::{Fields, Problem, csrf_field, error_summary};
 use crate::layout::{format_time, page, summary_row};
-use crate::state::AppState;
-
-type Answers = HashMap<String, String>;
-
-fn value<'a>(form: &'a Answers, key: &str) -> &'a str {
-    form.get(key).map_or("", String::as_str)
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
-fn status_tag(status: TaskStatus) -> Markup {
-    html! {
-        strong.tag.tag--due[status == TaskStatus::InProgress || status == TaskStatus::NotStarted]
-            .tag--done[status == TaskStatus::Completed] { (status.label()) }
-    }
-}
-
-/// `GET /relationships`: the caller's relationships.
-pub async fn list(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-) -> Result<Markup, PageError> {
-    let rows = state.app.relationships(&caller.principal, None).await?;
-    Ok(page(
-        "Mentoring relationships",
-        Some(&caller),
-        html! {
-            h1 { "Mentoring relationships" }
-            @if rows.is_empty() {
-                p { "You have no mentoring relationships to see yet. A relationship starts when a mentor accepts a proposal." }
-                p { a href="/programmes" { "See the programmes you can take part in" } }
-            } @else {
-                (relationship_table(&rows))
-            }
-        },
-    ))
-}
-
-/// `GET /programmes/{id}/relationships`: a coordinator's overview, by
-/// state, with compliance flags (metadata only).
-pub async fn programme_overview(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathId(programme_id): PathId<ProgrammeId>,
-) -> Result<Markup, PageError> {
-    let programme = state.app.programme(&caller.principal, programme_id).await?;
-    let rows = state
-        .app
-        .relationships(&caller.principal, Some(programme_id))
-        .await?;
-    Ok(page(
-        "Relationships",
-        Some(&caller),
-        html! {
-            span.caption { (programme.programme.name) }
-            h1 { "Relationships" }
-            p { "Dates, meetings and compliance only: what the pairs write stays theirs." }
-            @if rows.is_empty() {
-                p { "No relationships you oversee yet. They start when mentors accept proposals from " a href={ "/programmes/" (programme_id) "/matching" } { "matching" } "." }
-            }
-            @for state_group in RelState::ALL {
-                @let group: Vec<RelationshipSummary> = rows.iter().filter(|r| r.state == Some(state_group)).cloned().collect();
-                @if !group.is_empty() {
-                    h2 { (state_group.label()) " (" (group.len()) ")" }
-                    (relationship_table(&group))
-                }
-            }
-            @let existence: Vec<RelationshipSummary> = rows.iter().filter(|r| r.state.is_none()).cloned().collect();
-            @if !existence.is_empty() {
-                h2 { "Relationships of people you manage" }
-                (relationship_table(&existence))
-            }
-        },
-    ))
-}
-
-fn relationship_table(rows: &[RelationshipSummary]) -> Markup {
-    html! {
-        div.table-wrap {
-            table {
-                thead { tr { th { "Mentee and mentor" } th { "Programme" } th { "State" } th { "Meetings" } th { "Next due" } } }
-                tbody {
-                    @for row in rows {
-                        tr {
-                            td { a href={ "/relationships/" (row.id) } { (row.mentee_name) " with " (row.mentor_name) } }
-                            td { (row.programme_name) }
-                            td {
-                                @match row.state {
-                                    Some(state) => (state.label()),
-                                    None => "Exists",
-                                }
-                                @for flag in &row.flags { br; strong.tag.tag--due { (flag) } }
-                            }
-                            td { @match row.meetings_held { Some(n) => (n), None => "–" } }
-                            td {
-                                @match (row.next_due, &row.time_commitment) {
-                                    (Some(due), _) => (due),
-                                    (None, Some(time)) if row.state.is_none() => (time),
-                                    _ => "–",
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// `GET /relationships/{id}`.
-pub async fn show(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathId(id): PathId<RelationshipId>,
-) -> Result<Markup, PageError> {
-    let view = state.app.relationship(&caller.principal, id).await?;
-    Ok(relationship_page(
-        &caller,
-        &view,
-        &Answers::new(),
-        &[],
-        None,
-    ))
-}
 
 fn title(view: &RelationshipView) -> String {
     match view.party {
@@ -176,13 +26,57 @@ fn title(view: &RelationshipView) -> String {
     }
 }
 
-fn relationship_page(
+/// The form that was sent, when the page is shown again with its problems:
+/// only that form (known by the prefix of its inputs' ids) shows them and
+/// the answers given; every other form on the page starts afresh.
+pub(super) struct Sent<'a> {
+    pub(super) prefix: &'a str,
+    pub(super) form: &'a Answers,
+    pub(super) problems: &'a [Problem],
+    pub(super) empty: &'a Answers,
+}
+
+impl<'a> Sent<'a> {
+    /// The answers and problems of the form whose ids start with `prefix`.
+    fn of(&self, prefix: &str) -> (&'a Answers, &'a [Problem]) {
+        if self.prefix == prefix {
+            (self.form, self.problems)
+        } else {
+            (self.empty, &[])
+        }
+    }
+}
+
+/// The id prefix of the form that records one completion item.
+pub(super) fn completion_prefix(item: &str) -> String {
+    if item == "after_self_assessment" {
+        "after".to_owned()
+    } else {
+        let safe: String = item
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        format!("completion-{safe}")
+    }
+}
+
+/// The id prefix of the form that sent a step.
+pub(super) fn step_prefix(form: &Answers) -> &'static str {
+    match value(form, "step") {
+        "no_match" => "nomatch",
+        "leave" => "leave",
+        "review" => "review",
+        _ => "step",
+    }
+}
+
+pub(super) fn relationship_page(
     caller: &Caller,
     view: &RelationshipView,
-    form: &Answers,
-    problems: &[Problem],
+    sent: &Sent<'_>,
     refused: Option<&str>,
 ) -> Markup {
+    let problems = sent.problems;
     let title = title(view);
     page(
         &if problems.is_empty() && refused.is_none() {
@@ -206,14 +100,14 @@ fn relationship_page(
             } @else {
                 (overview(view))
                 (task_list(view))
-                (introduction(caller, view, form, problems))
-                (agreement(caller, view, form, problems))
-                @if view.rules.records.action_plan { (plan(caller, view, form, problems)) }
-                (meetings(caller, view, form, problems))
-                (reviews(caller, view, form, problems))
-                (completion(caller, view, form, problems))
-                @if view.may_set_stage || view.stage.0.is_some() || view.stage.1.is_some() { (stage(caller, view, form, problems)) }
-                @if view.may_leave { (leaving(caller, view, form, problems)) }
+                (introduction(caller, view, sent))
+                (agreement(caller, view, sent))
+                @if view.rules.records.action_plan { (plan(caller, view, sent)) }
+                (meetings(caller, view, sent))
+                (reviews(caller, view, sent))
+                (completion(caller, view, sent))
+                @if view.may_set_stage || view.stage.0.is_some() || view.stage.1.is_some() { (stage(caller, view, sent)) }
+                @if view.may_leave { (leaving(caller, view, sent)) }
                 (history(view))
             }
         },
@@ -281,13 +175,11 @@ fn task_list(view: &RelationshipView) -> Markup {
     }
 }
 
-fn introduction(
-    caller: &Caller,
-    view: &RelationshipView,
-    form: &Answers,
-    problems: &[Problem],
-) -> Markup {
-    let fields = Fields::new(problems);
+fn introduction(caller: &Caller, view: &RelationshipView, sent: &Sent<'_>) -> Markup {
+    let (form, problems) = sent.of("intro");
+    let fields = Fields::in_form(problems, "intro");
+    let (no_match_form, no_match_problems) = sent.of("nomatch");
+    let no_match_fields = Fields::in_form(no_match_problems, "nomatch");
     let rules = &view.rules;
     let arranger = rules
         .introduction
@@ -335,14 +227,14 @@ fn introduction(
             }
         }
         @if view.may_record_no_match {
-            details.details {
+            details.details open[!no_match_problems.is_empty()] {
                 summary { "Record a No Match" }
                 form method="post" action={ "/relationships/" (view.id) "/step" } novalidate {
                     (csrf_field(&caller.csrf_token))
                     input type="hidden" name="step" value="no_match";
                     p { "If either of you decides not to go ahead, the request goes back to matching and this mentor is not proposed again for it. Nobody is blamed." }
-                    (no_match_boxes(fields, &no_match_reasons, form))
-                    (fields.textarea("detail", "In your own words (only the two of you see this)").value(value(form, "detail")))
+                    (no_match_boxes(no_match_fields, &no_match_reasons, no_match_form))
+                    (no_match_fields.textarea("detail", "In your own words (only the two of you see this)").value(value(no_match_form, "detail")))
                     button.button.button--secondary type="submit" { "Record the No Match" }
                 }
             }
@@ -360,13 +252,9 @@ fn no_match_boxes<'a>(fields: Fields<'a>, reasons: &'a [NoMatchReason], form: &A
     html! { (boxes) }
 }
 
-fn agreement(
-    caller: &Caller,
-    view: &RelationshipView,
-    form: &Answers,
-    problems: &[Problem],
-) -> Markup {
-    let fields = Fields::new(problems);
+fn agreement(caller: &Caller, view: &RelationshipView, sent: &Sent<'_>) -> Markup {
+    let (form, problems) = sent.of("agreement");
+    let fields = Fields::in_form(problems, "agreement");
     let rules = &view.rules;
     let agreement = &view.agreement;
     let current = agreement.current();
@@ -475,7 +363,7 @@ fn agreement(
             }
         }
         @if agreement.may_draft {
-            details.details open[(!problems.is_empty() && form.contains_key("length_months")) || current.is_none()] {
+            details.details open[!problems.is_empty() || current.is_none()] {
                 summary { @if current.is_some() { "Change the agreement" } @else { "Draft the agreement" } }
                 form method="post" action={ "/relationships/" (view.id) "/agreement" } novalidate {
                     (csrf_field(&caller.csrf_token))
@@ -537,8 +425,9 @@ fn document_boxes(
     html! { (boxes) }
 }
 
-fn plan(caller: &Caller, view: &RelationshipView, form: &Answers, problems: &[Problem]) -> Markup {
-    let fields = Fields::new(problems);
+fn plan(caller: &Caller, view: &RelationshipView, sent: &Sent<'_>) -> Markup {
+    let (form, problems) = sent.of("plan");
+    let fields = Fields::in_form(problems, "plan");
     let plan = view.plan.as_ref();
     let get = |key: &str, current: String| form.get(key).cloned().unwrap_or(current);
     let ids: Vec<[String; 4]> = (0..3)
@@ -686,7 +575,7 @@ fn plan(caller: &Caller, view: &RelationshipView, form: &Answers, problems: &[Pr
                 p { "No plan yet. Write down needs, strengths and SMART goals: what, how it is measured, and by when." }
             }
             @if view.may_edit_plan {
-                details.details open[!problems.is_empty() && form.contains_key("needs")] {
+                details.details open[!problems.is_empty()] {
                     summary { @if plan.is_some() { "Change the plan" } @else { "Write the plan" } }
                     form method="post" action={ "/relationships/" (view.id) "/plan" } novalidate {
                         (csrf_field(&caller.csrf_token))
@@ -722,13 +611,11 @@ fn plan(caller: &Caller, view: &RelationshipView, form: &Answers, problems: &[Pr
     }
 }
 
-fn meetings(
-    caller: &Caller,
-    view: &RelationshipView,
-    form: &Answers,
-    problems: &[Problem],
-) -> Markup {
-    let fields = Fields::new(problems);
+fn meetings(caller: &Caller, view: &RelationshipView, sent: &Sent<'_>) -> Markup {
+    let (form, problems) = sent.of("meeting");
+    let fields = Fields::in_form(problems, "meeting");
+    let (cancel_form, cancel_problems) = sent.of("cancel");
+    let cancel_fields = Fields::in_form(cancel_problems, "cancel");
     let rules = &view.rules;
     let kinds: Vec<(&str, &str)> = [
         MeetingKind::FaceToFace,
@@ -800,7 +687,7 @@ fn meetings(
             }
         }
         @if view.may_record_meeting {
-            details.details open[!problems.is_empty() && value(form, "form") == "meeting"] {
+            details.details open[!problems.is_empty()] {
                 summary { "Record a meeting" }
                 form method="post" action={ "/relationships/" (view.id) "/meetings" } novalidate {
                     (csrf_field(&caller.csrf_token))
@@ -831,7 +718,7 @@ fn meetings(
             }
         }
         @if view.may_record_meeting && view.is_pair() {
-            details.details open[!problems.is_empty() && value(form, "form") == "cancellation"] {
+            details.details open[!cancel_problems.is_empty()] {
                 summary { "Record a meeting called off" }
                 form method="post" action={ "/relationships/" (view.id) "/cancellations" } novalidate {
                     (csrf_field(&caller.csrf_token))
@@ -839,9 +726,9 @@ fn meetings(
                     @if let Some(hours) = rules.meetings.cancellation_notice_hours {
                         p { "The programme asks for at least " (hours.get()) " hours' notice, and a new date." }
                     }
-                    (fields.text("date", "The date it was to be").value(if value(form, "form") == "cancellation" { value(form, "date") } else { "" }).kind("date"))
-                    (fields.text("time", "The time it was to start").hint("For example, 14:30").value(if value(form, "form") == "cancellation" { value(form, "time") } else { "" }).kind("time"))
-                    (fields.text("new_date", "The new date (optional)").value(value(form, "new_date")).kind("date"))
+                    (cancel_fields.text("date", "The date it was to be").value(value(cancel_form, "date")).kind("date"))
+                    (cancel_fields.text("time", "The time it was to start").hint("For example, 14:30").value(value(cancel_form, "time")).kind("time"))
+                    (cancel_fields.text("new_date", "The new date (optional)").value(value(cancel_form, "new_date")).kind("date"))
                     button.button.button--secondary type="submit" { "Record it" }
                 }
             }
@@ -878,13 +765,9 @@ fn compliance_flag(flag: &tandem_domain::relationship::meetings::Flag) -> String
     }
 }
 
-fn reviews(
-    caller: &Caller,
-    view: &RelationshipView,
-    form: &Answers,
-    problems: &[Problem],
-) -> Markup {
-    let fields = Fields::new(problems);
+fn reviews(caller: &Caller, view: &RelationshipView, sent: &Sent<'_>) -> Markup {
+    let (form, problems) = sent.of("review");
+    let fields = Fields::in_form(problems, "review");
     let mut outcomes = vec![("continue", "Continue: it still meets the need")];
     if view.rules.agreement.amendable {
         outcomes.push(("amend", "Continue under an amended agreement"));
@@ -923,13 +806,9 @@ fn reviews(
     }
 }
 
-fn completion(
-    caller: &Caller,
-    view: &RelationshipView,
-    form: &Answers,
-    problems: &[Problem],
-) -> Markup {
-    let fields = Fields::new(problems);
+fn completion(caller: &Caller, view: &RelationshipView, sent: &Sent<'_>) -> Markup {
+    let (after_form, after_problems) = sent.of("after");
+    let after_fields = Fields::in_form(after_problems, "after");
     let completion = &view.completion;
     let question_ids: Vec<String> = (1..=completion.after_questions.len())
         .map(|i| format!("q{i}"))
@@ -963,6 +842,9 @@ fn completion(
         }
         @if view.state == RelState::UnderReview {
             @for item in completion.items.iter().filter(|i| i.caller_does_it) {
+                @let prefix = completion_prefix(&item.item);
+                @let (form, problems) = sent.of(&prefix);
+                @let fields = Fields::in_form(problems, &prefix);
                 form method="post" action={ "/relationships/" (view.id) "/completion" } novalidate {
                     (csrf_field(&caller.csrf_token))
                     input type="hidden" name="item" value=(item.item);
@@ -981,7 +863,7 @@ fn completion(
                     h3 { "Your self-assessment, again" }
                     p { "The same questions as before you were matched, so you can see what changed." }
                     @for (index, question) in completion.after_questions.iter().enumerate() {
-                        (fields.radios(&question_ids[index], question).options(&scale_refs).chosen(value(form, &question_ids[index])))
+                        (after_fields.radios(&question_ids[index], question).options(&scale_refs).chosen(value(after_form, &question_ids[index])))
                     }
                     button.button type="submit" { "Save my answers" }
                 }
@@ -1008,8 +890,9 @@ fn completion(
     }
 }
 
-fn stage(caller: &Caller, view: &RelationshipView, form: &Answers, problems: &[Problem]) -> Markup {
-    let fields = Fields::new(problems);
+fn stage(caller: &Caller, view: &RelationshipView, sent: &Sent<'_>) -> Markup {
+    let (form, problems) = sent.of("stage");
+    let fields = Fields::in_form(problems, "stage");
     let process: Vec<(&str, &str)> = view
         .rules
         .stages
@@ -1041,13 +924,9 @@ fn stage(caller: &Caller, view: &RelationshipView, form: &Answers, problems: &[P
     }
 }
 
-fn leaving(
-    caller: &Caller,
-    view: &RelationshipView,
-    form: &Answers,
-    problems: &[Problem],
-) -> Markup {
-    let fields = Fields::new(problems);
+fn leaving(caller: &Caller, view: &RelationshipView, sent: &Sent<'_>) -> Markup {
+    let (form, problems) = sent.of("leave");
+    let fields = Fields::in_form(problems, "leave");
     let mut choices = Vec::new();
     if view.state == RelState::Introduced {
         choices.push((
@@ -1067,7 +946,7 @@ fn leaving(
         .collect();
     html! {
         h2 id="leaving" { "Ending or changing" }
-        details.details open[!problems.is_empty() && value(form, "step") == "leave"] {
+        details.details open[!problems.is_empty()] {
             summary { "End the relationship or ask for another mentor" }
             form method="post" action={ "/relationships/" (view.id) "/step" } novalidate {
                 (csrf_field(&caller.csrf_token))
@@ -1099,384 +978,4 @@ fn history(view: &RelationshipView) -> Markup {
             }
         }
     }
-}
-
-/// What a failed write shows: the page again with the problem.
-async fn answer(
-    state: &AppState,
-    caller: &Caller,
-    id: RelationshipId,
-    form: &Answers,
-    outcome: Result<(), AppError>,
-    anchor: &str,
-) -> Result<Response, PageError> {
-    match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("/relationships/{id}#{anchor}")).into_response()),
-        Err(error) => {
-            let refusal = error.refusal().map(str::to_owned);
-            let problems = match (&refusal, error) {
-                (Some(_), _) => Vec::new(),
-                (None, AppError::Invalid(errors)) => problems(errors),
-                (None, other) => return Err(other.into()),
-            };
-            let view = state.app.relationship(&caller.principal, id).await?;
-            let status = if refusal.is_some() {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            Ok((
-                status,
-                relationship_page(caller, &view, form, &problems, refusal.as_deref()),
-            )
-                .into_response())
-        }
-    }
-}
-
-/// `POST /relationships/{id}/step`: a step of the state machine.
-pub async fn step(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathId(id): PathId<RelationshipId>,
-    Form(form): Form<Answers>,
-) -> Result<Response, PageError> {
-    let outcome = match step_request(&form) {
-        Ok(step) => state
-            .app
-            .relationship_step(&caller.principal, id, step)
-            .await
-            .map(|_| ()),
-        Err(error) => Err(error),
-    };
-    answer(&state, &caller, id, &form, outcome, "history").await
-}
-
-/// Reads the step form into what the app takes, naming the field at fault.
-pub(crate) fn step_request(form: &Answers) -> Result<StepRequest, AppError> {
-    let words = |key: &str| Some(value(form, key).trim().to_owned()).filter(|w| !w.is_empty());
-    let category = || {
-        LeaveCategory::parse(value(form, "category"))
-            .ok_or_else(|| AppError::invalid("category", "Choose the kind of reason"))
-    };
-    Ok(match value(form, "step") {
-        "agree" => StepRequest::Agree,
-        "complete" => StepRequest::Complete,
-        "start_review" => StepRequest::Event(Event::StartReview),
-        "no_match" => StepRequest::Event(Event::NoMatch {
-            reasons: NoMatchReason::ALL
-                .into_iter()
-                .filter(|r| form.contains_key(&format!("reason_{}", r.as_str())))
-                .collect(),
-            detail: value(form, "detail").trim().to_owned(),
-        }),
-        "review" => StepRequest::Event(Event::Review(match value(form, "outcome") {
-            "continue" => ReviewOutcome::Continue,
-            "amend" => ReviewOutcome::Amend,
-            "end" => ReviewOutcome::End,
-            "extend" => ReviewOutcome::Extend {
-                months: value(form, "months")
-                    .trim()
-                    .parse::<i64>()
-                    .ok()
-                    .and_then(|m| Months::parse(m).ok())
-                    .ok_or_else(|| AppError::invalid("months", "Enter a whole number of months"))?,
-                reason: value(form, "reason").trim().to_owned(),
-            },
-            _ => return Err(AppError::invalid("outcome", "Choose what you decided")),
-        })),
-        "leave" => match value(form, "choice") {
-            "withdraw" => StepRequest::Event(Event::Withdraw {
-                category: category()?,
-                reason: words("reason"),
-            }),
-            "end_early" => StepRequest::Event(Event::EndEarly {
-                category: category()?,
-                reason: words("reason"),
-            }),
-            "request_new_mentor" => StepRequest::Event(Event::RequestNewMentor {
-                category: category()?,
-                reason: words("reason"),
-            }),
-            _ => return Err(AppError::invalid("choice", "Choose what you want to do")),
-        },
-        _ => return Err(AppError::invalid("step", "Choose what to do")),
-    })
-}
-
-/// `POST /relationships/{id}/introduction`.
-pub async fn arrange(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathId(id): PathId<RelationshipId>,
-    Form(form): Form<Answers>,
-) -> Result<Response, PageError> {
-    let input = IntroductionInput {
-        date: value(&form, "date").to_owned(),
-        time: value(&form, "time").to_owned(),
-        minutes: value(&form, "minutes").to_owned(),
-        place: value(&form, "place").to_owned(),
-    };
-    let outcome = state
-        .app
-        .arrange_introduction(&caller.principal, id, &input)
-        .await;
-    answer(&state, &caller, id, &form, outcome, "introduction").await
-}
-
-/// `GET /relationships/{id}/introduction.ics`: the invitation.
-pub async fn invitation(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathId(id): PathId<RelationshipId>,
-) -> Result<Response, PageError> {
-    let view = state.app.relationship(&caller.principal, id).await?;
-    let intro = view.introduction.as_ref().ok_or(PageError::NotFound)?;
-    let calendar = crate::calendar::introduction(&view, intro).ok_or(PageError::NotFound)?;
-    let mut response = calendar.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/calendar; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"introductory-meeting.ics\""),
-    );
-    Ok(response)
-}
-
-/// Reads the agreement form.
-pub(crate) fn agreement_input(form: &Answers, clauses: usize) -> AgreementInput {
-    AgreementInput {
-        clauses: (0..clauses)
-            .map(|i| value(form, &format!("clauses[{i}]")).to_owned())
-            .collect(),
-        length_months: value(form, "length_months").to_owned(),
-        review_dates: Some(value(form, "review_date").to_owned())
-            .filter(|d| !d.trim().is_empty())
-            .into_iter()
-            .collect(),
-        meet_every: value(form, "meet_every").to_owned(),
-        meet_every_unit: if value(form, "meet_every").trim().is_empty() {
-            String::new()
-        } else {
-            "months".to_owned()
-        },
-        min_minutes: value(form, "min_minutes").to_owned(),
-        max_minutes: value(form, "max_minutes").to_owned(),
-        contacts_per_week: value(form, "contacts_per_week").to_owned(),
-        time_allowance_minutes: value(form, "time_allowance_minutes").to_owned(),
-        documents_to_coordinator: ["agreement", "action_plan", "meeting_records"]
-            .into_iter()
-            .filter(|key| form.contains_key(&format!("document_{key}")))
-            .map(str::to_owned)
-            .collect(),
-    }
-}
-
-/// `POST /relationships/{id}/agreement`.
-pub async fn save_agreement(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathId(id): PathId<RelationshipId>,
-    Form(form): Form<Answers>,
-) -> Result<Response, PageError> {
-    let view = state.app.relationship(&caller.principal, id).await?;
-    let input = agreement_input(&form, view.rules.agreement.contents.len());
-    let outcome = state
-        .app
-        .save_agreement(&caller.principal, id, &input)
-        .await;
-    answer(&state, &caller, id, &form, outcome, "agreement").await
-}
-
-/// `POST /relationships/{id}/agreement/sign`.
-pub async fn sign(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathId(id): PathId<RelationshipId>,
-    Form(form): Form<Answers>,
-) -> Result<Response, PageError> {
-    let outcome = match value(&form, "version").parse::<u32>() {
-        Ok(version) => {
-            state
-                .app
-                .sign_agreement(&caller.principal, id, version)
-                .await
-        }
-        Err(_) => Err(AppError::invalid(
-            "version",
-            "Read the agreement, then sign the version shown",
-        )),
-    };
-    answer(&state, &caller, id, &form, outcome, "agreement").await
-}
-
-/// Reads the meeting form.
-pub(crate) fn meeting_input(form: &Answers) -> MeetingInput {
-    let point_what = value(form, "action_points[0].what").trim();
-    MeetingInput {
-        date: value(form, "date").to_owned(),
-        minutes: value(form, "minutes").to_owned(),
-        kind: value(form, "kind").to_owned(),
-        notes: form.get("notes").cloned(),
-        action_points: if point_what.is_empty() {
-            Vec::new()
-        } else {
-            vec![ActionPointInput {
-                what: point_what.to_owned(),
-                owner: value(form, "action_points[0].owner").to_owned(),
-                due: value(form, "action_points[0].due").to_owned(),
-            }]
-        },
-    }
-}
-
-/// `POST /relationships/{id}/meetings`.
-pub async fn record_meeting(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathId(id): PathId<RelationshipId>,
-    Form(form): Form<Answers>,
-) -> Result<Response, PageError> {
-    let outcome = state
-        .app
-        .record_meeting(&caller.principal, id, &meeting_input(&form))
-        .await
-        .map(|_| ());
-    answer(&state, &caller, id, &form, outcome, "meetings").await
-}
-
-/// `POST /relationships/{id}/cancellations`.
-pub async fn record_cancellation(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathId(id): PathId<RelationshipId>,
-    Form(form): Form<Answers>,
-) -> Result<Response, PageError> {
-    let input = CancellationInput {
-        date: value(&form, "date").to_owned(),
-        time: value(&form, "time").to_owned(),
-        new_date: value(&form, "new_date").to_owned(),
-    };
-    let outcome = state
-        .app
-        .record_cancellation(&caller.principal, id, &input)
-        .await;
-    answer(&state, &caller, id, &form, outcome, "meetings").await
-}
-
-/// `POST /relationships/{id}/meetings/{meeting}/agree`.
-pub async fn agree_record(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathIds(id, meeting): PathIds<RelationshipId, MeetingId>,
-    Form(form): Form<Answers>,
-) -> Result<Response, PageError> {
-    let outcome = state
-        .app
-        .change_meeting_record(&caller.principal, id, meeting, &MeetingRecordChange::Agree)
-        .await;
-    answer(&state, &caller, id, &form, outcome, "meetings").await
-}
-
-/// `POST /relationships/{id}/plan`.
-pub async fn save_plan(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathId(id): PathId<RelationshipId>,
-    Form(form): Form<Answers>,
-) -> Result<Response, PageError> {
-    let filled = |key: String| !value(&form, &key).trim().is_empty();
-    let input = ActionPlanInput {
-        needs: value(&form, "needs").to_owned(),
-        strengths: value(&form, "strengths").to_owned(),
-        goals: (0..3)
-            .filter(|i| i == &0 || filled(format!("goals[{i}].what")))
-            .map(|i| GoalInput {
-                what: value(&form, &format!("goals[{i}].what")).to_owned(),
-                measure: value(&form, &format!("goals[{i}].measure")).to_owned(),
-                by: value(&form, &format!("goals[{i}].by")).to_owned(),
-                strategies: value(&form, &format!("goals[{i}].strategies")).to_owned(),
-            })
-            .collect(),
-        actions: (0..3)
-            .filter(|i| filled(format!("actions[{i}].what")))
-            .map(|i| ActionInput {
-                point: ActionPointInput {
-                    what: value(&form, &format!("actions[{i}].what")).to_owned(),
-                    owner: value(&form, &format!("actions[{i}].owner")).to_owned(),
-                    due: value(&form, &format!("actions[{i}].due")).to_owned(),
-                },
-                goal: value(&form, &format!("actions[{i}].goal")).to_owned(),
-            })
-            .collect(),
-        milestones: (0..2)
-            .filter(|i| filled(format!("milestones[{i}].what")))
-            .map(|i| MilestoneInput {
-                what: value(&form, &format!("milestones[{i}].what")).to_owned(),
-                by: value(&form, &format!("milestones[{i}].by")).to_owned(),
-            })
-            .collect(),
-        review_dates: Some(value(&form, "review_date").to_owned())
-            .filter(|d| !d.trim().is_empty())
-            .into_iter()
-            .collect(),
-        start: value(&form, "start").to_owned(),
-        completion: value(&form, "completion").to_owned(),
-    };
-    let outcome = state.app.save_plan(&caller.principal, id, &input).await;
-    answer(&state, &caller, id, &form, outcome, "plan").await
-}
-
-/// `POST /relationships/{id}/stage`.
-pub async fn set_stage(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathId(id): PathId<RelationshipId>,
-    Form(form): Form<Answers>,
-) -> Result<Response, PageError> {
-    let input = StageInput {
-        process: value(&form, "process").to_owned(),
-        cycle: value(&form, "cycle").to_owned(),
-    };
-    let outcome = state.app.set_stage(&caller.principal, id, &input).await;
-    answer(&state, &caller, id, &form, outcome, "stage").await
-}
-
-/// `POST /relationships/{id}/completion`.
-pub async fn record_completion(
-    State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathId(id): PathId<RelationshipId>,
-    Form(form): Form<Answers>,
-) -> Result<Response, PageError> {
-    let item = value(&form, "item").to_owned();
-    let step = if item == "after_self_assessment" {
-        let mut answers = Vec::new();
-        let mut index = 1;
-        while let Some(answer) = form.get(&format!("q{index}")) {
-            answers.push(answer.clone());
-            index += 1;
-            if index > 200 {
-                break;
-            }
-        }
-        let view = state.app.relationship(&caller.principal, id).await?;
-        answers.resize(view.completion.after_questions.len(), String::new());
-        CompletionStep::AfterSelfAssessment { answers }
-    } else if form.contains_key("answer") {
-        CompletionStep::Answer {
-            item,
-            text: value(&form, "answer").to_owned(),
-        }
-    } else {
-        CompletionStep::Confirm { item }
-    };
-    let outcome = state
-        .app
-        .record_completion(&caller.principal, id, &step)
-        .await;
-    answer(&state, &caller, id, &form, outcome, "completion").await
 }
