@@ -7,6 +7,13 @@
 //! seal and open of a kilobyte is measured beside them.
 //!
 //! Run: `cargo bench -p tandem-app --bench relationships`.
+//!
+//! At national scale (issue 10's figures): `TANDEM_BENCH_SCALE=50000,20000,500000`
+//! (people, relationships, meetings) adds a `scale` group measured on a
+//! database of that size, made by [`App::load_scale`]; with
+//! `TANDEM_BENCH_DIR=/some/folder` the database and its key file are kept
+//! there (and reused by the next run), so that `tandem serve` can serve it
+//! for a load run of the same pages over HTTP.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use tandem_app::demo::DEMO_PASSWORD;
@@ -126,5 +133,124 @@ fn relationships(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, relationships);
+/// The scale database: made once in `TANDEM_BENCH_DIR` (or a temporary
+/// folder), then reused.
+async fn scale_setup(people: usize, relationships: usize, meetings: usize) -> Setup {
+    let dir = std::env::var_os("TANDEM_BENCH_DIR").map_or_else(
+        || std::env::temp_dir().join(format!("tandem-bench-scale-{}", std::process::id())),
+        std::path::PathBuf::from,
+    );
+    std::fs::create_dir_all(&dir).expect("the folder");
+    let db = dir.join("scale.db");
+    let key = dir.join("scale.key");
+    let made = db.exists() && key.exists();
+    if !made {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        let _ = std::fs::remove_file(&key);
+        tandem_app::operator::generate_key_file(&key).expect("a key file");
+    }
+    let url = format!("sqlite://{}", db.display());
+    let (app, _) = App::open(&url)
+        .await
+        .expect("the database opens")
+        .with_key_file(&key)
+        .expect("the key file");
+    let relationship = if made {
+        None
+    } else {
+        let started = std::time::Instant::now();
+        app.load_demo().await.expect("demo loads");
+        let made = app
+            .load_scale(&tandem_app::scale::Scale {
+                people,
+                relationships,
+                meetings,
+            })
+            .await
+            .expect("the scale database loads");
+        eprintln!(
+            "made {} relationships and {} meetings among {people} people in {:.0?}, at {}",
+            made.relationships,
+            made.meetings,
+            started.elapsed(),
+            db.display()
+        );
+        Some(made.relationship)
+    };
+    let admin = app
+        .sign_in("admin@tandem.example", DEMO_PASSWORD)
+        .await
+        .expect("admin")
+        .principal;
+    let pair = app
+        .sign_in(tandem_app::scale::SCALE_MENTOR_EMAIL, DEMO_PASSWORD)
+        .await
+        .expect("the scale mentor")
+        .principal;
+    let id = match relationship {
+        Some(id) => id,
+        None => {
+            app.relationships(&pair, None)
+                .await
+                .expect("listed")
+                .first()
+                .expect("the scale mentor's relationship")
+                .id
+        }
+    };
+    eprintln!("the scale mentor's relationship measured: /relationships/{id}");
+    Setup {
+        app,
+        pair,
+        admin,
+        id,
+        _dir: dir,
+    }
+}
+
+fn scale(c: &mut Criterion) {
+    let Some(sizes) = std::env::var("TANDEM_BENCH_SCALE").ok() else {
+        return;
+    };
+    let sizes: Vec<usize> = sizes
+        .split(',')
+        .map(|n| {
+            n.trim()
+                .parse()
+                .expect("TANDEM_BENCH_SCALE: people,relationships,meetings")
+        })
+        .collect();
+    let [people, relationships, meetings] = sizes[..] else {
+        panic!("TANDEM_BENCH_SCALE: people,relationships,meetings");
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let setup = runtime.block_on(scale_setup(people, relationships, meetings));
+    let mut group = c.benchmark_group("scale");
+    group.bench_function("page as the pair (opens content)", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.relationship(&setup.pair, setup.id))
+                .expect("page")
+        })
+    });
+    group.bench_function("page as the administrator (metadata only)", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.relationship(&setup.admin, setup.id))
+                .expect("page")
+        })
+    });
+    group.bench_function("home to-dos of the mentor", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.relationship_to_dos(&setup.pair))
+                .expect("to-dos")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, relationships, scale);
 criterion_main!(benches);

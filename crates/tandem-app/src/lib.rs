@@ -16,6 +16,7 @@ pub mod programmes;
 pub mod register;
 pub mod relationships;
 pub mod requests;
+pub mod scale;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod vault;

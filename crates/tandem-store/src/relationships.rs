@@ -511,22 +511,44 @@ impl Relationships<'_> {
         authority: &RelationshipContentAuthority,
         meeting: &NewMeeting<'_>,
     ) -> Result<MeetingId> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO relationship_meetings (relationship_id, held_on, minutes, kind, \
-             recorded_by_account_id, recorded_at, sealed_record, record_agreed_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(authority.relationship_id().get())
-        .bind(meeting.held_on)
-        .bind(meeting.minutes)
-        .bind(meeting.kind)
-        .bind(actor_key(authority.actor()))
-        .bind(self.store.now())
-        .bind(meeting.sealed_record)
-        .bind(party_list(meeting.agreed_by))
-        .fetch_one(&self.store.pool)
-        .await?;
-        Ok(MeetingId::new(id))
+        let ids = self
+            .add_meetings(authority, std::slice::from_ref(meeting))
+            .await?;
+        ids.first().copied().ok_or_else(|| {
+            StoreError::Corrupt("the database gave no id for a meeting it recorded".into())
+        })
+    }
+
+    /// Records several meetings of one relationship in one transaction
+    /// (all or none); returns their ids in order.
+    pub async fn add_meetings(
+        &self,
+        authority: &RelationshipContentAuthority,
+        meetings: &[NewMeeting<'_>],
+    ) -> Result<Vec<MeetingId>> {
+        let mut tx = self.store.write_tx().await?;
+        let mut ids = Vec::with_capacity(meetings.len());
+        let now = self.store.now();
+        for meeting in meetings {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO relationship_meetings (relationship_id, held_on, minutes, kind, \
+                 recorded_by_account_id, recorded_at, sealed_record, record_agreed_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(authority.relationship_id().get())
+            .bind(meeting.held_on)
+            .bind(meeting.minutes)
+            .bind(meeting.kind)
+            .bind(actor_key(authority.actor()))
+            .bind(now)
+            .bind(meeting.sealed_record)
+            .bind(party_list(meeting.agreed_by))
+            .fetch_one(&mut *tx)
+            .await?;
+            ids.push(MeetingId::new(id));
+        }
+        tx.commit().await?;
+        Ok(ids)
     }
 
     /// Replaces a meeting's record and who has agreed it, if it still has

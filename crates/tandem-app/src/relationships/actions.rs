@@ -504,6 +504,23 @@ impl App {
         id: RelationshipId,
         input: &MeetingInput,
     ) -> Result<MeetingId, AppError> {
+        let ids = self
+            .record_meetings_as(acting, id, std::slice::from_ref(input))
+            .await?;
+        ids.first()
+            .copied()
+            .ok_or_else(|| AppError::Internal("no meeting was recorded".into()))
+    }
+
+    /// Records several meetings of one relationship, all or none: each is
+    /// checked as [`App::record_meeting`] checks one, and their action
+    /// points roll into the plan in the order given.
+    pub(crate) async fn record_meetings_as(
+        &self,
+        acting: &Acting<'_>,
+        id: RelationshipId,
+        inputs: &[MeetingInput],
+    ) -> Result<Vec<MeetingId>, AppError> {
         let loaded = self.load_acting(acting, id).await?;
         if !loaded.row.state.is_active() {
             return Err(AppError::Refused(
@@ -511,47 +528,63 @@ impl App {
             ));
         }
         let authority = self.content_authority(acting, &loaded)?;
-        let entry = input
-            .check(&loaded.rules, authority.party(), self.today())
-            .map_err(invalid)?;
         let key = self
             .vault
             .for_pair(&authority, loaded.row.proposal_id, &loaded.row.data_key)?;
-        let sealed = entry
-            .record
-            .as_ref()
-            .map(|record| key.seal_json(Sealed::MeetingRecord, record))
-            .transpose()?;
-        let agreed_by = entry
-            .record
-            .as_ref()
-            .map(|record| record.agreed_by.clone())
-            .unwrap_or_default();
-        let held_on = entry.facts.date.to_string();
+        let today = self.today();
+        let mut entries = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let entry = input
+                .check(&loaded.rules, authority.party(), today)
+                .map_err(invalid)?;
+            let sealed = entry
+                .record
+                .as_ref()
+                .map(|record| key.seal_json(Sealed::MeetingRecord, record))
+                .transpose()?;
+            let agreed_by = entry
+                .record
+                .as_ref()
+                .map(|record| record.agreed_by.clone())
+                .unwrap_or_default();
+            let held_on = entry.facts.date.to_string();
+            entries.push((entry, sealed, agreed_by, held_on));
+        }
+        let new: Vec<NewMeeting<'_>> = entries
+            .iter()
+            .map(|(entry, sealed, agreed_by, held_on)| NewMeeting {
+                held_on,
+                minutes: i64::from(entry.facts.duration.get()),
+                kind: entry.facts.kind.as_str(),
+                sealed_record: sealed.as_deref(),
+                agreed_by,
+            })
+            .collect();
         let repo = self.store.relationships();
-        let meeting_id = repo
-            .add_meeting(
-                &authority,
-                &NewMeeting {
-                    held_on: &held_on,
-                    minutes: i64::from(entry.facts.duration.get()),
-                    kind: entry.facts.kind.as_str(),
-                    sealed_record: sealed.as_deref(),
-                    agreed_by: &agreed_by,
-                },
-            )
-            .await?;
-        // PLN-2: the meeting's action points roll into the plan.
-        if let Some(record) = &entry.record
-            && !record.action_points.is_empty()
+        let ids = repo.add_meetings(&authority, &new).await?;
+        // PLN-2: the meetings' action points roll into the plan.
+        let points: Vec<_> = entries
+            .iter()
+            .zip(&ids)
+            .filter_map(|((entry, ..), id)| {
+                entry
+                    .record
+                    .as_ref()
+                    .filter(|r| !r.action_points.is_empty())
+                    .map(|r| (*id, &r.action_points))
+            })
+            .collect();
+        if !points.is_empty()
             && let Some(stored) = repo.plan(id).await?
         {
             let mut plan: ActionPlan = key.open_json(Sealed::Plan, &stored)?;
-            plan.roll_in(meeting_id, &record.action_points);
+            for (meeting_id, action_points) in points {
+                plan.roll_in(meeting_id, action_points);
+            }
             repo.put_plan(&authority, &key.seal_json(Sealed::Plan, &plan)?)
                 .await?;
         }
-        Ok(meeting_id)
+        Ok(ids)
     }
 
     /// Records that a meeting was called off, now (MTG-4): whether it came

@@ -277,7 +277,7 @@ impl App {
 
     /// A request of `mentee`, screened, and the proposal of `entry`'s mentor
     /// for it, as if the coordinator had chosen them.
-    async fn demo_proposal(
+    pub(crate) async fn demo_proposal(
         &self,
         operator: &Operator,
         programme: tandem_domain::ids::ProgrammeId,
@@ -545,7 +545,7 @@ impl App {
     }
 }
 
-fn demo_profile() -> MentorProfile {
+pub(crate) fn demo_profile() -> MentorProfile {
     MentorProfile {
         experience: "Many years in the role; has supported new colleagues before.".to_owned(),
         experience_months: tandem_domain::programme::Months::parse(96).ok(),

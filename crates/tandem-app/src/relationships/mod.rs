@@ -9,7 +9,8 @@
 
 mod actions;
 mod demo;
-pub(crate) use demo::PairLogin;
+pub(crate) use actions::Acting;
+pub(crate) use demo::{PairLogin, demo_profile};
 mod view;
 
 use tandem_domain::ids::ProposalId;

@@ -8,3 +8,4 @@ mod matching;
 mod programmes;
 mod register;
 mod relationships;
+mod scale;
