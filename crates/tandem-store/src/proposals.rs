@@ -12,7 +12,7 @@ use tandem_domain::permissions::{MatchingAuthority, ProposalAnswerAuthority};
 use tandem_domain::proposals::{Answer, ProposalStatus};
 use tandem_domain::relationship::State;
 
-use crate::{Proposals, Result, StoreError, insert_event};
+use crate::{Backend, Proposals, Result, StoreError, insert_event};
 
 /// A pair to propose, as the matching run produced it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,6 +237,34 @@ impl Proposals<'_> {
             return Ok(false);
         }
         if status == ProposalStatus::Accepted {
+            // A mentor's places hold however many accept at once: the
+            // entry is locked (PostgreSQL; SQLite's write transaction
+            // already admits one writer), then the accepted proposals
+            // counted, this one among them.
+            let lock = match self.store.backend {
+                Backend::Postgres => " FOR UPDATE OF e",
+                Backend::Sqlite => "",
+            };
+            let capacity: i64 = sqlx::query_scalar(&format!(
+                "SELECT e.capacity FROM mentor_entries e \
+                 JOIN match_proposals m ON m.mentor_entry_id = e.id WHERE m.id = $1{lock}"
+            ))
+            .bind(id.get())
+            .fetch_one(&mut *tx)
+            .await?;
+            let accepted: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM match_proposals WHERE status = 'accepted' \
+                 AND mentor_entry_id = (SELECT mentor_entry_id FROM match_proposals WHERE id = $1)",
+            )
+            .bind(id.get())
+            .fetch_one(&mut *tx)
+            .await?;
+            if accepted > capacity {
+                return Err(StoreError::Conflict(format!(
+                    "The mentor has no free place now: they mentor {capacity} at once. \
+                     Decline, or ask the coordinator to change how many they take first."
+                )));
+            }
             sqlx::query(
                 "INSERT INTO relationships (programme_id, proposal_id, request_id, mentor_entry_id, \
                  track, state, data_key, started_at) \

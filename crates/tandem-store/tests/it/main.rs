@@ -5,4 +5,5 @@ mod concurrency;
 mod jobs;
 mod people;
 mod programmes;
+mod races;
 mod register;
