@@ -351,7 +351,22 @@ impl App {
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {
-        self.store.sessions().delete(&token_hash(token)).await?;
+        let hash = token_hash(token);
+        let sessions = self.store.sessions();
+        let session = sessions.get(&hash, self.now()).await?;
+        sessions.delete(&hash).await?;
+        if let Some(session) = session {
+            self.store
+                .audit()
+                .record(
+                    Actor::Account(session.account_id),
+                    AuditAction::SignedOut,
+                    "account",
+                    &session.account_id.to_string(),
+                    "",
+                )
+                .await?;
+        }
         Ok(())
     }
 
@@ -397,7 +412,22 @@ impl App {
         if !ended {
             return Err(AppError::NotFound);
         }
-        Ok(!reference.is_empty() && token_hash(current_token).starts_with(reference))
+        let current = !reference.is_empty() && token_hash(current_token).starts_with(reference);
+        self.store
+            .audit()
+            .record(
+                principal.actor(),
+                AuditAction::SessionEnded,
+                "account",
+                &principal.account_id.to_string(),
+                if current {
+                    "this session"
+                } else {
+                    "another session"
+                },
+            )
+            .await?;
+        Ok(current)
     }
 
     /// Builds the caller from their account and grants; a disabled account

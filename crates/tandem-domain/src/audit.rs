@@ -11,6 +11,8 @@ use crate::permissions::Actor;
 pub enum AuditAction {
     AccountCreated,
     SignedIn,
+    SignedOut,
+    SessionEnded,
     PeopleImported,
     ProgrammeCreated,
     ProgrammeUpdated,
@@ -26,9 +28,11 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::AccountCreated,
         AuditAction::SignedIn,
+        AuditAction::SignedOut,
+        AuditAction::SessionEnded,
         AuditAction::PeopleImported,
         AuditAction::ProgrammeCreated,
         AuditAction::ProgrammeUpdated,
@@ -48,6 +52,8 @@ impl AuditAction {
         match self {
             AuditAction::AccountCreated => "account.created",
             AuditAction::SignedIn => "account.signed_in",
+            AuditAction::SignedOut => "account.signed_out",
+            AuditAction::SessionEnded => "account.session_ended",
             AuditAction::PeopleImported => "people.imported",
             AuditAction::ProgrammeCreated => "programme.created",
             AuditAction::ProgrammeUpdated => "programme.updated",
@@ -72,6 +78,8 @@ impl AuditAction {
         match self {
             AuditAction::AccountCreated => "Account created",
             AuditAction::SignedIn => "Signed in",
+            AuditAction::SignedOut => "Signed out",
+            AuditAction::SessionEnded => "Ended a session from the sessions page",
             AuditAction::PeopleImported => "People imported",
             AuditAction::ProgrammeCreated => "Programme created",
             AuditAction::ProgrammeUpdated => "Programme settings changed",

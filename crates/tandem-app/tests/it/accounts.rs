@@ -1,5 +1,6 @@
 use tandem_app::auth::MAX_FAILURES;
 use tandem_app::{App, AppError};
+use tandem_domain::audit::AuditAction;
 use tandem_domain::roles::{Role, RoleGrant};
 use tandem_store::test_support;
 
@@ -61,6 +62,27 @@ async fn sign_in_sessions_and_sign_out() {
                 .await
                 .expect("query")
                 .is_none(),
+            "{}",
+            db.label
+        );
+        // Signing in and out are both in the audit log; signing out of a
+        // session that has gone records nothing more.
+        app.sign_out(&signed_in.token)
+            .await
+            .expect("signs out again");
+        let actions: Vec<AuditAction> = db
+            .store
+            .audit()
+            .recent(10)
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|e| e.action)
+            .filter(|a| matches!(a, AuditAction::SignedIn | AuditAction::SignedOut))
+            .collect();
+        assert_eq!(
+            actions,
+            [AuditAction::SignedOut, AuditAction::SignedIn],
             "{}",
             db.label
         );
@@ -454,11 +476,19 @@ async fn a_person_lists_and_ends_only_their_own_sessions() {
         assert!(app.session(&theirs.token).await.expect("query").is_some());
         assert!(app.session(&second.token).await.expect("query").is_some());
 
-        // The owner ends the other session from this one.
+        // The owner ends the other session from this one, and the audit
+        // log says so.
         assert!(
             !app.end_own_session(&first.principal, &first.token, &other.reference)
                 .await
                 .expect("ended")
+        );
+        let latest = &db.store.audit().recent(1).await.expect("audit")[0];
+        assert_eq!(
+            (latest.action, latest.detail.as_str()),
+            (AuditAction::SessionEnded, "another session"),
+            "{}",
+            db.label
         );
         assert!(
             app.session(&second.token).await.expect("query").is_none(),
