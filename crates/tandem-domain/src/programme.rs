@@ -418,6 +418,11 @@ pub struct MatchingRules {
     /// Whether a "No Match" is recorded with its reasons (CWT).
     #[serde(default, skip_serializing_if = "is_false")]
     pub no_match_reasons_recorded: bool,
+    /// The reasons a pair may give for a No Match (AGR-2: "reasons from
+    /// the programme's list"), in the order the form lists them; empty
+    /// means Tandem's list, [`NoMatchReason::ALL`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub no_match_reasons: Vec<crate::relationship::leaving::NoMatchReason>,
     /// Whether a mismatch leads to a substitute mentor (WSC).
     #[serde(default, skip_serializing_if = "is_false")]
     pub substitute_on_mismatch: bool,

@@ -181,7 +181,11 @@ impl RelationshipRules {
             no_match: NoMatchRules {
                 // AGR-2; CWT 2.2.5: "recorded as a No Match on the database and the reasons captured".
                 reasons_required: programme.matching.no_match_reasons_recorded,
-                reasons: NoMatchReason::ALL.to_vec(),
+                reasons: if programme.matching.no_match_reasons.is_empty() {
+                    NoMatchReason::ALL.to_vec()
+                } else {
+                    programme.matching.no_match_reasons.clone()
+                },
             },
             agreement: agreement(programme),
             records: records(programme),

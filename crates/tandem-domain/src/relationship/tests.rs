@@ -1084,3 +1084,43 @@ fn caf_the_line_manager_signs_the_time_commitment() {
         "ended"
     );
 }
+
+#[test]
+fn a_programme_may_name_its_own_no_match_reasons() {
+    // Tandem's list where the programme names none.
+    assert_eq!(
+        rules("cwt", "leadership").no_match.reasons,
+        NoMatchReason::ALL
+    );
+    let mut programme = programme("cwt");
+    programme.matching.no_match_reasons =
+        vec![NoMatchReason::ConflictOfInterest, NoMatchReason::Other];
+    let rules = RelationshipRules::new(&programme, "leadership").expect("rules");
+    assert_eq!(
+        rules.no_match.reasons,
+        [NoMatchReason::ConflictOfInterest, NoMatchReason::Other]
+    );
+    let history = Vec::new();
+    let refused = record(
+        &history,
+        Event::NoMatch {
+            reasons: vec![NoMatchReason::StyleDoesNotSuit],
+            detail: String::new(),
+        },
+        Party::Mentee,
+        Actor::Operator,
+        1_735_689_600,
+        &rules,
+    );
+    assert!(
+        refused.is_err_and(|r| r.message().contains("not one of this programme's")),
+        "a reason outside the programme's list is refused"
+    );
+    // The list survives the programme's TOML.
+    let source = programme.to_toml_string().expect("written");
+    let read = crate::programme::Programme::from_toml_str(&source).expect("read back");
+    assert_eq!(
+        read.matching.no_match_reasons,
+        programme.matching.no_match_reasons
+    );
+}
