@@ -163,11 +163,14 @@ async fn scale_setup(people: usize, relationships: usize, meetings: usize) -> Se
         let started = std::time::Instant::now();
         app.load_demo().await.expect("demo loads");
         let made = app
-            .load_scale(&tandem_app::scale::Scale {
-                people,
-                relationships,
-                meetings,
-            })
+            .load_scale(
+                &tandem_domain::permissions::Operator::assume(),
+                &tandem_app::scale::Scale {
+                    people,
+                    relationships,
+                    meetings,
+                },
+            )
             .await
             .expect("the scale database loads");
         eprintln!(

@@ -60,8 +60,13 @@ const STARTED_DAYS_AGO: i64 = 400;
 
 impl App {
     /// Adds the scale organisation, programme, relationships and meetings
-    /// to a database that holds the demo (see the module's documentation).
-    pub async fn load_scale(&self, scale: &Scale) -> Result<ScaleDatabase, AppError> {
+    /// to a database that holds the demo (see the module's documentation),
+    /// as the operator.
+    pub async fn load_scale(
+        &self,
+        operator: &Operator,
+        scale: &Scale,
+    ) -> Result<ScaleDatabase, AppError> {
         let mentors = scale.relationships.div_ceil(PER_MENTOR);
         let needed = FIRST_STAFF + mentors + scale.relationships;
         if scale.people < needed {
@@ -73,7 +78,6 @@ impl App {
                 ),
             ));
         }
-        let operator = Operator::assume();
         let organisation = self
             .store
             .organisations()
@@ -101,7 +105,7 @@ impl App {
             );
         let programme_id = self
             .import_programme_as_operator(
-                &operator,
+                operator,
                 &source,
                 std::slice::from_ref(&organisation.name),
             )
@@ -165,8 +169,8 @@ impl App {
         let started = now - Duration::days(STARTED_DAYS_AGO);
         let clock = Arc::new(FixedClock::at(started));
         let then = self.clone().with_clock(clock.clone());
-        let mentee = Acting::Operator(&operator, Party::Mentee);
-        let mentor = Acting::Operator(&operator, Party::Mentor);
+        let mentee = Acting::Operator(operator, Party::Mentee);
+        let mentor = Acting::Operator(operator, Party::Mentor);
         let mut first = None;
         let mut recorded = 0;
         for r in 0..scale.relationships {
@@ -174,7 +178,7 @@ impl App {
             let mentee_id = person(FIRST_STAFF + mentors + r).await?;
             let proposal = then
                 .demo_proposal(
-                    &operator,
+                    operator,
                     programme_id,
                     mentee_id,
                     entries[r / PER_MENTOR],

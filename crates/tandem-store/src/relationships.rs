@@ -250,7 +250,12 @@ impl Relationships<'_> {
             );
         }
         if let Some(own) = people.own {
-            allowed.push(format!("q.person_id = {own} OR e.person_id = {own}"));
+            // By the person's requests and register entries, each found by
+            // index, rather than a filter on the joined rows (a scan).
+            allowed.push(format!(
+                "r.request_id IN (SELECT id FROM mentor_requests WHERE person_id = {own}) \
+                 OR r.mentor_entry_id IN (SELECT id FROM mentor_entries WHERE person_id = {own})"
+            ));
         }
         let mut filter = format!("({})", allowed.join(" OR "));
         if let Some(programme) = programme_id {

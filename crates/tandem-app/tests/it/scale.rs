@@ -14,22 +14,28 @@ async fn the_scale_database_holds_agreed_relationships_with_sealed_meeting_recor
         app.load_demo().await.expect("demo");
         // Too few people for the relationships asked for: named, nothing made.
         match app
-            .load_scale(&Scale {
-                people: 1060,
-                relationships: 40,
-                meetings: 10,
-            })
+            .load_scale(
+                &tandem_domain::permissions::Operator::assume(),
+                &Scale {
+                    people: 1060,
+                    relationships: 40,
+                    meetings: 10,
+                },
+            )
             .await
         {
             Err(AppError::Invalid(errors)) => assert_eq!(errors[0].field, "people"),
             other => panic!("{}: {other:?}", db.label),
         }
         let made = app
-            .load_scale(&Scale {
-                people: 1080,
-                relationships: 6,
-                meetings: 21,
-            })
+            .load_scale(
+                &tandem_domain::permissions::Operator::assume(),
+                &Scale {
+                    people: 1080,
+                    relationships: 6,
+                    meetings: 21,
+                },
+            )
             .await
             .expect("the scale database loads");
         assert_eq!((made.relationships, made.meetings), (6, 21), "{}", db.label);
