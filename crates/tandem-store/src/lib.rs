@@ -10,6 +10,7 @@
 mod accounts;
 mod audit;
 mod decode;
+mod imports;
 mod jobs;
 mod migrate;
 mod organisations;
@@ -32,7 +33,8 @@ pub use jobs::{
     ClaimedJob, DEFAULT_MAX_ATTEMPTS, FailOutcome, JobCounts, JobRow, JobState, Jobs, NewJob,
     backoff_seconds,
 };
-pub use people::{ImportSummary, PeopleImport, PersonDetail, PersonSummary};
+pub use imports::{ImportJob, ImportRow, ImportState, Imports, Lease};
+pub use people::{ImportSummary, PersonDetail, PersonSummary};
 pub use programmes::{ProgrammeWrite, StoredProgramme};
 pub use proposals::{NewProposal, OverrideRow, ProposalRow};
 pub use register::{EnrolmentCandidate, MentorEntryRow, NewRequest, RegisterFilter, RequestRow};
