@@ -32,7 +32,7 @@ const STAGE_STATEMENT_ROWS: usize = 500;
 
 /// Rows staged per transaction: on SQLite a few tens of milliseconds of
 /// holding the write lock, after which anyone waiting for it goes first.
-pub const STAGE_CHUNK_ROWS: usize = 5_000;
+pub const STAGE_CHUNK_ROWS: usize = 10_000;
 
 /// Staged rows deleted per statement once an import is finished, so that
 /// clearing up never holds the write lock for long either.
@@ -329,13 +329,14 @@ impl Imports<'_> {
         .execute(&mut *tx)
         .await?;
         sqlx::query(
+            // Each team's first line, by one sort: a join on a grouped
+            // subquery made SQLite compare every row with every team.
             "INSERT INTO teams (organisation_id, region_id, name) \
-             SELECT $1, r.id, s.team FROM people_import_rows s \
-             JOIN (SELECT team, MIN(line) AS line FROM people_import_rows \
-                   WHERE import_id = $2 AND team IS NOT NULL GROUP BY team) f \
-               ON s.import_id = $2 AND s.line = f.line \
-             LEFT JOIN regions r ON r.organisation_id = $1 AND r.name = s.region \
-             WHERE s.import_id = $2 ORDER BY s.line \
+             SELECT $1, r.id, firsts.team FROM ( \
+               SELECT team, region, line, ROW_NUMBER() OVER (PARTITION BY team ORDER BY line) AS nth \
+               FROM people_import_rows WHERE import_id = $2 AND team IS NOT NULL) firsts \
+             LEFT JOIN regions r ON r.organisation_id = $1 AND r.name = firsts.region \
+             WHERE firsts.nth = 1 ORDER BY firsts.line \
              ON CONFLICT (organisation_id, name) DO NOTHING",
         )
         .bind(org)
@@ -531,10 +532,12 @@ fn import_row(row: &AnyRow) -> Result<ImportRow> {
         state: state.parse()?,
         total_rows: count(row.try_get("total_rows")?),
         staged_rows: count(row.try_get("staged_rows")?),
-        summary: created.zip(updated).map(|(created, updated)| ImportSummary {
-            created: count(created),
-            updated: count(updated),
-        }),
+        summary: created
+            .zip(updated)
+            .map(|(created, updated)| ImportSummary {
+                created: count(created),
+                updated: count(updated),
+            }),
         problems: row.try_get("problems")?,
         job_state: job_state.map(|s| s.parse()).transpose()?,
         job_error: row.try_get("job_error")?,
