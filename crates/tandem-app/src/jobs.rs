@@ -304,7 +304,10 @@ impl App {
                     .await
                     .map_err(|e| e.to_string())?;
                 if imports > 0 {
-                    tracing::warn!(imports, "imports that could no longer finish were failed; nothing of them was imported");
+                    tracing::warn!(
+                        imports,
+                        "imports that could no longer finish were failed; nothing of them was imported"
+                    );
                 }
                 let jobs = self
                     .store
@@ -327,10 +330,12 @@ impl App {
                     .map_err(|e| e.to_string())?;
                 Ok(Ran::Done(None))
             }
-            Job::ImportPeople(import) => Ok(match self.run_people_import(import, claimed, worker).await? {
-                ImportRun::Finished => Ran::Done(None),
-                ImportRun::Interrupted => Ran::Interrupted,
-            }),
+            Job::ImportPeople(import) => Ok(
+                match self.run_people_import(import, claimed, worker).await? {
+                    ImportRun::Finished => Ran::Done(None),
+                    ImportRun::Interrupted => Ran::Interrupted,
+                },
+            ),
         }
     }
 }

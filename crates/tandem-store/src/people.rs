@@ -119,8 +119,7 @@ impl People<'_> {
         let id = imports
             .create(authority, rows.len() as u64, None, None)
             .await?;
-        let numbered: Vec<(u64, PersonRecord)> =
-            (2..).zip(rows.iter().cloned()).collect();
+        let numbered: Vec<(u64, PersonRecord)> = (2..).zip(rows.iter().cloned()).collect();
         let mut staged = 0u64;
         for chunk in numbered.chunks(STAGE_CHUNK_ROWS) {
             imports.stage(id, staged, chunk, None).await?;

@@ -274,7 +274,10 @@ async fn api_import_rejects_a_bad_file_and_changes_nothing() {
         let reply = client.post_csv(&path, Some(&csrf), good).await;
         assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
         let accepted: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
-        let status_url = accepted["status_url"].as_str().expect("a status URL").to_owned();
+        let status_url = accepted["status_url"]
+            .as_str()
+            .expect("a status URL")
+            .to_owned();
         assert_eq!(reply.location.as_deref(), Some(status_url.as_str()));
         let queued: serde_json::Value =
             serde_json::from_str(&client.get(&status_url).await.body).expect("json");
@@ -291,7 +294,10 @@ async fn api_import_rejects_a_bad_file_and_changes_nothing() {
             serde_json::from_str(&client.get(&status_url).await.body).expect("json");
         assert_eq!(done["state"], "imported", "{}: {done}", db.label);
         assert_eq!(done["staged_rows"], 1);
-        assert_eq!(done["result"], serde_json::json!({"created": 1, "updated": 0}));
+        assert_eq!(
+            done["result"],
+            serde_json::json!({"created": 1, "updated": 0})
+        );
         assert_eq!(
             db.store.people().count(Some(org.id)).await.expect("count"),
             before + 1
@@ -394,7 +400,11 @@ async fn the_import_page_lists_every_problem_with_its_line() {
     assert!(status_page.starts_with("/people/imports/"), "{status_page}");
     let waiting = client.get(&status_page).await;
     assert_eq!(waiting.status, StatusCode::OK);
-    assert!(waiting.body.contains("Importing people"), "{}", waiting.body);
+    assert!(
+        waiting.body.contains("Importing people"),
+        "{}",
+        waiting.body
+    );
     assert!(waiting.body.contains("0 of 1 rows"), "{}", waiting.body);
     assert!(waiting.body.contains("Check progress again"));
     run_jobs(&db).await;

@@ -25,8 +25,7 @@ use tandem_app::App;
 use tandem_app::demo::DEMO_PASSWORD;
 use tandem_app::testing::{self as test_support, TestDatabase as TestStore};
 use tandem_domain::ids::{
-    ImportId,
-    MentorEntryId, OrganisationId, PersonId, ProgrammeId, ProposalId, RequestId,
+    ImportId, MentorEntryId, OrganisationId, PersonId, ProgrammeId, ProposalId, RequestId,
 };
 use tandem_domain::register::{MentorRequestInput, RequestStatus};
 use tandem_domain::relationship::{MeetingId, RelationshipId};
@@ -363,7 +362,8 @@ impl Fixture {
             .queue_people_import(
                 &coordinator,
                 cafcass,
-                b"employee_id,given_name,family_name,email\nCAF9001,New,Starter,new@example.org\n".to_vec(),
+                b"employee_id,given_name,family_name,email\nCAF9001,New,Starter,new@example.org\n"
+                    .to_vec(),
             )
             .await
             .expect("the coordinator uploads a file");
