@@ -6,9 +6,14 @@
 //! the job table's leases see to it that two servers never run one job at
 //! once. Time is the caller's `now` (Unix seconds) throughout.
 
-use rand::Rng;
-use tandem_store::{ClaimedJob, FailOutcome, NewJob};
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use rand::Rng;
+use tandem_domain::ids::ImportId;
+use tandem_store::{ClaimedJob, FailOutcome, NewJob};
+use tokio::sync::Notify;
+
+use crate::import::{ImportPayload, ImportRun};
 use crate::mail::Email;
 use crate::{App, AppError};
 
@@ -22,6 +27,10 @@ pub const LEASE_SECONDS: i64 = 5 * 60;
 pub const JOBS_PER_RUN: usize = 50;
 /// How long finished jobs are kept before housekeeping removes them.
 pub const DONE_JOBS_KEPT_SECONDS: i64 = 7 * 24 * 60 * 60;
+/// How long an import run from the command line (which has no job) may
+/// stay unfinished before housekeeping takes it for one whose command was
+/// killed, fails it and clears what it staged.
+pub const ABANDONED_IMPORT_SECONDS: i64 = 24 * 60 * 60;
 
 /// The unique key that keeps housekeeping one job.
 const HOUSEKEEPING_KEY: &str = "housekeeping";
@@ -34,15 +43,22 @@ pub enum JobKind {
     Housekeeping,
     /// Delivers one [`Email`] through the application's mailer.
     SendEmail,
+    /// Imports an uploaded people file that has passed its checks.
+    ImportPeople,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 2] = [JobKind::Housekeeping, JobKind::SendEmail];
+    pub const ALL: [JobKind; 3] = [
+        JobKind::Housekeeping,
+        JobKind::SendEmail,
+        JobKind::ImportPeople,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             JobKind::Housekeeping => "housekeeping",
             JobKind::SendEmail => "send_email",
+            JobKind::ImportPeople => "import_people",
         }
     }
 
@@ -57,6 +73,7 @@ impl JobKind {
 enum Job {
     Housekeeping,
     SendEmail(Email),
+    ImportPeople(ImportId),
 }
 
 impl Job {
@@ -64,6 +81,7 @@ impl Job {
         match self {
             Job::Housekeeping => JobKind::Housekeeping,
             Job::SendEmail(_) => JobKind::SendEmail,
+            Job::ImportPeople(_) => JobKind::ImportPeople,
         }
     }
 
@@ -71,6 +89,7 @@ impl Job {
         let json = match self {
             Job::Housekeeping => Ok("{}".to_owned()),
             Job::SendEmail(email) => serde_json::to_string(email),
+            Job::ImportPeople(import) => serde_json::to_string(&ImportPayload { import: *import }),
         };
         json.map_err(|e| AppError::Internal(format!("a job payload cannot be written: {e}")))
     }
@@ -87,6 +106,11 @@ impl Job {
                 serde_json::from_str(&job.payload)
                     .map_err(|e| format!("the message cannot be read: {e}"))?,
             ),
+            JobKind::ImportPeople => Job::ImportPeople(
+                serde_json::from_str::<ImportPayload>(&job.payload)
+                    .map_err(|e| format!("the import job cannot be read: {e}"))?
+                    .import,
+            ),
         })
     }
 }
@@ -101,12 +125,32 @@ pub struct JobsRun {
     pub gave_up: usize,
     /// Took longer than their lease, and another server took them over.
     pub lease_lost: usize,
+    /// Stopped part way because the server is stopping, and queued again
+    /// to carry on from where they stopped.
+    pub interrupted: usize,
 }
 
 impl JobsRun {
     pub fn claimed(&self) -> usize {
-        self.completed + self.retrying + self.gave_up + self.lease_lost
+        self.completed + self.retrying + self.gave_up + self.lease_lost + self.interrupted
     }
+}
+
+/// What one run of a job came to.
+enum Ran {
+    /// Done, with the job to queue in the same transaction if it recurs.
+    Done(Option<NewJob<'static>>),
+    /// Stopped because the server is stopping; to be carried on later.
+    Interrupted,
+}
+
+/// How the server tells its job runner there is work, or that it is
+/// stopping. Shared by every clone of an [`App`].
+#[derive(Debug, Default)]
+pub(crate) struct Signals {
+    stopping: AtomicBool,
+    stop: Notify,
+    queued: Notify,
 }
 
 /// A name for this process as a job worker, different on every server
@@ -117,6 +161,41 @@ pub fn worker_id() -> String {
 }
 
 impl App {
+    /// Tells the job runner a job has been queued, so that it runs it now
+    /// rather than at its next tick.
+    pub fn wake_job_runner(&self) {
+        self.signals.queued.notify_one();
+    }
+
+    /// Waits until a job has been queued by this process (or returns at
+    /// once if one was queued since the last wait).
+    pub async fn job_queued(&self) {
+        self.signals.queued.notified().await;
+    }
+
+    /// Asks background work to stop at its next safe point: the runner
+    /// claims no more jobs, and an import stops between chunks, leaving
+    /// its job queued to carry on later. Nothing half-done is visible.
+    pub fn stop_background_work(&self) {
+        self.signals.stopping.store(true, Ordering::SeqCst);
+        self.signals.stop.notify_waiters();
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        self.signals.stopping.load(Ordering::SeqCst)
+    }
+
+    /// Returns once [`App::stop_background_work`] has been called.
+    pub async fn stopped(&self) {
+        loop {
+            let notified = self.signals.stop.notified();
+            if self.is_stopping() {
+                return;
+            }
+            notified.await;
+        }
+    }
+
     /// Queues a message to be delivered by the job runner, which tries
     /// again with a backoff if delivery fails. Returns the job's id.
     pub async fn queue_email(&self, email: Email, now: i64) -> Result<i64, AppError> {
@@ -164,11 +243,21 @@ impl App {
         let jobs = self.store.jobs();
         let mut run = JobsRun::default();
         for _ in 0..limit {
+            if self.is_stopping() {
+                break;
+            }
             let Some(job) = jobs.claim(worker, now, LEASE_SECONDS).await? else {
                 break;
             };
-            match self.run_job(&job, now).await {
-                Ok(next) => {
+            match self.run_job(&job, worker, now).await {
+                Ok(Ran::Interrupted) => {
+                    run.interrupted += 1;
+                    if !jobs.release(job.id, worker, self.now()).await? {
+                        run.lease_lost += 1;
+                    }
+                    tracing::info!(job = job.id, kind = %job.kind, "job stopped with the server; it will carry on when a server runs it again");
+                }
+                Ok(Ran::Done(next)) => {
                     let completed = match next {
                         Some(next) => {
                             jobs.complete_and_enqueue(job.id, worker, now, &next)
@@ -204,14 +293,22 @@ impl App {
 
     /// Runs one job. On success, returns the job to queue in the same
     /// transaction as marking it done, if it recurs.
-    async fn run_job(
-        &self,
-        claimed: &ClaimedJob,
-        now: i64,
-    ) -> Result<Option<NewJob<'static>>, String> {
+    async fn run_job(&self, claimed: &ClaimedJob, worker: &str, now: i64) -> Result<Ran, String> {
         match Job::read(claimed)? {
             Job::Housekeeping => {
                 self.housekeeping_at(now).await.map_err(|e| e.to_string())?;
+                let imports = self
+                    .store
+                    .imports()
+                    .abandon_stuck(now - ABANDONED_IMPORT_SECONDS)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if imports > 0 {
+                    tracing::warn!(
+                        imports,
+                        "imports that could no longer finish were failed; nothing of them was imported"
+                    );
+                }
                 let jobs = self
                     .store
                     .jobs()
@@ -219,7 +316,9 @@ impl App {
                     .await
                     .map_err(|e| e.to_string())?;
                 tracing::debug!(jobs, "finished jobs removed");
-                Ok(Some(housekeeping_job(now + HOUSEKEEPING_EVERY_SECONDS)))
+                Ok(Ran::Done(Some(housekeeping_job(
+                    now + HOUSEKEEPING_EVERY_SECONDS,
+                ))))
             }
             Job::SendEmail(email) => {
                 let mailer = self.mailer.clone();
@@ -229,8 +328,14 @@ impl App {
                     .await
                     .map_err(|e| format!("the mailer stopped: {e}"))?
                     .map_err(|e| e.to_string())?;
-                Ok(None)
+                Ok(Ran::Done(None))
             }
+            Job::ImportPeople(import) => Ok(
+                match self.run_people_import(import, claimed, worker).await? {
+                    ImportRun::Finished => Ran::Done(None),
+                    ImportRun::Interrupted => Ran::Interrupted,
+                },
+            ),
         }
     }
 }

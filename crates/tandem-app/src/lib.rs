@@ -39,6 +39,8 @@ pub struct App {
     vault: vault::Vault,
     /// How long a session may go unused before it is signed out.
     session_idle_seconds: i64,
+    /// Wakes the job runner, and tells background work to stop.
+    signals: Arc<jobs::Signals>,
 }
 
 impl App {
@@ -51,6 +53,7 @@ impl App {
             mailer: mail::from_environment(),
             vault: vault::Vault::default(),
             session_idle_seconds: auth::DEFAULT_IDLE_SECONDS,
+            signals: Arc::default(),
         }
     }
 

@@ -7,6 +7,6 @@
 //! (`requests::RequestView`, `programmes::ProgrammeView`, `home::Home`).
 
 pub use tandem_store::{
-    ImportSummary, MentorEntryRow as MentorEntry, Organisation, OwnSession, PersonDetail,
-    PersonSummary, ProposalRow as Proposal, RegisterFilter, RequestRow as Request,
+    ImportState, ImportSummary, MentorEntryRow as MentorEntry, Organisation, OwnSession,
+    PersonDetail, PersonSummary, ProposalRow as Proposal, RegisterFilter, RequestRow as Request,
 };

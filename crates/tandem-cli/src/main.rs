@@ -672,9 +672,10 @@ async fn serve(app: App, bind: SocketAddr, config: WebConfig) -> Result<()> {
 struct Bar(Option<ProgressBar>);
 
 impl ImportProgress for Bar {
-    fn rows(&self, rows: u64) {
+    fn rows(&self, staged: u64, total: u64) {
         if let Some(bar) = &self.0 {
-            bar.set_position(rows);
+            bar.set_length(total);
+            bar.set_position(staged);
         }
     }
 }
@@ -684,12 +685,12 @@ async fn import_people(app: &App, file: &PathBuf, organisation: &str) -> Result<
     let reader =
         std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let bar = std::io::stderr().is_terminal().then(|| {
-        // The number of rows is not known until the end of the file, so
-        // the bar counts them rather than filling up.
-        let bar = ProgressBar::new_spinner();
+        // The whole file is checked first; the bar then fills as the rows
+        // are staged, before they are applied all at once.
+        let bar = ProgressBar::new(0);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {pos} rows read, checked and written")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ProgressStyle::with_template("{bar:40} {pos} of {len} rows checked and staged")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar

@@ -95,6 +95,10 @@ id_type!(
     ProposalId
 );
 id_type!(
+    /// A people import: an uploaded HR export on its way into `people`.
+    ImportId
+);
+id_type!(
     /// A coordinator's choice of mentor for one request, in force until
     /// the proposal is sent (MAT-5).
     OverrideId

@@ -287,6 +287,24 @@ impl Jobs<'_> {
         Ok(true)
     }
 
+    /// Puts a running job back in the queue, due at once, without counting
+    /// the attempt: its worker stopped it on purpose (the server is
+    /// shutting down) at a point from which it can carry on. Returns
+    /// `false`, changing nothing, if `worker` does not hold the lease.
+    pub async fn release(&self, id: i64, worker: &str, now: i64) -> Result<bool> {
+        let changed = sqlx::query(
+            "UPDATE jobs SET state = 'queued', attempts = attempts - 1, locked_until = NULL, run_at = $1 \
+             WHERE id = $2 AND state = 'running' AND locked_by = $3",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(worker)
+        .execute(&self.store.pool)
+        .await?
+        .rows_affected();
+        Ok(changed > 0)
+    }
+
     /// Records a failed attempt. With attempts left the job is queued
     /// again after [`backoff_seconds`]; otherwise it is failed for good.
     pub async fn fail(&self, id: i64, worker: &str, now: i64, error: &str) -> Result<FailOutcome> {

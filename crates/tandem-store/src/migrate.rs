@@ -68,6 +68,13 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
     },
     Migration {
+        version: 8,
+        name: "staged_imports",
+        shared: include_str!("migrations/0008_staged_imports.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
         version: 9,
         name: "person_lookups",
         shared: include_str!("migrations/0009_person_lookups.sql"),

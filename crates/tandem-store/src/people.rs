@@ -2,21 +2,16 @@
 //! may see, and the management chain.
 
 use std::collections::HashMap;
-use tandem_domain::audit::AuditAction;
 use tandem_domain::ids::{OrganisationId, PersonId};
 
 use sqlx::Row;
 use tandem_domain::people::{EmploymentType, PersonRecord};
 use tandem_domain::permissions::{PeopleImportAuthority, PeopleScope, PersonFacts};
-use time::Date;
-use time::format_description::well_known::Iso8601;
 
-use tandem_domain::permissions::Actor;
+use crate::imports::STAGE_CHUNK_ROWS;
+use crate::{Backend, People, Result};
 
-use crate::{Backend, People, Result, insert_event};
-
-/// Rows per INSERT statement. 19 values a row stays well inside both
-/// databases' limits on parameters per statement (32,766 and 65,535).
+/// Ids per statement when reading several people at once.
 const IMPORT_BATCH_ROWS: usize = 500;
 
 /// Deep enough for any real organisation; stops a walk should bad data ever
@@ -86,10 +81,6 @@ const SUMMARY_COLUMNS: &str = "p.id, p.employee_id, p.given_name, p.family_name,
 const SUMMARY_JOINS: &str = "FROM people p JOIN organisations o ON o.id = p.organisation_id \
      LEFT JOIN regions r ON r.id = p.region_id LEFT JOIN teams t ON t.id = p.team_id";
 
-fn iso(date: Option<Date>) -> Option<String> {
-    date.and_then(|d| d.format(&Iso8601::DATE).ok())
-}
-
 impl People<'_> {
     /// Each employee id already in the organisation, with their line
     /// manager's employee id: what the import checks its file against.
@@ -113,56 +104,29 @@ impl People<'_> {
             .collect()
     }
 
-    /// Writes a checked import in one transaction: new people are added,
-    /// people whose employee id is already known are updated. Either every
-    /// row is written or none is.
+    /// Writes checked rows: staged a chunk at a time, then applied in
+    /// one transaction (see [`crate::Imports`]). New people are added,
+    /// people whose employee id is already known are updated; either every
+    /// row becomes visible or none does. `progress` hears the rows staged
+    /// so far.
     pub async fn import(
         &self,
         authority: &PeopleImportAuthority,
         rows: &[PersonRecord],
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<ImportSummary> {
-        let existing = self
-            .store
-            .people()
-            .management_map(authority.organisation_id())
+        let imports = self.store.imports();
+        let id = imports
+            .create(authority, rows.len() as u64, None, None)
             .await?;
-        let mut import = self.store.people().begin_import(authority).await?;
-        let mut done = 0u64;
-        for batch in rows.chunks(IMPORT_BATCH_ROWS) {
-            import.write(batch).await?;
-            done += batch.len() as u64;
-            progress(done);
+        let numbered: Vec<(u64, PersonRecord)> = (2..).zip(rows.iter().cloned()).collect();
+        let mut staged = 0u64;
+        for chunk in numbered.chunks(STAGE_CHUNK_ROWS) {
+            imports.stage(id, staged, chunk, None).await?;
+            staged += chunk.len() as u64;
+            progress(staged);
         }
-        let created = rows
-            .iter()
-            .filter(|r| !existing.contains_key(&r.employee_id))
-            .count() as u64;
-        let summary = ImportSummary {
-            created,
-            updated: rows.len() as u64 - created,
-        };
-        import.commit(summary).await?;
-        Ok(summary)
-    }
-
-    /// Opens the transaction an import writes into, batch by batch. Until
-    /// [`PeopleImport::commit`], nothing is visible to anyone else, and
-    /// dropping the import rolls every batch back.
-    pub async fn begin_import(&self, authority: &PeopleImportAuthority) -> Result<PeopleImport> {
-        let organisation_id = authority.organisation_id();
-        let mut tx = self.store.write_tx().await?;
-        let region_ids = names_to_ids(&mut tx, "regions", organisation_id).await?;
-        let team_ids = names_to_ids(&mut tx, "teams", organisation_id).await?;
-        Ok(PeopleImport {
-            tx,
-            backend: self.store.backend,
-            organisation_id,
-            actor: authority.actor(),
-            at: self.store.now(),
-            region_ids,
-            team_ids,
-        })
+        imports.apply(id, None).await
     }
 
     pub async fn count(&self, organisation_id: Option<OrganisationId>) -> Result<i64> {
@@ -400,7 +364,7 @@ fn escape_like(text: &str) -> String {
 /// SQLite gets anonymous `?` parameters here: it looks a numbered `$N` up by
 /// scanning every parameter name, which makes binding thousands of them
 /// quadratic.
-fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
+pub(crate) fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
     let mut sql = String::with_capacity(rows * columns * 6);
     for row in 0..rows {
         if row > 0 {
@@ -421,48 +385,6 @@ fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
         }
         sql.push(')');
     }
-    sql
-}
-
-/// Every region's or team's id in an organisation, by name.
-async fn names_to_ids(
-    conn: &mut sqlx::AnyConnection,
-    table: &'static str,
-    organisation_id: OrganisationId,
-) -> Result<HashMap<String, i64>> {
-    let rows = sqlx::query(&format!(
-        "SELECT name, id FROM {table} WHERE organisation_id = $1"
-    ))
-    .bind(organisation_id.get())
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get("name")?, row.try_get("id")?)))
-        .collect()
-}
-
-/// The multi-row upsert of people. The organisation and the time are the
-/// same for every row, so they are written into the statement as numbers
-/// rather than bound thousands of times.
-fn upsert_sql(backend: Backend, rows: usize, organisation_id: OrganisationId, at: i64) -> String {
-    const BOUND_COLUMNS: usize = 16;
-    let mut sql = String::from(
-        "INSERT INTO people (employee_id, given_name, family_name, email, region_id, team_id, \
-         line_manager_employee_id, job_title, grade, start_date, employment_type, approval_type, carer_level, \
-         approval_date, household, special_interests, organisation_id, created_at, updated_at) VALUES ",
-    );
-    let constants = format!(", {organisation_id}, {at}, {at})");
-    sql.push_str(&placeholders(backend, rows, BOUND_COLUMNS).replace(')', &constants));
-    sql.push_str(
-        " ON CONFLICT (organisation_id, employee_id) DO UPDATE SET given_name = excluded.given_name, \
-         family_name = excluded.family_name, email = excluded.email, region_id = excluded.region_id, \
-         team_id = excluded.team_id, line_manager_employee_id = excluded.line_manager_employee_id, \
-         job_title = excluded.job_title, grade = excluded.grade, start_date = excluded.start_date, \
-         employment_type = excluded.employment_type, approval_type = excluded.approval_type, \
-         carer_level = excluded.carer_level, approval_date = excluded.approval_date, \
-         household = excluded.household, special_interests = excluded.special_interests, \
-         updated_at = excluded.updated_at",
-    );
     sql
 }
 
@@ -513,123 +435,5 @@ impl Binds {
             };
         }
         query
-    }
-}
-
-/// An import being written: one open transaction. Batches go in as they
-/// are read, so the database works while the rest of the file is checked;
-/// the caller commits only when the whole file has passed.
-pub struct PeopleImport {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
-    backend: Backend,
-    organisation_id: OrganisationId,
-    actor: Actor,
-    at: i64,
-    region_ids: HashMap<String, i64>,
-    team_ids: HashMap<String, i64>,
-}
-
-impl PeopleImport {
-    /// Upserts a batch of checked rows, adding any region or team the
-    /// organisation does not have yet.
-    pub async fn write(&mut self, rows: &[PersonRecord]) -> Result<()> {
-        let organisation_id = self.organisation_id;
-        let mut new_regions: Vec<&str> = Vec::new();
-        let mut new_teams: Vec<(&str, Option<&str>)> = Vec::new();
-        for row in rows {
-            if let Some(region) = row.region.as_deref()
-                && !self.region_ids.contains_key(region)
-                && !new_regions.contains(&region)
-            {
-                new_regions.push(region);
-            }
-            if let Some(team) = row.team.as_deref()
-                && !self.team_ids.contains_key(team)
-                && !new_teams.iter().any(|(t, _)| *t == team)
-            {
-                new_teams.push((team, row.region.as_deref()));
-            }
-        }
-        if !new_regions.is_empty() {
-            for batch in new_regions.chunks(IMPORT_BATCH_ROWS) {
-                let sql = format!(
-                    "INSERT INTO regions (organisation_id, name) VALUES {} ON CONFLICT (organisation_id, name) DO NOTHING",
-                    placeholders(self.backend, batch.len(), 2)
-                );
-                let mut query = sqlx::query(&sql);
-                for region in batch {
-                    query = query.bind(organisation_id.get()).bind(*region);
-                }
-                query.execute(&mut *self.tx).await?;
-            }
-            self.region_ids = names_to_ids(&mut self.tx, "regions", organisation_id).await?;
-        }
-        if !new_teams.is_empty() {
-            for batch in new_teams.chunks(IMPORT_BATCH_ROWS) {
-                let sql = format!(
-                    "INSERT INTO teams (organisation_id, region_id, name) VALUES {} ON CONFLICT (organisation_id, name) DO NOTHING",
-                    placeholders(self.backend, batch.len(), 3)
-                );
-                let mut query = sqlx::query(&sql);
-                for (team, region) in batch {
-                    query = query
-                        .bind(organisation_id.get())
-                        .bind(region.and_then(|r| self.region_ids.get(r).copied()))
-                        .bind(*team);
-                }
-                query.execute(&mut *self.tx).await?;
-            }
-            self.team_ids = names_to_ids(&mut self.tx, "teams", organisation_id).await?;
-        }
-        for batch in rows.chunks(IMPORT_BATCH_ROWS) {
-            let sql = upsert_sql(self.backend, batch.len(), organisation_id, self.at);
-            let mut query = sqlx::query(&sql);
-            for row in batch {
-                query = query
-                    .bind(row.employee_id.as_str())
-                    .bind(row.given_name.as_str())
-                    .bind(row.family_name.as_str())
-                    .bind(row.email.as_str())
-                    .bind(
-                        row.region
-                            .as_deref()
-                            .and_then(|r| self.region_ids.get(r).copied()),
-                    )
-                    .bind(
-                        row.team
-                            .as_deref()
-                            .and_then(|t| self.team_ids.get(t).copied()),
-                    )
-                    .bind(row.line_manager_employee_id.as_deref())
-                    .bind(row.job_title.as_str())
-                    .bind(row.grade.as_str())
-                    .bind(iso(row.start_date))
-                    .bind(row.employment_type.as_str())
-                    .bind(row.fostering.approval_type.as_deref())
-                    .bind(row.fostering.carer_level.map(i64::from))
-                    .bind(iso(row.fostering.approval_date))
-                    .bind(row.fostering.household.as_deref())
-                    .bind(row.fostering.special_interests.as_deref());
-            }
-            query.execute(&mut *self.tx).await?;
-        }
-        Ok(())
-    }
-
-    /// Records the import in the audit log and makes it visible, all at
-    /// once.
-    pub async fn commit(mut self, summary: ImportSummary) -> Result<()> {
-        insert_event(
-            &mut *self.tx,
-            self.at,
-            self.actor,
-            AuditAction::PeopleImported,
-            "organisation",
-            &self.organisation_id.to_string(),
-            &format!("{} created, {} updated", summary.created, summary.updated),
-        )
-        .await?;
-        self.tx.commit().await?;
-        Ok(())
     }
 }

@@ -1,5 +1,6 @@
 use tandem_app::App;
 use tandem_app::import::{ImportFailure, NoProgress};
+use tandem_app::views::ImportState;
 use tandem_domain::permissions::Operator;
 use tandem_domain::roles::{Role, RoleGrant};
 use tandem_store::test_support;
@@ -175,19 +176,209 @@ async fn only_coordinators_and_hr_of_the_organisation_import() {
         .expect("signs in");
     let caller = signed_in.principal;
     assert!(
-        app.import_people_as(&caller, a.id, GOOD.as_bytes(), &NoProgress)
+        app.queue_people_import(&caller, a.id, GOOD.as_bytes().to_vec())
             .await
             .is_ok()
     );
     let denied = app
-        .import_people_as(&caller, b.id, GOOD.as_bytes(), &NoProgress)
+        .queue_people_import(&caller, b.id, GOOD.as_bytes().to_vec())
         .await;
     assert!(matches!(
         denied,
         Err(ImportFailure::App(tandem_app::AppError::Forbidden(_)))
     ));
+    app.run_due_jobs("test", i64::MAX / 2, 10)
+        .await
+        .expect("jobs run");
+    assert_eq!(db.store.people().count(Some(a.id)).await.expect("count"), 3);
     assert_eq!(db.store.people().count(Some(b.id)).await.expect("count"), 0);
     db.finish().await;
+}
+
+/// A file of `n` people under one manager, with a team for every ten.
+fn big_file(n: usize) -> String {
+    let mut file =
+        String::from("employee_id,given_name,family_name,email,team,line_manager_employee_id\n");
+    file.push_str("B0,Top,Boss,boss@example.org,Board,\n");
+    for i in 1..n {
+        file.push_str(&format!(
+            "B{i},Given{i},Family{i},p{i}@example.org,Team {},B0\n",
+            i / 10
+        ));
+    }
+    file
+}
+
+async fn coordinator_of(
+    app: &App,
+    organisation: tandem_domain::ids::OrganisationId,
+    email: &str,
+) -> tandem_app::Principal {
+    let grant = RoleGrant::new(Role::Coordinator, Some(organisation), None).expect("grant");
+    app.create_account(email, "Co", "a long password", None, &[grant])
+        .await
+        .expect("account");
+    app.sign_in(email, "a long password")
+        .await
+        .expect("signs in")
+        .principal
+}
+
+/// An upload is checked in the request and imported by a job, in chunks
+/// that no one sees until the last: while it is staged part way, nothing
+/// of it is in `people`; a server stopping leaves it queued, and the next
+/// run carries on from where it stopped; its page is for the
+/// organisation's importers only.
+#[tokio::test]
+async fn an_upload_is_imported_by_a_job_invisibly_until_whole_and_resumes_after_a_stop() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone()).with_generated_master_key();
+        let org = db
+            .store
+            .organisations()
+            .create("Org", "")
+            .await
+            .expect("org");
+        let other = db
+            .store
+            .organisations()
+            .create("Other", "")
+            .await
+            .expect("org");
+        let caller = coordinator_of(&app, org.id, "co@example.org").await;
+        let outsider = coordinator_of(&app, other.id, "other@example.org").await;
+        let rows = 6_789;
+        let id = app
+            .queue_people_import(&caller, org.id, big_file(rows).into_bytes())
+            .await
+            .expect("the file passes");
+        let status = app.people_import(&caller, id).await.expect("status");
+        assert_eq!(
+            (status.state, status.total_rows, status.staged_rows),
+            (ImportState::Queued, rows as u64, 0),
+            "{}",
+            db.label
+        );
+        assert!(
+            matches!(
+                app.people_import(&outsider, id).await,
+                Err(tandem_app::AppError::NotFound)
+            ),
+            "{}",
+            db.label
+        );
+
+        // The server stops as the job starts: nothing is staged or shown,
+        // and the job is queued again without using up an attempt.
+        app.stop_background_work();
+        let run = app
+            .run_due_jobs("w1", i64::MAX / 2, 10)
+            .await
+            .expect("jobs run");
+        assert_eq!(
+            run.claimed(),
+            0,
+            "{}: a stopping runner claims nothing",
+            db.label
+        );
+        let resumed = App::new(db.store.clone()).with_generated_master_key();
+        assert_eq!(
+            db.store.people().count(Some(org.id)).await.expect("count"),
+            0
+        );
+
+        // The next server runs it.
+        let status = resumed.people_import(&caller, id).await.expect("status");
+        assert_eq!(status.state, ImportState::Queued);
+        let run = resumed
+            .run_due_jobs("w2", i64::MAX / 2, 10)
+            .await
+            .expect("jobs run");
+        assert_eq!(run.completed, 1, "{}: {run:?}", db.label);
+        let status = resumed.people_import(&caller, id).await.expect("status");
+        assert_eq!(
+            status.state,
+            ImportState::Imported,
+            "{}: {status:?}",
+            db.label
+        );
+        assert_eq!(status.staged_rows, rows as u64);
+        let summary = status.summary.expect("a summary");
+        assert_eq!((summary.created, summary.updated), (rows as u64, 0));
+        assert_eq!(
+            db.store.people().count(Some(org.id)).await.expect("count"),
+            rows as i64
+        );
+        assert_eq!(
+            db.store.imports().staged_row_count(id).await.expect("rows"),
+            0,
+            "{}: staging cleared",
+            db.label
+        );
+        db.finish().await;
+    }
+}
+
+/// The job checks the kept file again: if the people it is checked
+/// against have changed so that it no longer passes, the import fails with
+/// the reasons and nothing is written.
+#[tokio::test]
+async fn a_file_that_no_longer_passes_when_its_job_runs_fails_whole() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone()).with_generated_master_key();
+        let org = db
+            .store
+            .organisations()
+            .create("Org", "")
+            .await
+            .expect("org");
+        let caller = coordinator_of(&app, org.id, "co@example.org").await;
+        let first = "employee_id,given_name,family_name,email,line_manager_employee_id\nX1,Ann,Lee,a@example.org,M1\n";
+        let manager = "employee_id,given_name,family_name,email,line_manager_employee_id\nM1,Mo,Boss,m@example.org,\n";
+        let authority = Operator::assume().people_import(org.id);
+        app.import_people(&authority, manager.as_bytes(), &NoProgress)
+            .await
+            .expect("manager");
+        let id = app
+            .queue_people_import(&caller, org.id, first.as_bytes().to_vec())
+            .await
+            .expect("passes now");
+        // M1 now reports to X1: X1's file would close a circle.
+        let cycle = "employee_id,given_name,family_name,email,line_manager_employee_id\nX1,Ann,Lee,a@example.org,\nM1,Mo,Boss,m@example.org,X1\n";
+        app.import_people(&authority, cycle.as_bytes(), &NoProgress)
+            .await
+            .expect("cycle set up");
+        app.run_due_jobs("w", i64::MAX / 2, 10)
+            .await
+            .expect("jobs run");
+        let status = app.people_import(&caller, id).await.expect("status");
+        assert_eq!(
+            status.state,
+            ImportState::Failed,
+            "{}: {status:?}",
+            db.label
+        );
+        assert!(
+            status.problems.iter().any(|p| p.contains("circle")),
+            "{}: {:?}",
+            db.label,
+            status.problems
+        );
+        let x1 = db
+            .store
+            .people()
+            .by_employee_id(org.id, "X1")
+            .await
+            .expect("read")
+            .expect("x1");
+        let detail = db.store.people().get(x1).await.expect("read").expect("x1");
+        assert_eq!(
+            detail.line_manager_employee_id, None,
+            "{}: the queued file changed nothing",
+            db.label
+        );
+        db.finish().await;
+    }
 }
 
 /// Batches are written while the rest of the file is read; a problem late

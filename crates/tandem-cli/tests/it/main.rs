@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+mod shutdown;
+
 fn tandem(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_tandem"))
         .args(args)

@@ -370,3 +370,44 @@ async fn a_keyed_job_is_queued_once_and_a_recurring_job_hands_over_to_its_next_r
         db.finish().await;
     }
 }
+
+/// A job its worker stops on purpose (the server is shutting down) goes
+/// back in the queue, due at once, without using up an attempt; only the
+/// lease holder can release it.
+#[tokio::test]
+async fn a_released_job_is_queued_again_without_using_an_attempt() {
+    for db in test_support::all().await {
+        let jobs = db.store.jobs();
+        let id = enqueue(&db.store, "import_people", NOW).await;
+        let claimed = jobs
+            .claim("a", NOW, LEASE)
+            .await
+            .expect("claim")
+            .expect("due");
+        assert_eq!(claimed.attempts, 1);
+        assert!(
+            !jobs.release(id, "b", NOW).await.expect("release"),
+            "{}: not b's",
+            db.label
+        );
+        assert!(
+            jobs.release(id, "a", NOW + 5).await.expect("release"),
+            "{}",
+            db.label
+        );
+        let row = jobs.job(id).await.expect("read").expect("job");
+        assert_eq!(
+            (row.state, row.attempts, row.run_at),
+            (JobState::Queued, 0, NOW + 5),
+            "{}",
+            db.label
+        );
+        let again = jobs
+            .claim("b", NOW + 5, LEASE)
+            .await
+            .expect("claim")
+            .expect("due again");
+        assert_eq!((again.id, again.attempts), (id, 1), "{}", db.label);
+        db.finish().await;
+    }
+}

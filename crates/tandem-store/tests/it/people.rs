@@ -237,3 +237,139 @@ async fn chains_and_scopes() {
         db.finish().await;
     }
 }
+
+/// A staged import is invisible until the one transaction that applies
+/// it: part way through (as a process killed between chunks leaves it),
+/// `people` has none of it and it cannot be applied; a worker that lost
+/// its job's lease writes nothing; a failed or abandoned import leaves no
+/// staged rows behind.
+#[tokio::test]
+async fn a_staged_import_is_invisible_until_applied_whole() {
+    for db in test_support::all().await {
+        let store = &db.store;
+        let org = store.organisations().create("Org", "").await.expect("org");
+        let authority = Operator::assume().people_import(org.id);
+        let rows: Vec<(u64, PersonRecord)> = (2..).zip(organisation_rows(6_000)).collect();
+        let imports = store.imports();
+        let id = imports
+            .create(&authority, rows.len() as u64, None, None)
+            .await
+            .expect("created");
+        imports
+            .stage(id, 0, &rows[..5_000], None)
+            .await
+            .expect("first chunk");
+        assert_eq!(
+            store.people().count(Some(org.id)).await.expect("count"),
+            0,
+            "{}",
+            db.label
+        );
+        // Another worker's view of the count is stale: it writes nothing.
+        assert!(matches!(
+            imports.stage(id, 0, &rows[5_000..], None).await,
+            Err(tandem_store::StoreError::Conflict(_))
+        ));
+        // A store opened afresh, as after a crash, sees the same: nothing.
+        let reopened = tandem_store::Store::connect(&db.url)
+            .await
+            .expect("reopens");
+        assert_eq!(
+            reopened.people().count(Some(org.id)).await.expect("count"),
+            0,
+            "{}",
+            db.label
+        );
+        assert!(
+            matches!(
+                reopened.imports().apply(id, None).await,
+                Err(tandem_store::StoreError::Conflict(_))
+            ),
+            "{}: a partly staged import cannot be applied",
+            db.label
+        );
+        let status = reopened
+            .imports()
+            .get(id)
+            .await
+            .expect("read")
+            .expect("import");
+        assert_eq!(
+            (status.state, status.staged_rows),
+            (tandem_store::ImportState::Staging, 5_000)
+        );
+        reopened
+            .imports()
+            .stage(id, 5_000, &rows[5_000..], None)
+            .await
+            .expect("the rest");
+        let summary = reopened.imports().apply(id, None).await.expect("applied");
+        assert_eq!(
+            (summary.created, summary.updated),
+            (6_005, 0),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            store.people().count(Some(org.id)).await.expect("count"),
+            6_005
+        );
+        assert_eq!(imports.staged_row_count(id).await.expect("rows"), 0);
+        assert!(
+            matches!(
+                imports.apply(id, None).await,
+                Err(tandem_store::StoreError::Conflict(_))
+            ),
+            "applied once only"
+        );
+        reopened.close().await;
+
+        // A worker whose lease was lost (here: a job that is not running)
+        // stages nothing.
+        let job = store
+            .jobs()
+            .enqueue(&tandem_store::NewJob::new("import_people", "{}", 0), 0)
+            .await
+            .expect("job")
+            .expect("queued");
+        let second = imports
+            .create(&authority, 1, None, None)
+            .await
+            .expect("created");
+        let lease = tandem_store::Lease {
+            job_id: job,
+            worker: "w",
+            until: 100,
+        };
+        assert!(matches!(
+            imports.stage(second, 0, &rows[..1], Some(lease)).await,
+            Err(tandem_store::StoreError::Conflict(_))
+        ));
+        assert_eq!(imports.staged_row_count(second).await.expect("rows"), 0);
+
+        // Abandoned: a command-line import whose process died part way.
+        imports
+            .stage(second, 0, &rows[..1], None)
+            .await
+            .expect("staged");
+        assert_eq!(
+            imports.abandon_stuck(i64::MIN).await.expect("swept"),
+            0,
+            "not stale yet"
+        );
+        assert_eq!(imports.abandon_stuck(i64::MAX).await.expect("swept"), 1);
+        let status = imports.get(second).await.expect("read").expect("import");
+        assert_eq!(status.state, tandem_store::ImportState::Failed);
+        assert_eq!(
+            imports.staged_row_count(second).await.expect("rows"),
+            0,
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            store.people().count(Some(org.id)).await.expect("count"),
+            6_005
+        );
+        db.finish().await;
+    }
+}

@@ -1,20 +1,22 @@
-//! Importing people from an HR export (PPL-3): the upload form, and every
-//! problem in the file listed with its line and column.
+//! Importing people from an HR export (PPL-3): the upload form, every
+//! problem in the file listed with its line and column, and the page that
+//! follows an import through its background job.
 
 use axum::extract::{Multipart, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use tandem_app::import::{ImportFailure, NoProgress};
-use tandem_domain::ids::OrganisationId;
+use tandem_app::import::{ImportFailure, ImportStatus};
+use tandem_app::views::ImportState;
+use tandem_domain::ids::{ImportId, OrganisationId};
 use tandem_domain::people::{ImportError, PEOPLE_COLUMNS};
 
 use crate::caller::Caller;
 use crate::error::PageError;
-use crate::extract::PageCaller;
+use crate::extract::{PageCaller, PathId};
 use crate::forms::{
     Fields, Problem, csrf_field, described_by, error_message, error_summary, field_problem,
 };
-use crate::layout::{invalid_page, page};
+use crate::layout::{format_time, invalid_page, page, summary_row};
 use crate::state::AppState;
 
 fn import_form(
@@ -30,6 +32,7 @@ fn import_form(
         (error_summary(problems))
         h1 { "Import people" }
         p { "Upload a CSV export from your HR system. Tandem checks the whole file first: if any row has a problem, nothing is imported and every problem is listed with its line and column. People already imported are updated by their employee id." }
+        p { "A file that passes is imported in the background: you can follow it on the next page, and everyone can go on using Tandem meanwhile. Nobody sees any of it until all of it is in." }
         @if !file_errors.is_empty() {
             table {
                 caption { (file_errors.len()) " problems in the file" }
@@ -167,33 +170,10 @@ pub async fn import(
     };
     match state
         .app
-        .import_people_as(
-            &caller.principal,
-            organisation_id,
-            file.as_slice(),
-            &NoProgress,
-        )
+        .queue_people_import(&caller.principal, organisation_id, file)
         .await
     {
-        Ok(summary) => {
-            let name = organisations
-                .iter()
-                .find(|o| o.id == organisation_id)
-                .map_or("", |o| o.name.as_str());
-            Ok(page(
-                "People imported",
-                Some(&caller),
-                html! {
-                    div.panel-success role="status" {
-                        h1 { "People imported" }
-                        p.lede { (summary.created) " added and " (summary.updated) " updated in " (name) "." }
-                    }
-                    p { a href="/people" { "See the people" } }
-                    p { a href="/people/import" { "Import another file" } }
-                },
-            )
-            .into_response())
-        }
+        Ok(id) => Ok(Redirect::to(&format!("/people/imports/{id}")).into_response()),
         Err(ImportFailure::Rejected(errors)) => {
             let problems = vec![Problem {
                 field_id: "file".into(),
@@ -209,5 +189,93 @@ pub async fn import(
             Ok(render(&problems, &errors))
         }
         Err(ImportFailure::App(error)) => Err(error.into()),
+    }
+}
+
+/// `GET /people/imports/{id}`: how far an import has got, and how it
+/// ended. The page does not refresh itself (an automatic refresh moves a
+/// screen reader's place, WCAG 2.2.1); a link checks again.
+pub async fn import_status(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<ImportId>,
+) -> Result<Markup, PageError> {
+    let status = state.app.people_import(&caller.principal, id).await?;
+    let title = match status.state {
+        ImportState::Queued | ImportState::Staging => "Importing people",
+        ImportState::Imported => "People imported",
+        ImportState::Failed => "Nothing was imported",
+    };
+    Ok(page(title, Some(&caller), status_content(title, &status)))
+}
+
+fn status_content(title: &str, status: &ImportStatus) -> Markup {
+    let progress = format!(
+        "{} of {} rows",
+        thousands(status.staged_rows),
+        thousands(status.total_rows)
+    );
+    let state = match status.state {
+        ImportState::Queued => "Waiting to start",
+        ImportState::Staging if status.staged_rows < status.total_rows => "Writing rows",
+        ImportState::Staging => "Making the people visible",
+        ImportState::Imported => "Imported",
+        ImportState::Failed => "Failed",
+    };
+    html! {
+        @match (status.state, status.summary) {
+            (ImportState::Imported, Some(summary)) => {
+                div.panel-success role="status" {
+                    h1 { (title) }
+                    p.lede { (summary.created) " added and " (summary.updated) " updated in " (status.organisation) "." }
+                }
+            }
+            _ => { h1 { (title) } }
+        }
+        @if status.state == ImportState::Failed {
+            p { "Nothing from this file was imported, and nobody saw any of it." }
+            ul { @for problem in &status.problems { li { (problem) } } }
+        }
+        dl.summary-list {
+            (summary_row("Organisation", Some(&status.organisation)))
+            (summary_row("State", Some(state)))
+            (summary_row("Rows written", Some(&progress)))
+            (summary_row("Uploaded", Some(&format_time(status.created_at))))
+            (summary_row("Finished", status.finished_at.map(format_time).as_deref()))
+        }
+        @if !status.state.is_finished() {
+            label for="import-progress" { "Progress" }
+            progress id="import-progress" max=(status.total_rows.max(1)) value=(status.staged_rows) { (progress) }
+            p { "Nobody sees any of these people until every row is written; then they all appear at once. You can leave this page: the import goes on." }
+            p { a.button href=(format!("/people/imports/{}", status.id)) { "Check progress again" } }
+        } @else {
+            p { a href="/people" { "See the people" } }
+            p { a href="/people/import" { "Import another file" } }
+        }
+    }
+}
+
+/// 1234567 as "1,234,567".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1_000), "1,000");
+        assert_eq!(super::thousands(500_000), "500,000");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
     }
 }

@@ -272,8 +272,36 @@ async fn api_import_rejects_a_bad_file_and_changes_nothing() {
 
         let good = "employee_id,given_name,family_name,email,line_manager_employee_id\nN1,New,Person,new@example.org,CAF0003\n";
         let reply = client.post_csv(&path, Some(&csrf), good).await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        assert_eq!(reply.body, "{\"created\":1,\"updated\":0}");
+        assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
+        let accepted: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
+        let status_url = accepted["status_url"]
+            .as_str()
+            .expect("a status URL")
+            .to_owned();
+        assert_eq!(reply.location.as_deref(), Some(status_url.as_str()));
+        let queued: serde_json::Value =
+            serde_json::from_str(&client.get(&status_url).await.body).expect("json");
+        assert_eq!(queued["state"], "queued", "{}", db.label);
+        assert_eq!(queued["total_rows"], 1);
+        assert_eq!(
+            db.store.people().count(Some(org.id)).await.expect("count"),
+            before,
+            "{}: nothing visible before the job runs",
+            db.label
+        );
+        run_jobs(&db).await;
+        let done: serde_json::Value =
+            serde_json::from_str(&client.get(&status_url).await.body).expect("json");
+        assert_eq!(done["state"], "imported", "{}: {done}", db.label);
+        assert_eq!(done["staged_rows"], 1);
+        assert_eq!(
+            done["result"],
+            serde_json::json!({"created": 1, "updated": 0})
+        );
+        assert_eq!(
+            db.store.people().count(Some(org.id)).await.expect("count"),
+            before + 1
+        );
 
         let other = db
             .store
@@ -367,13 +395,35 @@ async fn the_import_page_lists_every_problem_with_its_line() {
             ],
         )
         .await;
-    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let status_page = reply.location.expect("the import's page");
+    assert!(status_page.starts_with("/people/imports/"), "{status_page}");
+    let waiting = client.get(&status_page).await;
+    assert_eq!(waiting.status, StatusCode::OK);
     assert!(
-        reply
-            .body
-            .contains("1 added and 0 updated in Forest Heath District Council.")
+        waiting.body.contains("Importing people"),
+        "{}",
+        waiting.body
+    );
+    assert!(waiting.body.contains("0 of 1 rows"), "{}", waiting.body);
+    assert!(waiting.body.contains("Check progress again"));
+    run_jobs(&db).await;
+    let done = client.get(&status_page).await;
+    assert!(
+        done.body
+            .contains("1 added and 0 updated in Forest Heath District Council."),
+        "{}",
+        done.body
     );
     db.finish().await;
+}
+
+/// Runs the jobs a server would, as the upload's job runner.
+async fn run_jobs(db: &test_support::TestDatabase) {
+    App::new(db.store.clone())
+        .run_background_jobs("test-runner")
+        .await
+        .expect("jobs run");
 }
 
 #[tokio::test]
@@ -435,6 +485,7 @@ async fn health_openapi_and_signed_out_api() {
         "/api/people",
         "/api/people/{id}",
         "/api/organisations/{id}/people/import",
+        "/api/people/imports/{id}",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }

@@ -25,7 +25,7 @@ use tandem_app::App;
 use tandem_app::demo::DEMO_PASSWORD;
 use tandem_app::testing::{self as test_support, TestDatabase as TestStore};
 use tandem_domain::ids::{
-    MentorEntryId, OrganisationId, PersonId, ProgrammeId, ProposalId, RequestId,
+    ImportId, MentorEntryId, OrganisationId, PersonId, ProgrammeId, ProposalId, RequestId,
 };
 use tandem_domain::register::{MentorRequestInput, RequestStatus};
 use tandem_domain::relationship::{MeetingId, RelationshipId};
@@ -88,6 +88,9 @@ enum Object {
     /// The demo mentor's agreed relationship in CAWT Connect; `{meeting}`
     /// is one of its meetings.
     MentorRelationship,
+    /// A people import into Cafcass that the coordinator uploaded, queued
+    /// for its job.
+    CafcassImport,
 }
 
 struct Row {
@@ -132,6 +135,7 @@ const TABLE: &[Row] = &[
     row("GET",  "/people/{id}",                               ReportPerson,   [200, 200, 404, 200, 404, 404, 404, 303]),
     row("GET",  "/people/import",                             NoId,           [200, 200, 200, 403, 403, 403, 403, 303]),
     row("POST", "/people/import",                             NoId,           [422, 422, 422, 422, 422, 422, 422, 303]),
+    row("GET",  "/people/imports/{id}",                       CafcassImport,  [200, 200, 404, 404, 404, 404, 404, 303]),
     row("GET",  "/programmes",                                NoId,           [200, 200, 200, 200, 200, 200, 200, 303]),
     row("GET",  "/programmes/new",                            NoId,           [200, 200, 403, 403, 403, 403, 403, 303]),
     row("POST", "/programmes/new",                            NoId,           [422, 422, 403, 403, 403, 403, 403, 303]),
@@ -195,6 +199,7 @@ const TABLE: &[Row] = &[
     row("GET",  "/api/people/{id}",                           ReportPerson,   [200, 200, 404, 200, 404, 404, 404, 401]),
     // Only an administrator may import into any organisation, so only they learn it does not exist.
     Row { missing: Some([404, 403, 403, 403, 403, 403, 403, 401]), ..row("POST", "/api/organisations/{id}/people/import", Cafcass, [422, 422, 403, 403, 403, 403, 403, 401]) },
+    row("GET",  "/api/people/imports/{id}",                   CafcassImport,  [200, 200, 404, 404, 404, 404, 404, 401]),
     row("GET",  "/api/programmes",                            NoId,           [200, 200, 200, 200, 200, 200, 200, 401]),
     row("POST", "/api/programmes",                            NoId,           [422, 422, 422, 422, 422, 422, 422, 401]),
     row("GET",  "/api/programmes/{id}",                       Caf,            [200, 200, 404, 200, 404, 404, 200, 401]),
@@ -224,6 +229,7 @@ struct Fixture {
     mentor_proposal: ProposalId,
     mentor_relationship: RelationshipId,
     mentor_meeting: MeetingId,
+    cafcass_import: ImportId,
 }
 
 impl Fixture {
@@ -347,7 +353,22 @@ impl Fixture {
             )
             .await
             .expect("the mentor asks for a mentor too");
+        let coordinator = app
+            .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
+            .await
+            .expect("the coordinator signs in")
+            .principal;
+        let cafcass_import = app
+            .queue_people_import(
+                &coordinator,
+                cafcass,
+                b"employee_id,given_name,family_name,email\nCAF9001,New,Starter,new@example.org\n"
+                    .to_vec(),
+            )
+            .await
+            .expect("the coordinator uploads a file");
         Fixture {
+            cafcass_import,
             caf,
             cwt,
             cafcass,
@@ -377,6 +398,7 @@ impl Fixture {
             MentorEntry => Some(self.mentor_entry.get()),
             MentorProposal => Some(self.mentor_proposal.get()),
             MentorRelationship => Some(self.mentor_relationship.get()),
+            CafcassImport => Some(self.cafcass_import.get()),
         }
     }
 }
