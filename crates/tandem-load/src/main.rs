@@ -62,6 +62,21 @@ struct Args {
 
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
+/// The day of an HTTP `Date` header (`Wed, 02 Dec 2026 15:14:28 GMT`) as
+/// the server's pages take it (`2026-12-02`): meetings are recorded for
+/// the server's today.
+fn day_of(http_date: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mut parts = http_date.split_whitespace().skip(1);
+    let day: u8 = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    let month = MONTHS.iter().position(|m| *m == name)? + 1;
+    let year: u16 = parts.next()?.parse().ok()?;
+    Some(format!("{year:04}-{month:02}-{day:02}"))
+}
+
 /// One signed-in user: their cookies, CSRF token and the pages they read.
 struct User {
     email: String,
@@ -70,11 +85,15 @@ struct User {
     reads: Vec<String>,
     /// Relationships in which this user records meetings (agreed, theirs).
     writes: Vec<u64>,
+    /// The server's today, when the user signed in.
+    today: String,
 }
 
 struct Response {
     status: u16,
     cookies: Vec<String>,
+    /// The server's `Date` header.
+    date: Option<String>,
     body: Bytes,
 }
 
@@ -110,10 +129,16 @@ async fn send(
         .filter_map(|v| v.split(';').next())
         .map(str::to_owned)
         .collect();
+    let date = response
+        .headers()
+        .get(header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let body = response.into_body().collect().await?.to_bytes();
     Ok(Response {
         status,
         cookies,
+        date,
         body,
     })
 }
@@ -204,6 +229,11 @@ async fn sign_in(client: &HttpClient, base: &str, email: &str, password: &str) -
         None,
     )
     .await?;
+    let today = me
+        .date
+        .as_deref()
+        .and_then(day_of)
+        .ok_or_else(|| anyhow!("the server sent no Date header"))?;
     let me: serde_json::Value = serde_json::from_slice(&me.body).context("/api/me")?;
     let csrf = me["csrf_token"]
         .as_str()
@@ -246,6 +276,7 @@ async fn sign_in(client: &HttpClient, base: &str, email: &str, password: &str) -
         csrf,
         reads,
         writes,
+        today,
     })
 }
 
@@ -305,7 +336,6 @@ async fn main() -> Result<()> {
         bail!("no user is a mentor in an agreed relationship, so nothing can be written");
     }
     let users = Arc::new(users);
-    let today = time::OffsetDateTime::now_utc().date().to_string();
 
     let outcomes: Arc<Mutex<Vec<Outcome>>> = Arc::new(Mutex::new(Vec::new()));
     let errors: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
@@ -339,7 +369,7 @@ async fn main() -> Result<()> {
         let (method, path, user, body) = if write {
             let (u, id) = writers[(n as usize) % writers.len()];
             let body = serde_json::json!({
-                "date": today,
+                "date": users[u].today,
                 "minutes": "60",
                 "kind": "face_to_face",
             })
@@ -484,4 +514,36 @@ async fn main() -> Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_day_of_an_http_date() {
+        assert_eq!(
+            day_of("Wed, 02 Dec 2026 15:14:28 GMT").as_deref(),
+            Some("2026-12-02")
+        );
+        assert_eq!(day_of("not a date"), None);
+    }
+
+    #[test]
+    fn cookies_merge_and_a_cleared_one_goes() {
+        let jar = merge_cookies("", &["a=1".to_owned(), "b=2".to_owned()]);
+        assert_eq!(jar, "a=1; b=2");
+        assert_eq!(
+            merge_cookies(&jar, &["a=3".to_owned(), "b=".to_owned()]),
+            "a=3"
+        );
+    }
+
+    #[test]
+    fn percentiles_by_rank() {
+        let sorted: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(percentile(&sorted, 50.0), Duration::from_millis(50));
+        assert_eq!(percentile(&sorted, 99.0), Duration::from_millis(99));
+        assert_eq!(percentile(&[], 99.0), Duration::ZERO);
+    }
 }
