@@ -16,32 +16,12 @@ use tandem_domain::permissions::Operator;
 
 const ROWS: usize = 50_000;
 
-/// A realistic export: one chief executive, 50 heads of service, 1,000
-/// team managers, and staff under them, in 50 regions and 1,000 teams.
+/// A realistic export (see `tandem_app::scale::people_csv`): one chief
+/// executive, 50 heads of service, 1,000 team managers, and staff under
+/// them, in 50 regions and 1,000 teams.
 fn write_csv(path: &Path) {
-    let mut csv = String::from(
-        "employee_id,given_name,family_name,email,region,team,line_manager_employee_id,job_title,grade,start_date,employment_type\n",
-    );
-    for i in 0..ROWS {
-        let (manager, title, team) = match i {
-            0 => (String::new(), "Chief executive", 0),
-            1..=50 => ("E0".to_owned(), "Head of service", i),
-            51..=1050 => (format!("E{}", 1 + (i - 51) % 50), "Team manager", i - 51),
-            _ => (
-                format!("E{}", 51 + (i - 1051) % 1000),
-                "Practitioner",
-                (i - 1051) % 1000,
-            ),
-        };
-        csv.push_str(&format!(
-            "E{i},Given{i},Family{i},person{i}@example.org,Region {},Team {team},{manager},{title},Band {},20{:02}-{:02}-01,employee\n",
-            team % 50,
-            5 + i % 4,
-            10 + i % 15,
-            1 + i % 12,
-        ));
-    }
-    std::fs::write(path, csv).expect("the benchmark file is written");
+    std::fs::write(path, tandem_app::scale::people_csv(ROWS))
+        .expect("the benchmark file is written");
 }
 
 fn fresh_db(dir: &Path, name: &str) -> PathBuf {

@@ -98,29 +98,7 @@ async fn setup() -> Setup {
 fn relationships(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let setup = runtime.block_on(setup());
-    let mut group = c.benchmark_group("relationship");
-    group.bench_function("page as the pair (opens content)", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(setup.app.relationship(&setup.pair, setup.id))
-                .expect("page")
-        })
-    });
-    group.bench_function("page as the administrator (metadata only)", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(setup.app.relationship(&setup.admin, setup.id))
-                .expect("page")
-        })
-    });
-    group.bench_function("home to-dos of the mentor", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(setup.app.relationship_to_dos(&setup.pair))
-                .expect("to-dos")
-        })
-    });
-    group.finish();
+    measure(c, &runtime, &setup, "relationship");
 
     let key = DataKey::generate();
     let text = vec![b'x'; 1024];
@@ -230,7 +208,12 @@ fn scale(c: &mut Criterion) {
     };
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let setup = runtime.block_on(scale_setup(people, relationships, meetings));
-    let mut group = c.benchmark_group("scale");
+    measure(c, &runtime, &setup, "scale");
+}
+
+/// The pages measured, in a group of their own.
+fn measure(c: &mut Criterion, runtime: &tokio::runtime::Runtime, setup: &Setup, name: &str) {
+    let mut group = c.benchmark_group(name);
     group.bench_function("page as the pair (opens content)", |b| {
         b.iter(|| {
             runtime

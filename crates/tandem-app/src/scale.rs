@@ -14,7 +14,6 @@ use tandem_domain::clock::FixedClock;
 use tandem_domain::ids::{PersonId, ProgrammeId};
 use tandem_domain::permissions::Operator;
 use tandem_domain::programme::{Party, SHIPPED_TEMPLATES};
-use tandem_domain::proposals::Answer;
 use tandem_domain::relationship::RelationshipId;
 use tandem_domain::relationship::meetings::MeetingInput;
 use tandem_domain::roles::{Role, RoleGrant};
@@ -185,21 +184,7 @@ impl App {
                     &track,
                 )
                 .await?;
-            let data_key = then.vault.new_relationship_key(proposal)?;
-            then.store
-                .proposals()
-                .answer(
-                    &operator.proposal_answer(proposal),
-                    &Answer::Accept,
-                    &data_key,
-                )
-                .await?;
-            let id = self
-                .store
-                .relationships()
-                .of_proposal(proposal)
-                .await?
-                .ok_or_else(|| AppError::Internal("the scale relationship was not made".into()))?;
+            let id = then.demo_accept(operator, proposal).await?;
             first.get_or_insert(id);
             clock.set(started + Duration::days(7));
             then.relationship_step_as(&mentee, id, StepRequest::Agree)
@@ -237,8 +222,9 @@ impl App {
 }
 
 /// An HR export of `rows` people: a chief executive, 50 heads of service,
-/// 1,000 team managers, and staff under them.
-fn people_csv(rows: usize) -> String {
+/// 1,000 team managers, and staff under them (also the import benchmark's
+/// file).
+pub fn people_csv(rows: usize) -> String {
     let mut csv = String::from(
         "employee_id,given_name,family_name,email,region,team,line_manager_employee_id,job_title,grade,start_date,employment_type\n",
     );

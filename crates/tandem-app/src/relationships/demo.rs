@@ -227,21 +227,7 @@ impl App {
             let proposal = self
                 .demo_proposal(operator, stored.id, mentee, entry, &track)
                 .await?;
-            let data_key = app.vault.new_relationship_key(proposal)?;
-            app.store
-                .proposals()
-                .answer(
-                    &operator.proposal_answer(proposal),
-                    &Answer::Accept,
-                    &data_key,
-                )
-                .await?;
-            let id = self
-                .store
-                .relationships()
-                .of_proposal(proposal)
-                .await?
-                .ok_or_else(|| AppError::Internal("the demo relationship was not made".into()))?;
+            let id = app.demo_accept(operator, proposal).await?;
             app.drive_demo(operator, &programme, id, *state, &clock, now)
                 .await
                 .map_err(|error| {
@@ -316,6 +302,29 @@ impl App {
             .into_iter()
             .next()
             .ok_or_else(|| AppError::Internal("the demo proposal was not made".into()))
+    }
+
+    /// The mentor accepts a demo proposal, at this app's clock; returns
+    /// the relationship that starts.
+    pub(crate) async fn demo_accept(
+        &self,
+        operator: &Operator,
+        proposal: tandem_domain::ids::ProposalId,
+    ) -> Result<RelationshipId, AppError> {
+        let data_key = self.vault.new_relationship_key(proposal)?;
+        self.store
+            .proposals()
+            .answer(
+                &operator.proposal_answer(proposal),
+                &Answer::Accept,
+                &data_key,
+            )
+            .await?;
+        self.store
+            .relationships()
+            .of_proposal(proposal)
+            .await?
+            .ok_or_else(|| AppError::Internal("the demo relationship was not made".into()))
     }
 
     /// Moves one demo relationship to `target` the way its pair would.
