@@ -18,7 +18,7 @@ use tandem_store::{
     Backend, ClaimedJob, ImportJob, ImportState, ImportSummary, Lease, Organisation,
 };
 
-use crate::jobs::{JobKind, LEASE_SECONDS};
+use crate::job_kinds::{JobKind, LEASE_SECONDS};
 use crate::{App, AppError, Principal};
 
 /// Rows staged per transaction; see `tandem_store::imports`.

@@ -14,14 +14,12 @@ use tandem_store::{ClaimedJob, FailOutcome, NewJob};
 use tokio::sync::Notify;
 
 use crate::import::{ImportPayload, ImportRun};
+pub use crate::job_kinds::{JobKind, LEASE_SECONDS};
 use crate::mail::Email;
 use crate::{App, AppError};
 
 /// How often housekeeping runs.
 pub const HOUSEKEEPING_EVERY_SECONDS: i64 = 10 * 60;
-/// How long a worker may hold a job before another server may take it
-/// over; far longer than any job takes.
-pub const LEASE_SECONDS: i64 = 5 * 60;
 /// How many jobs one call of [`App::run_background_jobs`] runs at most,
 /// so that one server's turn ends and the next tick starts afresh.
 pub const JOBS_PER_RUN: usize = 50;
@@ -34,38 +32,6 @@ pub const ABANDONED_IMPORT_SECONDS: i64 = 24 * 60 * 60;
 
 /// The unique key that keeps housekeeping one job.
 const HOUSEKEEPING_KEY: &str = "housekeeping";
-
-/// What a job does. Stored as its [`JobKind::as_str`] name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum JobKind {
-    /// Removes expired sessions, stale sign-in failures and old finished
-    /// jobs, then schedules its next run.
-    Housekeeping,
-    /// Delivers one [`Email`] through the application's mailer.
-    SendEmail,
-    /// Imports an uploaded people file that has passed its checks.
-    ImportPeople,
-}
-
-impl JobKind {
-    pub const ALL: [JobKind; 3] = [
-        JobKind::Housekeeping,
-        JobKind::SendEmail,
-        JobKind::ImportPeople,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobKind::Housekeeping => "housekeeping",
-            JobKind::SendEmail => "send_email",
-            JobKind::ImportPeople => "import_people",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<JobKind> {
-        JobKind::ALL.into_iter().find(|kind| kind.as_str() == name)
-    }
-}
 
 /// A job with what it needs, as it is queued and as the runner reads it
 /// back.

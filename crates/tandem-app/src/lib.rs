@@ -7,6 +7,7 @@ pub mod auth;
 pub mod demo;
 pub mod home;
 pub mod import;
+mod job_kinds;
 pub mod jobs;
 pub mod mail;
 pub mod matching;

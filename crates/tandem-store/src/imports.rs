@@ -23,8 +23,7 @@ use time::format_description::well_known::Iso8601;
 
 use crate::audit::actor_key;
 use crate::jobs::{JobState, NewJob, insert_job};
-use crate::people::placeholders;
-use crate::{ImportSummary, Result, Store, StoreError, insert_event};
+use crate::{Backend, Result, Store, StoreError, insert_event};
 
 /// Rows per INSERT statement while staging: 18 values a row stays well
 /// inside both databases' limits on parameters per statement.
@@ -544,6 +543,41 @@ fn import_row(row: &AnyRow) -> Result<ImportRow> {
         created_at: row.try_get("created_at")?,
         finished_at: row.try_get("finished_at")?,
     })
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    pub created: u64,
+    pub updated: u64,
+}
+
+/// `rows` groups of `columns` parameters for a multi-row VALUES list.
+/// SQLite gets anonymous `?` parameters here: it looks a numbered `$N` up by
+/// scanning every parameter name, which makes binding thousands of them
+/// quadratic.
+pub(crate) fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
+    let mut sql = String::with_capacity(rows * columns * 6);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            match backend {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&(row * columns + column + 1).to_string());
+                }
+            }
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 #[cfg(test)]

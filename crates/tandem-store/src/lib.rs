@@ -29,12 +29,13 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 pub use tandem_domain::audit::AuditEvent;
 use tandem_domain::clock::Clock;
 
+pub use imports::ImportSummary;
 pub use imports::{ImportJob, ImportRow, ImportState, Imports, Lease};
 pub use jobs::{
     ClaimedJob, DEFAULT_MAX_ATTEMPTS, FailOutcome, JobCounts, JobRow, JobState, Jobs, NewJob,
     backoff_seconds,
 };
-pub use people::{ImportSummary, PersonDetail, PersonSummary};
+pub use people::{PersonDetail, PersonSummary};
 pub use programmes::{ProgrammeWrite, StoredProgramme};
 pub use proposals::{NewProposal, OverrideRow, ProposalRow};
 pub use register::{EnrolmentCandidate, MentorEntryRow, NewRequest, RegisterFilter, RequestRow};

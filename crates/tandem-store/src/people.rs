@@ -8,8 +8,8 @@ use sqlx::Row;
 use tandem_domain::people::{EmploymentType, PersonRecord};
 use tandem_domain::permissions::{PeopleImportAuthority, PeopleScope, PersonFacts};
 
-use crate::imports::STAGE_CHUNK_ROWS;
-use crate::{Backend, People, Result};
+use crate::imports::{ImportSummary, STAGE_CHUNK_ROWS};
+use crate::{People, Result};
 
 /// Ids per statement when reading several people at once.
 const IMPORT_BATCH_ROWS: usize = 500;
@@ -17,13 +17,6 @@ const IMPORT_BATCH_ROWS: usize = 500;
 /// Deep enough for any real organisation; stops a walk should bad data ever
 /// contain a loop.
 const MAX_CHAIN_DEPTH: i64 = 64;
-
-/// What an import changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct ImportSummary {
-    pub created: u64,
-    pub updated: u64,
-}
 
 /// A person as listings show them.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
@@ -358,34 +351,6 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
-}
-
-/// `rows` groups of `columns` parameters for a multi-row VALUES list.
-/// SQLite gets anonymous `?` parameters here: it looks a numbered `$N` up by
-/// scanning every parameter name, which makes binding thousands of them
-/// quadratic.
-pub(crate) fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
-    let mut sql = String::with_capacity(rows * columns * 6);
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for column in 0..columns {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            match backend {
-                Backend::Sqlite => sql.push('?'),
-                Backend::Postgres => {
-                    sql.push('$');
-                    sql.push_str(&(row * columns + column + 1).to_string());
-                }
-            }
-        }
-        sql.push(')');
-    }
-    sql
 }
 
 /// Parameters collected while a query's text is built, numbered as they
