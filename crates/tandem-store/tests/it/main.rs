@@ -2,6 +2,7 @@
 
 mod accounts;
 mod concurrency;
+mod fixtures;
 mod jobs;
 mod people;
 mod programmes;

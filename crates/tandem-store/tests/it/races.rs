@@ -5,54 +5,18 @@
 use std::time::Duration;
 
 use tandem_domain::ids::{PersonId, ProgrammeId};
-use tandem_domain::people::{EmploymentType, FosteringDetails, PersonRecord};
+use tandem_domain::people::PersonRecord;
+
+use crate::fixtures::{person, request};
 use tandem_domain::permissions::Operator;
 use tandem_domain::programme::Organisation;
 use tandem_domain::proposals::{Answer, ProposalStatus};
 use tandem_domain::register::{
-    Availability, Consultation, MentorProfile, MentorRequest, RequestSource, RequestStatus,
-    ScreeningDecision,
+    Availability, Consultation, MentorProfile, RequestSource, RequestStatus, ScreeningDecision,
 };
 use tandem_store::{NewProposal, NewRequest, ProgrammeWrite, Store, StoreError, test_support};
 
 const AT_ONCE: usize = 50;
-
-fn person(n: usize) -> PersonRecord {
-    PersonRecord {
-        employee_id: format!("P{n}"),
-        given_name: format!("Given{n}"),
-        family_name: format!("Family{n}"),
-        email: format!("p{n}@example.org"),
-        region: None,
-        team: None,
-        line_manager_employee_id: None,
-        job_title: "Practitioner".to_owned(),
-        grade: "Band 6".to_owned(),
-        start_date: None,
-        employment_type: EmploymentType::Employee,
-        fostering: FosteringDetails::default(),
-    }
-}
-
-fn request() -> MentorRequest {
-    MentorRequest {
-        track: "t".to_owned(),
-        goals: "Grow".to_owned(),
-        help_needed: "Advice".to_owned(),
-        preferred_style: String::new(),
-        meeting_frequency: String::new(),
-        relationship_length: String::new(),
-        meeting_location: String::new(),
-        other_team: false,
-        other_region: false,
-        other_organisation: false,
-        other_jurisdiction: false,
-        language: String::new(),
-        gender: String::new(),
-        culture: String::new(),
-        named_mentor: None,
-    }
-}
 
 /// A programme of one organisation with `people` staff, P0 to P(n-1).
 async fn programme(store: &Store, people: usize) -> (ProgrammeId, Vec<PersonId>) {
@@ -61,7 +25,7 @@ async fn programme(store: &Store, people: usize) -> (ProgrammeId, Vec<PersonId>)
         .create("Trust", "England")
         .await
         .expect("org");
-    let records: Vec<PersonRecord> = (0..people).map(person).collect();
+    let records: Vec<PersonRecord> = (0..people).map(|n| person(&format!("P{n}"))).collect();
     store
         .people()
         .import(&Operator::assume().people_import(org.id), &records, &|_| {})
@@ -141,7 +105,7 @@ async fn fifty_accepts_against_a_mentors_last_free_place_take_it_once() {
             )
             .await
             .expect("on the register");
-        let body = request();
+        let body = request("t");
         let mut proposals = Vec::new();
         for mentee in &people[..AT_ONCE] {
             let request_id = store
@@ -260,7 +224,7 @@ async fn fifty_requests_at_once_by_one_person_make_one() {
             .map(|_| {
                 let store = store.clone();
                 tokio::spawn(async move {
-                    let body = request();
+                    let body = request("t");
                     store
                         .requests()
                         .create(

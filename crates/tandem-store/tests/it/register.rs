@@ -2,52 +2,14 @@
 //! person per programme, enforced by the write and by the database; the
 //! queue in arrival order; filters on the register.
 
+use crate::fixtures::{person, request};
 use tandem_domain::ids::{AccountId, PersonId};
-use tandem_domain::people::{EmploymentType, FosteringDetails, PersonRecord};
 use tandem_domain::permissions::Operator;
 use tandem_domain::programme::Organisation;
 use tandem_domain::register::{
-    Availability, Consultation, MentorProfile, MentorRequest, ProfileField, RequestSource,
-    RequestStatus,
+    Availability, Consultation, MentorProfile, ProfileField, RequestSource, RequestStatus,
 };
 use tandem_store::{NewRequest, ProgrammeWrite, RegisterFilter, StoreError, test_support};
-
-fn person(id: &str) -> PersonRecord {
-    PersonRecord {
-        employee_id: id.to_owned(),
-        given_name: format!("Given{id}"),
-        family_name: format!("Family{id}"),
-        email: format!("{id}@example.org"),
-        region: Some("North".to_owned()),
-        team: Some("Team".to_owned()),
-        line_manager_employee_id: None,
-        job_title: "Practitioner".to_owned(),
-        grade: "Band 6".to_owned(),
-        start_date: None,
-        employment_type: EmploymentType::Employee,
-        fostering: FosteringDetails::default(),
-    }
-}
-
-fn request(track: &str) -> MentorRequest {
-    MentorRequest {
-        track: track.to_owned(),
-        goals: "Grow".to_owned(),
-        help_needed: "Advice".to_owned(),
-        preferred_style: String::new(),
-        meeting_frequency: String::new(),
-        relationship_length: String::new(),
-        meeting_location: String::new(),
-        other_team: false,
-        other_region: false,
-        other_organisation: false,
-        other_jurisdiction: false,
-        language: String::new(),
-        gender: String::new(),
-        culture: String::new(),
-        named_mentor: None,
-    }
-}
 
 #[tokio::test]
 async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
