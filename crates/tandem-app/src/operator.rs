@@ -132,6 +132,15 @@ impl App {
     }
 }
 
+impl App {
+    /// Every integrity problem in the database, for `tandem
+    /// check-database` after a crash or before a backup is trusted; none
+    /// means it is whole. Names tables and rows, never their content.
+    pub async fn database_problems(&self, _operator: &Operator) -> Result<Vec<String>, AppError> {
+        Ok(self.store.check_integrity().await?)
+    }
+}
+
 /// Why the master key could not be read or written. Never holds key material.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyFileProblem {

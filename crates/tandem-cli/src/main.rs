@@ -99,6 +99,11 @@ enum Command {
     },
     /// Check the configuration and the database, then exit.
     CheckConfig,
+    /// Check that the database is whole (after a crash, or before trusting
+    /// a backup): SQLite's integrity and foreign-key checks, every table
+    /// read in full on PostgreSQL, and no people import half-staged. Exits
+    /// 1 and lists each problem if there are any.
+    CheckDatabase,
 }
 
 #[derive(Subcommand)]
@@ -557,6 +562,27 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 report.organisations, report.accounts
             );
             println!("Configuration OK.");
+        }
+        Command::CheckDatabase => {
+            let shown = redact(url.unwrap_or("sqlite://tandem.db"));
+            let app = open(url, "sqlite://tandem.db").await?;
+            let problems = app.database_problems(&Operator::assume()).await?;
+            if problems.is_empty() {
+                println!("{shown}: the database is whole.");
+            } else {
+                for problem in &problems {
+                    eprintln!("{shown}: {problem}");
+                }
+                eprintln!(
+                    "{shown}: {} found.",
+                    if problems.len() == 1 {
+                        "1 problem".to_owned()
+                    } else {
+                        format!("{} problems", problems.len())
+                    }
+                );
+                return Ok(ExitCode::FAILURE);
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -11,6 +11,7 @@ mod accounts;
 mod audit;
 mod decode;
 mod imports;
+mod integrity;
 mod jobs;
 mod migrate;
 mod organisations;

@@ -2,7 +2,9 @@
 
 use std::process::Command;
 
+mod crash;
 mod shutdown;
+mod support;
 
 fn tandem(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_tandem"))
@@ -249,4 +251,21 @@ fn enrol_creates_requests_for_the_automatic_track_and_names_a_bad_programme() {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
+}
+
+#[test]
+fn check_database_says_a_new_database_is_whole_and_exits_0() {
+    let dir = temp_dir("check-database");
+    let db = format!("sqlite://{}", dir.join("t.db").display());
+    let output = tandem(&["--database-url", &db, "check-database"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("{db}: the database is whole.\n")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

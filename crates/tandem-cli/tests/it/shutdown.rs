@@ -3,77 +3,13 @@
 //! seconds, leaves SQLite's write-ahead log checkpointed into the database
 //! file, and leaves either none of the import or all of it.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use super::support::{Server, http, sign_in, succeed};
 use super::{tandem, temp_dir};
 
 const ROWS: usize = 60_000;
-
-struct Reply {
-    status: u16,
-    cookies: Vec<(String, String)>,
-    body: String,
-}
-
-/// One HTTP/1.1 request on its own connection.
-fn http(address: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
-    let mut stream = TcpStream::connect(address).expect("the server accepts a connection");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(120)))
-        .expect("timeout");
-    let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream
-        .write_all(request.as_bytes())
-        .expect("request written");
-    stream.write_all(body).expect("body written");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("a reply");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").expect("a head and a body");
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status");
-    let cookies = head
-        .lines()
-        .filter_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            if !name.eq_ignore_ascii_case("set-cookie") {
-                return None;
-            }
-            let pair = value.trim().split(';').next()?;
-            let (k, v) = pair.split_once('=')?;
-            Some((k.to_owned(), v.to_owned()))
-        })
-        .collect();
-    Reply {
-        status,
-        cookies,
-        body: body.to_owned(),
-    }
-}
-
-fn field<'a>(json: &'a str, name: &str) -> &'a str {
-    let marker = format!("\"{name}\":");
-    let start = json
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {json}"))
-        + marker.len();
-    let rest = &json[start..];
-    let end = rest.find([',', '}']).unwrap_or(rest.len());
-    rest[..end].trim_matches('"')
-}
 
 #[test]
 fn sigterm_during_a_background_import_exits_within_30_seconds_leaving_none_or_all_of_it() {
@@ -92,72 +28,29 @@ fn sigterm_during_a_background_import_exits_within_30_seconds_leaving_none_or_al
             .status
             .success()
     );
-    let added = Command::new(env!("CARGO_BIN_EXE_tandem"))
-        .args([
-            "--database-url",
-            &db,
-            "account",
-            "add",
-            "--email",
-            "admin@example.org",
-        ])
-        .args(["--name", "Ada Admin", "--role", "administrator"])
-        .env("TANDEM_PASSWORD", "a long test passphrase")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the binary runs");
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
+    succeed(
+        Command::new(env!("CARGO_BIN_EXE_tandem"))
+            .args([
+                "--database-url",
+                &db,
+                "account",
+                "add",
+                "--email",
+                "admin@example.org",
+            ])
+            .args(["--name", "Ada Admin", "--role", "administrator"])
+            .env("TANDEM_PASSWORD", "a long test passphrase")
+            .env("RUST_LOG", "warn"),
     );
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_tandem"))
-        .args(["--database-url", &db, "serve", "--bind", "127.0.0.1:0"])
-        .env("TANDEM_KEY_FILE", &key)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the server starts");
-    let mut first_line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut first_line)
-        .expect("the server says where it runs");
-    let address = first_line
-        .trim()
-        .trim_start_matches("Tandem is running at http://")
-        .trim_end_matches('/')
-        .to_owned();
-
-    // Sign in as the administrator, and fetch the session's CSRF token.
-    let form = http(&address, "GET", "/sign-in", &[], b"");
-    let presession = form.cookies.first().expect("a pre-session cookie").clone();
-    let marker = "name=\"csrf\" value=\"";
-    let start = form.body.find(marker).expect("a csrf field") + marker.len();
-    let csrf = &form.body[start..start + form.body[start..].find('"').expect("quote")];
-    let body =
-        format!("csrf={csrf}&next=%2F&email=admin%40example.org&password=a+long+test+passphrase");
-    let cookie = format!("{}={}", presession.0, presession.1);
-    let signed_in = http(
-        &address,
-        "POST",
-        "/sign-in",
-        &[
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Cookie", &cookie),
-        ],
-        body.as_bytes(),
+    let server = Server::start(
+        &["--database-url", &db, "serve", "--bind", "127.0.0.1:0"],
+        &dir,
+        &[("TANDEM_KEY_FILE", &key)],
     );
-    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
-    let session = signed_in
-        .cookies
-        .iter()
-        .find(|(name, _)| name == "tandem_session")
-        .expect("a session cookie");
-    let cookie = format!("{}={}", session.0, session.1);
-    let me = http(&address, "GET", "/api/me", &[("Cookie", &cookie)], b"");
-    let token = field(&me.body, "csrf_token").to_owned();
+    let address = server.address.clone();
+    let mut server = server.child;
+    let admin = sign_in(&address, "admin@example.org", "a long test passphrase");
 
     let mut csv =
         String::from("employee_id,given_name,family_name,email,team,line_manager_employee_id\n");
@@ -172,22 +65,22 @@ fn sigterm_during_a_background_import_exits_within_30_seconds_leaving_none_or_al
         &address,
         "POST",
         "/api/organisations/1/people/import",
-        &[
-            ("Content-Type", "text/csv"),
-            ("Cookie", &cookie),
-            ("X-CSRF-Token", &token),
-        ],
+        &admin.headers("text/csv"),
         csv.as_bytes(),
     );
     assert_eq!(accepted.status, 202, "{}", accepted.body);
-    let status_url = field(&accepted.body, "status_url").to_owned();
+    let status_url = accepted.json()["status_url"]
+        .as_str()
+        .expect("a status_url")
+        .to_owned();
 
     // Wait until the job is writing rows (or, on a fast machine, done).
     let deadline = Instant::now() + Duration::from_secs(180);
     loop {
-        let status = http(&address, "GET", &status_url, &[("Cookie", &cookie)], b"");
-        let state = field(&status.body, "state").to_owned();
-        if state != "queued" && (state != "staging" || field(&status.body, "staged_rows") != "0") {
+        let status = admin.get(&address, &status_url);
+        let json = status.json();
+        let state = json["state"].as_str().unwrap_or_default();
+        if state != "queued" && (state != "staging" || json["staged_rows"] != 0) {
             break;
         }
         assert!(

@@ -238,6 +238,48 @@ async fn chains_and_scopes() {
     }
 }
 
+/// `tandem check-database`: a whole database has no problems; an
+/// unfinished import whose staged rows do not add up to its count (which
+/// applying would turn into a partial import) is named.
+#[tokio::test]
+async fn the_integrity_check_names_an_import_whose_staged_rows_do_not_add_up() {
+    for db in test_support::all().await {
+        let store = &db.store;
+        let org = store.organisations().create("Org", "").await.expect("org");
+        let authority = Operator::assume().people_import(org.id);
+        let rows: Vec<(u64, PersonRecord)> = (2..).zip(organisation_rows(10)).collect();
+        let id = store
+            .imports()
+            .create(&authority, rows.len() as u64 + 5, None, None)
+            .await
+            .expect("created");
+        store
+            .imports()
+            .stage(id, 0, &rows, None)
+            .await
+            .expect("staged");
+        assert_eq!(
+            store.check_integrity().await.expect("checked"),
+            Vec::<String>::new(),
+            "{}",
+            db.label
+        );
+        db.execute("DELETE FROM people_import_rows WHERE line > 3")
+            .await
+            .expect("tampered");
+        assert_eq!(
+            store.check_integrity().await.expect("checked"),
+            vec![format!(
+                "people import {id} (staging) counts {} staged rows but 2 are stored",
+                rows.len()
+            )],
+            "{}",
+            db.label
+        );
+        db.finish().await;
+    }
+}
+
 /// A staged import is invisible until the one transaction that applies
 /// it: part way through (as a process killed between chunks leaves it),
 /// `people` has none of it and it cannot be applied; a worker that lost
