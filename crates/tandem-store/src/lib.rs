@@ -41,8 +41,9 @@ pub use programmes::{ProgrammeWrite, StoredProgramme};
 pub use proposals::{NewProposal, OverrideRow, ProposalRow};
 pub use register::{EnrolmentCandidate, MentorEntryRow, NewRequest, RegisterFilter, RequestRow};
 pub use relationships::{
-    AgreementVersionRow, CancellationRow, CompletionRow, EventRow, IntroductionRow, MeetingRow,
-    NewEvent, NewIntroduction, NewMeeting, NewVersion, RelationshipRow, RequestAfter, SignatureRow,
+    AgreementVersionRow, CancellationRow, CompletionRow, EventRow, IntroductionRow, MeetingDateRow,
+    MeetingRow, NewEvent, NewIntroduction, NewMeeting, NewVersion, RelationshipRow, RequestAfter,
+    SignatureRow,
 };
 
 /// Set on every SQLite connection: enforce foreign keys, let readers go on

@@ -174,11 +174,32 @@ pub struct MeetingRow {
 impl MeetingRow {
     /// The parties who have agreed the record.
     pub fn agreed_by(&self) -> Vec<Party> {
-        self.record_agreed_by
-            .split(',')
-            .filter_map(Party::parse)
-            .collect()
+        parties(&self.record_agreed_by)
     }
+}
+
+/// When a meeting was held, how long and how, and who has agreed its
+/// record if it has one: not the record.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MeetingDateRow {
+    pub held_on: String,
+    pub minutes: i64,
+    pub kind: String,
+    /// The parties who have agreed the record, comma-separated.
+    pub record_agreed_by: String,
+    /// 1 if the meeting has a record.
+    pub has_record: i64,
+}
+
+impl MeetingDateRow {
+    /// The parties who have agreed the record.
+    pub fn agreed_by(&self) -> Vec<Party> {
+        parties(&self.record_agreed_by)
+    }
+}
+
+fn parties(listed: &str) -> Vec<Party> {
+    listed.split(',').filter_map(Party::parse).collect()
 }
 
 /// A meeting to record.
@@ -499,10 +520,45 @@ impl Relationships<'_> {
         Ok(())
     }
 
-    /// Every meeting, latest first.
-    pub async fn meetings(&self, id: RelationshipId) -> Result<Vec<MeetingRow>> {
+    /// The latest meetings, latest first: every one with `latest` `None`.
+    pub async fn meetings(
+        &self,
+        id: RelationshipId,
+        latest: Option<u32>,
+    ) -> Result<Vec<MeetingRow>> {
         Ok(sqlx::query_as(
             "SELECT id, held_on, minutes, kind, recorded_at, sealed_record, record_agreed_by \
+             FROM relationship_meetings WHERE relationship_id = $1 ORDER BY held_on DESC, id DESC \
+             LIMIT $2",
+        )
+        .bind(id.get())
+        .bind(latest.map_or(i64::MAX, i64::from))
+        .fetch_all(&self.store.pool)
+        .await?)
+    }
+
+    /// One meeting of a relationship.
+    pub async fn meeting(
+        &self,
+        id: RelationshipId,
+        meeting: MeetingId,
+    ) -> Result<Option<MeetingRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, held_on, minutes, kind, recorded_at, sealed_record, record_agreed_by \
+             FROM relationship_meetings WHERE relationship_id = $1 AND id = $2",
+        )
+        .bind(id.get())
+        .bind(meeting.get())
+        .fetch_optional(&self.store.pool)
+        .await?)
+    }
+
+    /// When every meeting was held, how long and how, latest first:
+    /// what compliance and the counts need, without the sealed records.
+    pub async fn meeting_dates(&self, id: RelationshipId) -> Result<Vec<MeetingDateRow>> {
+        Ok(sqlx::query_as(
+            "SELECT held_on, minutes, kind, record_agreed_by, \
+             CASE WHEN sealed_record IS NULL THEN 0 ELSE 1 END AS has_record \
              FROM relationship_meetings WHERE relationship_id = $1 ORDER BY held_on DESC, id DESC",
         )
         .bind(id.get())

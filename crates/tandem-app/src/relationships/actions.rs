@@ -674,10 +674,8 @@ impl App {
             .for_pair(&authority, loaded.row.proposal_id, &loaded.row.data_key)?;
         let repo = self.store.relationships();
         let meeting = repo
-            .meetings(id)
+            .meeting(id, meeting_id)
             .await?
-            .into_iter()
-            .find(|m| m.id == meeting_id)
             .ok_or(AppError::NotFound)?;
         let Some(sealed) = meeting.sealed_record.as_deref() else {
             return Err(AppError::Refused(

@@ -32,8 +32,8 @@ pub use actions::{
 };
 pub use view::{
     AgreementView, CancellationView, CompletionItem, CompletionView, HistoryEntry,
-    IntroductionView, MeetingView, RelationshipSummary, RelationshipView, Task, TaskStatus, ToDo,
-    VersionView,
+    IntroductionView, LATEST_MEETINGS, MeetingView, MeetingsShown, RelationshipSummary,
+    RelationshipView, Task, TaskStatus, ToDo, VersionView,
 };
 
 use crate::{App, AppError};

@@ -22,7 +22,9 @@ use tandem_domain::relationship::plan::ActionPlan;
 use tandem_domain::relationship::reviews::{ReviewDue, next_review, planned_end};
 use tandem_domain::relationship::state::ReviewOutcome;
 use tandem_domain::relationship::{Document, Event, RelationshipRules, State, party_name};
-use tandem_store::{AgreementVersionRow, CompletionRow, EventRow, MeetingRow, SignatureRow};
+use tandem_store::{
+    AgreementVersionRow, CompletionRow, EventRow, MeetingDateRow, MeetingRow, SignatureRow,
+};
 
 use super::{Loaded, date_of, parse_date};
 use crate::vault::{OpenKey, Sealed};
@@ -233,7 +235,13 @@ pub struct RelationshipView {
     pub history: Vec<HistoryEntry>,
     pub introduction: Option<IntroductionView>,
     pub agreement: AgreementView,
+    /// The latest meetings, latest first, or all of them: as asked
+    /// ([`MeetingsShown`]).
     pub meetings: Vec<MeetingView>,
+    /// How many meetings have been recorded in all.
+    pub meetings_total: usize,
+    /// How many meeting records wait for the caller's agreement.
+    pub records_awaiting_you: usize,
     /// Meetings called off, latest first (metadata: the pair and overseers).
     pub cancellations: Vec<CancellationView>,
     pub compliance: Option<Compliance>,
@@ -299,7 +307,7 @@ pub(crate) fn terms_of(row: &AgreementVersionRow) -> Result<AgreementTerms, AppE
     })
 }
 
-pub(crate) fn meeting_facts(rows: &[MeetingRow]) -> Vec<MeetingFacts> {
+pub(crate) fn meeting_facts(rows: &[MeetingDateRow]) -> Vec<MeetingFacts> {
     rows.iter()
         .filter_map(|row| {
             Some(MeetingFacts {
@@ -351,15 +359,48 @@ pub(crate) fn signature_item(form: &str, party: Party) -> String {
     format!("form:{form}:signed:{}", party.as_str())
 }
 
+/// How many meetings a relationship's view lists; compliance, the counts
+/// and the tasks always take every meeting into account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MeetingsShown {
+    /// The latest [`LATEST_MEETINGS`].
+    #[default]
+    Latest,
+    All,
+}
+
+/// How many meetings a relationship's page lists unless all are asked for.
+pub const LATEST_MEETINGS: u32 = 20;
+
+impl MeetingsShown {
+    fn limit(self) -> Option<u32> {
+        match self {
+            MeetingsShown::Latest => Some(LATEST_MEETINGS),
+            MeetingsShown::All => None,
+        }
+    }
+}
+
 impl App {
-    /// A relationship's page for the caller.
+    /// A relationship's page for the caller, with its latest meetings.
     pub async fn relationship(
         &self,
         caller: &Principal,
         id: RelationshipId,
     ) -> Result<RelationshipView, AppError> {
+        self.relationship_showing(caller, id, MeetingsShown::Latest)
+            .await
+    }
+
+    /// A relationship's page for the caller, listing the meetings asked for.
+    pub async fn relationship_showing(
+        &self,
+        caller: &Principal,
+        id: RelationshipId,
+        shown: MeetingsShown,
+    ) -> Result<RelationshipView, AppError> {
         let loaded = self.load_relationship(caller, id).await?;
-        self.relationship_view(caller, &loaded).await
+        self.relationship_view(caller, &loaded, shown).await
     }
 
     /// The pair's data key, if the caller is one of the pair.
@@ -401,6 +442,7 @@ impl App {
         &self,
         caller: &Principal,
         loaded: &Loaded,
+        shown: MeetingsShown,
     ) -> Result<RelationshipView, AppError> {
         let id = loaded.row.id;
         let access = loaded.access;
@@ -440,11 +482,24 @@ impl App {
             .find(|row| row.from_state == State::UnderReview)
             .map(|row| date_of(row.at));
 
-        let meeting_rows = if metadata {
-            repo.meetings(id).await?
+        let (meeting_rows, meeting_dates) = if metadata {
+            (
+                repo.meetings(id, shown.limit()).await?,
+                repo.meeting_dates(id).await?,
+            )
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
+        let records_awaiting_you = party.map_or(0, |me| {
+            meeting_dates
+                .iter()
+                .filter(|m| {
+                    m.has_record != 0
+                        && rules.records.agreed_by.contains(&me)
+                        && !m.agreed_by().contains(&me)
+                })
+                .count()
+        });
         let cancellations = if metadata {
             repo.cancellations(id)
                 .await?
@@ -474,7 +529,7 @@ impl App {
             self.document_key(caller, loaded, &Document::MeetingRecords, &agreed_documents)?;
         let meetings = meetings(rules, &meeting_rows, record_key.as_ref())?;
         let start = loaded.agreed_on().unwrap_or_else(|| loaded.started_on());
-        let facts = meeting_facts(&meeting_rows);
+        let facts = meeting_facts(&meeting_dates);
         let compliance = (metadata && loaded.row.state.is_active())
             .then(|| compliance(rules, current_terms.as_ref(), start, &facts, today));
         let review_points = current_terms
@@ -556,6 +611,8 @@ impl App {
             introduction,
             agreement,
             meetings,
+            meetings_total: meeting_dates.len(),
+            records_awaiting_you,
             cancellations,
             compliance,
             next_review,
@@ -758,7 +815,7 @@ impl App {
             )
         });
         let (meetings_held, next_due, flags) = if metadata {
-            let rows = repo.meetings(loaded.row.id).await?;
+            let rows = repo.meeting_dates(loaded.row.id).await?;
             let facts = meeting_facts(&rows);
             let start = agreed.unwrap_or_else(|| loaded.started_on());
             if loaded.row.state.is_active() {
@@ -840,7 +897,9 @@ impl App {
             if loaded.access.party().is_none() || loaded.access == RelationshipAccess::Coordinator {
                 continue;
             }
-            let view = self.relationship_view(caller, &loaded).await?;
+            let view = self
+                .relationship_view(caller, &loaded, MeetingsShown::Latest)
+                .await?;
             let with = match view.party {
                 Some(Party::Mentee) => view.mentor_name.clone(),
                 Some(Party::Mentor) => view.mentee_name.clone(),
@@ -1110,11 +1169,7 @@ fn tasks(view: &RelationshipView, today: Date) -> Vec<Task> {
     }
 
     // Meetings (MTG-1 to MTG-3).
-    let awaiting_me = view
-        .meetings
-        .iter()
-        .filter(|m| me.is_some_and(|p| m.awaiting.contains(&p)))
-        .count();
+    let awaiting_me = view.records_awaiting_you;
     let overdue = view.compliance.as_ref().is_some_and(|c| {
         c.flags.iter().any(|f| {
             matches!(
@@ -1128,7 +1183,7 @@ fn tasks(view: &RelationshipView, today: Date) -> Vec<Task> {
         anchor: "meetings",
         status: if !state.is_active() && !ended {
             TaskStatus::CannotStartYet
-        } else if view.meetings.is_empty() && !ended {
+        } else if view.meetings_total == 0 && !ended {
             TaskStatus::NotStarted
         } else if ended {
             TaskStatus::Completed
@@ -1152,7 +1207,7 @@ fn tasks(view: &RelationshipView, today: Date) -> Vec<Task> {
                 None => "The pair record their meetings".to_owned(),
             }
         } else if ended {
-            format!("{} held", view.meetings.len())
+            format!("{} held", view.meetings_total)
         } else {
             "Meetings start once the agreement is in place".to_owned()
         },

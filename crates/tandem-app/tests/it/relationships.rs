@@ -5,7 +5,7 @@
 
 use tandem_app::demo::DEMO_PASSWORD;
 use tandem_app::relationships::{
-    CompletionStep, IntroductionInput, MeetingRecordChange, StepRequest,
+    CompletionStep, IntroductionInput, MeetingRecordChange, MeetingsShown, StepRequest,
 };
 use tandem_app::{App, AppError, Principal};
 use tandem_domain::ids::{MentorEntryId, PersonId, ProgrammeId, RequestId};
@@ -701,6 +701,11 @@ async fn fun_agreement_plan_mentor_log_agreed_by_the_mentee_stages_and_leaving()
 
         // The mentor writes the log, with an action point; the mentee agrees it (FUN Appendix C).
         assert!(rules.records.notes_allowed, "FUN keeps a mentor log");
+        let kind = rules
+            .meetings
+            .kinds
+            .first()
+            .map_or("face_to_face", |k| k.as_str());
         let writer = who(rules.records.written_by);
         let meeting = app
             .record_meeting(
@@ -709,12 +714,7 @@ async fn fun_agreement_plan_mentor_log_agreed_by_the_mentee_stages_and_leaving()
                 &MeetingInput {
                     date: today.to_string(),
                     minutes: "60".into(),
-                    kind: rules
-                        .meetings
-                        .kinds
-                        .first()
-                        .map_or("face_to_face", |k| k.as_str())
-                        .into(),
+                    kind: kind.into(),
                     notes: Some("Talked about circle time.".into()),
                     action_points: vec![ActionPointInput {
                         what: "Try a song".into(),
@@ -745,6 +745,53 @@ async fn fun_agreement_plan_mentor_log_agreed_by_the_mentee_stages_and_leaving()
                 .iter()
                 .any(|a| a.point.what == "Try a song" && a.from_meeting.is_some()),
             "{}: the action point rolled into the plan",
+            db.label
+        );
+
+        // A long relationship's page lists the latest 20 meetings; the
+        // count, the records awaiting agreement and compliance take all.
+        for n in 0..21 {
+            app.record_meeting(
+                writer,
+                id,
+                &MeetingInput {
+                    date: today.to_string(),
+                    minutes: "45".into(),
+                    kind: kind.into(),
+                    notes: Some(format!("Meeting {n}.")),
+                    action_points: Vec::new(),
+                },
+            )
+            .await
+            .expect("logged");
+        }
+        // (listed, recorded in all, the record of the listed one at `at`)
+        let listing = |view: &tandem_app::relationships::RelationshipView, at: usize| {
+            let record = view.meetings[at].record.as_ref().map(|r| r.text.clone());
+            (view.meetings.len(), view.meetings_total, record)
+        };
+        let latest = app.relationship(who(other), id).await.expect("view");
+        assert_eq!(
+            listing(&latest, 0),
+            (20, 22, Some("Meeting 20.".to_owned())),
+            "{}: the latest 20, latest first",
+            db.label
+        );
+        assert_eq!(latest.records_awaiting_you, 21, "{}", db.label);
+        let task = latest
+            .tasks
+            .iter()
+            .find(|t| t.name == "Meetings")
+            .expect("a meetings task");
+        assert_eq!(task.next, "You agree the record of 21 meetings");
+        let all = app
+            .relationship_showing(who(other), id, MeetingsShown::All)
+            .await
+            .expect("view");
+        assert_eq!(
+            listing(&all, 21),
+            (22, 22, Some("Talked about circle time.".to_owned())),
+            "{}: all of them, the first last",
             db.label
         );
 

@@ -352,7 +352,10 @@ fn verify(
         relationship,
     } = actors;
     let acknowledged = acknowledged.lock().expect("lock");
-    let detail = mentor.get(address, &format!("/api/relationships/{relationship}"));
+    let detail = mentor.get(
+        address,
+        &format!("/api/relationships/{relationship}?meetings=all"),
+    );
     assert_eq!(detail.status, 200, "{}", detail.body);
     let found: HashSet<i64> = detail.json()["meetings"]
         .as_array()

@@ -10,9 +10,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use tandem_app::AppError;
 use tandem_app::relationships::{
-    CancellationInput, CompletionStep, IntroductionInput, MeetingRecordChange, RelationshipSummary,
-    RelationshipView,
+    CancellationInput, CompletionStep, IntroductionInput, MeetingRecordChange, MeetingsShown,
+    RelationshipSummary, RelationshipView,
 };
 use tandem_domain::relationship::agreement::AgreementInput;
 use tandem_domain::relationship::meetings::MeetingInput;
@@ -21,11 +22,11 @@ use tandem_domain::relationship::plan::{
 };
 use tandem_domain::relationship::stages::StageInput;
 use tandem_domain::relationship::{MeetingId, RelationshipId, party_name};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::api::{Created, rfc3339};
 use crate::error::{ApiError, ApiErrorBody};
-use crate::extract::{ApiCaller, Json, PathId, PathIds};
+use crate::extract::{ApiCaller, Json, PathId, PathIds, Query};
 use crate::pages::relationships::step_request;
 use crate::state::AppState;
 
@@ -145,7 +146,10 @@ pub struct RelationshipDetail {
     planned_end: Option<String>,
     tasks: Vec<TaskItem>,
     agreement: AgreementItem,
+    /// The latest meetings, or all of them with `?meetings=all`.
     meetings: Vec<MeetingItem>,
+    /// How many meetings have been recorded in all.
+    meetings_total: usize,
     history: Vec<EventItem>,
 }
 
@@ -197,6 +201,7 @@ fn detail(view: RelationshipView) -> RelationshipDetail {
                     .collect()
             }),
         },
+        meetings_total: view.meetings_total,
         meetings: view
             .meetings
             .iter()
@@ -224,18 +229,37 @@ fn detail(view: RelationshipView) -> RelationshipDetail {
     }
 }
 
+#[derive(Deserialize, IntoParams)]
+pub struct DetailParams {
+    /// `all` lists every meeting; `latest` (the default) the latest 20.
+    /// `meetings_total` says how many there are.
+    meetings: Option<String>,
+}
+
 /// A relationship; 404 for anyone who may not see it.
-#[utoipa::path(get, path = "/api/relationships/{id}", params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/api/relationships/{id}", params(("id" = i64, Path), DetailParams), responses(
     (status = 200, body = RelationshipDetail),
     (status = 404, body = ApiErrorBody),
+    (status = 422, description = "meetings is neither latest nor all", body = ApiErrorBody),
 ))]
 pub async fn show(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     PathId(id): PathId<RelationshipId>,
+    Query(params): Query<DetailParams>,
 ) -> Result<Json<RelationshipDetail>, ApiError> {
+    let shown = match params.meetings.as_deref() {
+        None | Some("latest") => MeetingsShown::Latest,
+        Some("all") => MeetingsShown::All,
+        Some(_) => {
+            return Err(AppError::invalid("meetings", "meetings is latest or all").into());
+        }
+    };
     Ok(Json(detail(
-        state.app.relationship(&caller.principal, id).await?,
+        state
+            .app
+            .relationship_showing(&caller.principal, id, shown)
+            .await?,
     )))
 }
 

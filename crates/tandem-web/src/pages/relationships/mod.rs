@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use tandem_app::AppError;
 use tandem_app::relationships::{
-    CancellationInput, CompletionStep, IntroductionInput, MeetingRecordChange, RelationshipSummary,
-    StepRequest, TaskStatus,
+    CancellationInput, CompletionStep, IntroductionInput, MeetingRecordChange, MeetingsShown,
+    RelationshipSummary, StepRequest, TaskStatus,
 };
 use tandem_domain::ids::ProgrammeId;
 use tandem_domain::programme::Months;
@@ -30,7 +30,7 @@ use tandem_domain::relationship::{Event, MeetingId, RelationshipId, State as Rel
 
 use crate::caller::Caller;
 use crate::error::PageError;
-use crate::extract::{Form, PageCaller, PathId, PathIds};
+use crate::extract::{Form, PageCaller, PathId, PathIds, Query};
 use crate::forms::{prefixed, problems};
 use crate::layout::page;
 use crate::state::AppState;
@@ -152,13 +152,33 @@ fn relationship_table(rows: &[RelationshipSummary]) -> Markup {
     }
 }
 
+/// `?meetings=all` lists every meeting; the page lists the latest.
+#[derive(serde::Deserialize, Default)]
+pub struct ShowParams {
+    meetings: Option<String>,
+}
+
+impl ShowParams {
+    pub fn shown(&self) -> MeetingsShown {
+        if self.meetings.as_deref() == Some("all") {
+            MeetingsShown::All
+        } else {
+            MeetingsShown::Latest
+        }
+    }
+}
+
 /// `GET /relationships/{id}`.
 pub async fn show(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     PathId(id): PathId<RelationshipId>,
+    Query(params): Query<ShowParams>,
 ) -> Result<Markup, PageError> {
-    let view = state.app.relationship(&caller.principal, id).await?;
+    let view = state
+        .app
+        .relationship_showing(&caller.principal, id, params.shown())
+        .await?;
     let empty = Answers::new();
     let sent = Sent {
         prefix: "",

@@ -6,7 +6,7 @@
 //! `tandem_domain::permissions`; this module only renders it.
 
 use maud::{Markup, html};
-use tandem_app::relationships::RelationshipView;
+use tandem_app::relationships::{LATEST_MEETINGS, RelationshipView};
 use tandem_domain::programme::{MeetingKind, Party};
 use tandem_domain::relationship::leaving::{LeaveCategory, NoMatchReason};
 use tandem_domain::relationship::{Document, State as RelState, party_name};
@@ -684,6 +684,12 @@ fn meetings(caller: &Caller, view: &RelationshipView, sent: &Sent<'_>) -> Markup
                         }
                     }
                 }
+            }
+            @if view.meetings_total > view.meetings.len() {
+                p { "Showing the latest " (view.meetings.len()) " of " (view.meetings_total) " meetings. "
+                    a href={ "/relationships/" (view.id) "?meetings=all#meetings" } { "Show all " (view.meetings_total) " meetings" } }
+            } @else if view.meetings_total > LATEST_MEETINGS as usize {
+                p { a href={ "/relationships/" (view.id) "#meetings" } { "Show only the latest " (LATEST_MEETINGS) " meetings" } }
             }
         }
         @if view.may_record_meeting {
