@@ -120,7 +120,13 @@ impl App {
     /// Opens the database at `url` (creating an SQLite file if needed) and
     /// brings its schema up to date.
     pub async fn open(url: &str) -> Result<App, AppError> {
-        Ok(App::new(Store::connect(url).await?))
+        App::open_with_pool(url, None).await
+    }
+
+    /// [`App::open`] with at most `connections` database connections
+    /// (`None`: [`tandem_store::default_pool_size`]).
+    pub async fn open_with_pool(url: &str, connections: Option<u32>) -> Result<App, AppError> {
+        Ok(App::new(Store::connect_with_pool(url, connections).await?))
     }
 }
 

@@ -3,4 +3,4 @@
 //! and a PostgreSQL one when `TANDEM_TEST_POSTGRES_URL` is set (required
 //! under CI). Enabled by the `testing` feature, for dev-dependencies only.
 
-pub use tandem_store::test_support::{TestStore as TestDatabase, all, sqlite};
+pub use tandem_store::test_support::{TestStore as TestDatabase, all, postgres, sqlite};

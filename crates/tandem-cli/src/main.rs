@@ -30,6 +30,11 @@ struct Cli {
     /// (sqlite://tandem-demo.db for `demo`).
     #[arg(long, env = "TANDEM_DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// Database connections to keep at most. Default: 4 for SQLite; for
+    /// PostgreSQL twice this machine's cores, from 4 to 16.
+    #[arg(long, env = "TANDEM_DATABASE_POOL", global = true,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    database_pool: Option<u32>,
     #[command(subcommand)]
     command: Command,
 }
@@ -263,9 +268,9 @@ fn main() -> ExitCode {
     }
 }
 
-async fn open(url: Option<&str>, default: &str) -> Result<App> {
+async fn open(url: Option<&str>, pool: Option<u32>, default: &str) -> Result<App> {
     let url = url.unwrap_or(default);
-    App::open(url)
+    App::open_with_pool(url, pool)
         .await
         .with_context(|| format!("cannot open the database {}", redact(url)))
 }
@@ -286,6 +291,7 @@ fn redact(url: &str) -> String {
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     let url = cli.database_url.as_deref();
+    let pool = cli.database_pool;
     match cli.command {
         Command::Serve {
             bind,
@@ -298,7 +304,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     "serve needs the master key that seals confidential content: set TANDEM_KEY_FILE (or --key-file) to a key file. Make one with `tandem key generate --out tandem.key`, keep it secret, and back it up apart from the database."
                 );
             };
-            let app = open(url, "sqlite://tandem.db")
+            let app = open(url, pool, "sqlite://tandem.db")
                 .await?
                 .with_session_idle_seconds(session_idle_minutes.saturating_mul(60));
             let (app, fingerprint) = app.with_key_file(&key_file)?;
@@ -314,7 +320,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
         }
         Command::Relationships(RelationshipsCommand::List { programme, format }) => {
-            let app = open(url, "sqlite://tandem.db").await?;
+            let app = open(url, pool, "sqlite://tandem.db").await?;
             let rows = app
                 .relationships_for_operator(&Operator::assume(), &programme)
                 .await?;
@@ -327,7 +333,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 tandem_app::operator::generate_key_file(&key_file)?;
                 println!("Made a master key for the demo at {}.", key_file.display());
             }
-            let app = open(Some(url), "sqlite://tandem-demo.db").await?;
+            let app = open(Some(url), pool, "sqlite://tandem-demo.db").await?;
             let (app, _) = app.with_key_file(&key_file)?;
             let logins = if app.has_data().await? {
                 println!("Using the existing demo database.");
@@ -365,18 +371,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             tandem_web::serve(listener, app, WebConfig::default()).await?;
         }
         Command::Import(ImportCommand::People { file, organisation }) => {
-            let app = open(url, "sqlite://tandem.db").await?;
+            let app = open(url, pool, "sqlite://tandem.db").await?;
             return import_people(&app, &file, &organisation).await;
         }
         Command::Organisation(OrganisationCommand::Add { name, jurisdiction }) => {
-            let app = open(url, "sqlite://tandem.db").await?;
+            let app = open(url, pool, "sqlite://tandem.db").await?;
             let org = app
                 .add_organisation(&Operator::assume(), &name, &jurisdiction)
                 .await?;
             println!("Added organisation {} (id {}).", org.name, org.id);
         }
         Command::Organisation(OrganisationCommand::List) => {
-            let app = open(url, "sqlite://tandem.db").await?;
+            let app = open(url, pool, "sqlite://tandem.db").await?;
             for size in app.organisation_sizes(&Operator::assume()).await? {
                 let org = &size.organisation;
                 println!(
@@ -392,7 +398,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             organisation,
             employee_id,
         }) => {
-            let app = open(url, "sqlite://tandem.db").await?;
+            let app = open(url, pool, "sqlite://tandem.db").await?;
             let org = match &organisation {
                 Some(name) => Some(app.organisation_named(name).await?),
                 None => None,
@@ -438,7 +444,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             organisations,
         }) => {
             let source = read_programme_file(&file)?;
-            let app = open(url, "sqlite://tandem.db").await?;
+            let app = open(url, pool, "sqlite://tandem.db").await?;
             return match app
                 .import_programme_as_operator(&Operator::assume(), &source, &organisations)
                 .await
@@ -481,7 +487,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if within_days < 0 {
                 bail!("--within-days must be 0 or more");
             }
-            let app = open(url, "sqlite://tandem.db").await?;
+            let app = open(url, pool, "sqlite://tandem.db").await?;
             let today = today.unwrap_or_else(|| app.today());
             return match app
                 .enrol_automatically(&Operator::assume(), &programme, today, within_days)
@@ -504,7 +510,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
         }
         Command::Programme(ProgrammeCommand::List) => {
-            let app = open(url, "sqlite://tandem.db").await?;
+            let app = open(url, pool, "sqlite://tandem.db").await?;
             for (programme, next_review, due) in app.all_programmes().await? {
                 let names: Vec<&str> = programme
                     .organisations
@@ -546,12 +552,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             return matching::solve_command(&pairs, &capacities, mode, out.as_deref());
         }
         Command::Match(MatchCommand::Run { programme, commit }) => {
-            let app = open(url, "sqlite://tandem.db").await?;
+            let app = open(url, pool, "sqlite://tandem.db").await?;
             return matching::run_command(&app, &programme, commit).await;
         }
         Command::CheckConfig => {
             let shown = redact(url.unwrap_or("sqlite://tandem.db"));
-            let app = open(url, "sqlite://tandem.db").await?;
+            let app = open(url, pool, "sqlite://tandem.db").await?;
             let report = app.installation_report(&Operator::assume()).await?;
             println!(
                 "Database: {shown} ({}), schema up to date.",
@@ -565,7 +571,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::CheckDatabase => {
             let shown = redact(url.unwrap_or("sqlite://tandem.db"));
-            let app = open(url, "sqlite://tandem.db").await?;
+            let app = open(url, pool, "sqlite://tandem.db").await?;
             let problems = app.database_problems(&Operator::assume()).await?;
             if problems.is_empty() {
                 println!("{shown}: the database is whole.");

@@ -34,7 +34,7 @@ const PASSWORD: &str = "tandem-demo-password";
 #[ignore = "slow: scripts/crash-loop runs it"]
 fn crash_loop_on_sqlite() {
     let runtime = runtime();
-    let store = runtime.block_on(tandem_store::test_support::sqlite());
+    let store = runtime.block_on(tandem_app::testing::sqlite());
     crash_loop(&store.url, iterations(50), "sqlite");
     runtime.block_on(store.finish());
 }
@@ -43,7 +43,7 @@ fn crash_loop_on_sqlite() {
 #[ignore = "slow: scripts/crash-loop runs it"]
 fn crash_loop_on_postgres() {
     let runtime = runtime();
-    let Some(store) = runtime.block_on(tandem_store::test_support::postgres()) else {
+    let Some(store) = runtime.block_on(tandem_app::testing::postgres()) else {
         eprintln!("crash loop: no PostgreSQL server (TANDEM_TEST_POSTGRES_URL); skipped");
         return;
     };

@@ -269,3 +269,36 @@ fn check_database_says_a_new_database_is_whole_and_exits_0() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_database_pool_of_none_is_refused_by_name_and_a_pool_of_one_serves() {
+    let dir = temp_dir("database-pool");
+    let db = format!("sqlite://{}", dir.join("t.db").display());
+    let refused = tandem(&[
+        "--database-url",
+        &db,
+        "--database-pool",
+        "0",
+        "check-database",
+    ]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--database-pool"), "{stderr}");
+    assert!(
+        !dir.join("t.db").exists(),
+        "nothing is opened on a bad option"
+    );
+    let one = tandem(&[
+        "--database-url",
+        &db,
+        "--database-pool",
+        "1",
+        "check-database",
+    ]);
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
