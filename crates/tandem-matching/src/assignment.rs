@@ -71,6 +71,12 @@ pub enum SolveError {
         /// The mentor.
         mentor: usize,
     },
+    /// A mentee's pairs, given grouped ([`solve_grouped`]), are not in
+    /// ascending mentor order.
+    Unsorted {
+        /// The mentee.
+        mentee: usize,
+    },
     /// `mentee_order` does not have one entry per mentee.
     OrderLength {
         /// Entries expected.
@@ -96,6 +102,9 @@ impl fmt::Display for SolveError {
             SolveError::DuplicatePair { mentee, mentor } => {
                 write!(f, "mentee {mentee} and mentor {mentor} are listed twice")
             }
+            SolveError::Unsorted { mentee } => {
+                write!(f, "mentee {mentee}'s pairs are not in mentor order")
+            }
             SolveError::OrderLength { expected, given } => write!(
                 f,
                 "the request order has {given} entries but there are {expected} mentees"
@@ -120,7 +129,62 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Result<Solution, Solv
     check_sizes(m, n)?;
     let order = request_order(m, problem.mentee_order.as_deref())?;
     let rows = rows_from_pairs(problem)?;
-    solve_rows(rows, &problem.mentor_capacity, &order, options)
+    solve_rows(&rows, &problem.mentor_capacity, &order, options)
+}
+
+/// Solves, exactly as [`solve`] would, a problem whose admissible pairs
+/// come grouped by mentee: `rows[i]` holds mentee `i`'s `(mentor, score)`
+/// pairs in ascending mentor order, each mentor at most once. It reads
+/// the rows where they are instead of copying them, for callers that hold
+/// millions of pairs (`tandem match solve`).
+///
+/// # Errors
+/// As [`solve`], and [`SolveError::Unsorted`] for a row out of order.
+pub fn solve_grouped(
+    rows: &[Vec<(u32, i64)>],
+    mentor_capacity: &[u32],
+    mentee_order: Option<&[u64]>,
+    options: &SolveOptions,
+) -> Result<Solution, SolveError> {
+    let m = rows.len();
+    let n = mentor_capacity.len();
+    check_sizes(m, n)?;
+    let order = request_order(m, mentee_order)?;
+    let mut any_closed = false;
+    for (i, row) in rows.iter().enumerate() {
+        for pair in row.windows(2) {
+            if pair[0].0 == pair[1].0 {
+                return Err(SolveError::DuplicatePair {
+                    mentee: i,
+                    mentor: pair[0].0 as usize,
+                });
+            }
+            if pair[0].0 > pair[1].0 {
+                return Err(SolveError::Unsorted { mentee: i });
+            }
+        }
+        if let Some(&(last, _)) = row.last() {
+            let last = last as usize;
+            if last >= n {
+                return Err(SolveError::MentorOutOfRange { mentor: last });
+            }
+        }
+        any_closed |= row.iter().any(|&(j, _)| mentor_capacity[j as usize] == 0);
+    }
+    if any_closed {
+        // As `rows_from_pairs`: a mentor with no free place is never matched.
+        let open: Vec<Vec<(u32, i64)>> = rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .copied()
+                    .filter(|&(j, _)| mentor_capacity[j as usize] > 0)
+                    .collect()
+            })
+            .collect();
+        return solve_rows(&open, mentor_capacity, &order, options);
+    }
+    solve_rows(rows, mentor_capacity, &order, options)
 }
 
 /// Solves a problem whose scores come from a function, without storing every
@@ -181,7 +245,7 @@ where
                     })
                     .collect()
             });
-            solve_rows(rows, mentor_capacity, &order, options)
+            solve_rows(&rows, mentor_capacity, &order, options)
         }
     }
 }
@@ -287,7 +351,7 @@ fn rows_from_pairs(problem: &Problem) -> Result<Vec<Vec<(u32, i64)>>, SolveError
 }
 
 fn solve_rows(
-    rows: Vec<Vec<(u32, i64)>>,
+    rows: &[Vec<(u32, i64)>],
     capacity: &[u32],
     order: &[u32],
     options: &SolveOptions,
@@ -298,7 +362,7 @@ fn solve_rows(
     let k = options.candidates_per_mentee;
     match options.mode {
         Mode::MaxScore | Mode::MaxMatches => {
-            let source = RowSource { rows: &rows };
+            let source = RowSource { rows };
             sparse_solve(&source, m, capacity, options.mode, k, threads)
         }
         Mode::Fair => solve_fair(rows, capacity, k, threads),
@@ -324,14 +388,14 @@ fn matched_count(mate: &[u32]) -> usize {
 }
 
 fn solve_fair(
-    rows: Vec<Vec<(u32, i64)>>,
+    rows: &[Vec<(u32, i64)>],
     capacity: &[u32],
     k: Option<usize>,
     threads: usize,
 ) -> Result<Solution, SolveError> {
     let m = rows.len();
     let identity: Vec<u32> = (0..m as u32).collect();
-    let everyone = adjacency(&rows, |_| true);
+    let everyone = adjacency(rows, |_| true);
     let full = cardinality::greedy(&everyone, capacity, &identity);
     let most = matched_count(&full.mate);
     let max_matched_witness = to_usize(&cardinality::deficiency_witness(
@@ -343,7 +407,7 @@ fn solve_fair(
     scores.dedup();
 
     if most == 0 || scores.is_empty() {
-        let source = RowSource { rows: &rows };
+        let source = RowSource { rows };
         let mut solution = sparse_solve(&source, m, capacity, Mode::Fair, k, threads)?;
         solution.certificate.fair = Some(FairWitness {
             threshold: None,
@@ -357,7 +421,7 @@ fn solve_fair(
     // match `most` mentees. Feasibility only shrinks as t grows, so binary
     // search over the distinct scores; index 0 (all pairs) is feasible.
     let feasible = |t: i64| {
-        let graph = adjacency(&rows, |s| s >= t);
+        let graph = adjacency(rows, |s| s >= t);
         matched_count(&cardinality::greedy(&graph, capacity, &identity).mate) == most
     };
     let (mut low, mut high) = (0usize, scores.len() - 1);
@@ -371,7 +435,7 @@ fn solve_fair(
     }
     let threshold = scores[low];
     let above_threshold_witness = scores.get(low + 1).map(|&next| {
-        let graph = adjacency(&rows, |s| s >= next);
+        let graph = adjacency(rows, |s| s >= next);
         let greedy = cardinality::greedy(&graph, capacity, &identity);
         to_usize(&cardinality::deficiency_witness(
             &graph,
@@ -381,8 +445,13 @@ fn solve_fair(
     });
 
     let kept: Vec<Vec<(u32, i64)>> = rows
-        .into_iter()
-        .map(|row| row.into_iter().filter(|&(_, s)| s >= threshold).collect())
+        .iter()
+        .map(|row| {
+            row.iter()
+                .copied()
+                .filter(|&(_, s)| s >= threshold)
+                .collect()
+        })
         .collect();
     let source = RowSource { rows: &kept };
     let mut solution = sparse_solve(&source, m, capacity, Mode::Fair, k, threads)?;
@@ -395,23 +464,23 @@ fn solve_fair(
 }
 
 fn solve_first_come(
-    rows: Vec<Vec<(u32, i64)>>,
+    rows: &[Vec<(u32, i64)>],
     capacity: &[u32],
     order: &[u32],
     k: Option<usize>,
     threads: usize,
 ) -> Result<Solution, SolveError> {
     let m = rows.len();
-    let everyone = adjacency(&rows, |_| true);
+    let everyone = adjacency(rows, |_| true);
     let greedy = cardinality::greedy(&everyone, capacity, order);
     let kept: Vec<Vec<(u32, i64)>> = rows
-        .into_iter()
+        .iter()
         .enumerate()
         .map(|(i, row)| {
             if greedy.mate[i] == NONE {
                 Vec::new()
             } else {
-                row
+                row.clone()
             }
         })
         .collect();

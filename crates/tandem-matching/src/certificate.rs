@@ -76,6 +76,42 @@ pub fn verify_certificate(
     )
 }
 
+/// [`verify_certificate`] for a problem given grouped by mentee, as to
+/// [`crate::solve_grouped`]: `rows[i]` holds mentee `i`'s `(mentor, score)`
+/// pairs.
+///
+/// # Errors
+/// As [`verify_certificate`].
+pub fn verify_certificate_grouped(
+    rows: &[Vec<(u32, i64)>],
+    mentor_capacity: &[u32],
+    mentee_order: Option<&[u64]>,
+    mode: Mode,
+    solution: &Solution,
+) -> Result<(), CertificateError> {
+    let n = mentor_capacity.len();
+    for (i, row) in rows.iter().enumerate() {
+        if let Some(&(j, _)) = row.iter().find(|&&(j, _)| j as usize >= n) {
+            return Err(CertificateError::Infeasible(format!(
+                "pair ({i}, {j}) is out of range"
+            )));
+        }
+    }
+    let scan = |i: usize, f: &mut dyn FnMut(usize, i64)| {
+        for &(j, s) in &rows[i] {
+            f(j as usize, s);
+        }
+    };
+    verify(
+        rows.len(),
+        mentor_capacity,
+        mentee_order,
+        &scan,
+        mode,
+        solution,
+    )
+}
+
 /// As [`verify_certificate`], for a problem given by a score function as in
 /// [`crate::solve_with_score_fn`]. It evaluates every pair a few times.
 ///

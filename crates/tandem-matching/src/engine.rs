@@ -99,10 +99,18 @@ struct Slots {
 }
 
 impl Slots {
+    /// A mentor never holds more mentees than there are, so each capacity
+    /// counts at most `mentees` places: memory follows the data, not the
+    /// capacity figure (one mentor of capacity 4,294,967,295 would
+    /// otherwise need 17 GB). Behaviour is the same, because a search only
+    /// runs while fewer than `mentees` are matched, so a mentor is never
+    /// found full by the cap that would not be full by its capacity.
     fn new(capacity: &[u32], mentees: usize) -> Self {
+        let most = u32::try_from(mentees).unwrap_or(u32::MAX);
+        let capacity: Vec<u32> = capacity.iter().map(|&c| c.min(most)).collect();
         let mut start = Vec::with_capacity(capacity.len() + 1);
         let mut total = 0usize;
-        for &c in capacity {
+        for &c in &capacity {
             start.push(total);
             total += c as usize;
         }
@@ -110,7 +118,7 @@ impl Slots {
         Slots {
             start,
             load: vec![0; capacity.len()],
-            capacity: capacity.to_vec(),
+            capacity,
             mentee: vec![NONE; total],
             position: vec![NONE; mentees],
         }
@@ -519,6 +527,19 @@ mod tests {
                     .map_or(0, |e| g.weight[e])
             })
             .sum()
+    }
+
+    #[test]
+    fn a_capacity_above_the_mentee_count_takes_no_more_places_than_one_equal_to_it() {
+        let huge = Slots::new(&[u32::MAX, 2, 100_000_000], 3);
+        let equal = Slots::new(&[3, 2, 3], 3);
+        assert_eq!(huge.mentee.len(), equal.mentee.len());
+        assert_eq!(huge.mentee.len(), 8);
+        assert_eq!(huge.start, equal.start);
+        // One mentor of capacity u32::MAX still takes every mentee.
+        let g = graph(&[&[(0, 5)], &[(0, 7)], &[(0, 1)]]);
+        let m = max_weight_matching(&g, &[u32::MAX]);
+        assert_eq!(m.mate, vec![0, 0, 0]);
     }
 
     #[test]

@@ -12,8 +12,13 @@ mod engine;
 mod problem;
 mod scoring;
 
-pub use assignment::{SolveError, SolveOptions, solve, solve_with_score_fn, solve_with_scorer};
-pub use certificate::{CertificateError, verify_certificate, verify_certificate_with_score_fn};
+pub use assignment::{
+    SolveError, SolveOptions, solve, solve_grouped, solve_with_score_fn, solve_with_scorer,
+};
+pub use certificate::{
+    CertificateError, verify_certificate, verify_certificate_grouped,
+    verify_certificate_with_score_fn,
+};
 pub use problem::{
     Blocked, Certificate, FairWitness, Mode, Pair, Problem, Solution, SolveStats, WeightTransform,
 };

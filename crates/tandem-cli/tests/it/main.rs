@@ -198,6 +198,28 @@ fn match_solve_prints_the_optimum_last() {
         stderr.contains(&format!("{p}:3: score: \"lots\" is not a whole number")),
         "{stderr}"
     );
+
+    // An empty pairs file, and a headerless one whose first score is not
+    // a whole number, are errors, not "matched 0 of 0" or a lost row.
+    std::fs::write(&pairs, "").expect("write");
+    let empty = tandem(&["match", "solve", "--pairs", p, "--capacities", c]);
+    assert_eq!(empty.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&empty.stderr),
+        format!(
+            "{p}: *: the file is empty; it needs one row per admissible pair: mentee,mentor,score[,requested_at]\n1 error; nothing was solved.\n"
+        )
+    );
+    assert!(empty.stdout.is_empty());
+    std::fs::write(&pairs, "ann,m1,1.5\nbob,m1,8\n").expect("write");
+    let headerless = tandem(&["match", "solve", "--pairs", p, "--capacities", c]);
+    assert_eq!(headerless.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&headerless.stderr)
+            .starts_with(&format!("{p}:1: score: \"1.5\" is not a whole number\n")),
+        "{}",
+        String::from_utf8_lossy(&headerless.stderr)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

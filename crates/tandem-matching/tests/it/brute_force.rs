@@ -4,7 +4,8 @@
 
 use proptest::prelude::*;
 use tandem_matching::{
-    Mode, Pair, Problem, Solution, SolveOptions, solve, solve_with_score_fn, verify_certificate,
+    Mode, Pair, Problem, Solution, SolveError, SolveOptions, solve, solve_grouped,
+    solve_with_score_fn, verify_certificate, verify_certificate_grouped,
 };
 
 const MODES: [Mode; 4] = [
@@ -130,6 +131,34 @@ proptest! {
     }
 
     #[test]
+    fn grouped_rows_give_exactly_the_solution_of_the_pair_list(problem in instance(), k in proptest::option::of(1usize..=3)) {
+        let mut rows: Vec<Vec<(u32, i64)>> = vec![Vec::new(); problem.mentee_count];
+        for p in &problem.pairs {
+            rows[p.mentee].push((p.mentor as u32, p.score));
+        }
+        for mode in MODES {
+            let options = SolveOptions { mode, candidates_per_mentee: k, threads: Some(1) };
+            let from_pairs = solve(&problem, &options).expect("valid problem");
+            let grouped = solve_grouped(
+                &rows,
+                &problem.mentor_capacity,
+                problem.mentee_order.as_deref(),
+                &options,
+            )
+            .expect("valid rows");
+            prop_assert_eq!(&grouped, &from_pairs);
+            prop_assert!(verify_certificate_grouped(
+                &rows,
+                &problem.mentor_capacity,
+                problem.mentee_order.as_deref(),
+                mode,
+                &grouped,
+            )
+            .is_ok());
+        }
+    }
+
+    #[test]
     fn score_function_agrees_with_pair_list(problem in instance(), k in 1usize..=3, threads in 1usize..=2) {
         let n = problem.mentor_capacity.len();
         let mut dense = vec![None; problem.mentee_count * n];
@@ -149,4 +178,25 @@ proptest! {
             check_solution(&problem, mode, &solution);
         }
     }
+}
+
+#[test]
+fn grouped_rows_out_of_order_repeated_or_out_of_range_are_refused() {
+    let options = SolveOptions::default();
+    let capacity = [1, 1];
+    assert_eq!(
+        solve_grouped(&[vec![(1, 3), (0, 2)]], &capacity, None, &options),
+        Err(SolveError::Unsorted { mentee: 0 })
+    );
+    assert_eq!(
+        solve_grouped(&[vec![], vec![(0, 3), (0, 2)]], &capacity, None, &options),
+        Err(SolveError::DuplicatePair {
+            mentee: 1,
+            mentor: 0
+        })
+    );
+    assert_eq!(
+        solve_grouped(&[vec![(0, 1), (2, 2)]], &capacity, None, &options),
+        Err(SolveError::MentorOutOfRange { mentor: 2 })
+    );
 }
