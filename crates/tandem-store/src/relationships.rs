@@ -178,8 +178,10 @@ impl MeetingRow {
     }
 }
 
-/// When a meeting was held, how long and how, and who has agreed its
-/// record if it has one: not the record.
+/// Meetings held on one date, for as long and in the same way, whose
+/// records stand alike (who has agreed them, whether there is one): not
+/// the records. Meetings alike are one row with their number, so the rows
+/// grow with the dates of a relationship, not its meetings.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MeetingDateRow {
     pub held_on: String,
@@ -187,8 +189,10 @@ pub struct MeetingDateRow {
     pub kind: String,
     /// The parties who have agreed the record, comma-separated.
     pub record_agreed_by: String,
-    /// 1 if the meeting has a record.
+    /// 1 if the meetings have records.
     pub has_record: i64,
+    /// How many meetings the row stands for (at least 1).
+    pub meetings: i64,
 }
 
 impl MeetingDateRow {
@@ -553,13 +557,18 @@ impl Relationships<'_> {
         .await?)
     }
 
-    /// When every meeting was held, how long and how, latest first:
-    /// what compliance and the counts need, without the sealed records.
+    /// When the meetings were held, how long and how, latest first, alike
+    /// meetings counted in one row: what compliance and the counts need,
+    /// without the sealed records.
     pub async fn meeting_dates(&self, id: RelationshipId) -> Result<Vec<MeetingDateRow>> {
         Ok(sqlx::query_as(
             "SELECT held_on, minutes, kind, record_agreed_by, \
-             CASE WHEN sealed_record IS NULL THEN 0 ELSE 1 END AS has_record \
-             FROM relationship_meetings WHERE relationship_id = $1 ORDER BY held_on DESC, id DESC",
+             CASE WHEN sealed_record IS NULL THEN 0 ELSE 1 END AS has_record, \
+             COUNT(*) AS meetings \
+             FROM relationship_meetings WHERE relationship_id = $1 \
+             GROUP BY held_on, minutes, kind, record_agreed_by, \
+             CASE WHEN sealed_record IS NULL THEN 0 ELSE 1 END \
+             ORDER BY held_on DESC, minutes, kind, record_agreed_by",
         )
         .bind(id.get())
         .fetch_all(&self.store.pool)

@@ -307,6 +307,15 @@ pub(crate) fn terms_of(row: &AgreementVersionRow) -> Result<AgreementTerms, AppE
     })
 }
 
+/// How many meetings rows of [`MeetingDateRow`] stand for.
+fn count_meetings<'a>(rows: impl IntoIterator<Item = &'a MeetingDateRow>) -> usize {
+    rows.into_iter()
+        .map(|row| usize::try_from(row.meetings).unwrap_or(0))
+        .sum()
+}
+
+/// The facts compliance needs: one per row, since meetings alike (the same
+/// date, length and kind) can only be flagged alike.
 pub(crate) fn meeting_facts(rows: &[MeetingDateRow]) -> Vec<MeetingFacts> {
     rows.iter()
         .filter_map(|row| {
@@ -491,14 +500,11 @@ impl App {
             (Vec::new(), Vec::new())
         };
         let records_awaiting_you = party.map_or(0, |me| {
-            meeting_dates
-                .iter()
-                .filter(|m| {
-                    m.has_record != 0
-                        && rules.records.agreed_by.contains(&me)
-                        && !m.agreed_by().contains(&me)
-                })
-                .count()
+            count_meetings(meeting_dates.iter().filter(|m| {
+                m.has_record != 0
+                    && rules.records.agreed_by.contains(&me)
+                    && !m.agreed_by().contains(&me)
+            }))
         });
         let cancellations = if metadata {
             repo.cancellations(id)
@@ -611,7 +617,7 @@ impl App {
             introduction,
             agreement,
             meetings,
-            meetings_total: meeting_dates.len(),
+            meetings_total: count_meetings(&meeting_dates),
             records_awaiting_you,
             cancellations,
             compliance,
@@ -822,9 +828,9 @@ impl App {
                 let compliance =
                     compliance(&loaded.rules, terms.as_ref(), start, &facts, self.today());
                 let flags = compliance.flags.iter().map(flag_words).collect();
-                (Some(rows.len()), compliance.next_due, flags)
+                (Some(count_meetings(&rows)), compliance.next_due, flags)
             } else {
-                (Some(rows.len()), None, Vec::new())
+                (Some(count_meetings(&rows)), None, Vec::new())
             }
         } else {
             (None, None, Vec::new())
