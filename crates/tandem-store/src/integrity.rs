@@ -14,7 +14,8 @@ impl Store {
     ///   page. (Its write-ahead log makes crash recovery the server's own
     ///   business, and it enforces foreign keys as it writes.)
     /// - Both: every unfinished people import has exactly as many rows
-    ///   staged as it says, so that applying it cannot apply a part.
+    ///   staged as it says, so that applying it cannot apply a part; and
+    ///   every relationship's meetings are counted by day as they are.
     pub async fn check_integrity(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         match self.backend {
@@ -72,6 +73,29 @@ impl Store {
                     "people import {id} ({state}) counts {counted} staged rows but {stored} are stored"
                 ));
             }
+        }
+        // Each side's rows the other lacks: a day counted wrong shows on
+        // both sides, a day not counted or counted with no meetings on one.
+        const HELD: &str = "SELECT relationship_id, held_on, minutes, kind, record_agreed_by, \
+             CASE WHEN sealed_record IS NULL THEN 0 ELSE 1 END AS has_record, \
+             COUNT(*) AS meetings FROM relationship_meetings \
+             GROUP BY relationship_id, held_on, minutes, kind, record_agreed_by, \
+             CASE WHEN sealed_record IS NULL THEN 0 ELSE 1 END";
+        const COUNTED: &str = "SELECT relationship_id, held_on, minutes, kind, \
+             record_agreed_by, has_record, meetings FROM relationship_meeting_days";
+        let miscounted: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT DISTINCT relationship_id FROM (\
+             SELECT * FROM ({HELD} EXCEPT {COUNTED}) AS held_only \
+             UNION ALL SELECT * FROM ({COUNTED} EXCEPT {HELD}) AS counted_only) AS differ \
+             ORDER BY relationship_id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        for id in miscounted {
+            problems.push(format!(
+                "relationship {id}: its meetings are not counted by day as they are held \
+                 (relationship_meeting_days)"
+            ));
         }
         Ok(problems)
     }

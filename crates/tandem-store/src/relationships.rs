@@ -22,7 +22,7 @@ use tandem_domain::relationship::{MeetingId, RelationshipId, State};
 use crate::audit::actor_key;
 use crate::decode::{OptionalKey, Parsed};
 use crate::people::reports_cte;
-use crate::{Relationships, Result, StoreError};
+use crate::{Backend, Relationships, Result, StoreError};
 
 /// A relationship with who is in it, as pages and decisions need it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -222,6 +222,79 @@ fn party_list(parties: &[Party]) -> String {
         .map(|party| party.as_str())
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// One row of `relationship_meeting_days`: meetings alike on one date.
+#[derive(Clone, Copy)]
+struct MeetingDay<'a> {
+    relationship_id: RelationshipId,
+    held_on: &'a str,
+    minutes: i64,
+    kind: &'a str,
+    agreed_by: &'a str,
+    has_record: bool,
+}
+
+impl<'a> MeetingDay<'a> {
+    fn key(&self) -> (&str, i64, &str, &str, bool) {
+        (
+            self.held_on,
+            self.minutes,
+            self.kind,
+            self.agreed_by,
+            self.has_record,
+        )
+    }
+
+    /// `sql` with this day's key bound to `$1` to `$6`.
+    fn bound(
+        &self,
+        sql: &'a str,
+    ) -> sqlx::query::Query<'a, sqlx::Any, sqlx::any::AnyArguments<'a>> {
+        sqlx::query(sql)
+            .bind(self.relationship_id.get())
+            .bind(self.held_on)
+            .bind(self.minutes)
+            .bind(self.kind)
+            .bind(self.agreed_by)
+            .bind(i64::from(self.has_record))
+    }
+
+    /// One more meeting on this day.
+    async fn count(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<()> {
+        self.bound(
+            "INSERT INTO relationship_meeting_days (relationship_id, held_on, minutes, kind, \
+             record_agreed_by, has_record, meetings) VALUES ($1, $2, $3, $4, $5, $6, 1) \
+             ON CONFLICT (relationship_id, held_on, minutes, kind, record_agreed_by, has_record) \
+             DO UPDATE SET meetings = relationship_meeting_days.meetings + 1",
+        )
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// One meeting fewer on this day: its row goes with its last meeting.
+    async fn uncount(&self, tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<()> {
+        const WHERE: &str = "WHERE relationship_id = $1 AND held_on = $2 AND minutes = $3 \
+             AND kind = $4 AND record_agreed_by = $5 AND has_record = $6";
+        let delete = format!("DELETE FROM relationship_meeting_days {WHERE} AND meetings = 1");
+        if self
+            .bound(&delete)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+            == 1
+        {
+            return Ok(());
+        }
+        let lower = format!("UPDATE relationship_meeting_days SET meetings = meetings - 1 {WHERE}");
+        if self.bound(&lower).execute(&mut **tx).await?.rows_affected() == 1 {
+            return Ok(());
+        }
+        Err(StoreError::Corrupt(
+            "a meeting's day was not counted in relationship_meeting_days".into(),
+        ))
+    }
 }
 
 impl Relationships<'_> {
@@ -562,13 +635,9 @@ impl Relationships<'_> {
     /// without the sealed records.
     pub async fn meeting_dates(&self, id: RelationshipId) -> Result<Vec<MeetingDateRow>> {
         Ok(sqlx::query_as(
-            "SELECT held_on, minutes, kind, record_agreed_by, \
-             CASE WHEN sealed_record IS NULL THEN 0 ELSE 1 END AS has_record, \
-             COUNT(*) AS meetings \
-             FROM relationship_meetings WHERE relationship_id = $1 \
-             GROUP BY held_on, minutes, kind, record_agreed_by, \
-             CASE WHEN sealed_record IS NULL THEN 0 ELSE 1 END \
-             ORDER BY held_on DESC, minutes, kind, record_agreed_by",
+            "SELECT held_on, minutes, kind, record_agreed_by, has_record, meetings \
+             FROM relationship_meeting_days WHERE relationship_id = $1 \
+             ORDER BY held_on DESC, minutes, kind, record_agreed_by, has_record",
         )
         .bind(id.get())
         .fetch_all(&self.store.pool)
@@ -616,6 +685,15 @@ impl Relationships<'_> {
             .fetch_one(&mut *tx)
             .await?;
             ids.push(MeetingId::new(id));
+            let day = MeetingDay {
+                relationship_id: authority.relationship_id(),
+                held_on: meeting.held_on,
+                minutes: meeting.minutes,
+                kind: meeting.kind,
+                agreed_by: &party_list(meeting.agreed_by),
+                has_record: meeting.sealed_record.is_some(),
+            };
+            day.count(&mut tx).await?;
         }
         tx.commit().await?;
         Ok(ids)
@@ -631,21 +709,64 @@ impl Relationships<'_> {
         agreed_before: &[Party],
         agreed_by: &[Party],
     ) -> Result<()> {
-        let changed = sqlx::query(
+        let mut tx = self.store.write_tx().await?;
+        // The meeting's row is held until commit (SQLite's write
+        // transaction holds the database), so its day is counted from what
+        // it was.
+        let lock = match self.store.backend() {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let found: Option<(String, i64, String, String, i64)> = sqlx::query_as(&format!(
+            "SELECT held_on, minutes, kind, record_agreed_by, \
+             CASE WHEN sealed_record IS NULL THEN 0 ELSE 1 END \
+             FROM relationship_meetings WHERE id = $1 AND relationship_id = $2{lock}"
+        ))
+        .bind(meeting_id.get())
+        .bind(authority.relationship_id().get())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let before = party_list(agreed_before);
+        let Some((held_on, minutes, kind, agreed, has_record)) = found else {
+            return Err(changed_meanwhile("meeting record"));
+        };
+        if agreed != before {
+            return Err(changed_meanwhile("meeting record"));
+        }
+        sqlx::query(
             "UPDATE relationship_meetings SET sealed_record = $1, record_agreed_by = $2 \
-             WHERE id = $3 AND relationship_id = $4 AND record_agreed_by = $5",
+             WHERE id = $3 AND relationship_id = $4",
         )
         .bind(sealed_record)
         .bind(party_list(agreed_by))
         .bind(meeting_id.get())
         .bind(authority.relationship_id().get())
-        .bind(party_list(agreed_before))
-        .execute(&self.store.pool)
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            return Err(changed_meanwhile("meeting record"));
+        .execute(&mut *tx)
+        .await?;
+        let after = party_list(agreed_by);
+        let was = MeetingDay {
+            relationship_id: authority.relationship_id(),
+            held_on: &held_on,
+            minutes,
+            kind: &kind,
+            agreed_by: &before,
+            has_record: has_record != 0,
+        };
+        let now = MeetingDay {
+            agreed_by: &after,
+            has_record: true,
+            ..was
+        };
+        // Two days' rows in one order whichever way a record moves, so
+        // that two records moving opposite ways cannot wait on each other.
+        if was.key() <= now.key() {
+            was.uncount(&mut tx).await?;
+            now.count(&mut tx).await?;
+        } else {
+            now.count(&mut tx).await?;
+            was.uncount(&mut tx).await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 

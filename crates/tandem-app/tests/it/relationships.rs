@@ -794,6 +794,30 @@ async fn fun_agreement_plan_mentor_log_agreed_by_the_mentee_stages_and_leaving()
             "{}: all of them, the first last",
             db.label
         );
+        // Agreeing one of the alike records moves it from their day's
+        // count to its own; the counts follow it, and every day's count
+        // stays true to the meetings held (what check-database checks).
+        app.change_meeting_record(
+            who(other),
+            id,
+            all.meetings[1].id,
+            &MeetingRecordChange::Agree,
+        )
+        .await
+        .expect("agreed");
+        let agreed = app.relationship(who(other), id).await.expect("view");
+        assert_eq!(
+            (agreed.meetings_total, agreed.records_awaiting_you),
+            (22, 20),
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            db.store.check_integrity().await.expect("checked"),
+            Vec::<String>::new(),
+            "{}",
+            db.label
+        );
 
         // An administrator sees neither the log nor the plan; the nursery's
         // coordinator sees the plan the agreement sends them, not the log.
@@ -931,6 +955,22 @@ async fn fun_agreement_plan_mentor_log_agreed_by_the_mentee_stages_and_leaving()
         assert_eq!(
             own.history.last().and_then(|h| h.words.as_deref()),
             Some("Private words")
+        );
+
+        // A day counted wrong is named by check-database.
+        db.execute(
+            "UPDATE relationship_meeting_days SET meetings = meetings + 1 WHERE minutes = 45",
+        )
+        .await
+        .expect("tampered");
+        assert_eq!(
+            db.store.check_integrity().await.expect("checked"),
+            vec![format!(
+                "relationship {id}: its meetings are not counted by day as they are held \
+                 (relationship_meeting_days)"
+            )],
+            "{}",
+            db.label
         );
         db.finish().await;
     }
