@@ -104,6 +104,16 @@ impl TestStore {
         self.store.execute_raw(sql).await
     }
 
+    /// Counts one meeting too many on every day of the relationship's
+    /// meetings that lasted `minutes`: damage for `check_integrity` to find.
+    pub async fn miscount_meeting_days(&self, minutes: i64) -> crate::Result<()> {
+        self.store
+            .execute_raw(&format!(
+                "UPDATE relationship_meeting_days SET meetings = meetings + 1 WHERE minutes = {minutes}"
+            ))
+            .await
+    }
+
     /// Closes the store and removes its database.
     pub async fn finish(self) {
         self.store.close().await;

@@ -958,11 +958,7 @@ async fn fun_agreement_plan_mentor_log_agreed_by_the_mentee_stages_and_leaving()
         );
 
         // A day counted wrong is named by check-database.
-        db.execute(
-            "UPDATE relationship_meeting_days SET meetings = meetings + 1 WHERE minutes = 45",
-        )
-        .await
-        .expect("tampered");
+        db.miscount_meeting_days(45).await.expect("tampered");
         assert_eq!(
             db.store.check_integrity().await.expect("checked"),
             vec![format!(
