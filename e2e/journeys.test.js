@@ -59,7 +59,15 @@ after(async () => {
 
 /** Runs axe on the page and fails with every violation listed. */
 async function checkAccessibility(page, name) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  // Every page state at a phone's width and a laptop's: a screenshot of
+  // each, and nothing wider than the screen (no sideways scrolling).
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than a ${width}px screen`);
+  }
   // Several forms on one page never share an id (a label would name the wrong input).
   const duplicated = await page.evaluate(() => {
     const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
@@ -157,7 +165,8 @@ for (const [email, name, paths] of roles) {
       await checkAccessibility(page, `${name}_programme`);
     }
     await page.click('text=Sign out');
-    await page.waitForURL(/\/sign-in/);
+    await page.waitForURL(/\/signed-out/);
+    await checkAccessibility(page, `${name}_signed_out`);
     await context.close();
   });
 }
@@ -211,7 +220,7 @@ test('the demo mentor reads a proposal, must give a reason to decline, and accep
   await page.waitForSelector('h1');
   assert.match(await page.textContent('h1'), /Would you mentor/);
   assert.match(await page.textContent('main'), /What they asked for/);
-  assert.match(await page.textContent('main'), /chosen by the coordinator/);
+  assert.match(await page.textContent('main'), /chosen by the coordinator/i);
   await checkAccessibility(page, 'mentor_proposal');
   await page.check('input[name=answer][value=decline]');
   await page.click('main button[type=submit]');

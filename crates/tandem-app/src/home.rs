@@ -1,10 +1,16 @@
 //! What each role's home page shows: what they look after and what needs
 //! doing.
 
+use tandem_domain::audit::AuditAction;
 use tandem_domain::ids::PersonId;
+use tandem_domain::ids::{
+    AccountId, MentorEntryId, OrganisationId, ProgrammeId, ProposalId, RequestId,
+};
+use tandem_domain::permissions::Actor;
 use tandem_domain::permissions::{
     importable_organisations, managing_person, sees_system_overview, staffed_organisations,
 };
+use tandem_domain::proposals::DeclineReason;
 use tandem_domain::roles::Role;
 use tandem_store::{AuditEvent, Organisation, PersonSummary};
 
@@ -25,7 +31,26 @@ pub struct SystemFigures {
     pub organisations: i64,
     pub people: i64,
     pub accounts: i64,
-    pub recent_events: Vec<AuditEvent>,
+    pub recent_events: Vec<Activity>,
+}
+
+/// One entry of the audit log in words: who did what, to what.
+#[derive(Debug, Clone)]
+pub struct Activity {
+    pub at: time::OffsetDateTime,
+    /// The account's name, or the command line for the operator.
+    pub who: String,
+    pub action: AuditAction,
+    /// What it was done to, by name, with a page to see it where there is one.
+    pub subject: Option<Subject>,
+    /// Anything more, in words (never an id).
+    pub detail: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub name: String,
+    pub href: Option<String>,
 }
 
 /// Everything a home page shows.
@@ -49,6 +74,117 @@ pub struct Home {
 }
 
 impl App {
+    /// The latest entries of the audit log, each in words with names.
+    async fn activity(&self, limit: i64) -> Result<Vec<Activity>, AppError> {
+        let mut lines = Vec::new();
+        for event in self.store.audit().recent(limit).await? {
+            lines.push(self.describe(event).await?);
+        }
+        Ok(lines)
+    }
+
+    async fn describe(&self, event: AuditEvent) -> Result<Activity, AppError> {
+        let who = match event.actor {
+            Actor::Operator => "The operator, at the command line".to_owned(),
+            Actor::Account(id) => self.account_name(id).await?,
+        };
+        let id = event.subject_id.parse::<i64>().ok().filter(|id| *id > 0);
+        let subject = match (event.subject_type.as_str(), id) {
+            ("account", Some(id)) => Some(Subject {
+                name: self.account_name(AccountId::new(id)).await?,
+                href: None,
+            }),
+            ("organisation", Some(id)) => self
+                .store
+                .organisations()
+                .get(OrganisationId::new(id))
+                .await?
+                .map(|o| Subject {
+                    name: o.name,
+                    href: None,
+                }),
+            ("programme", Some(id)) => self
+                .store
+                .programmes()
+                .get(ProgrammeId::new(id))
+                .await?
+                .map(|p| Subject {
+                    name: p.name,
+                    href: Some(format!("/programmes/{id}")),
+                }),
+            ("mentor_entry", Some(id)) => self.entry_subject(MentorEntryId::new(id)).await?,
+            ("mentor_request" | "request", Some(id)) => self
+                .store
+                .requests()
+                .get(RequestId::new(id))
+                .await?
+                .map(|r| Subject {
+                    name: format!(
+                        "{} {}'s request ({})",
+                        r.given_name, r.family_name, r.programme_name
+                    ),
+                    href: Some(format!("/requests/{id}")),
+                }),
+            ("proposal", Some(id)) => {
+                self.store
+                    .proposals()
+                    .get(ProposalId::new(id))
+                    .await?
+                    .map(|p| Subject {
+                        name: format!("{} proposed for {}", p.mentor_name, p.mentee_name),
+                        href: None,
+                    })
+            }
+            _ => None,
+        };
+        let detail = match event.action {
+            // The entry names the programme and the person already.
+            AuditAction::RegisterEntrySaved => String::new(),
+            AuditAction::ProposalDeclined => DeclineReason::parse(&event.detail)
+                .map_or(event.detail.clone(), |r| r.label().to_owned()),
+            // "mentor entry 12: reason" names the mentor chosen.
+            AuditAction::MatchingOverridden => match event
+                .detail
+                .strip_prefix("mentor entry ")
+                .and_then(|rest| rest.split_once(": "))
+                .and_then(|(id, reason)| Some((id.parse::<i64>().ok()?, reason)))
+            {
+                Some((entry, reason)) => {
+                    let mentor = self.entry_subject(MentorEntryId::new(entry)).await?;
+                    match mentor {
+                        Some(mentor) => format!("{} chosen: {reason}", mentor.name),
+                        None => format!("Chosen: {reason}"),
+                    }
+                }
+                None => event.detail.clone(),
+            },
+            _ => event.detail.clone(),
+        };
+        Ok(Activity {
+            at: event.occurred_at,
+            who,
+            action: event.action,
+            subject,
+            detail,
+        })
+    }
+
+    async fn account_name(&self, id: AccountId) -> Result<String, AppError> {
+        Ok(self
+            .store
+            .accounts()
+            .get(id)
+            .await?
+            .map_or_else(|| "An account since deleted".to_owned(), |a| a.display_name))
+    }
+
+    async fn entry_subject(&self, id: MentorEntryId) -> Result<Option<Subject>, AppError> {
+        Ok(self.store.register().get(id).await?.map(|e| Subject {
+            name: format!("{} {}", e.given_name, e.family_name),
+            href: Some(format!("/register/{id}")),
+        }))
+    }
+
     pub async fn home(&self, caller: &Principal) -> Result<Home, AppError> {
         let system = if sees_system_overview(caller) {
             let organisations = self.store.organisations().all().await?;
@@ -56,7 +192,7 @@ impl App {
                 organisations: organisations.len() as i64,
                 people: self.store.people().count(None).await?,
                 accounts: self.store.accounts().count().await?,
-                recent_events: self.store.audit().recent(10).await?,
+                recent_events: self.activity(10).await?,
             })
         } else {
             None

@@ -311,16 +311,21 @@ impl App {
         &self,
         caller: &Principal,
         programme: &ProgrammeView,
-        employee_id: &str,
+        employee_id: Option<&str>,
     ) -> Result<PersonId, AppError> {
-        let employee_id = employee_id.trim();
-        if employee_id.is_empty() {
+        let Some(employee_id) = employee_id.map(str::trim) else {
             return caller.person_id.ok_or_else(|| {
                 AppError::invalid(
                     tandem_domain::register::profile_fields::PERSON,
-                    "Enter the employee id of the person to add to the register",
+                    "You have no staff record, so you cannot volunteer: enter the employee id of the mentor you have identified",
                 )
             });
+        };
+        if employee_id.is_empty() {
+            return Err(AppError::invalid(
+                tandem_domain::register::profile_fields::PERSON,
+                "Enter the employee id of the person to add to the register",
+            ));
         }
         for organisation in &programme.organisations {
             if let Some(id) = self
@@ -351,15 +356,16 @@ impl App {
     }
 
     /// Puts someone on a programme's register or updates their entry:
-    /// the caller themselves (volunteering) when `employee_id` is empty,
+    /// the caller themselves (volunteering) when `employee_id` is `None`,
     /// else the person a coordinator or supervising social worker
-    /// identifies (REG-3). Every problem comes back naming its field, and
-    /// nothing is saved unless all is well.
+    /// identifies by employee id (REG-3), which must then be given. Every
+    /// problem comes back naming its field, and nothing is saved unless
+    /// all is well.
     pub async fn save_register_entry(
         &self,
         caller: &Principal,
         programme_id: ProgrammeId,
-        employee_id: &str,
+        employee_id: Option<&str>,
         input: &MentorProfileInput,
     ) -> Result<MentorEntryId, AppError> {
         let programme = self.programme(caller, programme_id).await?;
@@ -418,6 +424,20 @@ impl App {
                     programme.programme.name
                 ),
             ));
+        }
+        // The facts that decide eligibility are recorded by whoever keeps
+        // the register, never by the mentor about themselves: on their own
+        // entry they stay as they were (REG-2, issue 12).
+        let mut input = input.clone();
+        if !authority.identified() {
+            let (trained, appraised) = existing.as_ref().map_or((false, false), |entry| {
+                (
+                    entry.training_completed,
+                    entry.experience_shown_by_appraisal,
+                )
+            });
+            input.training_completed = trained;
+            input.experience_shown_by_appraisal = appraised;
         }
         let active = match existing {
             Some(entry) => self.store.register().active_mentee_count(entry.id).await?,

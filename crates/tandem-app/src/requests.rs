@@ -74,7 +74,9 @@ pub struct RequestForm {
 pub struct QueueItem {
     pub request: RequestRow,
     pub track_name: String,
-    pub self_assessed: bool,
+    /// Whether the mentee has answered the self-assessment; `None` where
+    /// the programme asks for none.
+    pub self_assessed: Option<bool>,
 }
 
 /// A programme's screening queue, oldest first.
@@ -487,13 +489,14 @@ impl App {
                 .await?
             {
                 let self_assessed = match &questionnaire {
-                    Some(key) => self
-                        .store
-                        .requests()
-                        .self_assessment(request.id, key, Phase::Before)
-                        .await?
-                        .is_some(),
-                    None => false,
+                    Some(key) => Some(
+                        self.store
+                            .requests()
+                            .self_assessment(request.id, key, Phase::Before)
+                            .await?
+                            .is_some(),
+                    ),
+                    None => None,
                 };
                 items.push(QueueItem {
                     track_name: track_name(&programme.programme, &request.track),

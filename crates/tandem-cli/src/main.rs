@@ -5,7 +5,7 @@ mod matching;
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -35,6 +35,10 @@ struct Cli {
     #[arg(long, env = "TANDEM_DATABASE_POOL", global = true,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     database_pool: Option<u32>,
+    /// Log what is happening: -v for progress (as `serve` logs by
+    /// default), -vv for detail. RUST_LOG, when set, decides instead.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -59,8 +63,15 @@ enum Command {
     /// Create tandem-demo.db with demo data if it is missing, then serve it.
     /// Its master key is kept beside it (tandem-demo.key), made if missing.
     Demo {
+        /// Where to serve. The demo's passwords are published: serve it on
+        /// another address than this machine's loopback only on a network
+        /// you trust.
         #[arg(long, env = "TANDEM_BIND", default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
+        /// Delete the demo database (with its -wal and -shm files) and its
+        /// key first, and start again with fresh demo data.
+        #[arg(long)]
+        reset: bool,
         /// The master key file; by default beside the demo database.
         #[arg(long, env = "TANDEM_KEY_FILE")]
         key_file: Option<PathBuf>,
@@ -242,11 +253,19 @@ enum ProgrammeCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A server logs its progress; a command says only what it printed,
+    // unless asked. Colour only for a person at a terminal.
+    let level = match (cli.verbose, matches!(cli.command, Command::Serve { .. })) {
+        (0, false) => "warn",
+        (0, true) | (1, _) => "info,sqlx=warn",
+        _ => "debug,sqlx=info",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
         )
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -326,9 +345,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .await?;
             print_relationships(&rows, format);
         }
-        Command::Demo { bind, key_file } => {
+        Command::Demo {
+            bind,
+            reset,
+            key_file,
+        } => {
             let url = url.unwrap_or("sqlite://tandem-demo.db");
             let key_file = key_file.unwrap_or_else(|| demo_key_path(url));
+            if reset {
+                reset_demo(url, &key_file)?;
+            }
             if !key_file.exists() {
                 tandem_app::operator::generate_key_file(&key_file)?;
                 println!("Made a master key for the demo at {}.", key_file.display());
@@ -364,6 +390,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     login.role.label(),
                     login.email,
                     login.who
+                );
+            }
+            if !address.ip().is_loopback() {
+                println!();
+                println!(
+                    "Warning: the demo is served on {address}, and its passwords are published. Anyone who can reach this address can sign in as any role. Use it only on a network you trust."
                 );
             }
             println!();
@@ -639,16 +671,50 @@ fn read_password() -> Result<String> {
 
 /// The demo's key file: beside an SQLite database (`tandem-demo.db` →
 /// `tandem-demo.key`), else in the working directory.
-fn demo_key_path(url: &str) -> PathBuf {
-    let file = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .map(|rest| rest.split('?').next().unwrap_or(rest));
-    match file {
-        Some(file) if !file.is_empty() && file != ":memory:" => {
-            PathBuf::from(file).with_extension("key")
+/// `demo --reset`: the demo's SQLite file with its write-ahead log and
+/// shared-memory files, and its key, are deleted (those that exist).
+fn reset_demo(url: &str, key_file: &Path) -> Result<()> {
+    let Some(file) = sqlite_file(url) else {
+        bail!(
+            "--reset deletes a SQLite demo database; for {} start from a new database instead",
+            redact(url)
+        );
+    };
+    let mut gone = Vec::new();
+    for path in [
+        PathBuf::from(&file),
+        PathBuf::from(format!("{file}-wal")),
+        PathBuf::from(format!("{file}-shm")),
+        key_file.to_path_buf(),
+    ] {
+        match std::fs::remove_file(&path) {
+            Ok(()) => gone.push(path.display().to_string()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => bail!("cannot delete {}: {error}", path.display()),
         }
-        _ => PathBuf::from("tandem-demo.key"),
+    }
+    if gone.is_empty() {
+        println!("There was no demo database to delete.");
+    } else {
+        println!("Deleted {}.", gone.join(", "));
+    }
+    Ok(())
+}
+
+/// The file of a `sqlite://FILE` URL; `None` for another database or an
+/// in-memory one.
+fn sqlite_file(url: &str) -> Option<String> {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .filter(|file| !file.is_empty() && *file != ":memory:")
+        .map(str::to_owned)
+}
+
+fn demo_key_path(url: &str) -> PathBuf {
+    match sqlite_file(url) {
+        Some(file) => PathBuf::from(file).with_extension("key"),
+        None => PathBuf::from("tandem-demo.key"),
     }
 }
 
@@ -758,5 +824,36 @@ async fn import_people(app: &App, file: &PathBuf, organisation: &str) -> Result<
             Ok(ExitCode::FAILURE)
         }
         Err(ImportFailure::App(error)) => Err(error.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_reset_deletes_the_database_its_log_and_its_key() {
+        let dir = std::env::temp_dir().join(format!("tandem-reset-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let db = dir.join("demo.db");
+        let files = [
+            db.clone(),
+            dir.join("demo.db-wal"),
+            dir.join("demo.db-shm"),
+            dir.join("demo.key"),
+        ];
+        for file in &files {
+            std::fs::write(file, b"x").expect("written");
+        }
+        let other = dir.join("other.db");
+        std::fs::write(&other, b"x").expect("written");
+        let url = format!("sqlite://{}", db.display());
+        reset_demo(&url, &demo_key_path(&url)).expect("reset");
+        assert!(files.iter().all(|f| !f.exists()), "all four deleted");
+        assert!(other.exists(), "nothing else");
+        // Nothing left to delete is not an error; PostgreSQL is refused.
+        reset_demo(&url, &demo_key_path(&url)).expect("reset again");
+        assert!(reset_demo("postgres://x@localhost/db", Path::new("k")).is_err());
+        std::fs::remove_dir_all(&dir).expect("cleaned");
     }
 }

@@ -48,6 +48,31 @@ impl From<AppError> for PageError {
     }
 }
 
+/// What an error page says, kept on its response so that the session
+/// layer, which knows who is signed in, can show it inside the page with
+/// the caller's navigation ([`ErrorPage::with_caller`]).
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    title: &'static str,
+    message: String,
+}
+
+impl ErrorPage {
+    /// The page again, with the signed-in caller's navigation.
+    pub fn with_caller(&self, caller: &crate::caller::Caller) -> maud::Markup {
+        layout::message_page_for(Some(caller), self.title, &self.message)
+    }
+}
+
+/// A message as a sentence: a capital first and a full stop last.
+fn sentence(text: &str) -> String {
+    let mut text = capitalise(text.trim());
+    if !text.ends_with(['.', '!', '?']) {
+        text.push('.');
+    }
+    text
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, title, message) = match self {
@@ -56,8 +81,15 @@ impl IntoResponse for PageError {
                 "Page not found",
                 "If you typed the web address, check it is correct. If you followed a link, you may not have access to what it points to.".to_owned(),
             ),
-            PageError::Forbidden(message) => (StatusCode::FORBIDDEN, "You cannot do that", message),
-            PageError::Refused(message) => (StatusCode::CONFLICT, "You cannot do that now", message),
+            PageError::Forbidden(message) => (
+                StatusCode::FORBIDDEN,
+                "You cannot do that",
+                format!(
+                    "{} If you think you should be able to, ask your programme coordinator or an administrator.",
+                    sentence(&message)
+                ),
+            ),
+            PageError::Refused(message) => (StatusCode::CONFLICT, "You cannot do that now", sentence(&message)),
             PageError::Invalid(errors) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "There is a problem",
@@ -73,7 +105,11 @@ impl IntoResponse for PageError {
                 "Try again later. Nothing you entered has been half-saved.".to_owned(),
             ),
         };
-        (status, layout::message_page(title, &message)).into_response()
+        let mut response = (status, layout::message_page(title, &message)).into_response();
+        response
+            .extensions_mut()
+            .insert(ErrorPage { title, message });
+        response
     }
 }
 
@@ -223,5 +259,29 @@ mod tests {
         let text = String::from_utf8_lossy(&body);
         assert!(text.contains("There is a problem"));
         assert!(text.contains("Say why"));
+    }
+
+    #[tokio::test]
+    async fn a_refusal_is_a_sentence_with_a_next_step() {
+        let response = PageError::from(AppError::Forbidden(tandem_domain::permissions::Forbidden(
+            "screen requests in this programme",
+        )))
+        .into_response();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let kept = response.extensions().get::<ErrorPage>().cloned();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let text = String::from_utf8_lossy(&body);
+        assert!(
+            text.contains(
+                "You do not have permission to screen requests in this programme. If you think"
+            ),
+            "{text}"
+        );
+        assert!(
+            kept.is_some(),
+            "kept for the session layer to add the navigation"
+        );
     }
 }

@@ -63,9 +63,14 @@ pub fn page(title: &str, caller: Option<&Caller>, content: Markup) -> Markup {
 
 /// A page that only says something: errors, not-found.
 pub fn message_page(title: &str, message: &str) -> Markup {
+    message_page_for(None, title, message)
+}
+
+/// [`message_page`] with the signed-in caller's navigation.
+pub fn message_page_for(caller: Option<&Caller>, title: &str, message: &str) -> Markup {
     page(
         title,
-        None,
+        caller,
         html! {
             h1 { (title) }
             p { (message) }
@@ -82,6 +87,11 @@ pub fn invalid_page(caller: &Caller, title: &str, content: Markup) -> Response {
         page(&format!("Error: {title}"), Some(caller), content),
     )
         .into_response()
+}
+
+/// A number with its noun, singular for one: "1 mentee", "3 mentees".
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A row of a summary list; empty values show as "Not recorded".

@@ -19,7 +19,7 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use tandem_app::auth::csrf_matches;
 
 use crate::caller::Caller;
-use crate::error::{self, PageError};
+use crate::error::{self, ErrorPage, PageError};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "tandem_session";
@@ -92,11 +92,20 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             );
         }
     }
-    if let Some(caller) = caller {
+    if let Some(caller) = &caller {
         parts.extensions.insert(caller.clone());
-        request.extensions_mut().insert(caller);
+        request.extensions_mut().insert(caller.clone());
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    // An error page is shown with the navigation of whoever is signed in.
+    if let (Some(caller), Some(error)) = (&caller, response.extensions_mut().remove::<ErrorPage>())
+    {
+        let (mut response_parts, _) = response.into_parts();
+        let body = error.with_caller(caller).into_string();
+        response_parts.headers.remove(header::CONTENT_LENGTH);
+        response = Response::from_parts(response_parts, Body::from(body));
+    }
+    response
 }
 
 /// Finds the CSRF token a request carries: its `X-CSRF-Token` header, or

@@ -68,6 +68,15 @@ pub struct MatchingRun {
     pub ignored_overrides: Vec<String>,
 }
 
+/// A mentor on the register, as a coordinator choosing one sees them:
+/// with whatever makes them ineligible for the programme (nothing when
+/// they can be matched).
+#[derive(Debug, Clone)]
+pub struct MatchableMentor {
+    pub entry: tandem_store::MentorEntryRow,
+    pub ineligible: Vec<tandem_domain::programme::MentorIneligibility>,
+}
+
 impl App {
     pub(crate) async fn matching_programme(
         &self,
@@ -338,12 +347,26 @@ impl App {
     pub async fn register_for_matching(
         &self,
         authority: &MatchingAuthority,
-    ) -> Result<Vec<tandem_store::MentorEntryRow>, AppError> {
-        Ok(self
+    ) -> Result<Vec<MatchableMentor>, AppError> {
+        let (_, programme, _) = self.matching_programme(authority.programme_id()).await?;
+        let mut mentors: Vec<MatchableMentor> = self
             .store
             .register()
             .list(authority.programme_id(), &RegisterFilter::default())
-            .await?)
+            .await?
+            .into_iter()
+            .map(|entry| {
+                let carer_level = entry
+                    .carer_level
+                    .and_then(|l| tandem_domain::programme::CarerLevel::parse(l).ok());
+                let ineligible =
+                    crate::register::profile_of(&entry).eligibility(&programme, carer_level);
+                MatchableMentor { entry, ineligible }
+            })
+            .collect();
+        // Eligible mentors first, each part by name as the register lists them.
+        mentors.sort_by_key(|m| !m.ineligible.is_empty());
+        Ok(mentors)
     }
 
     /// The mentor accepts or declines, with a reason from the list.

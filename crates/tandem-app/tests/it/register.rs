@@ -276,7 +276,7 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
         // Identifying a mentor with a capacity that is too small saves nothing.
         let volunteer = someone(&app, "Health and Social Care Board", "HSCB0009", &[]).await;
         match app
-            .save_register_entry(&board, cwt, "HSCB0009", &profile("0"))
+            .save_register_entry(&board, cwt, Some("HSCB0009"), &profile("0"))
             .await
         {
             Err(AppError::Invalid(fields)) => {
@@ -295,7 +295,7 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
         );
         // CAWT's mentors are identified, not volunteers (REG-3).
         match app
-            .save_register_entry(&volunteer, cwt, "", &profile("2"))
+            .save_register_entry(&volunteer, cwt, None, &profile("2"))
             .await
         {
             Err(AppError::Invalid(fields)) => {
@@ -303,8 +303,19 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
             }
             other => panic!("expected a field error, got {other:?}"),
         }
+        // Adding a mentor without saying who is an error, not the
+        // coordinator volunteering themselves (issue 12 defect 1).
+        match app
+            .save_register_entry(&board, cwt, Some("  "), &profile("2"))
+            .await
+        {
+            Err(AppError::Invalid(fields)) => {
+                assert_eq!(fields[0].field, "person", "{}", db.label)
+            }
+            other => panic!("expected a field error, got {other:?}"),
+        }
         let entry = app
-            .save_register_entry(&board, cwt, "HSCB0009", &profile("2"))
+            .save_register_entry(&board, cwt, Some("HSCB0009"), &profile("2"))
             .await
             .expect("identified");
         assert_eq!(
@@ -323,7 +334,7 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
             .save_register_entry(
                 &caf_volunteer,
                 programme(&app, "caf").await,
-                "",
+                None,
                 &profile("1"),
             )
             .await
@@ -337,6 +348,27 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
                 .expect("row")
                 .recruited,
             tandem_domain::register::Recruited::Volunteered
+        );
+        // A volunteer cannot certify their own training or appraisal: what
+        // they send for those is not taken (issue 12 defect 2).
+        let mut self_certified = profile("1");
+        self_certified.training_completed = true;
+        self_certified.experience_shown_by_appraisal = true;
+        app.update_register_entry(&caf_volunteer, caf_entry, &self_certified)
+            .await
+            .expect("saved");
+        let row = db
+            .store
+            .register()
+            .get(caf_entry)
+            .await
+            .expect("read")
+            .expect("row");
+        assert_eq!(
+            (row.training_completed, row.experience_shown_by_appraisal),
+            (false, false),
+            "{}",
+            db.label
         );
 
         // Untrained: the programme takes trained mentors only (REG-3).
@@ -381,12 +413,12 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
             db.label
         );
         assert!(
-            app.save_register_entry(&western, cwt, "HSCB0009", &trained)
+            app.save_register_entry(&western, cwt, Some("HSCB0009"), &trained)
                 .await
                 .is_err()
         );
         assert!(
-            app.save_register_entry(&board, cwt, "HSCB0010", &trained)
+            app.save_register_entry(&board, cwt, Some("HSCB0010"), &trained)
                 .await
                 .is_ok(),
             "identifying a mentor"

@@ -159,7 +159,7 @@ pub async fn register(
 #[serde(default)]
 pub struct EntryBody {
     /// Employee id of a mentor being identified; absent to volunteer.
-    person: String,
+    person: Option<String>,
     experience: String,
     experience_months: Option<i64>,
     interests: String,
@@ -168,7 +168,10 @@ pub struct EntryBody {
     languages: String,
     location: String,
     special_interests: String,
+    /// Recorded by a coordinator or supervising social worker; on the
+    /// caller's own entry it is not taken, and stays as recorded.
     training_completed: bool,
+    /// As `training_completed`: never set by the mentor about themselves.
     experience_shown_by_appraisal: bool,
     /// Profile fields to publish: experience, interests, expertise, style,
     /// languages, location, special_interests.
@@ -233,7 +236,7 @@ pub async fn create_entry(
     let input = body.input()?;
     let entry = state
         .app
-        .save_register_entry(&caller.principal, id, &body.person, &input)
+        .save_register_entry(&caller.principal, id, body.person.as_deref(), &input)
         .await?;
     Ok((StatusCode::CREATED, Json(Created::new(entry))).into_response())
 }

@@ -26,7 +26,12 @@ pub struct QueueEntry {
     source: String,
     /// RFC 3339.
     created_at: String,
-    self_assessed: bool,
+    /// Whether the self-assessment is answered; null where the programme
+    /// asks for none.
+    self_assessed: Option<bool>,
+    /// The line manager's answer about the time: not_needed, awaiting,
+    /// supports or has_concerns.
+    line_manager: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -50,6 +55,7 @@ fn queue_entries(items: &[QueueItem]) -> Vec<QueueEntry> {
             source: item.request.source.as_str().to_owned(),
             created_at: rfc3339(item.request.created_at),
             self_assessed: item.self_assessed,
+            line_manager: item.request.consultation.as_str().to_owned(),
         })
         .collect()
 }

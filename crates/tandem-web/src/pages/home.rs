@@ -138,12 +138,26 @@ fn home_content(home: &Home) -> Markup {
                 li { "Give coordinators accounts for organisations that have none: " code { "tandem" } " command line, for now." }
             }
             h2 { "Recent activity" }
-            table {
+            table.table--stack {
                 caption.visually-hidden { "Recent activity" }
-                thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "What" } th scope="col" { "Detail" } } }
+                thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "Who" } th scope="col" { "What" } } }
                 tbody {
                     @for event in &system.recent_events {
-                        tr { td { (format_time(event.occurred_at.unix_timestamp())) } td { (event.action.label()) } td { (event.detail) } }
+                        tr {
+                            td data-label="When (UTC)" { (format_time(event.at.unix_timestamp())) }
+                            td data-label="Who" { (event.who) }
+                            td data-label="What" {
+                                (event.action.label())
+                                @if let Some(subject) = &event.subject {
+                                    ": "
+                                    @match &subject.href {
+                                        Some(href) => a href=(href) { (subject.name) },
+                                        None => (subject.name),
+                                    }
+                                }
+                                @if !event.detail.is_empty() { br; span.hint { (event.detail) } }
+                            }
+                        }
                     }
                 }
             }

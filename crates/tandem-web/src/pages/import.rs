@@ -16,7 +16,7 @@ use crate::extract::{PageCaller, PathId};
 use crate::forms::{
     Fields, Problem, csrf_field, described_by, error_message, error_summary, field_problem,
 };
-use crate::layout::{format_time, invalid_page, page, summary_row};
+use crate::layout::{counted, format_time, invalid_page, page, summary_row};
 use crate::state::AppState;
 
 fn import_form(
@@ -34,10 +34,10 @@ fn import_form(
         p { "Upload a CSV export from your HR system. Tandem checks the whole file first: if any row has a problem, nothing is imported and every problem is listed with its line and column. People already imported are updated by their employee id." }
         p { "A file that passes is imported in the background: you can follow it on the next page, and everyone can go on using Tandem meanwhile. Nobody sees any of it until all of it is in." }
         @if !file_errors.is_empty() {
-            table {
-                caption { (file_errors.len()) " problems in the file" }
+            table.table--stack {
+                caption { (counted(file_errors.len() as u64, "problem", "problems")) " in the file" }
                 thead { tr { th scope="col" { "Line" } th scope="col" { "Column" } th scope="col" { "What is wrong" } } }
-                tbody { @for e in file_errors { tr { td { (e.line) } td { (e.column) } td { (e.message) } } } }
+                tbody { @for e in file_errors { tr { td data-label="Line" { (e.line) } td data-label="Column" { (e.column) } td data-label="What is wrong" { (e.message) } } } }
             }
         }
         form method="post" action="/people/import" enctype="multipart/form-data" {
@@ -52,11 +52,12 @@ fn import_form(
             }
             button.button type="submit" { "Check and import" }
         }
+        p { a href="/people/import/template.csv" download="people-template.csv" { "Download a template CSV" } " with every column's heading, to fill in or to match your HR system's export to." }
         details {
             summary { "Columns the file may have" }
-            table {
+            table.table--stack {
                 thead { tr { th scope="col" { "Column" } th scope="col" { "Required" } th scope="col" { "What it holds" } } }
-                tbody { @for c in &PEOPLE_COLUMNS { tr { td { code { (c.name) } } td { @if c.required { "Yes" } @else { "No" } } td { (c.description) } } } }
+                tbody { @for c in &PEOPLE_COLUMNS { tr { td data-label="Column" { code { (c.name) } } td data-label="Required" { @if c.required { "Yes" } @else { "No" } } td data-label="What it holds" { (c.description) } } } }
             }
         }
     }
@@ -266,6 +267,23 @@ fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// `GET /people/import/template.csv`: a file with every column's heading
+/// and no rows, to fill in.
+pub async fn template(PageCaller(_caller): PageCaller) -> Response {
+    let header: Vec<&str> = PEOPLE_COLUMNS.iter().map(|c| c.name).collect();
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"people-template.csv\"",
+            ),
+        ],
+        format!("{}\r\n", header.join(",")),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
+use tandem_app::matching::MatchableMentor;
 use tandem_app::matching::MatchingRun;
-use tandem_app::views::{MentorEntry, Proposal};
+use tandem_app::views::Proposal;
 use tandem_domain::ids::{MentorEntryId, ProgrammeId, RequestId};
 use tandem_domain::proposals::DeclineReason;
 
@@ -19,7 +20,7 @@ use crate::caller::Caller;
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
 use crate::forms::{Choice, Fields, Problem, csrf_field, error_summary, problems};
-use crate::layout::{invalid_page, page};
+use crate::layout::{counted, invalid_page, page};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -41,7 +42,7 @@ fn matching_content(
         @if let Some(count) = &notice.sent {
             div.panel-success role="status" {
                 h2 { "Proposals sent" }
-                p { (count) " proposals are waiting for their mentors' answers." }
+                p { (count) " " @if count == "1" { "proposal is" } @else { "proposals are" } " waiting for " @if count == "1" { "its mentor's answer." } @else { "their mentors' answers." } }
             }
         }
         @if notice.chosen.is_some() {
@@ -84,7 +85,7 @@ fn matching_content(
             }
             form method="post" action={ "/programmes/" (programme) "/matching/send" } {
                 (csrf_field(&caller.csrf_token))
-                button.button type="submit" { "Send " (run.pairs.len()) " proposals to the mentors" }
+                button.button type="submit" { "Send " (counted(run.pairs.len() as u64, "proposal", "proposals")) " to " @if run.pairs.len() == 1 { "the mentor" } @else { "the mentors" } }
             }
         }
         @if !run.unmatched.is_empty() {
@@ -95,7 +96,7 @@ fn matching_content(
                     p { "Every mentor who could be paired has no free place left in this run." }
                 } @else {
                     details {
-                        summary { "Why " (person.ruled_out.len()) " mentors were ruled out" }
+                        summary { "Why " (counted(person.ruled_out.len() as u64, "mentor was", "mentors were")) " ruled out" }
                         ul { @for r in &person.ruled_out { li { strong { (r.mentor_name) } ": " (r.reasons.join("; ")) } } }
                     }
                 }
@@ -104,17 +105,20 @@ fn matching_content(
         }
         @if !sent.is_empty() {
             h2 { "Proposals sent" }
-            table {
+            table.table--stack {
                 caption.visually-hidden { "Proposals sent to mentors" }
                 thead { tr { th scope="col" { "Mentee" } th scope="col" { "Mentor" } th scope="col" { "Answer" } } }
                 tbody {
                     @for p in sent {
                         tr {
-                            td { (p.mentee_name) }
-                            td { (p.mentor_name) }
-                            td {
+                            td data-label="Mentee" { (p.mentee_name) }
+                            td data-label="Mentor" { (p.mentor_name) }
+                            td data-label="Answer" {
                                 (p.status.label())
                                 @if let Some(reason) = p.decline_reason.as_deref().and_then(DeclineReason::parse) { ": " (reason.label()) }
+                                @if let Some(detail) = p.decline_detail.as_deref().filter(|d| !d.trim().is_empty()) {
+                                    br; span.hint { "The mentor adds: " } q { (detail) }
+                                }
                             }
                         }
                     }
@@ -188,12 +192,13 @@ fn choose_content(
     programme: ProgrammeId,
     request_id: RequestId,
     mentee: &str,
-    register: &[MentorEntry],
+    register: &[MatchableMentor],
     form: &ChooseForm,
     problems: &[Problem],
 ) -> Markup {
     let fields = Fields::new(problems);
-    let mentors = register.iter().map(|entry| {
+    let mentors = register.iter().map(|mentor| {
+        let entry = &mentor.entry;
         let mut label = format!(
             "{} {}, {}",
             entry.given_name, entry.family_name, entry.organisation
@@ -202,7 +207,16 @@ fn choose_content(
             label.push_str(" — ");
             label.push_str(&entry.expertise);
         }
-        Choice::new(entry.id, label)
+        let choice = Choice::new(entry.id, label);
+        if mentor.ineligible.is_empty() {
+            choice
+        } else {
+            let reasons: Vec<String> = mentor.ineligible.iter().map(ToString::to_string).collect();
+            choice.hint(format!(
+                "Not eligible for this programme: {}, so cannot be proposed.",
+                reasons.join("; ")
+            ))
+        }
     });
     html! {
         (error_summary(problems))

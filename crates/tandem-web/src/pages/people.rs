@@ -59,7 +59,7 @@ pub async fn people(
                 @if !search.trim().is_empty() { " matching “" (search.trim()) "”" }
             }
             @if !listing.people.is_empty() {
-                table {
+                table.table--stack {
                     caption.visually-hidden { "People you can see" }
                     thead { tr {
                         th scope="col" { "Name" } th scope="col" { "Job title" }
@@ -68,10 +68,10 @@ pub async fn people(
                     tbody {
                         @for person in &listing.people {
                             tr {
-                                td { a href={ "/people/" (person.id) } { (person.given_name) " " (person.family_name) } }
-                                td { (person.job_title) }
-                                td { (person.team.as_deref().unwrap_or("")) }
-                                td { (person.organisation) }
+                                td data-label="Name" { a href={ "/people/" (person.id) } { (person.given_name) " " (person.family_name) } }
+                                td data-label="Job title" { (person.job_title) }
+                                td data-label="Team" { (person.team.as_deref().unwrap_or("")) }
+                                td data-label="Organisation" { (person.organisation) }
                             }
                         }
                     }

@@ -157,7 +157,7 @@ pub async fn list(
                 p { "None of your organisations runs a mentoring programme in Tandem yet." }
             } @else {
                 p { "The mentoring programmes your organisation takes part in. Each page says who the programme is for and how to apply." }
-                table {
+                table.table--stack {
                     caption.visually-hidden { "Programmes" }
                     thead { tr {
                         th scope="col" { "Programme" }
@@ -167,9 +167,9 @@ pub async fn list(
                     tbody {
                         @for view in &programmes {
                             tr {
-                                td { a href={ "/programmes/" (view.id) } { (view.programme.name) } }
-                                td { (organisation_names(&view.organisations)) }
-                                td {
+                                td data-label="Programme" { a href={ "/programmes/" (view.id) } { (view.programme.name) } }
+                                td data-label="Organisations taking part" { (organisation_names(&view.organisations)) }
+                                td data-label="Next policy review" {
                                     @match view.next_review {
                                         Some(date) => {
                                             (date)
@@ -244,7 +244,7 @@ fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
             p { (publicity.contact) }
         }
         h2 { "Ways into the programme" }
-        table {
+        table.table--stack {
             caption.visually-hidden { "Tracks, who each is for and how long it lasts" }
             thead { tr {
                 th scope="col" { "Track" }
@@ -254,9 +254,9 @@ fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
             tbody {
                 @for track in &programme.tracks {
                     tr {
-                        td { (track.name) }
-                        td { ul { @for rule in &track.eligibility { li { (rule) } } } }
-                        td {
+                        td data-label="Track" { (track.name) }
+                        td data-label="Who it is for" { ul { @for rule in &track.eligibility { li { (rule) } } } }
+                        td data-label="How long it lasts" {
                             (length_text(track.length.as_ref()))
                             @if let Some(extension) = extension_text(track) { br; span.hint { (extension) } }
                         }
@@ -289,7 +289,7 @@ fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
         @if policy.revisions.is_empty() {
             p { "No revisions have been recorded." }
         } @else {
-            table {
+            table.table--stack {
                 caption { "Revision history" }
                 thead { tr {
                     th scope="col" { "Date" }
@@ -298,7 +298,7 @@ fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
                 } }
                 tbody {
                     @for revision in &policy.revisions {
-                        tr { td { (revision.date) } td { (revision.change) } td { (revision.author) } }
+                        tr { td data-label="Date" { (revision.date) } td data-label="Change" { (revision.change) } td data-label="Author" { (revision.author) } }
                     }
                 }
             }
@@ -386,7 +386,7 @@ fn new_form(
         form method="post" action="/programmes/new" novalidate {
             (csrf_field(&caller.csrf_token))
             (fields.radios("template", "Template").choices(templates).chosen(&form.template))
-            (fields.text("key", "Key").hint("A short name for files and links: lower-case letters, digits and hyphens, like carers-2026.").value(&form.key))
+            (fields.text("key", "Short name for web addresses").hint("Used in links and files: lower-case letters, digits and hyphens, like carers-2026.").value(&form.key))
             (fields.text("name", "Programme name").hint("The name staff will know it by.").value(&form.name))
             (organisation)
             button.button type="submit" { "Create programme" }

@@ -59,20 +59,37 @@ fn proposal_content(
         @if proposal.explanation_lines().is_empty() {
             p { "You have a free place and nothing rules the pair out." }
         } @else {
-            ul { @for line in proposal.explanation_lines() { li { (line) } } }
+            ul { @for line in proposal.explanation_lines() { li { (without_points(line)) } } }
         }
         @if proposal.status == ProposalStatus::AwaitingMentor {
             form method="post" action={ "/proposals/" (proposal.id) } novalidate {
                 (csrf_field(&caller.csrf_token))
                 (fields.radios("answer", "Your answer").options(&[("accept", "I accept"), ("decline", "I decline")]).chosen(&form.answer))
                 (fields.radios("reason", "If you decline, why?").options(&reasons).chosen(form.reason.as_deref().unwrap_or_default()))
-                (fields.textarea("detail", "Anything the coordinator should know (optional)").value(&form.detail))
+                (fields.textarea("detail", "If you decline, anything else the coordinator should know (optional)").hint("Only the coordinator reads this.").value(&form.detail))
                 button.button type="submit" { "Send my answer" }
             }
         } @else {
             p { strong { (proposal.status.label()) } }
         }
     }
+}
+
+/// A reason for a match as a mentor reads it: a sentence, without the
+/// points the matching gave it ("speaks Welsh, as requested: +8" is
+/// "Speaks Welsh, as requested").
+fn without_points(line: &str) -> String {
+    let reason = match line.rsplit_once(": ") {
+        Some((reason, points))
+            if points.len() > 1
+                && points.starts_with(['+', '-'])
+                && points[1..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            reason
+        }
+        _ => line,
+    };
+    crate::error::capitalise(reason)
 }
 
 /// `GET /proposals/{id}`.
@@ -149,5 +166,23 @@ pub fn proposals_to_answer(proposals: &[Proposal]) -> Markup {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_points;
+
+    #[test]
+    fn a_mentor_reads_reasons_without_points() {
+        assert_eq!(
+            without_points("speaks Welsh, as requested: +8"),
+            "Speaks Welsh, as requested"
+        );
+        assert_eq!(without_points("same team: -3"), "Same team");
+        assert_eq!(
+            without_points("experience in audit: budgets"),
+            "Experience in audit: budgets"
+        );
     }
 }

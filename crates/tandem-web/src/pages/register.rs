@@ -20,7 +20,7 @@ use crate::caller::Caller;
 use crate::error::{PageError, capitalise};
 use crate::extract::{PageCaller, PathId};
 use crate::forms::{Fields, Problem, csrf_field, error_summary, problems, yes};
-use crate::layout::{invalid_page, page, summary_row};
+use crate::layout::{counted, invalid_page, page, summary_row};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -59,7 +59,6 @@ fn availability_label(availability: Availability) -> String {
 
 fn register_content(register: &RegisterPage, query: &RegisterQuery) -> Markup {
     let id = register.programme.id;
-    let filters = Fields::new(&[]);
     html! {
         span.caption { (register.programme.programme.name) }
         h1 { "Mentor register" }
@@ -78,6 +77,20 @@ fn register_content(register: &RegisterPage, query: &RegisterQuery) -> Markup {
                 a.button.button--secondary href={ "/programmes/" (id) "/register/new?identify=1" } { "Add a mentor you have identified" }
             }
         }
+        @if !register.mentees_choose && !register.keeps_entries {
+            p { "In this programme the coordinator proposes a mentor for each mentee, so the register is not open to browse. To have a mentor, ask for one from the programme page." }
+            p { a href={ "/programmes/" (id) } { "Back to the programme page" } }
+        } @else {
+            (register_list(register, query))
+        }
+    }
+}
+
+/// The register's filters and its mentors, for those who may browse it.
+fn register_list(register: &RegisterPage, query: &RegisterQuery) -> Markup {
+    let id = register.programme.id;
+    let filters = Fields::new(&[]);
+    html! {
         form.search method="get" action={ "/programmes/" (id) "/register" } {
             h2 { "Filter the register" }
             (filters.select("organisation", "Organisation").placeholder("Any organisation")
@@ -97,7 +110,7 @@ fn register_content(register: &RegisterPage, query: &RegisterQuery) -> Markup {
         @if register.entries.is_empty() {
             p { "No mentors on the register match." }
         } @else {
-            table {
+            table.table--stack {
                 caption.visually-hidden { "Mentors on the register" }
                 thead { tr {
                     th scope="col" { "Mentor" } th scope="col" { "Organisation" } th scope="col" { "Region" }
@@ -107,14 +120,14 @@ fn register_content(register: &RegisterPage, query: &RegisterQuery) -> Markup {
                 tbody {
                     @for entry in &register.entries {
                         tr {
-                            td { a href={ "/register/" (entry.id) } { (entry.name) } }
-                            td { (entry.organisation) " (" (entry.jurisdiction) ")" }
-                            td { (entry.region.as_deref().unwrap_or("")) }
-                            td { @if entry.shows(ProfileField::Expertise) { (entry.profile.expertise) } }
-                            td { @if entry.shows(ProfileField::Languages) { (entry.profile.languages) } }
-                            td { (availability_label(entry.profile.availability)) }
+                            td data-label="Mentor" { a href={ "/register/" (entry.id) } { (entry.name) } }
+                            td data-label="Organisation" { (entry.organisation) " (" (entry.jurisdiction) ")" }
+                            td data-label="Region" { (entry.region.as_deref().unwrap_or("")) }
+                            td data-label="Expertise" { @if entry.shows(ProfileField::Expertise) { (entry.profile.expertise) } }
+                            td data-label="Languages" { @if entry.shows(ProfileField::Languages) { (entry.profile.languages) } }
+                            td data-label="Availability" { (availability_label(entry.profile.availability)) }
                             @if register.keeps_entries {
-                                td { @if entry.view == EntryView::Full { @if entry.eligible() { "Yes" } @else { strong { "No" } } } }
+                                td data-label="Eligible" { @if entry.view == EntryView::Full { @if entry.eligible() { "Yes" } @else { strong { "No" } } } }
                             }
                         }
                     }
@@ -168,7 +181,7 @@ fn entry_content(entry: &EntryViewModel, programme_name: &str) -> Markup {
                 @if entry.shows(field) { (summary_row(field.label(), Some(profile.field(field)))) }
             }
             (summary_row("Availability", Some(&availability_label(profile.availability))))
-            (summary_row("Capacity", Some(&format!("{} mentees at once", profile.capacity))))
+            (summary_row("Capacity", Some(&format!("{} at once", counted(u64::from(profile.capacity), "mentee", "mentees")))))
             @if entry.view == EntryView::Full {
                 (summary_row("Months of relevant experience", profile.experience_months.map(|m| m.get().to_string()).as_deref()))
                 (summary_row("Mentor training completed", Some(if profile.training_completed { "Yes" } else { "No" })))
@@ -178,7 +191,7 @@ fn entry_content(entry: &EntryViewModel, programme_name: &str) -> Markup {
                     tandem_domain::register::Recruited::Identified => "Identified by a coordinator or supervising social worker",
                 })))
                 (summary_row("Mentoring now", Some(&entry.active_mentees.to_string())))
-                (summary_row("Published to mentees", Some(&profile.published.iter().map(|f| f.label()).collect::<Vec<_>>().join(", "))))
+                (summary_row("Published to mentees", Some(&if profile.published.is_empty() { "Nothing beyond name, organisation, jurisdiction, region and availability".to_owned() } else { profile.published.iter().map(|f| f.label()).collect::<Vec<_>>().join(", ") })))
             }
         }
         @if entry.view == EntryView::Full {
@@ -214,6 +227,9 @@ pub async fn entry(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct EntryForm {
+    /// Set by the form for adding someone identified: `person` is then
+    /// required, never taken as the caller volunteering.
+    identify: String,
     person: String,
     experience: String,
     experience_months: String,
@@ -274,11 +290,15 @@ impl EntryForm {
     }
 }
 
+/// The register entry form. `certifies` is whether the caller records the
+/// mentor's training and appraisal: never on their own entry.
+#[allow(clippy::too_many_arguments)]
 fn entry_form(
     caller: &Caller,
     action: &str,
     heading: &str,
     identify: Option<&str>,
+    certifies: bool,
     input: &MentorProfileInput,
     problems: &[Problem],
     back: &str,
@@ -291,7 +311,8 @@ fn entry_form(
         form method="post" action=(action) novalidate {
             (csrf_field(&caller.csrf_token))
             @if let Some(person) = identify {
-                (fields.text("person", "Employee id of the mentor").hint("As it appears in the HR export, for example CAF0020. They must work for an organisation whose mentors you keep.").value(person).short())
+                input type="hidden" name="identify" value="1";
+                (fields.text("person", "Employee id of the mentor").hint("As it appears in your organisation's staff directory (the HR export). They must work for an organisation whose mentors you keep.").value(person).short())
             }
             h2 { "Profile" }
             (fields.textarea("experience", "Experience").hint("Roles held and what they have learnt.").value(&input.experience))
@@ -302,9 +323,18 @@ fn entry_form(
             (fields.text("languages", "Languages").hint("Separate languages with commas.").value(&input.languages))
             (fields.text("location", "Location").hint("Where, or how, they can meet.").value(&input.location))
             (fields.textarea("special_interests", "Special interests").value(&input.special_interests))
-            (fields.checkboxes("training", "Training and experience")
-                .checkbox("training_completed", "Has completed the programme's mentor training", input.training_completed)
-                .checkbox("experience_shown_by_appraisal", "Appraisal has shown significant experience and expertise", input.experience_shown_by_appraisal))
+            @if certifies {
+                (fields.checkboxes("training", "Training and experience")
+                    .checkbox("training_completed", "Has completed the programme's mentor training", input.training_completed)
+                    .checkbox("experience_shown_by_appraisal", "Appraisal has shown significant experience and expertise", input.experience_shown_by_appraisal))
+            } @else {
+                h2 { "Training and appraisal" }
+                p { "Your programme coordinator records these, and they decide whether you can be matched." }
+                dl.summary-list {
+                    (summary_row("Mentor training completed", Some(if input.training_completed { "Yes" } else { "Not yet recorded" })))
+                    (summary_row("Experience shown by appraisal", Some(if input.experience_shown_by_appraisal { "Yes" } else { "Not recorded" })))
+                }
+            }
             (ProfileField::ALL.iter().fold(
                 fields.checkboxes("publish", "What mentees browsing the register may see")
                     .hint("Name, organisation, jurisdiction, region and availability are always shown. Nothing else is shown unless you tick it."),
@@ -358,7 +388,7 @@ pub async fn new_entry_page(
         Some(&caller),
         html! {
             span.caption { (programme.programme.name) }
-            (entry_form(&caller, &format!("/programmes/{id}/register/new"), heading, identify.then_some(""), &input, &[], &format!("/programmes/{id}/register")))
+            (entry_form(&caller, &format!("/programmes/{id}/register/new"), heading, identify.then_some(""), identify, &input, &[], &format!("/programmes/{id}/register")))
         },
     ))
 }
@@ -385,9 +415,15 @@ pub async fn create_entry(
     Form(form): Form<EntryForm>,
 ) -> Result<Response, PageError> {
     let input = form.input();
+    let identify = !form.identify.is_empty() || caller.principal.person_id.is_none();
     match state
         .app
-        .save_register_entry(&caller.principal, id, &form.person, &input)
+        .save_register_entry(
+            &caller.principal,
+            id,
+            identify.then_some(form.person.as_str()),
+            &input,
+        )
         .await
     {
         Ok(entry) => Ok(Redirect::to(&format!("/register/{entry}")).into_response()),
@@ -400,8 +436,6 @@ pub async fn create_entry(
             ))
         }
         Err(AppError::Invalid(errors)) => {
-            let identify =
-                !form.person.trim().is_empty() || errors.iter().any(|e| e.field == "person");
             let heading = if identify {
                 "Add a mentor to the register"
             } else {
@@ -415,6 +449,7 @@ pub async fn create_entry(
                     &format!("/programmes/{id}/register/new"),
                     heading,
                     identify.then_some(form.person.as_str()),
+                    identify,
                     &input,
                     &problems(errors),
                     &format!("/programmes/{id}/register"),
@@ -446,6 +481,7 @@ pub async fn edit_entry_page(
             &format!("/register/{id}/edit"),
             &heading,
             None,
+            caller.principal.person_id != Some(entry.person_id),
             &input_of(&entry.profile),
             &[],
             &format!("/register/{id}"),
@@ -469,6 +505,7 @@ pub async fn update_entry(
         Ok(_) => Ok(Redirect::to(&format!("/register/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
             let heading = "Change the entry";
+            let (_, entry) = state.app.register_entry(&caller.principal, id).await?;
             Ok(invalid_page(
                 &caller,
                 heading,
@@ -477,6 +514,7 @@ pub async fn update_entry(
                     &format!("/register/{id}/edit"),
                     heading,
                     None,
+                    caller.principal.person_id != Some(entry.person_id),
                     &input,
                     &problems(errors),
                     &format!("/register/{id}"),

@@ -13,7 +13,9 @@ use tandem_app::requests::{RequestForm, RequestView};
 use tandem_app::{AppError, FieldError};
 use tandem_domain::ids::{ProgrammeId, RequestId};
 use tandem_domain::permissions::RequestAccess;
-use tandem_domain::register::{MentorRequestInput, RejectionReason, RequestStatus, ScreeningInput};
+use tandem_domain::register::{
+    Consultation, MentorRequestInput, RejectionReason, RequestStatus, ScreeningInput,
+};
 
 use crate::caller::Caller;
 use crate::error::PageError;
@@ -207,14 +209,32 @@ fn request_content(
         @if !notice.screened.is_empty() { div.panel-success role="status" { h2 { "Screening decision saved" } } }
         @if !notice.consulted.is_empty() { div.panel-success role="status" { h2 { "Thank you: your answer is recorded" } } }
         span.caption { (view.programme.name) }
-        h1 { "Mentor request from " (r.given_name) " " (r.family_name) }
+        @if view.access == RequestAccess::Mentee {
+            h1 { "Your request for a mentor" }
+        } @else {
+            h1 { "Mentor request from " (r.given_name) " " (r.family_name) }
+        }
         dl.summary-list {
             (summary_row("Status", Some(status.label())))
             (summary_row("Kind of mentoring", Some(&view.track_name)))
             (summary_row("Organisation", Some(&r.organisation)))
             (summary_row("Team", r.team.as_deref()))
             (summary_row("Time it implies", Some(&view.time_commitment)))
-            (summary_row("Line manager", Some(r.consultation.label())))
+            @if view.access == RequestAccess::LineManager {
+                (summary_row("Your answer about the time", Some(match r.consultation {
+                    Consultation::Awaiting => "Not given yet: answer below",
+                    Consultation::Supports => "You support the time it takes",
+                    Consultation::HasConcerns => "You have concerns about the time",
+                    Consultation::NotNeeded => "Not asked",
+                })))
+            } @else if view.access == RequestAccess::Mentee {
+                (summary_row("Your line manager", Some(match r.consultation {
+                    Consultation::Awaiting => "Asked about the time; not answered yet",
+                    other => other.label(),
+                })))
+            } @else {
+                (summary_row("Line manager", Some(r.consultation.label())))
+            }
             @if view.access.sees_content() {
                 (summary_row("How it came", Some(match r.source {
                     tandem_domain::register::RequestSource::Requested => "Asked for by the mentee",
@@ -238,12 +258,18 @@ fn request_content(
                 (summary_row("Named mentor", view.named_mentor.as_deref()))
                 @if status == RequestStatus::Rejected {
                     (summary_row("Reason not accepted", r.rejection_reason.as_deref().and_then(RejectionReason::parse).map(|r| r.label())))
-                    (summary_row("Explanation", r.rejection_detail.as_deref()))
+                    @if let Some(detail) = r.rejection_detail.as_deref().filter(|d| !d.trim().is_empty()) {
+                        (summary_row("Explanation", Some(detail)))
+                    }
                 }
                 @if let Some(assessment) = &view.self_assessment {
                     (summary_row(&assessment.name, Some(if assessment.answered { "Answered" } else { "Not answered yet" })))
                 }
             }
+        }
+        @if status == RequestStatus::Rejected && view.access == RequestAccess::Mentee {
+            h2 { "What you can do next" }
+            p { "If you would like to talk about the decision, or about other support such as coaching, supervision or training, contact your programme coordinator. You can ask for a mentor again when your circumstances change." }
         }
         @if view.access == RequestAccess::LineManager {
             p { "You are consulted about the time this takes. What your colleague hopes to get from mentoring is between them, their mentor and the coordinator." }
@@ -264,6 +290,17 @@ fn request_content(
             @if !view.target_group.is_empty() {
                 p { "The programme is for:" }
                 ul { @for line in &view.target_group { li { (line) } } }
+            }
+            @if r.consultation == Consultation::Awaiting {
+                div.warning-text role="note" {
+                    strong { "The line manager has not answered yet. " }
+                    "They are asked whether the time can be found. You can accept now, but you may want to wait for their answer."
+                }
+            } @else if r.consultation == Consultation::HasConcerns {
+                div.warning-text role="note" {
+                    strong { "The line manager has concerns about the time. " }
+                    "Talk to them and the mentee before you accept."
+                }
             }
             form method="post" action={ "/requests/" (r.id) "/screening" } novalidate {
                 (csrf_field(&caller.csrf_token))

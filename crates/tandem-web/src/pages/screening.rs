@@ -10,7 +10,7 @@ use serde::Deserialize;
 use tandem_app::AppError;
 use tandem_app::requests::{QueueItem, ScreeningQueue};
 use tandem_domain::ids::{ProgrammeId, RequestId};
-use tandem_domain::register::{RequestSource, ScreeningInput};
+use tandem_domain::register::{Consultation, RequestSource, ScreeningInput};
 
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
@@ -44,24 +44,38 @@ fn queue_content(queue: &ScreeningQueue, screened: bool) -> Markup {
     }
 }
 
+/// The queue as a table on a wide screen, and each request as a card of
+/// labelled rows on a narrow one (the cells carry their column's name).
 fn queue_table(items: &[QueueItem], caption: &str) -> Markup {
+    let self_assessment = items.iter().any(|item| item.self_assessed.is_some());
     html! {
-        table {
+        table.table--stack {
             caption.visually-hidden { (caption) }
             thead { tr {
                 th scope="col" { "Position" } th scope="col" { "Person" } th scope="col" { "Organisation and team" }
-                th scope="col" { "Kind of mentoring" } th scope="col" { "Arrived (UTC)" } th scope="col" { "Self-assessment" }
+                th scope="col" { "Kind of mentoring" } th scope="col" { "Line manager" } th scope="col" { "Arrived (UTC)" }
+                @if self_assessment { th scope="col" { "Self-assessment" } }
             } }
             tbody {
                 @for (position, item) in items.iter().enumerate() {
                     @let r = &item.request;
                     tr {
-                        td { (position + 1) }
-                        td { a href={ "/requests/" (r.id) } { (r.given_name) " " (r.family_name) } br; span.hint { (r.job_title) } }
-                        td { (r.organisation) @if let Some(team) = &r.team { ", " (team) } }
-                        td { (item.track_name) @if r.source == RequestSource::Automatic { br; span.tag { "Enrolled automatically" } } }
-                        td { (format_time(r.created_at)) }
-                        td { @if item.self_assessed { "Answered" } @else { "Not yet" } }
+                        td data-label="Position" { (position + 1) }
+                        td data-label="Person" { a href={ "/requests/" (r.id) } { (r.given_name) " " (r.family_name) } br; span.hint { (r.job_title) } }
+                        td data-label="Organisation and team" { (r.organisation) @if let Some(team) = &r.team { ", " (team) } }
+                        td data-label="Kind of mentoring" { (item.track_name) @if r.source == RequestSource::Automatic { br; span.tag { "Enrolled automatically" } } }
+                        td data-label="Line manager" {
+                            @match r.consultation {
+                                Consultation::HasConcerns => strong.tag.tag--due { "Has concerns about the time" },
+                                Consultation::Awaiting => "Not answered yet",
+                                Consultation::Supports => "Supports the time",
+                                Consultation::NotNeeded => "Not asked",
+                            }
+                        }
+                        td data-label="Arrived (UTC)" { (format_time(r.created_at)) }
+                        @if self_assessment {
+                            td data-label="Self-assessment" { @if item.self_assessed == Some(true) { "Answered" } @else { "Not yet" } }
+                        }
                     }
                 }
             }

@@ -39,7 +39,7 @@ pub async fn sessions(State(state): State<AppState>, PageCaller(caller): PageCal
             }
             p { "If you see a session you do not recognise, end it and tell your administrator." }
             div.table-wrap {
-                table {
+                table.table--stack {
                     caption.visually-hidden { "Your sessions" }
                     thead {
                         tr {
@@ -51,8 +51,8 @@ pub async fn sessions(State(state): State<AppState>, PageCaller(caller): PageCal
                     tbody {
                         @for session in &sessions {
                             tr {
-                                td { (format_time(session.created_at)) }
-                                td {
+                                td data-label="Started (UTC)" { (format_time(session.created_at)) }
+                                td data-label="Last used (UTC)" {
                                     (format_time(session.last_seen_at))
                                     @if session.current { " " strong.tag { "This session" } }
                                 }

@@ -190,9 +190,22 @@ pub async fn sign_out(State(state): State<AppState>, PageCaller(caller): PageCal
                 0,
             ),
         )],
-        Redirect::to("/sign-in"),
+        Redirect::to("/signed-out"),
     )
         .into_response()
+}
+
+/// `GET /signed-out`: the confirmation that signing out worked.
+pub async fn signed_out() -> Markup {
+    page(
+        "You have signed out",
+        None,
+        html! {
+            h1 { "You have signed out" }
+            p { "Nobody using this browser can see your mentoring pages without signing in again. If you share this computer, close the browser too." }
+            p { a.button href="/sign-in" { "Sign in again" } }
+        },
+    )
 }
 
 #[cfg(test)]

@@ -70,6 +70,16 @@ async fn every_role_signs_in_and_sees_its_home_page() {
                 home.body.contains(needs_doing),
                 "{email} home shows {needs_doing}"
             );
+            if role == "Administrator" {
+                // Recent activity in words, with names, never raw keys.
+                assert!(
+                    home.body.contains("Signed in: Ada Admin")
+                        && !home.body.contains("mentor entry ")
+                        && !home.body.contains("matching.overridden"),
+                    "{}",
+                    home.body
+                );
+            }
             let shows_import_link = home.body.contains("href=\"/people/import\"");
             assert_eq!(
                 shows_import_link,
@@ -361,7 +371,9 @@ async fn the_import_page_lists_every_problem_with_its_line() {
             .contains("The file has 1 problem listed below. Nothing was imported.")
     );
     assert!(
-        reply.body.contains("<td>2</td><td>start_date</td>"),
+        reply
+            .body
+            .contains("<td data-label=\"Line\">2</td><td data-label=\"Column\">start_date</td>"),
         "{}",
         reply.body
     );

@@ -79,6 +79,59 @@ async fn coordinators_screen_in_order_and_line_managers_never_see_the_goals() {
             .expect("second listed");
         assert!(first_at < second_at);
 
+        // CAF asks for no self-assessment, so the queue has no such
+        // column; it says where each line manager stands.
+        assert!(
+            !queue.body.contains("Self-assessment")
+                && queue.body.contains("data-label=\"Line manager\""),
+            "{}",
+            db.label
+        );
+
+        // Adding an identified mentor without saying who is an error, and
+        // does not put the coordinator on the register (issue 12 defect 1).
+        let csrf = hidden_value(&queue.body, "csrf");
+        let reply = coordinator
+            .post_form(
+                &format!("/programmes/{caf}/register/new"),
+                &[
+                    ("csrf", &csrf),
+                    ("identify", "1"),
+                    ("person", ""),
+                    ("capacity", "1"),
+                    ("availability", "available"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            db.label
+        );
+        assert!(
+            reply.body.contains("href=\"#person\"") && reply.body.contains("Enter the employee id"),
+            "{}",
+            reply.body
+        );
+        let register = coordinator
+            .get(&format!("/programmes/{caf}/register"))
+            .await;
+        assert!(
+            !register.body.contains("Padraig Ahmed</a></td>"),
+            "{}: the coordinator is not on the register",
+            db.label
+        );
+
+        // An error page keeps the caller's navigation.
+        let missing = coordinator.get("/requests/999999").await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert!(
+            missing.body.contains("Page not found") && missing.body.contains("Sign out"),
+            "{}",
+            missing.body
+        );
+
         // A rejection without a reason: the form comes back with the error linked.
         let page = coordinator.get(&format!("/requests/{third}")).await;
         assert!(page.body.contains("Screen this request"), "{}", page.body);

@@ -122,22 +122,22 @@ pub async fn programme_overview(
 fn relationship_table(rows: &[RelationshipSummary]) -> Markup {
     html! {
         div.table-wrap {
-            table {
-                thead { tr { th { "Mentee and mentor" } th { "Programme" } th { "State" } th { "Meetings" } th { "Next due" } } }
+            table.table--stack {
+                thead { tr { th scope="col" { "Mentee and mentor" } th scope="col" { "Programme" } th scope="col" { "State" } th scope="col" { "Meetings" } th scope="col" { "Next due" } } }
                 tbody {
                     @for row in rows {
                         tr {
-                            td { a href={ "/relationships/" (row.id) } { (row.mentee_name) " with " (row.mentor_name) } }
-                            td { (row.programme_name) }
-                            td {
+                            td data-label="Mentee and mentor" { a href={ "/relationships/" (row.id) } { (row.mentee_name) " with " (row.mentor_name) } }
+                            td data-label="Programme" { (row.programme_name) }
+                            td data-label="State" {
                                 @match row.state {
                                     Some(state) => (state.label()),
                                     None => "Exists",
                                 }
                                 @for flag in &row.flags { br; strong.tag.tag--due { (flag) } }
                             }
-                            td { @match row.meetings_held { Some(n) => (n), None => "–" } }
-                            td {
+                            td data-label="Meetings" { @match row.meetings_held { Some(n) => (n), None => "–" } }
+                            td data-label="Next due" {
                                 @match (row.next_due, &row.time_commitment) {
                                     (Some(due), _) => (due),
                                     (None, Some(time)) if row.state.is_none() => (time),

@@ -651,15 +651,15 @@ fn meetings(caller: &Caller, view: &RelationshipView, sent: &Sent<'_>) -> Markup
             p { "No meetings recorded yet." }
         } @else {
             div.table-wrap {
-                table #meetings-table {
-                    thead { tr { th { "Date" } th { "Length" } th { "Kind" } th { "Record" } } }
+                table.table--stack #meetings-table {
+                    thead { tr { th scope="col" { "Date" } th scope="col" { "Length" } th scope="col" { "Kind" } th scope="col" { "Record" } } }
                     tbody {
                         @for meeting in &view.meetings {
                             tr {
-                                td { (meeting.date) }
-                                td { (meeting.minutes) " minutes" }
-                                td { (meeting.kind.map_or("", |k| k.label())) }
-                                td {
+                                td data-label="Date" { (meeting.date) }
+                                td data-label="Length" { (meeting.minutes) " minutes" }
+                                td data-label="Kind" { (meeting.kind.map_or("", |k| k.label())) }
+                                td data-label="Record" {
                                     @if let Some(record) = &meeting.record {
                                         p { (record.text) }
                                         @if !record.action_points.is_empty() {
@@ -887,9 +887,9 @@ fn completion(caller: &Caller, view: &RelationshipView, sent: &Sent<'_>) -> Mark
         @if !completion.comparison.is_empty() {
             h3 { "How your answers changed" }
             div.table-wrap {
-                table {
-                    thead { tr { th { "Question" } th { "Before" } th { "After" } } }
-                    tbody { @for change in &completion.comparison { tr { td { (change.question) } td { (change.before_label) } td { (change.after_label) } } } }
+                table.table--stack {
+                    thead { tr { th scope="col" { "Question" } th scope="col" { "Before" } th scope="col" { "After" } } }
+                    tbody { @for change in &completion.comparison { tr { td data-label="Question" { (change.question) } td data-label="Before" { (change.before_label) } td data-label="After" { (change.after_label) } } } }
                 }
             }
         }
