@@ -450,8 +450,8 @@ impl App {
             (
                 Role::LineManager,
                 "manager",
-                Some(("Cafcass", "CAF0003")),
-                "team manager at Cafcass",
+                Some(DEMO_MANAGER),
+                "team manager at Cafcass, consulted on a request from their team",
             ),
             (
                 Role::SupervisingSocialWorker,
@@ -469,7 +469,7 @@ impl App {
                 Role::Mentee,
                 "mentee",
                 Some(("Cafcass", "CAF0011")),
-                "practitioner in the manager's team at Cafcass",
+                "head of service at Cafcass, whose request for a mentor waits to be screened",
             ),
         ];
         let mut logins = Vec::new();
@@ -651,6 +651,9 @@ const DEMO_MENTORS: [(&str, &str, &str, &str, &str, bool); 8] = [
     ),
 ];
 
+/// The demo line manager: a team manager at Cafcass.
+const DEMO_MANAGER: (&str, &str) = ("Cafcass", "CAF0003");
+
 /// Demo requests waiting to be screened, oldest first: (programme key,
 /// organisation, employee id, track, goals).
 const DEMO_REQUESTS: [(&str, &str, &str, &str, &str); 5] = [
@@ -773,10 +776,24 @@ impl App {
                 culture: String::new(),
                 named_mentor: None,
             };
-            let consultation = if key == "caf" {
-                Consultation::Awaiting
-            } else {
+            // CAF consults the line manager (REQ-5). The demo manager
+            // (CAF0003) answers for their own team; any other manager has
+            // no demo account, so their answer is in already (they support
+            // the time), and every request can move on.
+            let consultation = if key != "caf" {
                 Consultation::NotNeeded
+            } else {
+                let manager = self
+                    .store
+                    .people()
+                    .get(person_id)
+                    .await?
+                    .and_then(|p| p.line_manager_employee_id);
+                if manager.as_deref() == Some(DEMO_MANAGER.1) {
+                    Consultation::Awaiting
+                } else {
+                    Consultation::Supports
+                }
             };
             self.store
                 .requests()

@@ -11,6 +11,7 @@ use tandem_domain::permissions::{
     importable_organisations, managing_person, sees_system_overview, staffed_organisations,
 };
 use tandem_domain::proposals::DeclineReason;
+use tandem_domain::register::{Consultation, Phase, RequestSource, RequestStatus};
 use tandem_domain::roles::Role;
 use tandem_store::{AuditEvent, Organisation, PersonSummary};
 
@@ -142,6 +143,33 @@ impl App {
             AuditAction::RegisterEntrySaved => String::new(),
             AuditAction::ProposalDeclined => DeclineReason::parse(&event.detail)
                 .map_or(event.detail.clone(), |r| r.label().to_owned()),
+            // "programme 4, person 246, requested": the request names both.
+            AuditAction::RequestCreated => {
+                match event.detail.rsplit(", ").next().map(RequestSource::parse) {
+                    Some(RequestSource::Automatic) => "Enrolled automatically".to_owned(),
+                    _ => "Asked for by the mentee".to_owned(),
+                }
+            }
+            AuditAction::RequestScreened => RequestStatus::parse(&event.detail)
+                .map_or(event.detail.clone(), |s| s.label().to_owned()),
+            AuditAction::RequestConsulted => Consultation::parse(&event.detail)
+                .map_or(event.detail.clone(), |c| c.label().to_owned()),
+            AuditAction::SelfAssessmentSaved => match Phase::parse(&event.detail) {
+                Some(Phase::Before) => "Before matching".to_owned(),
+                Some(Phase::After) => "At the end of the relationship".to_owned(),
+                None => event.detail.clone(),
+            },
+            // "3 proposals sent to mentors": the action says the rest.
+            AuditAction::ProposalsSent => match event
+                .detail
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<u64>().ok())
+            {
+                Some(1) => "1 proposal".to_owned(),
+                Some(n) => format!("{n} proposals"),
+                None => event.detail.clone(),
+            },
             // "mentor entry 12: reason" names the mentor chosen.
             AuditAction::MatchingOverridden => match event
                 .detail

@@ -682,6 +682,28 @@ impl App {
             name: organisation.name.clone(),
             jurisdiction: organisation.jurisdiction.clone(),
         }];
+        // The new programme's policy history starts today, with it: not the
+        // template organisation's revisions, version and review dates (so
+        // it is not due for review at once). Its public text, written by
+        // and about that organisation, gives way to a plain one about this
+        // organisation, for the coordinator to rewrite in the settings
+        // (issue 12 defect 4).
+        programme.policy.revisions = vec![tandem_domain::programme::Revision {
+            date: tandem_domain::programme::PolicyDate::Day(self.today()),
+            change: format!(
+                "Programme started from the {} template",
+                request.template.trim()
+            ),
+            author: caller.display_name.clone(),
+            next_review: None,
+        }];
+        programme.policy.version = None;
+        programme.policy.approved = None;
+        programme.policy.next_review = None;
+        programme.publicity.text = format!(
+            "{} runs {}: mentoring for its staff, in confidence, by a colleague who has no authority over the mentee.",
+            organisation.name, programme.name
+        );
         let problems = programme.problems();
         if !problems.is_empty() {
             return Err(invalid(problems));

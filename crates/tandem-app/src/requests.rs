@@ -381,6 +381,10 @@ impl App {
                 self_assessment: None,
             });
         }
+        // The line manager's words are for the coordinator, not the mentee.
+        if access == RequestAccess::Mentee {
+            request.consultation_note.clear();
+        }
         let named_mentor = match request.named_mentor_id {
             Some(entry) => self
                 .store
@@ -551,6 +555,7 @@ impl App {
         caller: &Principal,
         id: RequestId,
         answer: &str,
+        note: &str,
     ) -> Result<(), AppError> {
         let request = self
             .store
@@ -573,10 +578,23 @@ impl App {
                 ));
             }
         };
+        let note = note.trim();
+        if answer == Consultation::HasConcerns && note.is_empty() {
+            return Err(AppError::invalid(
+                "note",
+                "Say what your concerns about the time are, so that the coordinator can talk them through with you and your colleague",
+            ));
+        }
+        if note.chars().count() > 2000 {
+            return Err(AppError::invalid(
+                "note",
+                "Keep what you say about the time to 2,000 characters or fewer",
+            ));
+        }
         if !self
             .store
             .requests()
-            .record_consultation(&authority, answer)
+            .record_consultation(&authority, answer, note)
             .await?
         {
             return Err(AppError::invalid(

@@ -140,6 +140,9 @@ pub struct RequestRow {
     pub named_mentor_id: Option<MentorEntryId>,
     #[sqlx(try_from = "crate::decode::Parsed<Consultation>")]
     pub consultation: Consultation,
+    /// The line manager's words with their answer: for the coordinator,
+    /// never the mentee.
+    pub consultation_note: String,
     pub rejection_reason: Option<String>,
     pub rejection_detail: Option<String>,
     pub created_at: i64,
@@ -151,7 +154,7 @@ const REQUEST_COLUMNS: &str = "q.id, q.programme_id, g.name AS programme_name, q
      q.track, q.source, q.status, q.goals, q.help_needed, q.preferred_style, q.meeting_frequency, \
      q.relationship_length, q.meeting_location, q.other_team, q.other_region, q.other_organisation, \
      q.other_jurisdiction, q.language, q.gender, q.culture, q.named_mentor_id, q.consultation, \
-     q.rejection_reason, q.rejection_detail, q.created_at, q.screened_at";
+     q.consultation_note, q.rejection_reason, q.rejection_detail, q.created_at, q.screened_at";
 
 const REQUEST_JOINS: &str = "FROM mentor_requests q JOIN people p ON p.id = q.person_id \
      JOIN organisations o ON o.id = p.organisation_id JOIN programmes g ON g.id = q.programme_id \
@@ -604,15 +607,18 @@ impl Requests<'_> {
         &self,
         authority: &ConsultationAuthority,
         answer: Consultation,
+        note: &str,
     ) -> Result<bool> {
         let id = authority.request_id();
         let mut tx = self.store.write_tx().await?;
         let updated = sqlx::query(
-            "UPDATE mentor_requests SET consultation = $1 WHERE id = $2 AND consultation = $3",
+            "UPDATE mentor_requests SET consultation = $1, consultation_note = $4 \
+             WHERE id = $2 AND consultation = $3",
         )
         .bind(answer.as_str())
         .bind(id.get())
         .bind(Consultation::Awaiting.as_str())
+        .bind(note)
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -89,6 +89,11 @@ pub fn invalid_page(caller: &Caller, title: &str, content: Markup) -> Response {
         .into_response()
 }
 
+/// The GOV.UK back link, at the top of a form page.
+pub fn back_link(href: &str) -> Markup {
+    html! { a.back-link href=(href) { "Back" } }
+}
+
 /// A number with its noun, singular for one: "1 mentee", "3 mentees".
 pub fn counted(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -68,6 +68,21 @@ pub struct MatchingRun {
     pub ignored_overrides: Vec<String>,
 }
 
+/// A request a coordinator chooses a mentor for, with what the mentee
+/// asked of their mentor: a choice against it is made knowingly.
+#[derive(Debug, Clone)]
+pub struct RequestToMatch {
+    pub name: String,
+    pub organisation_id: tandem_domain::ids::OrganisationId,
+    /// What the mentee prefers, in words ("a mentor from another team").
+    pub wishes: Vec<&'static str>,
+    pub other_organisation: bool,
+    /// The mentee's team, where they asked for a mentor from another.
+    pub other_team: Option<String>,
+    /// The mentor the mentee named, where the programme lets them.
+    pub named_mentor: Option<tandem_domain::ids::MentorEntryId>,
+}
+
 /// A mentor on the register, as a coordinator choosing one sees them:
 /// with whatever makes them ineligible for the programme (nothing when
 /// they can be matched).
@@ -331,7 +346,7 @@ impl App {
         &self,
         authority: &MatchingAuthority,
         request_id: RequestId,
-    ) -> Result<String, AppError> {
+    ) -> Result<RequestToMatch, AppError> {
         let request = self
             .store
             .requests()
@@ -340,7 +355,30 @@ impl App {
             .filter(|r| r.programme_id == authority.programme_id())
             .filter(|r| authority.covers_mentee_organisation(r.organisation_id))
             .ok_or(AppError::NotFound)?;
-        Ok(format!("{} {}", request.given_name, request.family_name))
+        let wishes = [
+            (request.other_team, "a mentor from another team"),
+            (request.other_region, "a mentor from another region"),
+            (
+                request.other_organisation,
+                "a mentor from another organisation",
+            ),
+            (
+                request.other_jurisdiction,
+                "a mentor from another jurisdiction",
+            ),
+        ]
+        .into_iter()
+        .filter(|(wished, _)| *wished)
+        .map(|(_, wish)| wish)
+        .collect();
+        Ok(RequestToMatch {
+            name: format!("{} {}", request.given_name, request.family_name),
+            organisation_id: request.organisation_id,
+            wishes,
+            other_organisation: request.other_organisation,
+            other_team: request.other_team.then(|| request.team.clone()).flatten(),
+            named_mentor: request.named_mentor_id,
+        })
     }
 
     /// The programme's register, for choosing a mentor by hand.

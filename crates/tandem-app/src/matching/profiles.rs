@@ -396,6 +396,7 @@ mod tests {
             culture: String::new(),
             named_mentor_id: None,
             consultation: Consultation::NotNeeded,
+            consultation_note: String::new(),
             rejection_reason: None,
             rejection_detail: None,
             created_at: 1_700_000_000,

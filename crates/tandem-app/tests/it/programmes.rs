@@ -417,11 +417,25 @@ async fn a_coordinator_starts_a_programme_from_a_template_for_their_organisation
         2,
         "the template's tracks come along"
     );
+    // Its policy history starts today, with nothing of the template
+    // organisation's: no review is due at once, and no public text of
+    // theirs (issue 12 defect 4).
     let due = app.policy_reviews_due(&coordinator).await.expect("due");
+    assert!(due.is_empty(), "{due:?}");
+    let policy = &view.programme.policy;
+    assert_eq!(policy.revisions.len(), 1);
     assert_eq!(
-        due.len(),
-        1,
-        "the template's review date has passed: review the copy"
+        policy.revisions[0].date,
+        tandem_domain::programme::PolicyDate::Day(app.today())
+    );
+    assert!(
+        view.programme
+            .publicity
+            .text
+            .starts_with("Organisation A runs Carers mentoring at A")
+            && !view.programme.publicity.text.contains("Achieving"),
+        "{}",
+        view.programme.publicity.text
     );
     let taken = app
         .create_programme_from_template(&coordinator, &request)

@@ -162,15 +162,47 @@ async fn requests_are_screened_first_come_first_served_and_each_role_sees_only_i
         assert!(view.time_commitment.starts_with("Meetings in working time"));
         assert!(view.can_consult && !view.can_screen);
         assert!(
-            app.answer_consultation(&manager, consulted, "maybe")
+            app.answer_consultation(&manager, consulted, "maybe", "")
                 .await
                 .is_err()
         );
-        app.answer_consultation(&manager, consulted, "supports")
+        // Concerns need words (issue 12 defect 6).
+        match app
+            .answer_consultation(&manager, consulted, "has_concerns", " ")
+            .await
+        {
+            Err(AppError::Invalid(fields)) => assert_eq!(fields[0].field, "note", "{}", db.label),
+            other => panic!("expected a field error, got {other:?}"),
+        }
+        app.answer_consultation(&manager, consulted, "has_concerns", "Inspection in March.")
             .await
             .expect("answered");
+        let seen = app
+            .request_view(&coordinator, consulted)
+            .await
+            .expect("the coordinator's view");
+        assert_eq!(
+            seen.request.consultation_note, "Inspection in March.",
+            "{}",
+            db.label
+        );
+        // The mentee whose request it is never reads the manager's words.
+        let their_mentee = Principal {
+            person_id: Some(seen.request.person_id),
+            grants: Vec::new(),
+            ..mentee.clone()
+        };
+        let theirs = app
+            .request_view(&their_mentee, consulted)
+            .await
+            .expect("the mentee's own request");
+        assert_eq!(
+            theirs.access,
+            tandem_domain::permissions::RequestAccess::Mentee
+        );
+        assert!(theirs.request.consultation_note.is_empty(), "{}", db.label);
         assert!(
-            app.answer_consultation(&manager, consulted, "supports")
+            app.answer_consultation(&manager, consulted, "supports", "")
                 .await
                 .is_err(),
             "answered once"

@@ -117,6 +117,11 @@ fn home_content(home: &Home) -> Markup {
                 }
             }
         }
+        @if home.own_requests.is_empty() && home.own_person_id.is_some() && home.roles.contains(&Role::Mentee) {
+            h2 { "Would you like a mentor?" }
+            p { "Choose the programme for you and ask. Its coordinator reads your request, then proposes a mentor who has no authority over you." }
+            p { a.button href="/programmes" { "Ask for a mentor" } }
+        }
         @if !home.own_requests.is_empty() {
             h2 { "Your mentor requests" }
             ul {

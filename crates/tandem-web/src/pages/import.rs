@@ -16,7 +16,7 @@ use crate::extract::{PageCaller, PathId};
 use crate::forms::{
     Fields, Problem, csrf_field, described_by, error_message, error_summary, field_problem,
 };
-use crate::layout::{counted, format_time, invalid_page, page, summary_row};
+use crate::layout::{back_link, counted, format_time, invalid_page, page, summary_row};
 use crate::state::AppState;
 
 fn import_form(
@@ -29,6 +29,7 @@ fn import_form(
     let fields = Fields::new(problems);
     let file_problem = field_problem(problems, "file").is_some();
     html! {
+        (back_link("/"))
         (error_summary(problems))
         h1 { "Import people" }
         p { "Upload a CSV export from your HR system. Tandem checks the whole file first: if any row has a problem, nothing is imported and every problem is listed with its line and column. People already imported are updated by their employee id." }

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
-use tandem_app::matching::MatchableMentor;
 use tandem_app::matching::MatchingRun;
+use tandem_app::matching::{MatchableMentor, RequestToMatch};
 use tandem_app::views::Proposal;
 use tandem_domain::ids::{MentorEntryId, ProgrammeId, RequestId};
 use tandem_domain::proposals::DeclineReason;
@@ -20,7 +20,7 @@ use crate::caller::Caller;
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
 use crate::forms::{Choice, Fields, Problem, csrf_field, error_summary, problems};
-use crate::layout::{counted, invalid_page, page};
+use crate::layout::{back_link, counted, invalid_page, page};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -191,7 +191,7 @@ fn choose_content(
     caller: &Caller,
     programme: ProgrammeId,
     request_id: RequestId,
-    mentee: &str,
+    mentee: &RequestToMatch,
     register: &[MatchableMentor],
     form: &ChooseForm,
     problems: &[Problem],
@@ -207,21 +207,44 @@ fn choose_content(
             label.push_str(" — ");
             label.push_str(&entry.expertise);
         }
-        let choice = Choice::new(entry.id, label);
-        if mentor.ineligible.is_empty() {
-            choice
-        } else {
+        let mut notes: Vec<String> = Vec::new();
+        if !mentor.ineligible.is_empty() {
             let reasons: Vec<String> = mentor.ineligible.iter().map(ToString::to_string).collect();
-            choice.hint(format!(
+            notes.push(format!(
                 "Not eligible for this programme: {}, so cannot be proposed.",
                 reasons.join("; ")
-            ))
+            ));
+        }
+        if mentee.named_mentor == Some(entry.id) {
+            notes.push("The mentor the mentee named.".to_owned());
+        }
+        if entry.organisation_id == mentee.organisation_id
+            && mentee.other_team.is_some()
+            && entry.team == mentee.other_team
+        {
+            notes.push("Against the mentee's wish: the same team as the mentee, who asked for a mentor from another.".to_owned());
+        }
+        if mentee.other_organisation && entry.organisation_id == mentee.organisation_id {
+            notes.push("Against the mentee's wish: the same organisation as the mentee, who asked for a mentor from another.".to_owned());
+        }
+        let choice = Choice::new(entry.id, label);
+        if notes.is_empty() {
+            choice
+        } else {
+            choice.hint(notes.join(" "))
         }
     });
     html! {
+        (back_link(&format!("/programmes/{programme}/matching")))
         (error_summary(problems))
-        h1 { "Choose a mentor for " (mentee) }
+        h1 { "Choose a mentor for " (mentee.name) }
         p { "The other pairs are worked out again around your choice. Rules that exclude a pair — line management, conflicts of interest, eligibility, availability and capacity — still apply." }
+        @if !mentee.wishes.is_empty() {
+            div.warning-text role="note" {
+                strong { (mentee.name) " asked for " (mentee.wishes.join(" and ")) ". " }
+                "If your choice goes against this, say why in your reason: the mentor reads it."
+            }
+        }
         form method="post" action={ "/programmes/" (programme) "/matching/choose" } novalidate {
             (csrf_field(&caller.csrf_token))
             input type="hidden" name="request" value=(request_id);

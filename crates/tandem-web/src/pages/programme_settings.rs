@@ -17,7 +17,7 @@ use crate::caller::Caller;
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
 use crate::forms::{Choice, Fields, Problem, csrf_field, error_summary, problems_for};
-use crate::layout::{invalid_page, page};
+use crate::layout::{back_link, invalid_page, page};
 use crate::pages::programmes::record_mode_label;
 use crate::state::AppState;
 
@@ -95,6 +95,7 @@ fn settings_form(
     let modes = [RecordMode::MetadataOnly, RecordMode::NotesAgreedByBoth]
         .map(|mode| Choice::new(record_mode_name(mode), record_mode_label(mode)));
     html! {
+        (back_link(&format!("/programmes/{}", view.id)))
         (error_summary(problems))
         span.caption { (view.programme.name) }
         h1 { "Programme settings" }

@@ -23,7 +23,7 @@ use crate::caller::Caller;
 use crate::error::{PageError, capitalise};
 use crate::extract::{PageCaller, PathId};
 use crate::forms::{Choice, Fields, Problem, csrf_field, error_summary, problems_for};
-use crate::layout::{invalid_page, page, summary_row};
+use crate::layout::{back_link, invalid_page, page, summary_row};
 use crate::state::AppState;
 
 fn organisation_names(organisations: &[Organisation]) -> String {
@@ -199,7 +199,7 @@ fn stated_row(key: &str, value: Option<&str>) -> Markup {
     }
 }
 
-fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
+fn programme_content(view: &ProgrammeView, notice: &Notice, has_person: bool) -> Markup {
     let programme = &view.programme;
     let publicity = &programme.publicity;
     let meetings = &programme.meetings;
@@ -212,7 +212,7 @@ fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
         @if notice.created.is_some() {
             div.panel-success role="status" {
                 h2 { "Programme created" }
-                p { "It starts with the template's settings. " a href={ "/programmes/" (view.id) "/settings" } { "Check and change its settings" } " before you publicise it." }
+                p { "It starts with the template's rules, and its policy history starts today. " a href={ "/programmes/" (view.id) "/settings" } { "Check its settings and the text staff will read about it" } " before you publicise it." }
             }
         }
         @if view.review_due && view.can_edit() {
@@ -227,10 +227,8 @@ fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
         span.caption { (organisation_names(&view.organisations)) }
         h1 { (programme.name) }
         @if !programme.summary.is_empty() { p.lede { (programme.summary) } }
+        (programme_actions(view, has_person))
         @if !publicity.text.is_empty() { p { (publicity.text) } }
-        @if view.can_edit() {
-            p { a href={ "/programmes/" (view.id) "/settings" } { "Change the programme's settings" } }
-        }
         @if !programme.objectives.is_empty() {
             h2 { "What the programme is for" }
             ul { @for objective in &programme.objectives { li { (objective) } } }
@@ -303,22 +301,30 @@ fn programme_content(view: &ProgrammeView, notice: &Notice) -> Markup {
                 }
             }
         }
-        (programme_links(view.id, view.can_edit()))
         p { a href="/programmes" { "Back to programmes" } }
     }
 }
 
-/// The links on a programme page to its register, requests and queue.
-fn programme_links(programme_id: ProgrammeId, can_edit: bool) -> Markup {
+/// What the caller can do in a programme, at the top of its page: asking
+/// for a mentor first for anyone with a staff record, then the register
+/// and volunteering, then what those who run it do.
+fn programme_actions(view: &ProgrammeView, has_person: bool) -> Markup {
+    let id = view.id;
+    let volunteers = tandem_domain::register::accepts_volunteers(&view.programme);
     html! {
-        h2 { "Mentoring in this programme" }
-        ul {
-            li { a href={ "/programmes/" (programme_id) "/request" } { "Ask for a mentor" } }
-            li { a href={ "/programmes/" (programme_id) "/register" } { "Mentor register" } }
-            li { a href={ "/programmes/" (programme_id) "/register/new" } { "Volunteer as a mentor" } }
-            @if can_edit {
-                li { a href={ "/programmes/" (programme_id) "/screening" } { "Screen mentor requests" } }
-                li { a href={ "/programmes/" (programme_id) "/matching" } { "Match mentees with mentors" } }
+        div.actions {
+            @if has_person {
+                a.button href={ "/programmes/" (id) "/request" } { "Ask for a mentor" }
+            }
+            a.button.button--secondary href={ "/programmes/" (id) "/register" } { "Mentor register" }
+            @if has_person && volunteers {
+                a.button.button--secondary href={ "/programmes/" (id) "/register/new" } { "Volunteer as a mentor" }
+            }
+            @if view.can_edit() {
+                a.button.button--secondary href={ "/programmes/" (id) "/screening" } { "Screen mentor requests" }
+                a.button.button--secondary href={ "/programmes/" (id) "/matching" } { "Match mentees with mentors" }
+                a.button.button--secondary href={ "/programmes/" (id) "/relationships" } { "Relationships" }
+                a.button.button--secondary href={ "/programmes/" (id) "/settings" } { "Settings" }
             }
         }
     }
@@ -335,7 +341,7 @@ pub async fn show(
     Ok(page(
         &view.programme.name,
         Some(&caller),
-        programme_content(&view, &notice),
+        programme_content(&view, &notice, caller.principal.person_id.is_some()),
     ))
 }
 
@@ -380,6 +386,7 @@ fn new_form(
         .iter()
         .map(|t| Choice::new(t.key, &t.name).hint(&t.summary));
     html! {
+        (back_link("/programmes"))
         (error_summary(problems))
         h1 { "Start a programme from a template" }
         p { "Each template reproduces one scheme's written policy. Your programme starts with its settings, which you can then change." }

@@ -16,7 +16,7 @@ use crate::caller::Caller;
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
 use crate::forms::{Fields, Problem, csrf_field, error_summary, problems};
-use crate::layout::{invalid_page, page, summary_row};
+use crate::layout::{back_link, invalid_page, page, summary_row};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -42,6 +42,7 @@ fn proposal_content(
         .map(|reason| (reason.as_str(), reason.label()))
         .collect();
     html! {
+        (back_link("/"))
         (error_summary(problems))
         span.caption { (proposal.programme_name) }
         h1 { "Would you mentor " (proposal.mentee_name) "?" }

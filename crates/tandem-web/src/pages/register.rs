@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
 use tandem_app::register::{EntryViewModel, RegisterPage, input_of};
-use tandem_app::views::RegisterFilter;
+use tandem_app::views::{PersonSummary, RegisterFilter};
 use tandem_domain::ids::{MentorEntryId, OrganisationId, ProgrammeId};
 use tandem_domain::permissions::EntryView;
 use tandem_domain::register::{Availability, MentorProfileInput, ProfileField};
@@ -20,7 +20,7 @@ use crate::caller::Caller;
 use crate::error::{PageError, capitalise};
 use crate::extract::{PageCaller, PathId};
 use crate::forms::{Fields, Problem, csrf_field, error_summary, problems, yes};
-use crate::layout::{counted, invalid_page, page, summary_row};
+use crate::layout::{back_link, counted, invalid_page, page, summary_row};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -290,6 +290,53 @@ impl EntryForm {
     }
 }
 
+/// Whom a coordinator adds: the employee id typed or chosen, and the
+/// people search that finds it without JavaScript (search, then choose).
+pub struct Identify<'a> {
+    person: &'a str,
+    search: &'a str,
+    found: &'a [PersonSummary],
+    /// The page the search and its choices link back to.
+    page: &'a str,
+}
+
+/// The people picker: a search form (GET) and the people it found, each
+/// with a link that chooses them for the form below.
+fn people_picker(identify: &Identify<'_>) -> Markup {
+    html! {
+        form.search method="get" action=(identify.page) {
+            input type="hidden" name="identify" value="1";
+            div.form-group {
+                label for="q" { "Find the mentor by name, email or employee id" }
+                input #q type="search" name="q" value=(identify.search);
+            }
+            button.button.button--secondary type="submit" { "Search" }
+        }
+        @if !identify.search.trim().is_empty() {
+            @if identify.found.is_empty() {
+                p { "Nobody you can see matches \u{201c}" (identify.search) "\u{201d}." }
+            } @else {
+                ul.choices {
+                    @for person in identify.found {
+                        li {
+                            a href={ (identify.page) "?identify=1&person=" (urlencoding(&person.employee_id)) } {
+                                "Choose " (person.given_name) " " (person.family_name)
+                            }
+                            " — " (person.job_title) ", " (person.organisation) " (" (person.employee_id) ")"
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn urlencoding(text: &str) -> String {
+    serde_urlencoded::to_string([("v", text)])
+        .map(|pair| pair.trim_start_matches("v=").to_owned())
+        .unwrap_or_default()
+}
+
 /// The register entry form. `certifies` is whether the caller records the
 /// mentor's training and appraisal: never on their own entry.
 #[allow(clippy::too_many_arguments)]
@@ -297,7 +344,7 @@ fn entry_form(
     caller: &Caller,
     action: &str,
     heading: &str,
-    identify: Option<&str>,
+    identify: Option<&Identify<'_>>,
     certifies: bool,
     input: &MentorProfileInput,
     problems: &[Problem],
@@ -305,14 +352,18 @@ fn entry_form(
 ) -> Markup {
     let fields = Fields::new(problems);
     html! {
+        (back_link(back))
         (error_summary(problems))
         h1 { (heading) }
         p { "Organisation and jurisdiction come from the staff directory." }
+        @if let Some(identify) = identify {
+            (people_picker(identify))
+        }
         form method="post" action=(action) novalidate {
             (csrf_field(&caller.csrf_token))
-            @if let Some(person) = identify {
+            @if let Some(identify) = identify {
                 input type="hidden" name="identify" value="1";
-                (fields.text("person", "Employee id of the mentor").hint("As it appears in your organisation's staff directory (the HR export). They must work for an organisation whose mentors you keep.").value(person).short())
+                (fields.text("person", "Employee id of the mentor").hint("Find them above, or type it as it appears in your organisation's staff directory (the HR export). They must work for an organisation whose mentors you keep.").value(identify.person).short())
             }
             h2 { "Profile" }
             (fields.textarea("experience", "Experience").hint("Roles held and what they have learnt.").value(&input.experience))
@@ -354,6 +405,10 @@ fn entry_form(
 #[serde(default)]
 pub struct NewEntryQuery {
     identify: String,
+    /// The people picker's search.
+    q: String,
+    /// The employee id chosen from it.
+    person: String,
 }
 
 /// `GET /programmes/{id}/register/new`: volunteer, or (`?identify=1`)
@@ -376,6 +431,22 @@ pub async fn new_entry_page(
     } else {
         "Volunteer as a mentor"
     };
+    let found = if identify && !query.q.trim().is_empty() {
+        state
+            .app
+            .list_people(&caller.principal, &query.q, 1, 10)
+            .await?
+            .people
+    } else {
+        Vec::new()
+    };
+    let action = format!("/programmes/{id}/register/new");
+    let picker = Identify {
+        person: &query.person,
+        search: &query.q,
+        found: &found,
+        page: &action,
+    };
     if !identify && !tandem_domain::register::accepts_volunteers(&programme.programme) {
         return Ok(page(
             heading,
@@ -388,7 +459,7 @@ pub async fn new_entry_page(
         Some(&caller),
         html! {
             span.caption { (programme.programme.name) }
-            (entry_form(&caller, &format!("/programmes/{id}/register/new"), heading, identify.then_some(""), identify, &input, &[], &format!("/programmes/{id}/register")))
+            (entry_form(&caller, &action, heading, identify.then_some(&picker), identify, &input, &[], &format!("/programmes/{id}/register")))
         },
     ))
 }
@@ -448,7 +519,12 @@ pub async fn create_entry(
                     &caller,
                     &format!("/programmes/{id}/register/new"),
                     heading,
-                    identify.then_some(form.person.as_str()),
+                    identify.then_some(&Identify {
+                        person: &form.person,
+                        search: "",
+                        found: &[],
+                        page: &format!("/programmes/{id}/register/new"),
+                    }),
                     identify,
                     &input,
                     &problems(errors),

@@ -21,7 +21,7 @@ use crate::caller::Caller;
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
 use crate::forms::{Fields, Problem, csrf_field, error_summary, problems, yes};
-use crate::layout::{invalid_page, page, summary_row};
+use crate::layout::{back_link, invalid_page, page, summary_row};
 use crate::state::AppState;
 
 /// The request form as typed.
@@ -81,6 +81,7 @@ fn request_form(
         .collect();
     let fields = Fields::new(problems);
     html! {
+        (back_link(&format!("/programmes/{id}")))
         (error_summary(problems))
         span.caption { (form.programme.programme.name) }
         h1 { "Ask for a mentor" }
@@ -235,6 +236,9 @@ fn request_content(
             } @else {
                 (summary_row("Line manager", Some(r.consultation.label())))
             }
+            @if !r.consultation_note.is_empty() && view.access != RequestAccess::Mentee {
+                (summary_row(if view.access == RequestAccess::LineManager { "What you said" } else { "What the line manager said" }, Some(&r.consultation_note)))
+            }
             @if view.access.sees_content() {
                 (summary_row("How it came", Some(match r.source {
                     tandem_domain::register::RequestSource::Requested => "Asked for by the mentee",
@@ -282,6 +286,7 @@ fn request_content(
             form method="post" action={ "/requests/" (r.id) "/consultation" } {
                 (csrf_field(&caller.csrf_token))
                 (fields.radios("answer", "Can the time be found?").options(&[("supports", "Yes, I support the time it takes"), ("has_concerns", "I have concerns about the time")]))
+                (fields.textarea("note", "If you have concerns, what are they?").hint("Needed if you have concerns, for example a busy period or cover the team lacks. The coordinator reads this; your colleague does not."))
                 button.button type="submit" { "Send" }
             }
         }
@@ -369,6 +374,7 @@ pub async fn request_with_problems(
 #[serde(default)]
 pub struct ConsultationForm {
     answer: String,
+    note: String,
 }
 
 /// `POST /requests/{id}/consultation`.
@@ -380,7 +386,7 @@ pub async fn consult(
 ) -> Result<Response, PageError> {
     match state
         .app
-        .answer_consultation(&caller.principal, id, &form.answer)
+        .answer_consultation(&caller.principal, id, &form.answer, &form.note)
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/requests/{id}?consulted=1")).into_response()),

@@ -66,7 +66,10 @@ fn queue_table(items: &[QueueItem], caption: &str) -> Markup {
                         td data-label="Kind of mentoring" { (item.track_name) @if r.source == RequestSource::Automatic { br; span.tag { "Enrolled automatically" } } }
                         td data-label="Line manager" {
                             @match r.consultation {
-                                Consultation::HasConcerns => strong.tag.tag--due { "Has concerns about the time" },
+                                Consultation::HasConcerns => {
+                                    strong.tag.tag--due { "Has concerns about the time" }
+                                    @if !r.consultation_note.is_empty() { br; q { (r.consultation_note) } }
+                                },
                                 Consultation::Awaiting => "Not answered yet",
                                 Consultation::Supports => "Supports the time",
                                 Consultation::NotNeeded => "Not asked",

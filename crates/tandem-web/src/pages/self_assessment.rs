@@ -14,7 +14,7 @@ use crate::caller::Caller;
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
 use crate::forms::{Fields, Problem, csrf_field, error_summary, problems};
-use crate::layout::{invalid_page, page};
+use crate::layout::{back_link, invalid_page, page};
 use crate::state::AppState;
 
 fn self_assessment_content(
@@ -35,6 +35,7 @@ fn self_assessment_content(
         .collect();
     let fields = Fields::new(problems);
     html! {
+        (back_link(&format!("/requests/{}", form.request.id)))
         (error_summary(problems))
         span.caption { "Before your mentoring starts" }
         h1 { (form.questionnaire.name) }

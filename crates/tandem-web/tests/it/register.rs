@@ -114,6 +114,27 @@ async fn coordinators_screen_in_order_and_line_managers_never_see_the_goals() {
             "{}",
             reply.body
         );
+        // The people picker finds a mentor by name, without JavaScript,
+        // and choosing one fills in their employee id.
+        let picker = coordinator
+            .get(&format!(
+                "/programmes/{caf}/register/new?identify=1&q=CAF0014"
+            ))
+            .await;
+        assert_eq!(picker.status, StatusCode::OK, "{}", db.label);
+        assert!(
+            picker.body.contains(&format!(
+                "/programmes/{caf}/register/new?identify=1&amp;person=CAF0014"
+            )),
+            "{}",
+            picker.body
+        );
+        let chosen = coordinator
+            .get(&format!(
+                "/programmes/{caf}/register/new?identify=1&person=CAF0014"
+            ))
+            .await;
+        assert!(chosen.body.contains("value=\"CAF0014\""), "{}", chosen.body);
         let register = coordinator
             .get(&format!("/programmes/{caf}/register"))
             .await;
@@ -228,6 +249,14 @@ async fn coordinators_screen_in_order_and_line_managers_never_see_the_goals() {
             .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(reply.body.contains("href=\"#answer\""));
+        let reply = manager
+            .post_form(
+                &format!("/requests/{consulted}/consultation"),
+                &[("csrf", &csrf), ("answer", "has_concerns"), ("note", "")],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(reply.body.contains("href=\"#note\""), "{}", reply.body);
         let reply = manager
             .post_form(
                 &format!("/requests/{consulted}/consultation"),
