@@ -14,6 +14,7 @@ use tandem_domain::permissions::{
     managing_person, request_access, screening_organisations, screens_anywhere,
 };
 use tandem_domain::programme::{Enrolment, Programme, Questionnaire};
+use tandem_domain::proposals::ProposalStatus;
 use tandem_domain::register::{
     Consultation, MentorRequest, MentorRequestInput, Phase, RequestSource, RequestStatus,
     ScreeningInput, check_answers, mentee_questions, newly_started, request_fields,
@@ -112,7 +113,27 @@ pub struct EnrolmentReport {
 pub struct ScreeningDue {
     pub programme_id: ProgrammeId,
     pub programme_name: String,
+    /// Requests waiting to be screened.
     pub awaiting: usize,
+    /// Accepted requests with no live proposal: people waiting for a match.
+    pub waiting_for_match: usize,
+    /// Proposals waiting for their mentors' answers.
+    pub proposals_awaiting: usize,
+    /// Proposals the mentors accepted and declined in the last 7 days.
+    pub accepted_lately: usize,
+    pub declined_lately: usize,
+}
+
+impl ScreeningDue {
+    /// Whether there is anything to show.
+    pub fn any(&self) -> bool {
+        self.awaiting
+            + self.waiting_for_match
+            + self.proposals_awaiting
+            + self.accepted_lately
+            + self.declined_lately
+            > 0
+    }
 }
 
 /// A consultation waiting for a line manager: no goals, only the time.
@@ -820,9 +841,8 @@ impl App {
                 if organisations.as_ref().is_some_and(Vec::is_empty) {
                     continue;
                 }
-                let awaiting = self
-                    .store
-                    .requests()
+                let requests = self.store.requests();
+                let awaiting = requests
                     .with_status(
                         view.id,
                         RequestStatus::AwaitingScreening,
@@ -830,12 +850,48 @@ impl App {
                     )
                     .await?
                     .len();
-                if awaiting > 0 {
-                    screening.push(ScreeningDue {
-                        programme_id: view.id,
-                        programme_name: view.programme.name.clone(),
-                        awaiting,
-                    });
+                let live = self.store.proposals().live_requests(view.id).await?;
+                let waiting_for_match = requests
+                    .with_status(view.id, RequestStatus::Accepted, organisations.as_deref())
+                    .await?
+                    .iter()
+                    .filter(|r| !live.contains(&r.id))
+                    .count();
+                // Proposals for the mentees of the organisations screened.
+                let week_ago = self.now() - 7 * 24 * 3600;
+                let proposals: Vec<_> = self
+                    .store
+                    .proposals()
+                    .of_programme(view.id)
+                    .await?
+                    .into_iter()
+                    .filter(|p| {
+                        organisations
+                            .as_ref()
+                            .is_none_or(|orgs| orgs.contains(&p.mentee_organisation_id))
+                    })
+                    .collect();
+                let answered_lately = |status: ProposalStatus| {
+                    proposals
+                        .iter()
+                        .filter(|p| p.status == status)
+                        .filter(|p| p.answered_at.is_some_and(|at| at >= week_ago))
+                        .count()
+                };
+                let due = ScreeningDue {
+                    programme_id: view.id,
+                    programme_name: view.programme.name.clone(),
+                    awaiting,
+                    waiting_for_match,
+                    proposals_awaiting: proposals
+                        .iter()
+                        .filter(|p| p.status == ProposalStatus::AwaitingMentor)
+                        .count(),
+                    accepted_lately: answered_lately(ProposalStatus::Accepted),
+                    declined_lately: answered_lately(ProposalStatus::Declined),
+                };
+                if due.any() {
+                    screening.push(due);
                 }
             }
         }

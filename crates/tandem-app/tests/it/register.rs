@@ -83,6 +83,22 @@ async fn requests_are_screened_first_come_first_served_and_each_role_sees_only_i
             "{}",
             db.label
         );
+        // And who waits for a match: accepted requests with no live proposal.
+        let queue = app.screening_queue(&coordinator, caf).await.expect("queue");
+        let live = db.store.proposals().live_requests(caf).await.expect("live");
+        let unmatched = queue
+            .accepted
+            .iter()
+            .filter(|i| !live.contains(&i.request.id))
+            .count();
+        assert!(unmatched > 0, "{}: the demo has people waiting", db.label);
+        assert!(
+            home.requests_to_screen
+                .iter()
+                .any(|d| d.programme_id == caf && d.waiting_for_match == unmatched),
+            "{}",
+            db.label
+        );
         let home = app.home(&manager).await.expect("home");
         assert_eq!(
             home.consultations.len(),

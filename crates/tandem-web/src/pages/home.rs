@@ -8,7 +8,7 @@ use tandem_domain::roles::Role;
 
 use crate::error::PageError;
 use crate::extract::PageCaller;
-use crate::layout::{format_time, page};
+use crate::layout::{counted, format_time, page};
 use crate::pages::proposals::proposals_to_answer;
 use crate::state::AppState;
 
@@ -97,13 +97,45 @@ fn home_content(home: &Home) -> Markup {
                 }
             }
         }
-        @if !home.requests_to_screen.is_empty() {
+        @let to_screen: Vec<_> = home.requests_to_screen.iter().filter(|d| d.awaiting > 0).collect();
+        @if !to_screen.is_empty() {
             h2 { "Mentor requests to screen" }
             ul {
-                @for due in &home.requests_to_screen {
+                @for due in &to_screen {
                     li {
                         a href={ "/programmes/" (due.programme_id) "/screening" } { (due.programme_name) }
                         ": " (due.awaiting) @if due.awaiting == 1 { " request waits" } @else { " requests wait" } " to be screened."
+                    }
+                }
+            }
+        }
+        @let matching: Vec<_> = home.requests_to_screen.iter().filter(|d| d.waiting_for_match + d.proposals_awaiting + d.accepted_lately + d.declined_lately > 0).collect();
+        @if !matching.is_empty() {
+            h2 { "Matching" }
+            @for due in &matching {
+                div.summary-card {
+                    h3 { (due.programme_name) }
+                    ul.task-list {
+                        @if due.waiting_for_match > 0 {
+                            li.task-list__item {
+                                span.task-list__name { a href={ "/programmes/" (due.programme_id) "/matching" } { (counted(due.waiting_for_match as u64, "person waits", "people wait")) " for a mentor" } }
+                                strong.tag.tag--due { "To do" }
+                            }
+                        }
+                        @if due.proposals_awaiting > 0 {
+                            li.task-list__item {
+                                span.task-list__name { (counted(due.proposals_awaiting as u64, "proposal waits for its mentor's answer", "proposals wait for their mentors' answers")) }
+                                strong.tag { "Waiting" }
+                            }
+                        }
+                        @if due.accepted_lately + due.declined_lately > 0 {
+                            li.task-list__item {
+                                span.task-list__next {
+                                    "In the last 7 days mentors accepted " (due.accepted_lately) " and declined " (due.declined_lately) ". "
+                                    a href={ "/programmes/" (due.programme_id) "/matching" } { "See the answers" span.visually-hidden { " for " (due.programme_name) } }
+                                }
+                            }
+                        }
                     }
                 }
             }
