@@ -51,6 +51,9 @@ pub struct EntryViewModel {
     pub active_mentees: i64,
     pub mentored: Vec<PersonSummary>,
     pub can_edit: bool,
+    /// Whether the caller records this mentor's training and appraisal:
+    /// one who keeps the register, never the mentor themselves (REG-2).
+    pub certifies: bool,
 }
 
 impl EntryViewModel {
@@ -164,7 +167,7 @@ impl App {
         view: EntryView,
     ) -> Result<EntryViewModel, AppError> {
         let mut profile = profile_of(&row);
-        let (ineligible, can_edit, active_mentees, mentored) = if view == EntryView::Full {
+        let (ineligible, authority, active_mentees, mentored) = if view == EntryView::Full {
             let carer_level = row.carer_level.and_then(|l| CarerLevel::parse(l).ok());
             let facts = self
                 .store
@@ -174,7 +177,7 @@ impl App {
                 .ok_or(AppError::NotFound)?;
             (
                 profile.eligibility(programme, carer_level),
-                authorise_register_entry(caller, row.programme_id, taking_part, &facts).is_ok(),
+                authorise_register_entry(caller, row.programme_id, taking_part, &facts).ok(),
                 self.store.register().active_mentee_count(row.id).await?,
                 self.store.register().mentored_people(row.id).await?,
             )
@@ -195,8 +198,10 @@ impl App {
             profile.experience_months = None;
             profile.training_completed = false;
             profile.experience_shown_by_appraisal = false;
-            (Vec::new(), false, 0, Vec::new())
+            (Vec::new(), None, 0, Vec::new())
         };
+        let can_edit = authority.is_some();
+        let certifies = authority.is_some_and(|a| a.identified());
         Ok(EntryViewModel {
             id: row.id,
             programme_id: row.programme_id,
@@ -213,6 +218,7 @@ impl App {
             active_mentees,
             mentored,
             can_edit,
+            certifies,
         })
     }
 

@@ -14,7 +14,6 @@ use tandem_domain::permissions::{
     managing_person, request_access, screening_organisations, screens_anywhere,
 };
 use tandem_domain::programme::{Enrolment, Programme, Questionnaire};
-use tandem_domain::proposals::ProposalStatus;
 use tandem_domain::register::{
     Consultation, MentorRequest, MentorRequestInput, Phase, RequestSource, RequestStatus,
     ScreeningInput, check_answers, mentee_questions, newly_started, request_fields,
@@ -402,8 +401,7 @@ impl App {
                 self_assessment: None,
             });
         }
-        // The line manager's words are for the coordinator, not the mentee.
-        if access == RequestAccess::Mentee {
+        if !access.reads_consultation_note() {
             request.consultation_note.clear();
         }
         let named_mentor = match request.named_mentor_id {
@@ -841,54 +839,24 @@ impl App {
                 if organisations.as_ref().is_some_and(Vec::is_empty) {
                     continue;
                 }
-                let requests = self.store.requests();
-                let awaiting = requests
-                    .with_status(
-                        view.id,
-                        RequestStatus::AwaitingScreening,
-                        organisations.as_deref(),
-                    )
-                    .await?
-                    .len();
-                let live = self.store.proposals().live_requests(view.id).await?;
-                let waiting_for_match = requests
-                    .with_status(view.id, RequestStatus::Accepted, organisations.as_deref())
-                    .await?
-                    .iter()
-                    .filter(|r| !live.contains(&r.id))
-                    .count();
-                // Proposals for the mentees of the organisations screened.
-                let week_ago = self.now() - 7 * 24 * 3600;
-                let proposals: Vec<_> = self
+                let work = self
                     .store
-                    .proposals()
-                    .of_programme(view.id)
-                    .await?
-                    .into_iter()
-                    .filter(|p| {
-                        organisations
-                            .as_ref()
-                            .is_none_or(|orgs| orgs.contains(&p.mentee_organisation_id))
-                    })
-                    .collect();
-                let answered_lately = |status: ProposalStatus| {
-                    proposals
-                        .iter()
-                        .filter(|p| p.status == status)
-                        .filter(|p| p.answered_at.is_some_and(|at| at >= week_ago))
-                        .count()
-                };
+                    .requests()
+                    .work_counts(
+                        view.id,
+                        organisations.as_deref(),
+                        self.now() - 7 * 24 * 3600,
+                    )
+                    .await?;
+                let count = |n: i64| usize::try_from(n).unwrap_or(0);
                 let due = ScreeningDue {
                     programme_id: view.id,
                     programme_name: view.programme.name.clone(),
-                    awaiting,
-                    waiting_for_match,
-                    proposals_awaiting: proposals
-                        .iter()
-                        .filter(|p| p.status == ProposalStatus::AwaitingMentor)
-                        .count(),
-                    accepted_lately: answered_lately(ProposalStatus::Accepted),
-                    declined_lately: answered_lately(ProposalStatus::Declined),
+                    awaiting: count(work.awaiting),
+                    waiting_for_match: count(work.waiting_for_match),
+                    proposals_awaiting: count(work.proposals_awaiting),
+                    accepted_lately: count(work.accepted_lately),
+                    declined_lately: count(work.declined_lately),
                 };
                 if due.any() {
                     screening.push(due);

@@ -776,6 +776,13 @@ impl RequestAccess {
     pub fn sees_content(self) -> bool {
         !matches!(self, RequestAccess::LineManager)
     }
+
+    /// Whether the caller may read the line manager's words on the time
+    /// (REQ-5): those who screen it and the manager who wrote them, never
+    /// the mentee.
+    pub fn reads_consultation_note(self) -> bool {
+        !matches!(self, RequestAccess::Mentee)
+    }
 }
 
 /// Decides whether the caller may see a request; `None` is "not found".
@@ -1226,6 +1233,28 @@ mod tests {
         assert!(
             authorise_consultation(&manager, &request_facts(20, 1, &[11]), RequestId::new(1))
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn the_line_managers_words_reach_those_who_screen_and_never_the_mentee() {
+        let readers: Vec<(RequestAccess, bool)> = [
+            RequestAccess::Administrator,
+            RequestAccess::Coordinator,
+            RequestAccess::Mentee,
+            RequestAccess::LineManager,
+        ]
+        .into_iter()
+        .map(|access| (access, access.reads_consultation_note()))
+        .collect();
+        assert_eq!(
+            readers,
+            [
+                (RequestAccess::Administrator, true),
+                (RequestAccess::Coordinator, true),
+                (RequestAccess::Mentee, false),
+                (RequestAccess::LineManager, true),
+            ]
         );
     }
 

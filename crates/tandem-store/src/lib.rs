@@ -39,7 +39,9 @@ pub use jobs::{
 pub use people::{PersonDetail, PersonSummary};
 pub use programmes::{ProgrammeWrite, StoredProgramme};
 pub use proposals::{NewProposal, OverrideRow, ProposalRow};
-pub use register::{EnrolmentCandidate, MentorEntryRow, NewRequest, RegisterFilter, RequestRow};
+pub use register::{
+    EnrolmentCandidate, MentorEntryRow, NewRequest, ProgrammeWork, RegisterFilter, RequestRow,
+};
 pub use relationships::{
     AgreementVersionRow, CancellationRow, CompletionRow, EventRow, IntroductionRow, MeetingDateRow,
     MeetingRow, NewEvent, NewIntroduction, NewMeeting, NewVersion, RelationshipRow, RequestAfter,

@@ -96,6 +96,17 @@ pub struct RegisterFilter {
     pub availability: Option<String>,
 }
 
+/// What waits in a programme for those who screen and match
+/// ([`Requests::work_counts`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct ProgrammeWork {
+    pub awaiting: i64,
+    pub waiting_for_match: i64,
+    pub proposals_awaiting: i64,
+    pub accepted_lately: i64,
+    pub declined_lately: i64,
+}
+
 /// A mentor request with who it is for and which programme.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RequestRow {
@@ -493,6 +504,65 @@ impl Requests<'_> {
             query = query.bind(id.get());
         }
         Ok(query.fetch_all(&self.store.pool).await?)
+    }
+
+    /// What waits in a programme for those who screen and match the
+    /// requests of `organisations` (all when `None`), counted in one query
+    /// without reading a row: requests to screen, accepted requests with no
+    /// live proposal, proposals awaiting their mentors, and proposals
+    /// accepted and declined since `since` (Unix seconds).
+    pub async fn work_counts(
+        &self,
+        programme_id: ProgrammeId,
+        organisations: Option<&[OrganisationId]>,
+        since: i64,
+    ) -> Result<ProgrammeWork> {
+        // The organisations are typed ids, written as numbers.
+        let orgs = match organisations {
+            Some([]) => return Ok(ProgrammeWork::default()),
+            Some(ids) => format!(
+                " AND p.organisation_id IN ({})",
+                ids.iter()
+                    .map(|id| id.get().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => String::new(),
+        };
+        let requests = |status: RequestStatus| {
+            format!(
+                "SELECT COUNT(*) FROM mentor_requests q JOIN people p ON p.id = q.person_id \
+                 WHERE q.programme_id = $1 AND q.status = '{}'{orgs}",
+                status.as_str()
+            )
+        };
+        let proposals = |status: &str, answered_since: bool| {
+            format!(
+                "SELECT COUNT(*) FROM match_proposals m JOIN mentor_requests q ON q.id = m.request_id \
+                 JOIN people p ON p.id = q.person_id WHERE m.programme_id = $1 AND m.status = '{status}'{}{orgs}",
+                if answered_since {
+                    " AND m.answered_at >= $2"
+                } else {
+                    ""
+                }
+            )
+        };
+        let sql = format!(
+            "SELECT ({}) AS awaiting, \
+             ({} AND NOT EXISTS (SELECT 1 FROM match_proposals l WHERE l.request_id = q.id \
+             AND l.status IN ('awaiting_mentor', 'accepted'))) AS waiting_for_match, \
+             ({}) AS proposals_awaiting, ({}) AS accepted_lately, ({}) AS declined_lately",
+            requests(RequestStatus::AwaitingScreening),
+            requests(RequestStatus::Accepted),
+            proposals("awaiting_mentor", false),
+            proposals("accepted", true),
+            proposals("declined", true),
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(programme_id.get())
+            .bind(since)
+            .fetch_one(&self.store.pool)
+            .await?)
     }
 
     /// A person's requests, newest first.

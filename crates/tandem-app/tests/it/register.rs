@@ -99,6 +99,23 @@ async fn requests_are_screened_first_come_first_served_and_each_role_sees_only_i
             "{}",
             db.label
         );
+        // And the proposals waiting for their mentors, counted as listed.
+        let waiting_answers = db
+            .store
+            .proposals()
+            .of_programme(caf)
+            .await
+            .expect("proposals")
+            .iter()
+            .filter(|p| p.status == tandem_domain::proposals::ProposalStatus::AwaitingMentor)
+            .count();
+        assert!(
+            home.requests_to_screen
+                .iter()
+                .any(|d| d.programme_id == caf && d.proposals_awaiting == waiting_answers),
+            "{}",
+            db.label
+        );
         let home = app.home(&manager).await.expect("home");
         assert_eq!(
             home.consultations.len(),
@@ -418,6 +435,15 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
             "{}",
             db.label
         );
+        let (_, own_view) = app
+            .register_entry(&caf_volunteer, caf_entry)
+            .await
+            .expect("their own entry");
+        assert!(
+            own_view.can_edit && !own_view.certifies,
+            "{}: they edit it but do not certify themselves",
+            db.label
+        );
 
         // Untrained: the programme takes trained mentors only (REG-3).
         let (_, seen) = app
@@ -431,7 +457,10 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
             "{}",
             db.label
         );
-        assert!(seen.can_edit);
+        assert!(
+            seen.can_edit && seen.certifies,
+            "the board keeps its mentors"
+        );
         let mut trained = profile("2");
         trained.training_completed = true;
         app.update_register_entry(&board, entry, &trained)

@@ -236,7 +236,7 @@ fn request_content(
             } @else {
                 (summary_row("Line manager", Some(r.consultation.label())))
             }
-            @if !r.consultation_note.is_empty() && view.access != RequestAccess::Mentee {
+            @if !r.consultation_note.is_empty() && view.access.reads_consultation_note() {
                 (summary_row(if view.access == RequestAccess::LineManager { "What you said" } else { "What the line manager said" }, Some(&r.consultation_note)))
             }
             @if view.access.sees_content() {
