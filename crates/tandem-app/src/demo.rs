@@ -28,8 +28,10 @@ type DemoAccount = (
 /// Every demo sign-in, in the order `tandem demo` prints them: one per
 /// role, then the members of the pairs that can be taken from acceptance
 /// to completion (a CWT mentee whose proposal waits for the demo mentor,
-/// and a FUN pair).
-const DEMO_SIGN_INS: [(Role, &str); 10] = [
+/// and a FUN pair), then the mentors on the Cafcass register, who answer
+/// the proposals the coordinator sends once they have screened and
+/// matched Cafcass's requests.
+const DEMO_SIGN_INS: [(Role, &str); 13] = [
     (Role::Administrator, "admin"),
     (Role::Coordinator, "coordinator"),
     (Role::Hr, "hr"),
@@ -40,6 +42,9 @@ const DEMO_SIGN_INS: [(Role, &str); 10] = [
     (Role::Mentee, "cwt.mentee"),
     (Role::Mentor, "fun.mentor"),
     (Role::Mentee, "fun.mentee"),
+    (Role::Mentor, "caf.mentor1"),
+    (Role::Mentor, "caf.mentor2"),
+    (Role::Mentor, "caf.mentor3"),
 ];
 
 /// One demo account, as `tandem demo` prints it.
@@ -478,26 +483,9 @@ impl App {
             let (person_id, organisation_id, display_name) = match person {
                 None => (None, None, "Ada Admin".to_owned()),
                 Some((org_name, employee_id)) => {
-                    let org = self.organisation_named(org_name).await?;
-                    let id = self
-                        .store
-                        .people()
-                        .by_employee_id(org.id, employee_id)
-                        .await?
-                        .ok_or_else(|| {
-                            AppError::Internal(format!("demo person {employee_id} is missing"))
-                        })?;
-                    let person = self
-                        .store
-                        .people()
-                        .get(id)
-                        .await?
-                        .ok_or(AppError::NotFound)?;
-                    (
-                        Some(id),
-                        Some(org.id),
-                        format!("{} {}", person.given_name, person.family_name),
-                    )
+                    let (id, organisation_id, name) =
+                        self.demo_account_person(org_name, employee_id).await?;
+                    (Some(id), Some(organisation_id), name)
                 }
             };
             let grant = RoleGrant::new(role, organisation_id, None)
@@ -562,7 +550,54 @@ impl App {
                 who: format!("{display_name} — {}", pair.who),
             });
         }
+        // Every Cafcass mentor on the register can sign in, so that
+        // whichever the coordinator's matching proposes can answer.
+        let cafcass_mentors = DEMO_MENTORS.iter().filter(|m| m.0 == "caf");
+        for (number, (_, org_name, employee_id, expertise, ..)) in cafcass_mentors.enumerate() {
+            let (person_id, organisation_id, display_name) =
+                self.demo_account_person(org_name, employee_id).await?;
+            let grant = RoleGrant::new(Role::Mentor, Some(organisation_id), None)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let email = format!("caf.mentor{}@tandem.example", number + 1);
+            self.create_account(
+                &email,
+                &display_name,
+                DEMO_PASSWORD,
+                Some(person_id),
+                &[grant],
+            )
+            .await?;
+            logins.push(DemoLogin {
+                role: Role::Mentor,
+                email,
+                who: format!(
+                    "{display_name} — mentor on the Cafcass register ({}), who answers the proposals the coordinator sends",
+                    expertise.to_lowercase()
+                ),
+            });
+        }
         Ok(logins)
+    }
+
+    /// A demo person by organisation and employee id: their id, their
+    /// organisation's, and their name.
+    async fn demo_account_person(
+        &self,
+        org_name: &str,
+        employee_id: &str,
+    ) -> Result<(PersonId, tandem_domain::ids::OrganisationId, String), AppError> {
+        let id = self.demo_person(org_name, employee_id).await?;
+        let person = self
+            .store
+            .people()
+            .get(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((
+            id,
+            person.organisation_id,
+            format!("{} {}", person.given_name, person.family_name),
+        ))
     }
 
     /// The demo logins, read back from an existing demo database.

@@ -9,9 +9,10 @@
 
 use tandem_domain::ids::{OrganisationId, ProgrammeId};
 use tandem_domain::permissions::{
-    Operator, ProgrammeAccess, ProgrammeAuthority, ProgrammeCreateAuthority,
-    authorise_programme_create, authorise_programme_edit, may_change_taking_part, programme_access,
-    programme_creation_targets, programme_scope,
+    Operator, ProgrammeAccess, ProgrammeAuthority, ProgrammeCreateAuthority, Publication,
+    authorise_programme_create, authorise_programme_edit, may_change_taking_part,
+    programme_creation_targets, programme_scope, readable_without_sign_in,
+    visible_programme_access,
 };
 use tandem_domain::programme::settings_form::{FormProblem, apply_settings};
 use tandem_domain::programme::{
@@ -54,12 +55,40 @@ pub struct ProgrammeView {
     /// Whether that date has come.
     pub review_due: bool,
     pub updated_at: i64,
+    /// A draft is seen only by those who may edit it, until published.
+    pub publication: Publication,
 }
 
 impl ProgrammeView {
     pub fn can_edit(&self) -> bool {
         self.access.can_edit()
     }
+
+    pub fn is_draft(&self) -> bool {
+        self.publication == Publication::Draft
+    }
+
+    /// Refuses what only a published programme allows: asking for a
+    /// mentor or volunteering as one.
+    pub(crate) fn require_published(&self, to: &str) -> Result<(), AppError> {
+        if self.is_draft() {
+            return Err(AppError::Refused(format!(
+                "{} is still a draft: its coordinators publish it before anyone can {to}.",
+                self.programme.name
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What someone not signed in may read of a programme that is published
+/// and public (issue 12): its published information, nothing of its
+/// people.
+#[derive(Debug, Clone)]
+pub struct PublicProgramme {
+    pub id: ProgrammeId,
+    pub programme: Programme,
+    pub organisations: Vec<Organisation>,
 }
 
 /// A programme whose policy review date has passed (PRG-6, NTF-1).
@@ -269,6 +298,7 @@ impl App {
             organisations,
             access,
             updated_at: stored.updated_at,
+            publication: stored.publication(),
         })
     }
 
@@ -296,7 +326,8 @@ impl App {
         let organisations = self.store.programmes().organisations(id).await?;
         let taking_part: Vec<OrganisationId> = organisations.iter().map(|o| o.id).collect();
         let own = self.person_organisation(caller).await?;
-        let access = programme_access(caller, id, &taking_part, own).ok_or(AppError::NotFound)?;
+        let access = visible_programme_access(caller, id, &taking_part, own, stored.publication())
+            .ok_or(AppError::NotFound)?;
         Ok((stored, organisations, access, own))
     }
 
@@ -311,7 +342,9 @@ impl App {
         for stored in self.store.programmes().in_scope(&scope).await? {
             let organisations = self.store.programmes().organisations(stored.id).await?;
             let taking_part: Vec<OrganisationId> = organisations.iter().map(|o| o.id).collect();
-            if let Some(access) = programme_access(caller, stored.id, &taking_part, own) {
+            if let Some(access) =
+                visible_programme_access(caller, stored.id, &taking_part, own, stored.publication())
+            {
                 views.push(self.view(&stored, organisations, access)?);
             }
         }
@@ -343,6 +376,43 @@ impl App {
             )));
         }
         Ok(view)
+    }
+
+    /// Publishes a draft programme (issue 12), for those who may edit it:
+    /// from now on everyone in the organisations taking part sees it and
+    /// may ask for a mentor. Publishing a published programme changes
+    /// nothing.
+    pub async fn publish_programme(
+        &self,
+        caller: &Principal,
+        id: ProgrammeId,
+    ) -> Result<ProgrammeView, AppError> {
+        let (_, organisations, _, own) = self.programme_with_access(caller, id).await?;
+        let taking_part: Vec<OrganisationId> = organisations.iter().map(|o| o.id).collect();
+        let authority = authorise_programme_edit(caller, id, &taking_part, own)?;
+        self.store.programmes().publish(&authority).await?;
+        self.programme(caller, id).await
+    }
+
+    /// A programme's public page for someone not signed in: only a
+    /// published programme whose settings make its page public; `None`
+    /// for any other, so that nothing says whether it exists.
+    pub async fn public_programme(
+        &self,
+        id: ProgrammeId,
+    ) -> Result<Option<PublicProgramme>, AppError> {
+        let Some(stored) = self.store.programmes().get(id).await? else {
+            return Ok(None);
+        };
+        let programme = parse_stored(&stored)?;
+        if !readable_without_sign_in(stored.publication(), programme.publicity.public) {
+            return Ok(None);
+        }
+        Ok(Some(PublicProgramme {
+            id,
+            programme,
+            organisations: self.store.programmes().organisations(id).await?,
+        }))
     }
 
     /// Changes a programme's most-used settings and, optionally, adds a row
@@ -399,7 +469,8 @@ impl App {
     /// Adds a programme from a TOML file for a signed-in caller (the JSON
     /// API): administrators for any organisations, coordinators for
     /// organisations they coordinate. A programme with the same key is an
-    /// error; nothing is written unless the whole file is sound.
+    /// error; nothing is written unless the whole file is sound. The
+    /// programme starts as a draft, for [`App::publish_programme`].
     pub async fn import_programme(
         &self,
         caller: &Principal,
@@ -418,7 +489,9 @@ impl App {
         {
             return Err(key_taken(source, programme.key.as_str()));
         }
-        let id = self.save_new(&authority, &programme, source).await?;
+        let id = self
+            .save_new(&authority, &programme, source, Publication::Draft)
+            .await?;
         Ok(self.programme(caller, id).await?)
     }
 
@@ -427,6 +500,7 @@ impl App {
         authority: &ProgrammeCreateAuthority,
         programme: &Programme,
         source: &str,
+        publication: Publication,
     ) -> Result<ProgrammeId, ProgrammeImportFailure> {
         let settings = export(programme)?;
         let write = ProgrammeWrite {
@@ -435,7 +509,12 @@ impl App {
             settings: &settings,
             organisations: &programme.organisations,
         };
-        match self.store.programmes().create(authority, &write).await {
+        match self
+            .store
+            .programmes()
+            .create(authority, &write, publication)
+            .await
+        {
             Ok(id) => Ok(id),
             // Someone else took the key between the check and the write.
             Err(StoreError::Conflict(_)) => Err(key_taken(source, programme.key.as_str())),
@@ -533,8 +612,13 @@ impl App {
                 (existing.id, false)
             }
             None => (
-                self.save_new(&operator.programme_create(), &programme, source)
-                    .await?,
+                self.save_new(
+                    &operator.programme_create(),
+                    &programme,
+                    source,
+                    Publication::Published,
+                )
+                .await?,
                 true,
             ),
         };
@@ -708,7 +792,10 @@ impl App {
         if !problems.is_empty() {
             return Err(invalid(problems));
         }
-        let id = match self.save_new(&authority, &programme, "").await {
+        let id = match self
+            .save_new(&authority, &programme, "", Publication::Draft)
+            .await
+        {
             Ok(id) => id,
             Err(ProgrammeImportFailure::Rejected(_)) => {
                 return Err(AppError::invalid(

@@ -375,6 +375,9 @@ impl App {
         input: &MentorProfileInput,
     ) -> Result<MentorEntryId, AppError> {
         let programme = self.programme(caller, programme_id).await?;
+        if employee_id.is_none() {
+            programme.require_published("volunteer as a mentor")?;
+        }
         let person_id = self
             .register_person(caller, &programme, employee_id)
             .await?;

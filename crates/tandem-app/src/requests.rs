@@ -246,6 +246,7 @@ impl App {
         programme_id: ProgrammeId,
     ) -> Result<RequestForm, AppError> {
         let programme = self.programme(caller, programme_id).await?;
+        programme.require_published("ask for a mentor")?;
         // An account with no staff record (an administrator's, say) is told
         // why, rather than shown a form it can never send.
         let me = caller.person_id.ok_or(AppError::Forbidden(Forbidden(
@@ -293,6 +294,7 @@ impl App {
         input: &MentorRequestInput,
     ) -> Result<RequestId, AppError> {
         let programme = self.programme(caller, programme_id).await?;
+        programme.require_published("ask for a mentor")?;
         let me = caller.person_id.ok_or_else(|| {
             AppError::invalid(
                 request_fields::PROGRAMME,

@@ -16,6 +16,7 @@ pub enum AuditAction {
     PeopleImported,
     ProgrammeCreated,
     ProgrammeUpdated,
+    ProgrammePublished,
     RegisterEntrySaved,
     RequestCreated,
     RequestScreened,
@@ -28,7 +29,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 17] = [
         AuditAction::AccountCreated,
         AuditAction::SignedIn,
         AuditAction::SignedOut,
@@ -36,6 +37,7 @@ impl AuditAction {
         AuditAction::PeopleImported,
         AuditAction::ProgrammeCreated,
         AuditAction::ProgrammeUpdated,
+        AuditAction::ProgrammePublished,
         AuditAction::RegisterEntrySaved,
         AuditAction::RequestCreated,
         AuditAction::RequestScreened,
@@ -57,6 +59,7 @@ impl AuditAction {
             AuditAction::PeopleImported => "people.imported",
             AuditAction::ProgrammeCreated => "programme.created",
             AuditAction::ProgrammeUpdated => "programme.updated",
+            AuditAction::ProgrammePublished => "programme.published",
             AuditAction::RegisterEntrySaved => "register.entry_saved",
             AuditAction::RequestCreated => "request.created",
             AuditAction::RequestScreened => "request.screened",
@@ -83,6 +86,7 @@ impl AuditAction {
             AuditAction::PeopleImported => "People imported",
             AuditAction::ProgrammeCreated => "Programme created",
             AuditAction::ProgrammeUpdated => "Programme settings changed",
+            AuditAction::ProgrammePublished => "Programme published",
             AuditAction::RegisterEntrySaved => "Mentor register entry saved",
             AuditAction::RequestCreated => "Mentor request made",
             AuditAction::RequestScreened => "Mentor request screened",

@@ -458,6 +458,36 @@ pub fn programme_access(
     None
 }
 
+/// Whether a programme is published or still a draft (issue 12): a new
+/// programme starts as a draft, seen only by those who may edit it, and is
+/// published by a deliberate step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publication {
+    Draft,
+    Published,
+}
+
+/// The caller's access to a programme that may be a draft: as
+/// [`programme_access`], except that a draft is hidden from everyone who
+/// may not edit it, so that nobody asks for a mentor, volunteers or reads
+/// its register before its coordinators publish it.
+pub fn visible_programme_access(
+    principal: &Principal,
+    programme_id: ProgrammeId,
+    taking_part: &[OrganisationId],
+    person_organisation: Option<OrganisationId>,
+    publication: Publication,
+) -> Option<ProgrammeAccess> {
+    programme_access(principal, programme_id, taking_part, person_organisation)
+        .filter(|access| publication == Publication::Published || access.can_edit())
+}
+
+/// Whether someone not signed in may read a programme's public page: only
+/// once it is published, and only where its settings make it public.
+pub fn readable_without_sign_in(publication: Publication, public: bool) -> bool {
+    publication == Publication::Published && public
+}
+
 /// Which programmes a listing may contain for a caller.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ProgrammeScope {
@@ -1160,6 +1190,34 @@ mod tests {
         assert!(authorise_programme_edit(&mentee, PROGRAMME, &taking_part, Some(org(1))).is_err());
         let admin = principal(None, &[(Role::Administrator, None)]);
         assert!(authorise_programme_edit(&admin, PROGRAMME, &orgs(&[]), None).is_ok());
+    }
+
+    #[test]
+    fn a_draft_programme_is_seen_only_by_those_who_may_edit_it() {
+        let taking_part = orgs(&[1]);
+        let mentee = principal(Some(4), &[(Role::Mentee, Some(1))]);
+        let coordinator = principal(None, &[(Role::Coordinator, Some(1))]);
+        let admin = principal(None, &[(Role::Administrator, None)]);
+        let access = |who: &Principal, own, publication| {
+            visible_programme_access(who, PROGRAMME, &taking_part, own, publication)
+        };
+        assert_eq!(access(&mentee, Some(org(1)), Publication::Draft), None);
+        assert_eq!(
+            access(&mentee, Some(org(1)), Publication::Published),
+            Some(ProgrammeAccess::Member)
+        );
+        assert_eq!(
+            access(&coordinator, None, Publication::Draft),
+            Some(ProgrammeAccess::Coordinator)
+        );
+        assert_eq!(
+            access(&admin, None, Publication::Draft),
+            Some(ProgrammeAccess::Administrator)
+        );
+        // Someone signed out reads only a published programme made public.
+        assert!(readable_without_sign_in(Publication::Published, true));
+        assert!(!readable_without_sign_in(Publication::Published, false));
+        assert!(!readable_without_sign_in(Publication::Draft, true));
     }
 
     #[test]

@@ -1029,6 +1029,12 @@ pub struct Publicity {
     /// Where the programme is publicised.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<String>,
+    /// Whether anyone may read the programme's page without signing in,
+    /// once it is published: its public information only (how to apply,
+    /// CWT 2.2.1; WSC §8). Otherwise only staff of the organisations
+    /// taking part read it, signed in.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public: bool,
 }
 
 /// The policy document's history and review (PRG-6).

@@ -95,6 +95,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 12,
+        name: "programme_publication",
+        shared: include_str!("migrations/0012_programme_publication.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// An arbitrary constant naming Tandem's migration lock in PostgreSQL, so

@@ -7,7 +7,9 @@
 
 use tandem_domain::audit::AuditAction;
 use tandem_domain::ids::{OrganisationId, ProgrammeId};
-use tandem_domain::permissions::{ProgrammeAuthority, ProgrammeCreateAuthority, ProgrammeScope};
+use tandem_domain::permissions::{
+    ProgrammeAuthority, ProgrammeCreateAuthority, ProgrammeScope, Publication,
+};
 use tandem_domain::programme::Organisation as ProgrammeOrganisation;
 
 use crate::{Organisation, Programmes, Result, StoreError, insert_event};
@@ -23,6 +25,17 @@ pub struct StoredProgramme {
     pub settings: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When it was published; `None` while it is a draft.
+    pub published_at: Option<i64>,
+}
+
+impl StoredProgramme {
+    pub fn publication(&self) -> Publication {
+        match self.published_at {
+            Some(_) => Publication::Published,
+            None => Publication::Draft,
+        }
+    }
 }
 
 /// What writing a programme needs. The caller has checked the settings.
@@ -37,14 +50,16 @@ pub struct ProgrammeWrite<'a> {
     pub organisations: &'a [ProgrammeOrganisation],
 }
 
-const COLUMNS: &str = "id, key, name, settings, created_at, updated_at";
+const COLUMNS: &str = "id, key, name, settings, created_at, updated_at, published_at";
 
 impl Programmes<'_> {
-    /// Adds a programme; a programme with the same key is a conflict.
+    /// Adds a programme, published or as a draft; a programme with the
+    /// same key is a conflict.
     pub async fn create(
         &self,
         authority: &ProgrammeCreateAuthority,
         write: &ProgrammeWrite<'_>,
+        publication: Publication,
     ) -> Result<ProgrammeId> {
         let mut tx = self.store.write_tx().await?;
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM programmes WHERE key = $1")
@@ -59,14 +74,15 @@ impl Programmes<'_> {
         }
         let at = self.store.now();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO programmes (key, name, settings, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO programmes (key, name, settings, created_at, updated_at, published_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(write.key)
         .bind(write.name)
         .bind(write.settings)
         .bind(at)
         .bind(at)
+        .bind((publication == Publication::Published).then_some(at))
         .fetch_one(&mut *tx)
         .await?;
         let id = ProgrammeId::new(id);
@@ -145,6 +161,39 @@ impl Programmes<'_> {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Publishes the authority's draft programme, so that everyone in the
+    /// organisations taking part can see it and ask for a mentor. False
+    /// when it was already published (nothing is written).
+    pub async fn publish(&self, authority: &ProgrammeAuthority) -> Result<bool> {
+        let id = authority.programme_id();
+        let at = self.store.now();
+        let mut tx = self.store.write_tx().await?;
+        let published = sqlx::query(
+            "UPDATE programmes SET published_at = $1, updated_at = $1 \
+             WHERE id = $2 AND published_at IS NULL",
+        )
+        .bind(at)
+        .bind(id.get())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if published {
+            insert_event(
+                &mut *tx,
+                at,
+                authority.actor(),
+                AuditAction::ProgrammePublished,
+                "programme",
+                &id.to_string(),
+                "",
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(published)
     }
 
     pub async fn get(&self, id: ProgrammeId) -> Result<Option<StoredProgramme>> {

@@ -9,8 +9,8 @@ use std::str::FromStr;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 use tandem_app::FieldError;
@@ -28,12 +28,27 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCaller {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         match parts.extensions.get::<Caller>() {
             Some(caller) => Ok(PageCaller(caller.clone())),
-            None => {
-                let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-                let next = serde_urlencoded::to_string([("next", path)]).unwrap_or_default();
-                Err(Redirect::to(&format!("/sign-in?{next}")).into_response())
-            }
+            None => Err(sign_in_redirect(&parts.uri)),
         }
+    }
+}
+
+/// Sends someone signed out to sign in, coming back to this address.
+pub fn sign_in_redirect(uri: &Uri) -> Response {
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    let next = serde_urlencoded::to_string([("next", path)]).unwrap_or_default();
+    Redirect::to(&format!("/sign-in?{next}")).into_response()
+}
+
+/// The caller of a page that someone signed out may also read (a public
+/// programme's page): `None` when nobody is signed in.
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeCaller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeCaller(parts.extensions.get::<Caller>().cloned()))
     }
 }
 

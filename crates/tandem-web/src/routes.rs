@@ -78,6 +78,7 @@ fn table() -> Vec<Route> {
         get("/programmes/new", programmes::new_page),
         post("/programmes/new", programmes::create),
         get("/programmes/{id}", programmes::show),
+        post("/programmes/{id}/publish", programmes::publish),
         get(
             "/programmes/{id}/settings",
             programme_settings::settings_page,
@@ -159,6 +160,10 @@ fn table() -> Vec<Route> {
         post("/api/programmes", api::programmes::create_programme),
         get("/api/programmes/{id}", api::programmes::programme),
         put("/api/programmes/{id}", api::programmes::replace_programme),
+        post(
+            "/api/programmes/{id}/publish",
+            api::programmes::publish_programme,
+        ),
         get("/api/programmes/{id}/register", api::register::register),
         post("/api/programmes/{id}/register", api::register::create_entry),
         get("/api/register/{id}", api::register::entry),

@@ -14,7 +14,8 @@ async fn demo_loads_and_every_role_signs_in_and_sees_its_home() {
             .map(|l| l.role)
             .collect();
         assert_eq!(roles, Role::ALL.to_vec(), "{}", db.label);
-        // Then the pairs that can be taken from acceptance to completion.
+        // Then the pairs that can be taken from acceptance to completion,
+        // and every mentor on the Cafcass register.
         let pairs: Vec<&str> = logins
             .iter()
             .skip(Role::ALL.len())
@@ -25,7 +26,10 @@ async fn demo_loads_and_every_role_signs_in_and_sees_its_home() {
             [
                 "cwt.mentee@tandem.example",
                 "fun.mentor@tandem.example",
-                "fun.mentee@tandem.example"
+                "fun.mentee@tandem.example",
+                "caf.mentor1@tandem.example",
+                "caf.mentor2@tandem.example",
+                "caf.mentor3@tandem.example"
             ],
             "{}",
             db.label

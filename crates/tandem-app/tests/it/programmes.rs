@@ -222,6 +222,16 @@ async fn only_members_of_taking_part_organisations_see_a_programme_and_only_its_
         };
         assert_eq!(errors[0].key, "key");
 
+        // Imported through the API, it is a draft until A's coordinator
+        // publishes it.
+        assert!(
+            matches!(app.programme(&mentee_a, id).await, Err(AppError::NotFound)),
+            "{}: a draft is hidden from staff",
+            db.label
+        );
+        app.publish_programme(&coordinator_a, id)
+            .await
+            .expect("published");
         assert!(
             app.programme(&mentee_a, id).await.is_ok(),
             "a member of A reads the page"
@@ -442,6 +452,58 @@ async fn a_coordinator_starts_a_programme_from_a_template_for_their_organisation
         .await;
     assert!(matches!(taken, Err(AppError::Invalid(e)) if e[0].field == fields::KEY));
     let mentee = principal(3, &[(Role::Mentee, Some(a.id), None)]);
+
+    // A new programme is a draft (issue 12 defect 4): only those who may
+    // edit it see it; nobody may ask for a mentor or volunteer in it, and
+    // nobody signed out reads it, until it is published.
+    assert!(view.is_draft());
+    assert!(matches!(
+        app.programme(&mentee, view.id).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(
+        app.list_programmes(&mentee).await.expect("list").is_empty(),
+        "a draft is not listed for staff"
+    );
+    assert!(matches!(
+        app.request_form(&coordinator, view.id).await,
+        Err(AppError::Refused(message)) if message.contains("draft")
+    ));
+    let mut public =
+        tandem_domain::programme::settings_form::SettingsChange::from_programme(&view.programme);
+    public.public_page = "public".into();
+    app.update_programme_settings(&coordinator, view.id, &public)
+        .await
+        .expect("made public");
+    assert!(
+        app.public_programme(view.id).await.expect("read").is_none(),
+        "a draft is never public"
+    );
+    assert!(matches!(
+        app.publish_programme(&mentee, view.id).await,
+        Err(AppError::NotFound)
+    ));
+    let published = app
+        .publish_programme(&coordinator, view.id)
+        .await
+        .expect("published");
+    assert!(!published.is_draft());
+    assert_eq!(
+        app.programme(&mentee, view.id).await.expect("seen").id,
+        view.id
+    );
+    let read = app
+        .public_programme(view.id)
+        .await
+        .expect("read")
+        .expect("public once published");
+    assert_eq!(read.programme.name, "Carers mentoring at A");
+    public.public_page = "staff".into();
+    app.update_programme_settings(&coordinator, view.id, &public)
+        .await
+        .expect("made staff-only");
+    assert!(app.public_programme(view.id).await.expect("read").is_none());
+
     assert!(matches!(
         app.create_programme_from_template(&mentee, &request).await,
         Err(AppError::Invalid(_))
@@ -456,6 +518,30 @@ async fn the_demo_has_the_five_programmes_and_people_see_their_own() {
         app.load_demo().await.expect("demo loads");
         let everything = db.store.programmes().list(None).await.expect("list");
         assert_eq!(everything.len(), 5, "{}", db.label);
+        let mut public = Vec::new();
+        for programme in &everything {
+            assert_eq!(
+                programme.publication(),
+                tandem_domain::permissions::Publication::Published,
+                "{}: the demo's programmes are in use",
+                programme.key
+            );
+            if app
+                .public_programme(programme.id)
+                .await
+                .expect("read")
+                .is_some()
+            {
+                public.push(programme.key.as_str());
+            }
+        }
+        public.sort_unstable();
+        assert_eq!(
+            public,
+            ["cwt", "wsc"],
+            "{}: the seeds that publicise",
+            db.label
+        );
         for programme in &everything {
             let organisations = db
                 .store

@@ -15,6 +15,7 @@ pub mod fields {
     pub const PUBLICITY_TEXT: &str = "publicity.text";
     pub const HOW_TO_APPLY: &str = "publicity.how_to_apply";
     pub const CONTACT: &str = "publicity.contact";
+    pub const PUBLIC: &str = "publicity.public";
     pub const MEETING_MIN: &str = "meetings.min_minutes";
     pub const MEETING_MAX: &str = "meetings.max_minutes";
     pub const REVIEW_MIN: &str = "reviews.interval.min_months";
@@ -53,6 +54,9 @@ pub struct SettingsChange {
     pub publicity_text: String,
     pub how_to_apply: String,
     pub contact: String,
+    /// `public` when anyone may read the programme's page without signing
+    /// in; `staff` (or empty) when only its staff may, signed in.
+    pub public_page: String,
     pub meeting_min_minutes: String,
     pub meeting_max_minutes: String,
     pub review_min_months: String,
@@ -77,6 +81,12 @@ impl SettingsChange {
             publicity_text: programme.publicity.text.clone(),
             how_to_apply: programme.publicity.how_to_apply.clone(),
             contact: programme.publicity.contact.clone(),
+            public_page: if programme.publicity.public {
+                "public"
+            } else {
+                "staff"
+            }
+            .to_owned(),
             meeting_min_minutes: number(programme.meetings.min_minutes.map(Minutes::get)),
             meeting_max_minutes: number(programme.meetings.max_minutes.map(Minutes::get)),
             review_min_months: number(interval.map(|i| i.min_months.get())),
@@ -169,6 +179,14 @@ pub fn apply_settings(
     programme.publicity.text = change.publicity_text.trim().to_owned();
     programme.publicity.how_to_apply = change.how_to_apply.trim().to_owned();
     programme.publicity.contact = change.contact.trim().to_owned();
+    match change.public_page.trim() {
+        "public" => programme.publicity.public = true,
+        "staff" | "" => programme.publicity.public = false,
+        _ => errors.push(problem(
+            fields::PUBLIC,
+            "Choose who can read the programme's page",
+        )),
+    }
 
     let minutes = |field: &str, text: &str, what: &str, errors: &mut Vec<FormProblem>| {
         whole_number(text, Minutes::parse, errors, || {

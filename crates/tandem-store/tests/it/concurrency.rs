@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use tandem_domain::permissions::Operator;
+use tandem_domain::permissions::{Operator, Publication};
 use tandem_domain::programme::Organisation;
 use tandem_store::{ProgrammeWrite, test_support};
 
@@ -35,7 +35,11 @@ async fn concurrent_read_then_write_transactions_all_succeed() {
                         settings: "",
                         organisations: &organisations,
                     };
-                    if let Err(error) = store.programmes().create(&authority, &programme).await {
+                    if let Err(error) = store
+                        .programmes()
+                        .create(&authority, &programme, Publication::Published)
+                        .await
+                    {
                         failures.push(format!("{key}: {error}"));
                     }
                 }

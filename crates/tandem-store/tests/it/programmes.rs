@@ -2,7 +2,7 @@
 //! found or added by name, all in one transaction.
 
 use tandem_domain::ids::{OrganisationId, ProgrammeId};
-use tandem_domain::permissions::{Operator, ProgrammeScope};
+use tandem_domain::permissions::{Operator, ProgrammeScope, Publication};
 use tandem_domain::programme::Organisation;
 use tandem_store::{ProgrammeWrite, StoreError, test_support};
 
@@ -38,7 +38,7 @@ async fn a_programme_round_trips_with_its_organisations() {
         };
         let id = store
             .programmes()
-            .create(&authority, &write)
+            .create(&authority, &write, Publication::Draft)
             .await
             .expect("created");
 
@@ -65,6 +65,38 @@ async fn a_programme_round_trips_with_its_organisations() {
         );
         assert_eq!(store.programmes().by_key("nope").await.expect("read"), None);
 
+        // Made as a draft; publishing is recorded once, with the audit event.
+        assert_eq!(stored.publication(), Publication::Draft, "{}", db.label);
+        let edit = Operator::assume().programme_edit(id);
+        assert!(store.programmes().publish(&edit).await.expect("publish"));
+        assert!(
+            !store.programmes().publish(&edit).await.expect("again"),
+            "{}: a published programme is not published twice",
+            db.label
+        );
+        let published = store
+            .programmes()
+            .get(id)
+            .await
+            .expect("read")
+            .expect("exists");
+        assert_eq!(
+            published.publication(),
+            Publication::Published,
+            "{}",
+            db.label
+        );
+        let events = store.audit().recent(10).await.expect("audit");
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| e.action == tandem_domain::audit::AuditAction::ProgrammePublished)
+                .count(),
+            1,
+            "{}",
+            db.label
+        );
+
         let taking_part = store.programmes().organisations(id).await.expect("orgs");
         let names: Vec<(&str, &str)> = taking_part
             .iter()
@@ -86,7 +118,10 @@ async fn a_programme_round_trips_with_its_organisations() {
         );
 
         // A second key may not be taken twice.
-        let again = store.programmes().create(&authority, &write).await;
+        let again = store
+            .programmes()
+            .create(&authority, &write, Publication::Published)
+            .await;
         assert!(
             matches!(again, Err(StoreError::Conflict(_))),
             "{}",
@@ -139,6 +174,7 @@ async fn a_programme_round_trips_with_its_organisations() {
                     settings: "x",
                     organisations: &[organisation("Known Trust", "")],
                 },
+                Publication::Published,
             )
             .await
             .expect("second");

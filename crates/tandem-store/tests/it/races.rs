@@ -8,7 +8,7 @@ use tandem_domain::ids::{PersonId, ProgrammeId};
 use tandem_domain::people::PersonRecord;
 
 use crate::fixtures::{person, request};
-use tandem_domain::permissions::Operator;
+use tandem_domain::permissions::{Operator, Publication};
 use tandem_domain::programme::Organisation;
 use tandem_domain::proposals::{Answer, ProposalStatus};
 use tandem_domain::register::{
@@ -45,6 +45,7 @@ async fn programme(store: &Store, people: usize) -> (ProgrammeId, Vec<PersonId>)
                 settings: "",
                 organisations: &organisations,
             },
+            Publication::Published,
         )
         .await
         .expect("programme");

@@ -4,7 +4,7 @@
 
 use crate::fixtures::{person, request};
 use tandem_domain::ids::{AccountId, PersonId};
-use tandem_domain::permissions::Operator;
+use tandem_domain::permissions::{Operator, Publication};
 use tandem_domain::programme::Organisation;
 use tandem_domain::register::{
     Availability, Consultation, MentorProfile, ProfileField, RequestSource, RequestStatus,
@@ -43,6 +43,7 @@ async fn one_open_request_per_person_and_the_queue_in_arrival_order() {
                     settings: "",
                     organisations: &organisations,
                 },
+                Publication::Published,
             )
             .await
             .expect("programme");
@@ -192,6 +193,7 @@ async fn register_entries_are_one_per_person_and_filter() {
                     settings: "",
                     organisations: &organisations,
                 },
+                Publication::Published,
             )
             .await
             .expect("programme");

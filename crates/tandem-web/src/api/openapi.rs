@@ -36,6 +36,7 @@ use crate::error::{ApiErrorBody, ApiFieldError};
         programme,
         create_programme,
         replace_programme,
+        publish_programme,
         register,
         create_entry,
         entry,

@@ -39,6 +39,9 @@ pub struct ProgrammeSummary {
     policy_review_due: bool,
     /// Whether the caller may change the settings.
     can_edit: bool,
+    /// False while the programme is a draft, seen only by its coordinators
+    /// and administrators; POST /api/programmes/{id}/publish publishes it.
+    published: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -83,6 +86,7 @@ fn programme_summary(view: &ProgrammeView) -> ProgrammeSummary {
         next_policy_review: view.next_review.map(|d| d.to_string()),
         policy_review_due: view.review_due,
         can_edit: view.can_edit(),
+        published: !view.is_draft(),
     }
 }
 
@@ -216,7 +220,8 @@ fn import_outcome(
 /// Adds a programme from its TOML file (the format of `programmes/*.toml`).
 /// Administrators may add one for any organisations; coordinators for
 /// organisations they coordinate. Every problem is returned with its line
-/// and key, and nothing is saved unless the whole file is sound.
+/// and key, and nothing is saved unless the whole file is sound. The
+/// programme starts as a draft: POST /api/programmes/{id}/publish.
 #[utoipa::path(post, path = "/api/programmes",
     request_body(content = String, content_type = "application/toml"),
     responses(
@@ -272,4 +277,23 @@ pub async fn replace_programme(
             .await,
         StatusCode::OK,
     )
+}
+
+/// Publishes a draft programme, so that staff of the organisations taking
+/// part see it and may ask for a mentor. Publishing a published programme
+/// changes nothing.
+#[utoipa::path(post, path = "/api/programmes/{id}/publish", params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "Published", body = ProgrammeSummary),
+        (status = 401, body = ApiErrorBody),
+        (status = 403, description = "May see the programme but not publish it", body = ApiErrorBody),
+        (status = 404, description = "No such programme, or not one the caller may see", body = ApiErrorBody),
+    ))]
+pub async fn publish_programme(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    PathId(id): PathId<ProgrammeId>,
+) -> Result<Json<ProgrammeSummary>, ApiError> {
+    let view = state.app.publish_programme(&caller.principal, id).await?;
+    Ok(Json(programme_summary(&view)))
 }

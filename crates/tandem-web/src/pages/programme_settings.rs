@@ -22,7 +22,7 @@ use crate::pages::programmes::record_mode_label;
 use crate::state::AppState;
 
 /// The settings form's inputs, by the app's field names: (field, HTML id).
-const SETTINGS_FIELDS: [(&str, &str); 16] = [
+const SETTINGS_FIELDS: [(&str, &str); 17] = [
     (fields::SETTINGS, "settings"),
     (fields::NAME, "name"),
     (fields::SUMMARY, "summary"),
@@ -30,6 +30,7 @@ const SETTINGS_FIELDS: [(&str, &str); 16] = [
     (fields::PUBLICITY_TEXT, "publicity_text"),
     (fields::HOW_TO_APPLY, "how_to_apply"),
     (fields::CONTACT, "contact"),
+    (fields::PUBLIC, "public_page"),
     (fields::MEETING_MIN, "meeting_min_minutes"),
     (fields::MEETING_MAX, "meeting_max_minutes"),
     (fields::REVIEW_MIN, "review_min_months"),
@@ -52,6 +53,7 @@ pub struct SettingsForm {
     publicity_text: String,
     how_to_apply: String,
     contact: String,
+    public_page: String,
     meeting_min_minutes: String,
     meeting_max_minutes: String,
     review_min_months: String,
@@ -72,6 +74,7 @@ impl From<SettingsForm> for SettingsChange {
             publicity_text: form.publicity_text,
             how_to_apply: form.how_to_apply,
             contact: form.contact,
+            public_page: form.public_page,
             meeting_min_minutes: form.meeting_min_minutes,
             meeting_max_minutes: form.meeting_max_minutes,
             review_min_months: form.review_min_months,
@@ -109,6 +112,12 @@ fn settings_form(
             (fields.textarea("publicity_text", "Text of the programme page").value(&change.publicity_text).rows(5))
             (fields.textarea("how_to_apply", "How to apply").hint("Say how someone applies or is put forward.").value(&change.how_to_apply).rows(4))
             (fields.text("contact", "Who to contact").value(&change.contact))
+            (fields.radios("public_page", "Who can read the programme's page")
+                .choices(vec![
+                    Choice::new("staff", "Staff of the organisations taking part, signed in"),
+                    Choice::new("public", "Anyone, without signing in").hint("They read what the programme is for, how to apply, who to contact, its tracks and its meetings: nothing about its people. A draft is never public."),
+                ])
+                .chosen(&change.public_page))
 
             h2 { "Meetings and reviews" }
             (fields.text("meeting_min_minutes", "Shortest meeting, in minutes").hint("Leave empty if the programme sets no shortest meeting.").value(&change.meeting_min_minutes).short().numeric())

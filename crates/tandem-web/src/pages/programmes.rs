@@ -6,12 +6,15 @@
 
 use crate::extract::Form;
 use crate::extract::Query;
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
-use tandem_app::programmes::{NewProgramme, ProgrammeView, TemplateChoice, fields};
+use tandem_app::programmes::{
+    NewProgramme, ProgrammeView, PublicProgramme, TemplateChoice, fields,
+};
 use tandem_app::views::Organisation;
 use tandem_domain::ids::ProgrammeId;
 use tandem_domain::programme::{
@@ -21,7 +24,7 @@ use tandem_domain::programme::{
 
 use crate::caller::Caller;
 use crate::error::{PageError, capitalise};
-use crate::extract::{PageCaller, PathId};
+use crate::extract::{MaybeCaller, PageCaller, PathId, sign_in_redirect};
 use crate::forms::{Choice, Fields, Problem, csrf_field, error_summary, problems_for};
 use crate::layout::{back_link, invalid_page, page, summary_row};
 use crate::state::AppState;
@@ -135,6 +138,7 @@ fn review_interval_text(programme: &Programme) -> Option<String> {
 pub struct Notice {
     saved: Option<String>,
     created: Option<String>,
+    published: Option<String>,
 }
 
 /// `/programmes`: the programmes the caller takes part in.
@@ -167,7 +171,10 @@ pub async fn list(
                     tbody {
                         @for view in &programmes {
                             tr {
-                                td data-label="Programme" { a href={ "/programmes/" (view.id) } { (view.programme.name) } }
+                                td data-label="Programme" {
+                                    a href={ "/programmes/" (view.id) } { (view.programme.name) }
+                                    @if view.is_draft() { " " strong.tag.tag--draft { "Draft" } }
+                                }
                                 td data-label="Organisations taking part" { (organisation_names(&view.organisations)) }
                                 td data-label="Next policy review" {
                                     @match view.next_review {
@@ -199,20 +206,39 @@ fn stated_row(key: &str, value: Option<&str>) -> Markup {
     }
 }
 
-fn programme_content(view: &ProgrammeView, notice: &Notice, has_person: bool) -> Markup {
+fn programme_content(view: &ProgrammeView, notice: &Notice, caller: &Caller) -> Markup {
+    let has_person = caller.principal.person_id.is_some();
     let programme = &view.programme;
-    let publicity = &programme.publicity;
-    let meetings = &programme.meetings;
-    let kinds: Vec<&str> = meetings.kinds.iter().map(|k| kind_label(*k)).collect();
     let policy = &programme.policy;
     html! {
         @if notice.saved.is_some() {
-            div.panel-success role="status" { h2 { "Settings saved" } p { "Everyone in the programme now sees the new settings." } }
+            div.panel-success role="status" { h2 { "Settings saved" } p { "Everyone who can see the programme now sees the new settings." } }
         }
         @if notice.created.is_some() {
             div.panel-success role="status" {
-                h2 { "Programme created" }
-                p { "It starts with the template's rules, and its policy history starts today. " a href={ "/programmes/" (view.id) "/settings" } { "Check its settings and the text staff will read about it" } " before you publicise it." }
+                h2 { "Programme created as a draft" }
+                p { "It starts with the template's rules, and its policy history starts today. Only its coordinators can see it until you publish it." }
+            }
+        }
+        @if notice.published.is_some() && !view.is_draft() {
+            div.panel-success role="status" {
+                h2 { "Programme published" }
+                p { "Staff of the organisations taking part can now read this page, ask for a mentor and volunteer as mentors." }
+            }
+        }
+        @if view.is_draft() && view.can_edit() {
+            div.notification-banner role="region" aria-labelledby="draft-title" {
+                h2.notification-banner__title id="draft-title" { "Draft" }
+                div.notification-banner__content {
+                    p { strong { "Only the programme's coordinators can see this programme." } }
+                    p { "Nobody can ask for a mentor or volunteer until it is published. "
+                        a href={ "/programmes/" (view.id) "/settings" } { "Check its settings and the text staff will read" }
+                        ", then publish it." }
+                    form method="post" action={ "/programmes/" (view.id) "/publish" } {
+                        (csrf_field(&caller.csrf_token))
+                        button.button type="submit" { "Publish the programme" }
+                    }
+                }
             }
         }
         @if view.review_due && view.can_edit() {
@@ -228,6 +254,50 @@ fn programme_content(view: &ProgrammeView, notice: &Notice, has_person: bool) ->
         h1 { (programme.name) }
         @if !programme.summary.is_empty() { p.lede { (programme.summary) } }
         (programme_actions(view, has_person))
+        (programme_information(programme))
+        h2 { "The programme's policy" }
+        dl.summary-list {
+            (stated_row("Version", policy.version.as_deref()))
+            (stated_row("Approved", policy.approved.as_deref()))
+            div.summary-list__row {
+                dt.summary-list__key { "Next review" }
+                dd.summary-list__value {
+                    @match view.next_review {
+                        Some(date) => { (date) @if view.review_due { " " strong.tag.tag--due { "Due" } } }
+                        None => span.hint { "Not set" },
+                    }
+                }
+            }
+        }
+        @if policy.revisions.is_empty() {
+            p { "No revisions have been recorded." }
+        } @else {
+            table.table--stack {
+                caption { "Revision history" }
+                thead { tr {
+                    th scope="col" { "Date" }
+                    th scope="col" { "Change" }
+                    th scope="col" { "Author" }
+                } }
+                tbody {
+                    @for revision in &policy.revisions {
+                        tr { td data-label="Date" { (revision.date) } td data-label="Change" { (revision.change) } td data-label="Author" { (revision.author) } }
+                    }
+                }
+            }
+        }
+        p { a href="/programmes" { "Back to programmes" } }
+    }
+}
+
+/// The programme's published information (PRG-5): what it is for, how to
+/// apply, who to contact, its tracks and its meetings. The whole of what
+/// someone not signed in reads of a public programme.
+fn programme_information(programme: &Programme) -> Markup {
+    let publicity = &programme.publicity;
+    let meetings = &programme.meetings;
+    let kinds: Vec<&str> = meetings.kinds.iter().map(|k| kind_label(*k)).collect();
+    html! {
         @if !publicity.text.is_empty() { p { (publicity.text) } }
         @if !programme.objectives.is_empty() {
             h2 { "What the programme is for" }
@@ -270,38 +340,6 @@ fn programme_content(view: &ProgrammeView, notice: &Notice, has_person: bool) ->
             (stated_row("Reviews of the relationship", review_interval_text(programme).as_deref()))
             (summary_row("What is recorded", Some(record_mode_label(programme.records.mode))))
         }
-        h2 { "The programme's policy" }
-        dl.summary-list {
-            (stated_row("Version", policy.version.as_deref()))
-            (stated_row("Approved", policy.approved.as_deref()))
-            div.summary-list__row {
-                dt.summary-list__key { "Next review" }
-                dd.summary-list__value {
-                    @match view.next_review {
-                        Some(date) => { (date) @if view.review_due { " " strong.tag.tag--due { "Due" } } }
-                        None => span.hint { "Not set" },
-                    }
-                }
-            }
-        }
-        @if policy.revisions.is_empty() {
-            p { "No revisions have been recorded." }
-        } @else {
-            table.table--stack {
-                caption { "Revision history" }
-                thead { tr {
-                    th scope="col" { "Date" }
-                    th scope="col" { "Change" }
-                    th scope="col" { "Author" }
-                } }
-                tbody {
-                    @for revision in &policy.revisions {
-                        tr { td data-label="Date" { (revision.date) } td data-label="Change" { (revision.change) } td data-label="Author" { (revision.author) } }
-                    }
-                }
-            }
-        }
-        p { a href="/programmes" { "Back to programmes" } }
     }
 }
 
@@ -313,11 +351,11 @@ fn programme_actions(view: &ProgrammeView, has_person: bool) -> Markup {
     let volunteers = tandem_domain::register::accepts_volunteers(&view.programme);
     html! {
         div.actions {
-            @if has_person {
+            @if has_person && !view.is_draft() {
                 a.button href={ "/programmes/" (id) "/request" } { "Ask for a mentor" }
             }
             a.button.button--secondary href={ "/programmes/" (id) "/register" } { "Mentor register" }
-            @if has_person && volunteers {
+            @if has_person && volunteers && !view.is_draft() {
                 a.button.button--secondary href={ "/programmes/" (id) "/register/new" } { "Volunteer as a mentor" }
             }
             @if view.can_edit() {
@@ -330,20 +368,71 @@ fn programme_actions(view: &ProgrammeView, has_person: bool) -> Markup {
     }
 }
 
-/// `/programmes/{id}`: the public programme page (PRG-5).
+/// `/programmes/{id}`: the programme page (PRG-5). Someone signed out
+/// reads the published information of a programme made public; for any
+/// other programme they are sent to sign in, as for every page, so that
+/// nothing says whether it exists.
 pub async fn show(
     State(state): State<AppState>,
-    PageCaller(caller): PageCaller,
-    PathId(id): PathId<ProgrammeId>,
+    MaybeCaller(caller): MaybeCaller,
+    uri: Uri,
+    Path(id): Path<String>,
     Query(notice): Query<Notice>,
-) -> Result<Markup, PageError> {
+) -> Result<Response, PageError> {
+    let id = id.parse::<ProgrammeId>().ok();
+    let Some(caller) = caller else {
+        let public = match id {
+            Some(id) => state.app.public_programme(id).await?,
+            None => None,
+        };
+        return Ok(match public {
+            Some(public) => public_page(&public, uri.path()).into_response(),
+            None => sign_in_redirect(&uri),
+        });
+    };
+    let id = id.ok_or(AppError::NotFound)?;
     let view = state.app.programme(&caller.principal, id).await?;
     Ok(page(
         &view.programme.name,
         Some(&caller),
-        programme_content(&view, &notice, caller.principal.person_id.is_some()),
-    ))
+        programme_content(&view, &notice, &caller),
+    )
+    .into_response())
 }
+
+/// A public programme's page for someone not signed in.
+fn public_page(public: &PublicProgramme, path: &str) -> Markup {
+    let next = serde_urlencoded::to_string([("next", path)]).unwrap_or_default();
+    page(
+        &public.programme.name,
+        None,
+        html! {
+            span.caption { (organisation_names(&public.organisations)) }
+            h1 { (public.programme.name) }
+            @if !public.programme.summary.is_empty() { p.lede { (public.programme.summary) } }
+            div.actions {
+                a.button href={ "/sign-in?" (next) } { "Sign in to ask for a mentor or to volunteer" }
+            }
+            (programme_information(&public.programme))
+        },
+    )
+}
+
+/// `POST /programmes/{id}/publish`: a coordinator publishes a draft.
+pub async fn publish(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(id): PathId<ProgrammeId>,
+    Form(_): Form<Empty>,
+) -> Result<Response, PageError> {
+    let view = state.app.publish_programme(&caller.principal, id).await?;
+    Ok(Redirect::to(&format!("/programmes/{}?published=1", view.id)).into_response())
+}
+
+/// A form with nothing to read but its CSRF token, which the session
+/// layer checks.
+#[derive(Debug, Default, Deserialize)]
+pub struct Empty {}
 
 const NEW_FIELDS: [(&str, &str); 4] = [
     (fields::TEMPLATE, "template"),

@@ -142,7 +142,8 @@ const TABLE: &[Row] = &[
     row("GET",  "/programmes/new",                            NoId,           [200, 200, 403, 403, 403, 403, 403, 303]),
     row("POST", "/programmes/new",                            NoId,           [422, 422, 403, 403, 403, 403, 403, 303]),
     row("GET",  "/programmes/{id}",                           Caf,            [200, 200, 404, 200, 404, 404, 200, 303]),
-    row("GET",  "/programmes/{id}",                           Cwt,            [200, 404, 404, 404, 404, 200, 404, 303]),
+    row("GET",  "/programmes/{id}",                           Cwt,            [200, 404, 404, 404, 404, 200, 404, 200]),
+    row("POST", "/programmes/{id}/publish",                   Caf,            [303, 303, 404, 403, 404, 404, 403, 303]),
     row("GET",  "/programmes/{id}/settings",                  Caf,            [200, 200, 404, 403, 404, 404, 403, 303]),
     row("POST", "/programmes/{id}/settings",                  Caf,            [422, 422, 404, 403, 404, 404, 403, 303]),
     row("GET",  "/programmes/{id}/register",                  Caf,            [200, 200, 404, 200, 404, 404, 200, 303]),
@@ -206,6 +207,7 @@ const TABLE: &[Row] = &[
     row("POST", "/api/programmes",                            NoId,           [422, 422, 422, 422, 422, 422, 422, 401]),
     row("GET",  "/api/programmes/{id}",                       Caf,            [200, 200, 404, 200, 404, 404, 200, 401]),
     row("PUT",  "/api/programmes/{id}",                       Caf,            [422, 422, 404, 403, 404, 404, 403, 401]),
+    row("POST", "/api/programmes/{id}/publish",               Caf,            [200, 200, 404, 403, 404, 404, 403, 401]),
     row("GET",  "/api/programmes/{id}/register",              Cwt,            [200, 404, 404, 404, 404, 200, 404, 401]),
     row("POST", "/api/programmes/{id}/register",              Caf,            [422, 422, 404, 422, 404, 404, 422, 401]),
     row("GET",  "/api/register/{id}",                         MentorEntry,    [200, 404, 404, 404, 404, 200, 404, 401]),
@@ -412,10 +414,15 @@ const MALFORMED: &str = "not-a-number";
 impl Row {
     /// What each caller gets with an id that is not a number: "not found"
     /// for everyone signed in, whatever the route; signed out, the same as
-    /// with a real id.
+    /// with a real id, except that where someone signed out may read the
+    /// real object (a public programme's page) they are sent to sign in,
+    /// as for anything else, so that nothing says what exists.
     fn expect_malformed(&self) -> [u16; 8] {
         let mut expect = [404; 8];
-        expect[7] = self.expect[7];
+        expect[7] = match self.expect[7] {
+            200 => 303,
+            other => other,
+        };
         expect
     }
 

@@ -367,8 +367,44 @@ async fn a_coordinator_starts_a_programme_from_a_template() {
         "run by Cafcass only"
     );
 
-    // A mentee cannot start one.
+    // It is a draft: Cafcass staff do not see it, and nobody can ask for a
+    // mentor in it, until the coordinator publishes it.
+    assert!(page.body.contains("Publish the programme"));
+    assert!(!page.body.contains("Ask for a mentor"));
     let mut mentee = signed_in(&db, "mentee@tandem.example").await;
+    assert_eq!(mentee.get(&location).await.status, StatusCode::NOT_FOUND);
+    let id = location
+        .trim_start_matches("/programmes/")
+        .split('?')
+        .next()
+        .expect("an id")
+        .to_owned();
+    let reply = coordinator
+        .post_form(&format!("/programmes/{id}/publish"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let page = coordinator
+        .get(&reply.location.expect("back to the programme"))
+        .await;
+    assert!(page.body.contains("Programme published") && page.body.contains("Ask for a mentor"));
+    let seen = mentee.get(&format!("/programmes/{id}")).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    // Staff-only (the template's setting), so not readable signed out.
+    let mut nobody = Client::for_store(&db);
+    let signed_out = nobody.get(&format!("/programmes/{id}")).await;
+    assert_eq!(signed_out.status, StatusCode::SEE_OTHER);
+
+    // The cross-border partnership's page is public: someone signed out
+    // reads how to apply, and nothing of its people.
+    let mut admin = signed_in(&db, "admin@tandem.example").await;
+    let cwt = programme_id(&mut admin, "cwt").await;
+    let public = nobody.get(&format!("/programmes/{cwt}")).await;
+    assert_eq!(public.status, StatusCode::OK, "{}", public.body);
+    assert!(public.body.contains("<h2>How to apply</h2>"));
+    assert!(public.body.contains("Sign in to ask for a mentor"));
+    assert!(!public.body.contains("Mentor register") && !public.body.contains("/register"));
+
+    // A mentee cannot start one.
     assert_eq!(
         mentee.get("/programmes/new").await.status,
         StatusCode::FORBIDDEN
