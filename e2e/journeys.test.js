@@ -61,9 +61,12 @@ after(async () => {
 async function checkAccessibility(page, name) {
   // Every page state at a phone's width and a laptop's: a screenshot of
   // each, and nothing wider than the screen (no sideways scrolling).
-  for (const width of [390, 1280]) {
+  // The narrowest phone in use (320 px) is checked too, without a picture.
+  for (const width of [320, 390, 1280]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
+    if (width !== 320) {
+      await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
+    }
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than a ${width}px screen`);
@@ -201,6 +204,39 @@ test("a coordinator's programme settings form is accessible", async () => {
   await context.close();
 });
 
+test('a coordinator starts a programme as a draft, publishes it, and a public page reads signed out', async () => {
+  const { context, page } = await signIn('coordinator@tandem.example');
+  await page.goto(`${baseUrl}/programmes/new`);
+  await page.check('input[name=template][value=fun]');
+  await page.fill('#key', 'new-starters');
+  await page.fill('#name', 'Buddies for new starters');
+  await page.click('main button[type=submit]');
+  await page.waitForSelector('h1');
+  assert.match(await page.textContent('main'), /Only the programme's coordinators can see this programme/);
+  assert.equal(await page.locator('main a', { hasText: 'Ask for a mentor' }).count(), 0);
+  await checkAccessibility(page, 'coordinator_draft_programme');
+  await page.click('main button:has-text("Publish the programme")');
+  await page.waitForSelector('h1');
+  assert.match(await page.textContent('main'), /Programme published/);
+  await checkAccessibility(page, 'coordinator_published_programme');
+  await context.close();
+
+  // The cross-border partnership publishes its page to anyone.
+  const visitor = await browser.newContext({ bypassCSP: true });
+  const visit = await visitor.newPage();
+  await visit.goto(`${baseUrl}/programmes`);
+  assert.match(visit.url(), /\/sign-in/, 'the list is for staff');
+  const admin = await signIn('admin@tandem.example');
+  await admin.page.goto(`${baseUrl}/programmes`);
+  const cwt = await admin.page.locator('main a', { hasText: 'Connect' }).first().getAttribute('href');
+  await admin.context.close();
+  await visit.goto(`${baseUrl}${cwt}`);
+  assert.match(await visit.textContent('main'), /How to apply/);
+  assert.match(await visit.textContent('main'), /Sign in to ask for a mentor/);
+  await checkAccessibility(visit, 'public_programme');
+  await visitor.close();
+});
+
 test('a coordinator screens a request and runs matching; the pages are accessible', async () => {
   const { context, page } = await signIn('coordinator@tandem.example');
   await page.goto(`${baseUrl}/programmes`);
@@ -222,7 +258,11 @@ test('the demo mentor reads a proposal, must give a reason to decline, and accep
   assert.match(await page.textContent('main'), /What they asked for/);
   assert.match(await page.textContent('main'), /chosen by the coordinator/i);
   await checkAccessibility(page, 'mentor_proposal');
+  // "Why do you decline?" is revealed by "I decline", by the stylesheet alone.
+  const reasons = page.locator('input[name=reason]').first();
+  assert.equal(await reasons.isVisible(), false, 'the reasons wait for "I decline"');
   await page.check('input[name=answer][value=decline]');
+  assert.equal(await reasons.isVisible(), true, '"I decline" reveals the reasons');
   await page.click('main button[type=submit]');
   await page.waitForSelector('.error-summary');
   assert.match(await page.textContent('.error-summary'), /Choose why you are declining/);

@@ -118,9 +118,25 @@ pub struct ScreeningDue {
     pub waiting_for_match: usize,
     /// Proposals waiting for their mentors' answers.
     pub proposals_awaiting: usize,
-    /// Proposals the mentors accepted and declined in the last 7 days.
+    /// Proposals the mentors accepted and declined since `answers_since`.
     pub accepted_lately: usize,
     pub declined_lately: usize,
+    pub answers_since: AnswersSince,
+}
+
+/// The period the mentors' answers on the coordinator's home are counted
+/// over: since the caller's last visit, or the last 7 days on their first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswersSince {
+    /// The day (UTC) the caller last signed in, before this visit.
+    LastVisit(#[serde(serialize_with = "iso_day")] time::Date),
+    LastSevenDays,
+}
+
+/// A day as YYYY-MM-DD, as the API writes every date.
+fn iso_day<S: serde::Serializer>(day: &time::Date, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(day)
 }
 
 impl ScreeningDue {
@@ -834,6 +850,17 @@ impl App {
     ) -> Result<(Vec<ScreeningDue>, Vec<ConsultationDue>, Vec<OwnRequest>), AppError> {
         let mut screening = Vec::new();
         if screens_anywhere(caller) {
+            let last_visit = self
+                .store
+                .audit()
+                .previous_sign_in(caller.account_id)
+                .await?;
+            let (since, answers_since) = match last_visit
+                .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok())
+            {
+                Some(at) => (at.unix_timestamp(), AnswersSince::LastVisit(at.date())),
+                None => (self.now() - 7 * 24 * 3600, AnswersSince::LastSevenDays),
+            };
             for view in self.list_programmes(caller).await? {
                 let taking_part: Vec<OrganisationId> =
                     view.organisations.iter().map(|o| o.id).collect();
@@ -844,11 +871,7 @@ impl App {
                 let work = self
                     .store
                     .requests()
-                    .work_counts(
-                        view.id,
-                        organisations.as_deref(),
-                        self.now() - 7 * 24 * 3600,
-                    )
+                    .work_counts(view.id, organisations.as_deref(), since)
                     .await?;
                 let count = |n: i64| usize::try_from(n).unwrap_or(0);
                 let due = ScreeningDue {
@@ -859,6 +882,7 @@ impl App {
                     proposals_awaiting: count(work.proposals_awaiting),
                     accepted_lately: count(work.accepted_lately),
                     declined_lately: count(work.declined_lately),
+                    answers_since,
                 };
                 if due.any() {
                     screening.push(due);

@@ -57,6 +57,20 @@ impl Audit<'_> {
         .await
     }
 
+    /// When the account signed in before its latest sign-in: the start of
+    /// its last visit, for "since your last visit"; `None` on the first.
+    pub async fn previous_sign_in(&self, account_id: AccountId) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT occurred_at FROM audit_events \
+             WHERE subject_type = 'account' AND subject_id = $1 AND action = $2 \
+             ORDER BY id DESC LIMIT 1 OFFSET 1",
+        )
+        .bind(account_id.to_string())
+        .bind(AuditAction::SignedIn.as_str())
+        .fetch_optional(&self.store.pool)
+        .await?)
+    }
+
     /// The newest events first.
     pub async fn recent(&self, limit: i64) -> Result<Vec<AuditEvent>> {
         let rows: Vec<AuditRow> = sqlx::query_as(

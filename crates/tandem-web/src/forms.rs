@@ -186,6 +186,7 @@ impl<'a> Fields<'a> {
             field: self.field(id, legend),
             choices: Vec::new(),
             chosen: "",
+            reveals: None,
         }
     }
 
@@ -458,6 +459,7 @@ pub struct Radios<'a> {
     field: Field<'a>,
     choices: Vec<Choice>,
     chosen: &'a str,
+    reveals: Option<&'a str>,
 }
 
 impl<'a> Radios<'a> {
@@ -487,6 +489,21 @@ impl<'a> Radios<'a> {
         self.chosen = value;
         self
     }
+
+    /// The radio whose choice reveals the [`follow_up`] questions placed
+    /// straight after the group ("why decline", "why not"). Hidden by the
+    /// stylesheet alone until that radio is chosen; a browser that cannot
+    /// tell (no CSS `:has`) shows them, so they work everywhere.
+    pub fn reveals(mut self, value: &'a str) -> Self {
+        self.reveals = Some(value);
+        self
+    }
+}
+
+/// Follow-up questions revealed by a radio (see [`Radios::reveals`]):
+/// place them straight after its group.
+pub fn follow_up(questions: Markup) -> Markup {
+    html! { div.follow-up { (questions) } }
 }
 
 impl Render for Radios<'_> {
@@ -499,6 +516,7 @@ impl Render for Radios<'_> {
                 div.radios__item {
                     input type="radio" id=(item) name=(name) value=(choice.value)
                         checked[self.chosen == choice.value]
+                        data-reveals[self.reveals == Some(choice.value.as_str())]
                         aria-describedby=[choice.hint.as_ref().map(|_| format!("{item}-hint"))];
                     @if let Some(hint) = &choice.hint {
                         div {

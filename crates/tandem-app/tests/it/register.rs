@@ -2,6 +2,7 @@
 //! (REG-1 to REG-5, REQ-1 to REQ-5), over the demo data.
 
 use tandem_app::demo::DEMO_PASSWORD;
+use tandem_app::requests::AnswersSince;
 use tandem_app::{App, AppError, Principal};
 use tandem_domain::ids::{AccountId, PersonId, ProgrammeId};
 use tandem_domain::permissions::EntryView;
@@ -114,6 +115,24 @@ async fn requests_are_screened_first_come_first_served_and_each_role_sees_only_i
                 .iter()
                 .any(|d| d.programme_id == caf && d.proposals_awaiting == waiting_answers),
             "{}",
+            db.label
+        );
+        // The mentors' answers count from the coordinator's last visit;
+        // on their first, from the last 7 days.
+        assert!(
+            home.requests_to_screen
+                .iter()
+                .all(|d| d.answers_since == AnswersSince::LastSevenDays),
+            "{}: a first visit",
+            db.label
+        );
+        let again = signed_in(&app, "coordinator").await;
+        let home = app.home(&again).await.expect("home");
+        assert!(
+            home.requests_to_screen
+                .iter()
+                .all(|d| d.answers_since == AnswersSince::LastVisit(app.today())),
+            "{}: since the sign-in before this one",
             db.label
         );
         let home = app.home(&manager).await.expect("home");

@@ -3,6 +3,7 @@
 use axum::extract::State;
 use maud::{Markup, html};
 use tandem_app::home::Home;
+use tandem_app::requests::AnswersSince;
 use tandem_domain::permissions::relationships::RelationshipAccess;
 use tandem_domain::roles::Role;
 
@@ -131,7 +132,11 @@ fn home_content(home: &Home) -> Markup {
                         @if due.accepted_lately + due.declined_lately > 0 {
                             li.task-list__item {
                                 span.task-list__next {
-                                    "In the last 7 days mentors accepted " (due.accepted_lately) " and declined " (due.declined_lately) ". "
+                                    @match due.answers_since {
+                                        AnswersSince::LastVisit(day) => { "Since your last visit (" (day) "), mentors accepted " }
+                                        AnswersSince::LastSevenDays => { "In the last 7 days mentors accepted " }
+                                    }
+                                    (due.accepted_lately) " and declined " (due.declined_lately) ". "
                                     a href={ "/programmes/" (due.programme_id) "/matching" } { "See the answers" span.visually-hidden { " for " (due.programme_name) } }
                                 }
                             }

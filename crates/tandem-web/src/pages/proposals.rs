@@ -15,7 +15,7 @@ use tandem_domain::proposals::{Answer, DeclineReason, ProposalStatus};
 use crate::caller::Caller;
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
-use crate::forms::{Fields, Problem, csrf_field, error_summary, problems};
+use crate::forms::{Fields, Problem, csrf_field, error_summary, follow_up, problems};
 use crate::layout::{back_link, invalid_page, page, summary_row};
 use crate::state::AppState;
 
@@ -65,9 +65,11 @@ fn proposal_content(
         @if proposal.status == ProposalStatus::AwaitingMentor {
             form method="post" action={ "/proposals/" (proposal.id) } novalidate {
                 (csrf_field(&caller.csrf_token))
-                (fields.radios("answer", "Your answer").options(&[("accept", "I accept"), ("decline", "I decline")]).chosen(&form.answer))
-                (fields.radios("reason", "If you decline, why?").options(&reasons).chosen(form.reason.as_deref().unwrap_or_default()))
-                (fields.textarea("detail", "If you decline, anything else the coordinator should know (optional)").hint("Only the coordinator reads this.").value(&form.detail))
+                (fields.radios("answer", "Your answer").options(&[("accept", "I accept"), ("decline", "I decline")]).chosen(&form.answer).reveals("decline"))
+                (follow_up(html! {
+                    (fields.radios("reason", "Why do you decline?").options(&reasons).chosen(form.reason.as_deref().unwrap_or_default()))
+                    (fields.textarea("detail", "Anything else the coordinator should know (optional)").hint("Only the coordinator reads this.").value(&form.detail))
+                }))
                 button.button type="submit" { "Send my answer" }
             }
         } @else {

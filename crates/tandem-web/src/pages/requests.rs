@@ -20,7 +20,7 @@ use tandem_domain::register::{
 use crate::caller::Caller;
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
-use crate::forms::{Fields, Problem, csrf_field, error_summary, problems, yes};
+use crate::forms::{Fields, Problem, csrf_field, error_summary, follow_up, problems, yes};
 use crate::layout::{back_link, invalid_page, page, summary_row};
 use crate::state::AppState;
 
@@ -198,8 +198,10 @@ fn request_content(
     view: &RequestView,
     notice: &RequestNotice,
     problems: &[Problem],
-    screening: &ScreeningInput,
+    typed: &Typed,
 ) -> Markup {
+    let screening = &typed.screening;
+    let consultation = &typed.consultation;
     let r = &view.request;
     let status = r.status;
     let fields = Fields::new(problems);
@@ -285,8 +287,10 @@ fn request_content(
             h2 { "Your view on the time" }
             form method="post" action={ "/requests/" (r.id) "/consultation" } {
                 (csrf_field(&caller.csrf_token))
-                (fields.radios("answer", "Can the time be found?").options(&[("supports", "Yes, I support the time it takes"), ("has_concerns", "I have concerns about the time")]))
-                (fields.textarea("note", "If you have concerns, what are they?").hint("Needed if you have concerns, for example a busy period or cover the team lacks. The coordinator reads this; your colleague does not."))
+                (fields.radios("answer", "Can the time be found?").options(&[("supports", "Yes, I support the time it takes"), ("has_concerns", "I have concerns about the time")]).chosen(&consultation.answer).reveals("has_concerns"))
+                (follow_up(html! {
+                    (fields.textarea("note", "What are your concerns?").hint("For example, a busy period or cover the team lacks. The coordinator reads this; your colleague does not.").value(&consultation.note))
+                }))
                 button.button type="submit" { "Send" }
             }
         }
@@ -309,10 +313,12 @@ fn request_content(
             }
             form method="post" action={ "/requests/" (r.id) "/screening" } novalidate {
                 (csrf_field(&caller.csrf_token))
-                (fields.radios("decision", "Decision").options(&[("accept", "Accept: add to the queue for matching"), ("reject", "Do not accept")]).chosen(&screening.decision))
+                (fields.radios("decision", "Decision").options(&[("accept", "Accept: add to the queue for matching"), ("reject", "Do not accept")]).chosen(&screening.decision).reveals("reject"))
                 @let reasons: Vec<(&str, &str)> = RejectionReason::ALL.iter().map(|r| (r.as_str(), r.label())).collect();
-                (fields.radios("reason", "If not accepted, why?").options(&reasons).chosen(&screening.reason))
-                (fields.textarea("detail", "Explanation").hint("Required for \"another reason\". The mentee sees it.").value(&screening.detail))
+                (follow_up(html! {
+                    (fields.radios("reason", "Why not?").options(&reasons).chosen(&screening.reason))
+                    (fields.textarea("detail", "Explanation").hint("Required for \"another reason\". The mentee sees it.").value(&screening.detail))
+                }))
                 button.button type="submit" { "Save decision" }
             }
         }
@@ -343,18 +349,26 @@ pub async fn request(
     Ok(page(
         "Mentor request",
         Some(&caller),
-        request_content(&caller, &view, &notice, &[], &ScreeningInput::default()),
+        request_content(&caller, &view, &notice, &[], &Typed::default()),
     ))
 }
 
+/// What was typed into the forms of a request page, kept when one had
+/// mistakes.
+#[derive(Debug, Default)]
+pub struct Typed {
+    pub screening: ScreeningInput,
+    pub consultation: ConsultationForm,
+}
+
 /// The request page again after a form on it had mistakes (422): the
-/// consultation's, or the screening decision as typed.
+/// consultation's, or the screening decision, as typed.
 pub async fn request_with_problems(
     state: &AppState,
     caller: &Caller,
     id: RequestId,
     errors: Vec<FieldError>,
-    screening: &ScreeningInput,
+    typed: &Typed,
 ) -> Result<Response, PageError> {
     let view = state.app.request_view(&caller.principal, id).await?;
     Ok(invalid_page(
@@ -365,7 +379,7 @@ pub async fn request_with_problems(
             &view,
             &RequestNotice::default(),
             &problems(errors),
-            screening,
+            typed,
         ),
     ))
 }
@@ -391,7 +405,11 @@ pub async fn consult(
     {
         Ok(()) => Ok(Redirect::to(&format!("/requests/{id}?consulted=1")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            request_with_problems(&state, &caller, id, errors, &ScreeningInput::default()).await
+            let typed = Typed {
+                consultation: form,
+                ..Typed::default()
+            };
+            request_with_problems(&state, &caller, id, errors, &typed).await
         }
         Err(other) => Err(other.into()),
     }

@@ -15,7 +15,7 @@ use tandem_domain::register::{Consultation, RequestSource, ScreeningInput};
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
 use crate::layout::{format_time, page};
-use crate::pages::requests::request_with_problems;
+use crate::pages::requests::{Typed, request_with_problems};
 use crate::state::AppState;
 
 fn queue_content(queue: &ScreeningQueue, screened: bool) -> Markup {
@@ -141,7 +141,11 @@ pub async fn screen(
             .into_response())
         }
         Err(AppError::Invalid(errors)) => {
-            request_with_problems(&state, &caller, id, errors, &input).await
+            let typed = Typed {
+                screening: input,
+                ..Typed::default()
+            };
+            request_with_problems(&state, &caller, id, errors, &typed).await
         }
         Err(other) => Err(other.into()),
     }

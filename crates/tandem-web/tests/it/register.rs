@@ -170,11 +170,7 @@ async fn coordinators_screen_in_order_and_line_managers_never_see_the_goals() {
             db.label
         );
         assert!(reply.body.contains("href=\"#reason\""), "{}", reply.body);
-        assert!(
-            reply
-                .body
-                .contains("<legend>If not accepted, why?</legend>")
-        );
+        assert!(reply.body.contains("<legend>Why not?</legend>"));
         let reply = coordinator
             .post_form(
                 &format!("/requests/{third}/screening"),
@@ -257,6 +253,15 @@ async fn coordinators_screen_in_order_and_line_managers_never_see_the_goals() {
             .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(reply.body.contains("href=\"#note\""), "{}", reply.body);
+        // The answer chosen is kept, and it reveals the question it needs.
+        assert!(
+            reply
+                .body
+                .contains("value=\"has_concerns\" checked data-reveals"),
+            "{}",
+            reply.body
+        );
+        assert!(reply.body.contains("class=\"follow-up\""));
         let reply = manager
             .post_form(
                 &format!("/requests/{consulted}/consultation"),
