@@ -31,7 +31,7 @@ type DemoAccount = (
 /// and a FUN pair), then the mentors on the Cafcass register, who answer
 /// the proposals the coordinator sends once they have screened and
 /// matched Cafcass's requests.
-const DEMO_SIGN_INS: [(Role, &str); 13] = [
+const DEMO_SIGN_INS: [(Role, &str); 14] = [
     (Role::Administrator, "admin"),
     (Role::Coordinator, "coordinator"),
     (Role::Hr, "hr"),
@@ -42,6 +42,7 @@ const DEMO_SIGN_INS: [(Role, &str); 13] = [
     (Role::Mentee, "cwt.mentee"),
     (Role::Mentor, "fun.mentor"),
     (Role::Mentee, "fun.mentee"),
+    (Role::Mentor, "cwt.mentor"),
     (Role::Mentor, "caf.mentor1"),
     (Role::Mentor, "caf.mentor2"),
     (Role::Mentor, "caf.mentor3"),
@@ -548,6 +549,51 @@ impl App {
                 role,
                 email,
                 who: format!("{display_name} — {}", pair.who),
+            });
+        }
+        // The CWT mentor whom matching proposed for the other waiting
+        // request can sign in and answer it.
+        let cwt = self
+            .store
+            .programmes()
+            .by_key("cwt")
+            .await?
+            .ok_or_else(|| AppError::Internal("demo programme cwt is missing".into()))?
+            .id;
+        let demo_mentor = self
+            .demo_person("Western Health and Social Care Trust", "WHSCT0002")
+            .await?;
+        let other = self
+            .store
+            .proposals()
+            .of_programme(cwt)
+            .await?
+            .into_iter()
+            .find(|p| {
+                p.status == tandem_domain::proposals::ProposalStatus::AwaitingMentor
+                    && p.mentor_person_id != demo_mentor
+            });
+        if let Some(proposal) = other
+            && let Some(person) = self.store.people().get(proposal.mentor_person_id).await?
+        {
+            let display_name = format!("{} {}", person.given_name, person.family_name);
+            let email = "cwt.mentor@tandem.example".to_owned();
+            let grant = RoleGrant::new(Role::Mentor, Some(person.organisation_id), None)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            self.create_account(
+                &email,
+                &display_name,
+                DEMO_PASSWORD,
+                Some(person.id),
+                &[grant],
+            )
+            .await?;
+            logins.push(DemoLogin {
+                role: Role::Mentor,
+                email,
+                who: format!(
+                    "{display_name} — mentor in the cross-border partnership, with a proposal to answer"
+                ),
             });
         }
         // Every Cafcass mentor on the register can sign in, so that

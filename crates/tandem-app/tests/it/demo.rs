@@ -27,6 +27,7 @@ async fn demo_loads_and_every_role_signs_in_and_sees_its_home() {
                 "cwt.mentee@tandem.example",
                 "fun.mentor@tandem.example",
                 "fun.mentee@tandem.example",
+                "cwt.mentor@tandem.example",
                 "caf.mentor1@tandem.example",
                 "caf.mentor2@tandem.example",
                 "caf.mentor3@tandem.example"
@@ -77,8 +78,12 @@ async fn demo_loads_and_every_role_signs_in_and_sees_its_home() {
                 .expect("demo login works");
             // The pair's mentors each have a proposal waiting for their
             // answer, and its mentee an open request.
-            if ["mentor@tandem.example", "fun.mentor@tandem.example"]
-                .contains(&login.email.as_str())
+            if [
+                "mentor@tandem.example",
+                "fun.mentor@tandem.example",
+                "cwt.mentor@tandem.example",
+            ]
+            .contains(&login.email.as_str())
             {
                 let waiting = app
                     .proposals_to_answer(&signed_in.principal)
