@@ -68,10 +68,10 @@ impl PersonDetail {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "p.id, p.employee_id, p.given_name, p.family_name, p.email, p.job_title, \
+pub(crate) const SUMMARY_COLUMNS: &str = "p.id, p.employee_id, p.given_name, p.family_name, p.email, p.job_title, \
      o.name AS organisation, r.name AS region, t.name AS team";
 
-const SUMMARY_JOINS: &str = "FROM people p JOIN organisations o ON o.id = p.organisation_id \
+pub(crate) const SUMMARY_JOINS: &str = "FROM people p JOIN organisations o ON o.id = p.organisation_id \
      LEFT JOIN regions r ON r.id = p.region_id LEFT JOIN teams t ON t.id = p.team_id";
 
 impl People<'_> {

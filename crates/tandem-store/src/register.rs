@@ -18,6 +18,7 @@ use tandem_domain::register::{
 };
 
 use crate::decode::IntFlag;
+use crate::people::{SUMMARY_COLUMNS, SUMMARY_JOINS};
 use crate::{PersonSummary, Register, Requests, Result, StoreError, insert_event};
 
 /// One entry on a programme's mentor register, with what it needs from
@@ -353,17 +354,34 @@ impl Register<'_> {
         .await?)
     }
 
-    /// How many mentees a mentor mentors now. Relationships are not stored
-    /// yet (matching comes later), so this is 0 until they are; capacity
-    /// checks already use it.
-    pub async fn active_mentee_count(&self, _entry_id: MentorEntryId) -> Result<i64> {
-        Ok(0)
+    /// How many mentees a mentor mentors now: their relationships that
+    /// have not ended (an accepted proposal is "ended" with its
+    /// relationship). The same count as matching's places in use
+    /// (`Proposals::live_per_entry`), less the proposals still waiting for
+    /// the mentor's answer.
+    pub async fn active_mentee_count(&self, entry_id: MentorEntryId) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM match_proposals \
+             WHERE mentor_entry_id = $1 AND status = 'accepted'",
+        )
+        .bind(entry_id.get())
+        .fetch_one(&self.store.pool)
+        .await?)
     }
 
-    /// The people a mentor has mentored (REG-2): empty until relationships
-    /// are stored.
-    pub async fn mentored_people(&self, _entry_id: MentorEntryId) -> Result<Vec<PersonSummary>> {
-        Ok(Vec::new())
+    /// The people a mentor has mentored in the programme, now or before
+    /// (REG-2): every mentee of a relationship with this register entry,
+    /// by name.
+    pub async fn mentored_people(&self, entry_id: MentorEntryId) -> Result<Vec<PersonSummary>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT DISTINCT {SUMMARY_COLUMNS} {SUMMARY_JOINS} \
+             JOIN mentor_requests q ON q.person_id = p.id \
+             JOIN relationships rel ON rel.request_id = q.id \
+             WHERE rel.mentor_entry_id = $1 ORDER BY p.family_name, p.given_name, p.id"
+        ))
+        .bind(entry_id.get())
+        .fetch_all(&self.store.pool)
+        .await?)
     }
 }
 

@@ -285,7 +285,31 @@ async fn cwt_mentee_drafts_mentor_signs_no_notes_self_assessment_and_a_no_match_
         let first_mentor = person(&admin, first_mentor_id, "First mentor");
         let (request, proposal) =
             propose(&db, cwt, mentee_id, first_entry, "leadership", None).await;
+        let register = db.store.register();
+        let active_before = register
+            .active_mentee_count(first_entry)
+            .await
+            .expect("count");
         let first = accept(&app, &first_mentor, proposal).await;
+        // The mentor's active mentees count the relationship (REG-2), and
+        // the mentee is among the people they have mentored.
+        assert_eq!(
+            register
+                .active_mentee_count(first_entry)
+                .await
+                .expect("count"),
+            active_before + 1,
+            "{}",
+            db.label
+        );
+        let mentored =
+            |people: Vec<tandem_store::PersonSummary>| people.iter().any(|p| p.id == mentee_id);
+        assert!(mentored(
+            register
+                .mentored_people(first_entry)
+                .await
+                .expect("mentored")
+        ));
         let view = app
             .relationship(&mentee, first)
             .await
@@ -330,6 +354,22 @@ async fn cwt_mentee_drafts_mentor_signs_no_notes_self_assessment_and_a_no_match_
             .await
             .expect("No Match");
         assert_eq!(state, State::NoMatch);
+        // The place is free again; the mentee stays among those mentored.
+        assert_eq!(
+            register
+                .active_mentee_count(first_entry)
+                .await
+                .expect("count"),
+            active_before,
+            "{}",
+            db.label
+        );
+        assert!(mentored(
+            register
+                .mentored_people(first_entry)
+                .await
+                .expect("mentored")
+        ));
         let stored = db
             .store
             .requests()
