@@ -855,6 +855,8 @@ impl App {
                 language: String::new(),
                 gender: String::new(),
                 culture: String::new(),
+                specific_requests: String::new(),
+                isolated: false,
                 named_mentor: None,
             };
             // CAF consults the line manager (REQ-5). The demo manager

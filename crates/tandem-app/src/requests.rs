@@ -818,6 +818,8 @@ impl App {
                 language: String::new(),
                 gender: String::new(),
                 culture: String::new(),
+                specific_requests: String::new(),
+                isolated: false,
                 named_mentor: None,
             };
             let consultation = consultation_for(&programme, &request.track, &facts);

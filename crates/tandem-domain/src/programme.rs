@@ -512,13 +512,18 @@ pub enum Criterion {
     OtherJurisdiction,
     /// The mentor is in another team (CAF).
     OtherTeam,
-    /// The mentor is in another region (CAF, for minority or isolated staff).
+    /// The mentor is in another region.
     OtherRegion,
+    /// The mentor is in another team or region, counted only for a mentee
+    /// from a minority or professionally isolated in their own team (CAF 2:
+    /// "on a cross regional basis where individuals seeking mentoring are
+    /// from a minority group and possibly professionally isolated").
+    OtherTeamOrRegionIfIsolated,
 }
 
 impl Criterion {
     /// Every criterion, in the order they are listed in settings.
-    pub const ALL: [Criterion; 17] = [
+    pub const ALL: [Criterion; 18] = [
         Criterion::RelevantExperience,
         Criterion::SpecificRequests,
         Criterion::StyleAndApproach,
@@ -536,6 +541,7 @@ impl Criterion {
         Criterion::OtherJurisdiction,
         Criterion::OtherTeam,
         Criterion::OtherRegion,
+        Criterion::OtherTeamOrRegionIfIsolated,
     ];
 
     /// The criterion's name in settings, e.g. `relevant_experience`.
@@ -558,6 +564,7 @@ impl Criterion {
             Criterion::OtherJurisdiction => "other_jurisdiction",
             Criterion::OtherTeam => "other_team",
             Criterion::OtherRegion => "other_region",
+            Criterion::OtherTeamOrRegionIfIsolated => "other_team_or_region_if_isolated",
         }
     }
 }
@@ -606,6 +613,8 @@ pub struct MatchingWeights {
     pub other_team: Option<Weight>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_region: Option<Weight>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_team_or_region_if_isolated: Option<Weight>,
 }
 
 impl MatchingWeights {
@@ -629,6 +638,7 @@ impl MatchingWeights {
             Criterion::OtherJurisdiction => self.other_jurisdiction,
             Criterion::OtherTeam => self.other_team,
             Criterion::OtherRegion => self.other_region,
+            Criterion::OtherTeamOrRegionIfIsolated => self.other_team_or_region_if_isolated,
         }
     }
 

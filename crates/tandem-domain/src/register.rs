@@ -689,6 +689,11 @@ pub struct MentorRequestInput {
     pub language: String,
     pub gender: String,
     pub culture: String,
+    /// What the mentee asks that a particular mentor may offer (CWT 2.2.3).
+    pub specific_requests: String,
+    /// The mentee is from a minority or professionally isolated in their
+    /// own team (CAF 2).
+    pub isolated: bool,
     /// A named mentor's register entry id, as typed; may be empty.
     pub named_mentor: String,
 }
@@ -710,6 +715,8 @@ pub struct MentorRequest {
     pub language: String,
     pub gender: String,
     pub culture: String,
+    pub specific_requests: String,
+    pub isolated: bool,
     pub named_mentor: Option<MentorEntryId>,
 }
 
@@ -725,6 +732,7 @@ pub mod request_fields {
     pub const LANGUAGE: &str = "language";
     pub const GENDER: &str = "gender";
     pub const CULTURE: &str = "culture";
+    pub const SPECIFIC_REQUESTS: &str = "specific_requests";
     pub const NAMED_MENTOR: &str = "named_mentor";
 }
 
@@ -787,6 +795,12 @@ impl MentorRequestInput {
         let language = text(f::LANGUAGE, "Language", &self.language, &mut problems);
         let gender = text(f::GENDER, "Gender", &self.gender, &mut problems);
         let culture = text(f::CULTURE, "Culture", &self.culture, &mut problems);
+        let specific_requests = text(
+            f::SPECIFIC_REQUESTS,
+            "Specific requests",
+            &self.specific_requests,
+            &mut problems,
+        );
         let named_mentor = match self.named_mentor.trim() {
             "" => None,
             typed => match typed.parse::<MentorEntryId>() {
@@ -818,6 +832,8 @@ impl MentorRequestInput {
             language,
             gender,
             culture,
+            specific_requests,
+            isolated: self.isolated,
             named_mentor,
         })
     }

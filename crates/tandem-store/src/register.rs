@@ -148,6 +148,12 @@ pub struct RequestRow {
     pub language: String,
     pub gender: String,
     pub culture: String,
+    /// What the mentee asks that a particular mentor may offer.
+    pub specific_requests: String,
+    /// The mentee is from a minority or professionally isolated in their
+    /// own team.
+    #[sqlx(try_from = "IntFlag")]
+    pub isolated: bool,
     #[sqlx(try_from = "crate::decode::OptionalKey")]
     pub named_mentor_id: Option<MentorEntryId>,
     #[sqlx(try_from = "crate::decode::Parsed<Consultation>")]
@@ -165,7 +171,8 @@ const REQUEST_COLUMNS: &str = "q.id, q.programme_id, g.name AS programme_name, q
      p.family_name, p.organisation_id, o.name AS organisation, t.name AS team, p.job_title, p.start_date, \
      q.track, q.source, q.status, q.goals, q.help_needed, q.preferred_style, q.meeting_frequency, \
      q.relationship_length, q.meeting_location, q.other_team, q.other_region, q.other_organisation, \
-     q.other_jurisdiction, q.language, q.gender, q.culture, q.named_mentor_id, q.consultation, \
+     q.other_jurisdiction, q.language, q.gender, q.culture, q.specific_requests, q.isolated, \
+     q.named_mentor_id, q.consultation, \
      q.consultation_note, q.rejection_reason, q.rejection_detail, q.created_at, q.screened_at";
 
 const REQUEST_JOINS: &str = "FROM mentor_requests q JOIN people p ON p.id = q.person_id \
@@ -418,8 +425,8 @@ impl Requests<'_> {
             "INSERT INTO mentor_requests (programme_id, person_id, track, source, status, goals, help_needed, \
              preferred_style, meeting_frequency, relationship_length, meeting_location, other_team, other_region, \
              other_organisation, other_jurisdiction, language, gender, culture, named_mentor_id, consultation, \
-             created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-             $16, $17, $18, $19, $20, $21, $22) RETURNING id",
+             created_by, created_at, specific_requests, isolated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+             $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id",
         )
         .bind(programme_id.get())
         .bind(person_id.get())
@@ -443,6 +450,8 @@ impl Requests<'_> {
         .bind(new.consultation.as_str())
         .bind(crate::audit::actor_key(authority.actor()))
         .bind(at)
+        .bind(&r.specific_requests)
+        .bind(flag(r.isolated))
         .fetch_one(&mut *tx)
         .await;
         let id: i64 = match inserted {

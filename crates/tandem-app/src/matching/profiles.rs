@@ -207,7 +207,7 @@ fn mentee_request(
         person: engine_person(request.person_id),
         requested_at: request.created_at.max(0) as u64,
         needs: phrases(&request.help_needed),
-        requests: BTreeSet::new(),
+        requests: phrases(&request.specific_requests),
         styles: phrases(&request.preferred_style),
         approval_type: person.approval_type.clone(),
         household: person.household.clone(),
@@ -223,7 +223,7 @@ fn mentee_request(
             region: person.region.clone(),
             location: None,
         },
-        isolated: false,
+        isolated: request.isolated,
         not_with: BTreeSet::new(),
     }
 }
@@ -312,6 +312,7 @@ fn criterion(setting: SettingCriterion) -> Criterion {
         SettingCriterion::OtherOrganisation => Criterion::OtherOrganisation,
         SettingCriterion::OtherJurisdiction => Criterion::OtherJurisdiction,
         SettingCriterion::OtherTeam | SettingCriterion::OtherRegion => Criterion::OtherTeamOrRegion,
+        SettingCriterion::OtherTeamOrRegionIfIsolated => Criterion::OtherTeamForIsolated,
     }
 }
 
@@ -394,6 +395,8 @@ mod tests {
             language: String::new(),
             gender: String::new(),
             culture: String::new(),
+            specific_requests: String::new(),
+            isolated: false,
             named_mentor_id: None,
             consultation: Consultation::NotNeeded,
             consultation_note: String::new(),
@@ -472,6 +475,62 @@ mod tests {
 
     fn only_mentor(profiles: Profiles) -> MentorProfile {
         profiles.mentors.into_iter().next().expect("one mentor")
+    }
+
+    /// The score and explanation of the one pair, under the programme's
+    /// own weights.
+    fn scored(programme: &Programme, request: RequestRow, entry: MentorEntryRow) -> (i64, String) {
+        let profiles = build(
+            programme,
+            request,
+            entry,
+            &HashMap::new(),
+            date!(2026 - 01 - 01),
+        )
+        .expect("builds");
+        let (score, lines) = tandem_matching::explain(
+            &profiles.mentees[0],
+            &profiles.mentors[0],
+            &weights(programme),
+        );
+        let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
+        (score, lines.join("; "))
+    }
+
+    #[test]
+    fn a_cwt_mentees_specific_request_scores_with_a_mentor_who_offers_it() {
+        // CWT 2.2.3: "Specific requests by mentees which can be provided by
+        // a particular mentor".
+        let cwt = programme("cwt");
+        let mut asking = request(1, 10);
+        asking.specific_requests = "Has adopted; budgets".to_owned();
+        let plain = scored(&cwt, request(1, 10), entry(1, 20));
+        let asked = scored(&cwt, asking, entry(1, 20));
+        assert_eq!(
+            asked.0 - plain.0,
+            5,
+            "the CWT weight, once: {asked:?} against {plain:?}"
+        );
+        assert!(
+            asked.1.contains("has adopted, as the mentee asked"),
+            "{}",
+            asked.1
+        );
+    }
+
+    #[test]
+    fn a_caf_mentee_isolated_in_their_team_counts_a_mentor_from_elsewhere_again() {
+        // CAF 2: cross-regional matching for minority or isolated staff;
+        // CAF 3: another team where possible, for everyone. The entry's
+        // person is in another organisation's team, so "elsewhere".
+        let caf = programme("caf");
+        let mut isolated = request(1, 10);
+        isolated.isolated = true;
+        let plain = scored(&caf, request(1, 10), entry(1, 20));
+        let with = scored(&caf, isolated, entry(1, 20));
+        assert_eq!(with.0 - plain.0, 3, "{with:?} against {plain:?}");
+        assert!(with.1.contains("isolated in their own"), "{}", with.1);
+        assert!(!plain.1.contains("isolated"), "{}", plain.1);
     }
 
     #[test]

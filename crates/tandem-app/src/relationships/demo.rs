@@ -588,6 +588,8 @@ fn demo_request(track: &str) -> MentorRequest {
         language: String::new(),
         gender: String::new(),
         culture: String::new(),
+        specific_requests: String::new(),
+        isolated: false,
         named_mentor: None,
     }
 }

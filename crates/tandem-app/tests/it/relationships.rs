@@ -146,6 +146,8 @@ async fn propose(
                             language: String::new(),
                             gender: String::new(),
                             culture: String::new(),
+                            specific_requests: String::new(),
+                            isolated: false,
                             named_mentor: None,
                         },
                         source: RequestSource::Requested,
@@ -195,6 +197,8 @@ fn request_body(track: &str) -> MentorRequest {
         language: String::new(),
         gender: String::new(),
         culture: String::new(),
+        specific_requests: String::new(),
+        isolated: false,
         named_mentor: None,
     }
 }

@@ -38,6 +38,8 @@ pub fn request(track: &str) -> MentorRequest {
         language: String::new(),
         gender: String::new(),
         culture: String::new(),
+        specific_requests: String::new(),
+        isolated: false,
         named_mentor: None,
     }
 }

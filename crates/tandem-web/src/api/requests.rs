@@ -35,6 +35,13 @@ pub struct RequestBody {
     language: String,
     gender: String,
     culture: String,
+    /// What the mentee asks that a particular mentor may offer.
+    #[serde(default)]
+    specific_requests: String,
+    /// The mentee is from a minority or professionally isolated in their
+    /// own team (CAF 2).
+    #[serde(default)]
+    isolated: bool,
     /// A register entry id.
     #[schema(value_type = Option<i64>)]
     named_mentor: Option<MentorEntryId>,
@@ -69,6 +76,8 @@ pub async fn create_request(
         language: body.language,
         gender: body.gender,
         culture: body.culture,
+        specific_requests: body.specific_requests,
+        isolated: body.isolated,
         named_mentor: body.named_mentor.map(|m| m.to_string()).unwrap_or_default(),
     };
     let request = state
@@ -94,6 +103,8 @@ pub struct RequestContent {
     language: String,
     gender: String,
     culture: String,
+    specific_requests: String,
+    isolated: bool,
     named_mentor: Option<String>,
     rejection_reason: Option<String>,
     rejection_detail: Option<String>,
@@ -152,6 +163,8 @@ fn request_json(view: &RequestView) -> MentorRequest {
             language: r.language.clone(),
             gender: r.gender.clone(),
             culture: r.culture.clone(),
+            specific_requests: r.specific_requests.clone(),
+            isolated: r.isolated,
             named_mentor: view.named_mentor.clone(),
             rejection_reason: r.rejection_reason.clone(),
             rejection_detail: r.rejection_detail.clone(),

@@ -23,6 +23,7 @@ use crate::extract::{PageCaller, PathId};
 use crate::forms::{Fields, Problem, csrf_field, error_summary, follow_up, problems, yes};
 use crate::layout::{back_link, invalid_page, page, summary_row};
 use crate::state::AppState;
+use tandem_domain::programme::Criterion;
 
 /// The request form as typed.
 #[derive(Debug, Default, Deserialize)]
@@ -42,6 +43,8 @@ pub struct RequestFormInput {
     language: String,
     gender: String,
     culture: String,
+    specific_requests: String,
+    isolated: String,
     named_mentor: String,
 }
 
@@ -62,6 +65,8 @@ impl RequestFormInput {
             language: self.language.clone(),
             gender: self.gender.clone(),
             culture: self.culture.clone(),
+            specific_requests: self.specific_requests.clone(),
+            isolated: yes(&self.isolated),
             named_mentor: self.named_mentor.clone(),
         }
     }
@@ -80,6 +85,14 @@ fn request_form(
         .map(|(k, n)| (k.as_str(), n.as_str()))
         .collect();
     let fields = Fields::new(problems);
+    let weighs = |criterion: Criterion| {
+        form.programme
+            .programme
+            .matching
+            .weights
+            .get(criterion)
+            .is_some()
+    };
     html! {
         (back_link(&format!("/programmes/{id}")))
         (error_summary(problems))
@@ -112,6 +125,14 @@ fn request_form(
                 (fields.text("language", "Language").hint("Optional.").value(&input.language))
                 (fields.text("gender", "Gender of the mentor").hint("Optional.").value(&input.gender))
                 (fields.text("culture", "Culture or background").hint("Optional.").value(&input.culture))
+                @if weighs(Criterion::SpecificRequests) {
+                    (fields.textarea("specific_requests", "Anything specific you would like a mentor to offer?").hint("Optional. For example, experience of a merger, or of leading a service across the border. Matching looks for a mentor who offers it.").value(&input.specific_requests))
+                }
+                @if weighs(Criterion::OtherTeamOrRegionIfIsolated) {
+                    (fields.checkboxes("minority", "If it applies to you")
+                        .hint("Optional. Only the coordinator and the mentor proposed to you see this. Matching then looks harder for a mentor from another team or region.")
+                        .checkbox("isolated", "I am from a minority group, or professionally isolated in my team", input.isolated))
+                }
                 @if !form.mentors.is_empty() {
                     (fields.select("named_mentor", "A mentor you would like, if any").placeholder("No one in particular")
                         .options(form.mentors.iter().map(|(entry, name)| (entry, name)))
@@ -261,6 +282,12 @@ fn request_content(
                 (summary_row("Language", Some(&r.language)))
                 (summary_row("Gender", Some(&r.gender)))
                 (summary_row("Culture", Some(&r.culture)))
+                @if !r.specific_requests.is_empty() {
+                    (summary_row("Specific requests", Some(&r.specific_requests)))
+                }
+                @if r.isolated {
+                    (summary_row("Minority or isolated", Some("From a minority group, or professionally isolated in their team: a mentor from another team or region may help more")))
+                }
                 (summary_row("Named mentor", view.named_mentor.as_deref()))
                 @if status == RequestStatus::Rejected {
                     (summary_row("Reason not accepted", r.rejection_reason.as_deref().and_then(RejectionReason::parse).map(|r| r.label())))
