@@ -36,6 +36,9 @@ pub struct ProposedPair {
     pub explanation: Vec<String>,
     /// The coordinator chose this pair, for this reason.
     pub overridden: Option<String>,
+    /// The mentee named this mentor in their request, where mentees choose
+    /// from the register (CWT), and the pair was fixed for them.
+    pub named_by_mentee: bool,
 }
 
 /// A mentor who could not be paired with a mentee, and why.
@@ -66,6 +69,10 @@ pub struct MatchingRun {
     pub total_score: i64,
     /// Overrides that could not be applied, and why.
     pub ignored_overrides: Vec<String>,
+    /// Mentors named by mentees who cannot be proposed, and why ("A with
+    /// B: the mentor has no free place left"); those mentees are matched
+    /// as everyone else is.
+    pub named_not_proposed: Vec<String>,
 }
 
 /// A request a coordinator chooses a mentor for, with what the mentee
@@ -177,6 +184,10 @@ impl App {
                         p.overridden
                             .as_ref()
                             .map(|reason| format!("chosen by the coordinator: {reason}")),
+                    )
+                    .chain(
+                        p.named_by_mentee
+                            .then(|| "named by the mentee in their request".to_owned()),
                     )
                     .collect(),
             })

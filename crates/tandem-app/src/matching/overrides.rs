@@ -15,6 +15,8 @@ pub(super) struct FixedPair {
     pub mentee: usize,
     pub mentor: usize,
     pub reason: String,
+    /// The mentee named this mentor (rather than a coordinator choosing).
+    pub by_mentee: bool,
 }
 
 /// What applying the overrides did.
@@ -79,6 +81,7 @@ pub(super) fn apply_overrides(
             mentee: i,
             mentor: j,
             reason: o.reason.clone(),
+            by_mentee: false,
         });
     }
     outcome
@@ -147,7 +150,8 @@ mod tests {
             [FixedPair {
                 mentee: 1,
                 mentor: 0,
-                reason: "they asked for her".to_owned()
+                reason: "they asked for her".to_owned(),
+                by_mentee: false,
             }]
         );
         assert!(outcome.ignored.is_empty());

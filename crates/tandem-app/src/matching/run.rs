@@ -4,14 +4,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tandem_domain::ids::{OrganisationId, PersonId, RequestId};
+use tandem_domain::ids::{OrganisationId, OverrideId, PersonId, RequestId};
 use tandem_domain::permissions::MatchingAuthority;
-use tandem_domain::programme::AllocationOrder;
+use tandem_domain::programme::{AllocationOrder, MatchMethod};
 use tandem_domain::register::RequestStatus;
 use tandem_matching::{
     Assessment, Mode, Solution, SolveOptions, assess, solve, verify_certificate,
 };
-use tandem_store::{OverrideRow, RegisterFilter};
+use tandem_store::{OverrideRow, RegisterFilter, RequestRow};
 
 use super::overrides::{FixedPair, apply_overrides, with_candidate};
 use super::profiles::{Loaded, Profiles, build_profiles, weights};
@@ -105,13 +105,33 @@ impl App {
         let mut problem = assessment.problem(&profiles.mentees, &profiles.mentors);
         let overrides =
             with_candidate(self.store.proposals().overrides(programme_id).await?, extra);
-        let overridden = apply_overrides(
+        let mut overridden = apply_overrides(
             &mut problem,
             &assessment.excluded,
             &overrides,
             &profiles.requests,
             &profiles.entries,
         );
+        // Where mentees choose from the register (CWT), a mentor a mentee
+        // named is fixed next, as the coordinator's choices are: or the
+        // run says why not (ruled out, or no free place).
+        let mut named_not_proposed = Vec::new();
+        if programme.allows_match_method(MatchMethod::MenteePicksFromRegister) {
+            let named = apply_overrides(
+                &mut problem,
+                &assessment.excluded,
+                &named_mentors(&requests, &overrides),
+                &profiles.requests,
+                &profiles.entries,
+            );
+            overridden
+                .fixed
+                .extend(named.fixed.into_iter().map(|pair| FixedPair {
+                    by_mentee: true,
+                    ..pair
+                }));
+            named_not_proposed = named.ignored;
+        }
         let first_come_first_served =
             programme.matching.allocation == AllocationOrder::FirstComeFirstServed;
         let mode = if first_come_first_served {
@@ -143,9 +163,30 @@ impl App {
             waiting: profiles.mentees.len(),
             total_score,
             ignored_overrides: overridden.ignored,
+            named_not_proposed,
         })
     }
 }
+
+/// The mentors the waiting mentees named, as choices to fix, for requests
+/// the coordinator has not chosen a mentor for.
+fn named_mentors(requests: &[RequestRow], chosen: &[OverrideRow]) -> Vec<OverrideRow> {
+    requests
+        .iter()
+        .filter(|r| !chosen.iter().any(|o| o.request_id == r.id))
+        .filter_map(|r| {
+            r.named_mentor_id.map(|entry| OverrideRow {
+                id: OverrideId::new(0),
+                request_id: r.id,
+                mentor_entry_id: entry,
+                reason: NAMED_BY_THE_MENTEE.to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// The reason given with a pair the mentee asked for.
+const NAMED_BY_THE_MENTEE: &str = "The mentee named this mentor in their request";
 
 /// What a run found, in the words the coordinator reads.
 struct Explained {
@@ -186,15 +227,17 @@ fn explain(
     let mut total_score = solution.total_score;
     let chosen = fixed
         .iter()
-        .map(|f| (f.mentee, f.mentor, Some(f.reason.clone())))
+        .map(|f| (f.mentee, f.mentor, Some(f)))
         .chain(solution.pairs.iter().map(|p| (p.mentee, p.mentor, None)));
-    for (i, j, overridden) in chosen {
+    for (i, j, fixed) in chosen {
         matched[i] = true;
         let pair = scored(i, j);
         let score = pair.map_or(0, |p| p.score);
-        if overridden.is_some() {
+        if fixed.is_some() {
             total_score += score;
         }
+        let named_by_mentee = fixed.is_some_and(|f| f.by_mentee);
+        let overridden = fixed.filter(|f| !f.by_mentee).map(|f| f.reason.clone());
         pairs.push(ProposedPair {
             request_id: profiles.requests[i].id,
             mentee_name: profiles.requests[i].name.clone(),
@@ -205,6 +248,7 @@ fn explain(
                 .map(|p| p.contributions.iter().map(ToString::to_string).collect())
                 .unwrap_or_default(),
             overridden,
+            named_by_mentee,
         });
     }
     pairs.sort_by_key(|p| p.request_id);

@@ -1618,3 +1618,99 @@ async fn a_mentee_withdraws_an_open_request_but_not_one_a_mentor_has_accepted() 
         db.finish().await;
     }
 }
+
+/// CWT lets mentees choose from the register (2.2.1): a mentor the mentee
+/// names is proposed for them, marked as named; once that mentor has
+/// declined the request, the run says why it cannot propose them, and the
+/// mentee is matched as everyone else is.
+#[tokio::test]
+async fn cwt_a_mentor_the_mentee_names_is_proposed_or_the_run_says_why_not() {
+    for db in test_support::all().await {
+        let Setup { app, admin } = setup(&db).await;
+        let cwt = programme(&db, "cwt").await;
+        let mentee_id = fresh_person(&db, cwt, "Public Health Agency", false).await;
+        let (named, named_mentor_id) = mentor_entry(&db, cwt, &[]).await;
+        let operator = Operator::assume();
+        let request = db
+            .store
+            .requests()
+            .create(
+                &operator.request(cwt, mentee_id),
+                &NewRequest {
+                    request: &MentorRequest {
+                        named_mentor: Some(named),
+                        ..request_body("leadership")
+                    },
+                    source: RequestSource::Requested,
+                    consultation: Consultation::NotNeeded,
+                },
+            )
+            .await
+            .expect("request");
+        db.store
+            .requests()
+            .screen(&operator.screening(request), &ScreeningDecision::Accept)
+            .await
+            .expect("screened");
+
+        let authority = operator.matching(cwt);
+        let run = app.run_matching(&authority).await.expect("run");
+        let pair = run
+            .pairs
+            .iter()
+            .find(|p| p.request_id == request)
+            .expect("the request is proposed for");
+        assert_eq!(
+            (
+                pair.mentor_entry_id,
+                pair.named_by_mentee,
+                pair.overridden.as_deref()
+            ),
+            (named, true, None),
+            "{}",
+            db.label
+        );
+
+        // The named mentor declines: they are not proposed for it again,
+        // and the run says why.
+        let (_, proposals) = app.send_proposals(&authority).await.expect("sent");
+        let proposal = db
+            .store
+            .proposals()
+            .of_programme(cwt)
+            .await
+            .expect("proposals")
+            .into_iter()
+            .find(|p| p.request_id == request && proposals.contains(&p.id))
+            .expect("sent to the named mentor");
+        assert!(
+            proposal
+                .explanation_lines()
+                .iter()
+                .any(|l| l.contains("named by the mentee")),
+            "{}: the mentor reads that they were named",
+            db.label
+        );
+        let mentor = person(&admin, named_mentor_id, "Named mentor");
+        app.answer_proposal(
+            &mentor,
+            proposal.id,
+            &Answer::Decline {
+                reason: tandem_domain::proposals::DeclineReason::ALL[0],
+                detail: String::new(),
+            },
+        )
+        .await
+        .expect("declined");
+        let run = app.run_matching(&authority).await.expect("run");
+        assert!(
+            run.pairs
+                .iter()
+                .all(|p| !(p.request_id == request && p.mentor_entry_id == named)),
+            "{}",
+            db.label
+        );
+        assert_eq!(run.named_not_proposed.len(), 1, "{}: {run:?}", db.label);
+        db.finish().await;
+    }
+}

@@ -64,6 +64,13 @@ fn matching_content(
                 ul { @for note in &run.ignored_overrides { li { (note) } } }
             }
         }
+        @if !run.named_not_proposed.is_empty() {
+            div.inset-text {
+                h2 { "Mentors named by mentees who cannot be proposed" }
+                p { "These mentees are matched as everyone else is. You can tell them why." }
+                ul { @for note in &run.named_not_proposed { li { (note) } } }
+            }
+        }
         @if run.pairs.is_empty() {
             p { "There is nobody to propose now: every waiting request needs a mentor with a free place who is eligible and not ruled out." }
         } @else {
@@ -73,6 +80,9 @@ fn matching_content(
                     h3 { (pair.mentee_name) " with " (pair.mentor_name) }
                     @if let Some(reason) = &pair.overridden {
                         p { span.tag { "Chosen by a coordinator" } " " (reason) }
+                    }
+                    @if pair.named_by_mentee {
+                        p { span.tag { "Named by the mentee" } " They asked for this mentor in their request." }
                     }
                     p { "Score " strong { (pair.score) } }
                     @if pair.explanation.is_empty() {
