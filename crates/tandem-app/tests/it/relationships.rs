@@ -111,6 +111,36 @@ async fn fresh_person(
     panic!("no fresh person in {organisation}");
 }
 
+/// A request for `mentee`, screened in (the operator does the
+/// coordinator's part).
+async fn screened_request(
+    db: &TestStore,
+    programme: ProgrammeId,
+    mentee: PersonId,
+    body: &MentorRequest,
+) -> RequestId {
+    let operator = Operator::assume();
+    let id = db
+        .store
+        .requests()
+        .create(
+            &operator.request(programme, mentee),
+            &NewRequest {
+                request: body,
+                source: RequestSource::Requested,
+                consultation: Consultation::NotNeeded,
+            },
+        )
+        .await
+        .expect("request");
+    db.store
+        .requests()
+        .screen(&operator.screening(id), &ScreeningDecision::Accept)
+        .await
+        .expect("screened");
+    id
+}
+
 /// A request for `mentee`, screened in and proposed to `entry`; returns
 /// the request and the proposal (the operator does the coordinator's part).
 async fn propose(
@@ -124,45 +154,7 @@ async fn propose(
     let operator = Operator::assume();
     let request_id = match request {
         Some(id) => id,
-        None => {
-            let id = db
-                .store
-                .requests()
-                .create(
-                    &operator.request(programme, mentee),
-                    &NewRequest {
-                        request: &MentorRequest {
-                            track: track.to_owned(),
-                            goals: "Grow in the role".into(),
-                            help_needed: "A listening ear".into(),
-                            preferred_style: String::new(),
-                            meeting_frequency: String::new(),
-                            relationship_length: String::new(),
-                            meeting_location: String::new(),
-                            other_team: true,
-                            other_region: true,
-                            other_organisation: true,
-                            other_jurisdiction: true,
-                            language: String::new(),
-                            gender: String::new(),
-                            culture: String::new(),
-                            specific_requests: String::new(),
-                            isolated: false,
-                            named_mentor: None,
-                        },
-                        source: RequestSource::Requested,
-                        consultation: Consultation::NotNeeded,
-                    },
-                )
-                .await
-                .expect("request");
-            db.store
-                .requests()
-                .screen(&operator.screening(id), &ScreeningDecision::Accept)
-                .await
-                .expect("screened");
-            id
-        }
+        None => screened_request(db, programme, mentee, &request_body(track)).await,
     };
     let proposal = db
         .store
@@ -1631,27 +1623,11 @@ async fn cwt_a_mentor_the_mentee_names_is_proposed_or_the_run_says_why_not() {
         let mentee_id = fresh_person(&db, cwt, "Public Health Agency", false).await;
         let (named, named_mentor_id) = mentor_entry(&db, cwt, &[]).await;
         let operator = Operator::assume();
-        let request = db
-            .store
-            .requests()
-            .create(
-                &operator.request(cwt, mentee_id),
-                &NewRequest {
-                    request: &MentorRequest {
-                        named_mentor: Some(named),
-                        ..request_body("leadership")
-                    },
-                    source: RequestSource::Requested,
-                    consultation: Consultation::NotNeeded,
-                },
-            )
-            .await
-            .expect("request");
-        db.store
-            .requests()
-            .screen(&operator.screening(request), &ScreeningDecision::Accept)
-            .await
-            .expect("screened");
+        let body = MentorRequest {
+            named_mentor: Some(named),
+            ..request_body("leadership")
+        };
+        let request = screened_request(&db, cwt, mentee_id, &body).await;
 
         let authority = operator.matching(cwt);
         let run = app.run_matching(&authority).await.expect("run");
