@@ -26,6 +26,7 @@ use crate::programmes::ProgrammeView;
 use crate::register::field_errors;
 use crate::{App, AppError, Principal};
 use tandem_domain::permissions::Forbidden;
+use tandem_domain::proposals::mentee_progress;
 
 /// A request as the caller may see it. For a line manager, every field the
 /// mentee wrote is empty: they see who, which programme and track, the
@@ -48,6 +49,9 @@ pub struct RequestView {
     /// The self-assessment the mentee answers before screening, and
     /// whether they have.
     pub self_assessment: Option<SelfAssessmentStatus>,
+    /// For the mentee: where their request stands, in words, its matching
+    /// included (`tandem_domain::proposals::mentee_progress`).
+    pub progress: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -417,6 +421,7 @@ impl App {
                 can_consult,
                 can_withdraw: false,
                 self_assessment: None,
+                progress: None,
             });
         }
         if !access.reads_consultation_note() {
@@ -445,7 +450,18 @@ impl App {
             }),
             None => None,
         };
+        let progress = if access == RequestAccess::Mentee {
+            let latest = self
+                .store
+                .proposals()
+                .latest_for_person(request.person_id)
+                .await?;
+            Some(mentee_progress(status, latest.get(&request.id).copied()))
+        } else {
+            None
+        };
         Ok(RequestView {
+            progress,
             target_group: target_group(&programme, &request.track),
             request,
             access,
@@ -908,10 +924,12 @@ impl App {
                     });
                 }
             }
+            let latest = self.store.proposals().latest_for_person(me).await?;
             for request in self.store.requests().of_person(me).await? {
                 own.push(OwnRequest {
                     request_id: request.id,
-                    status: request.status.label().to_owned(),
+                    status: mentee_progress(request.status, latest.get(&request.id).copied())
+                        .to_owned(),
                     programme_name: request.programme_name,
                 });
             }

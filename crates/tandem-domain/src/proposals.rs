@@ -196,8 +196,64 @@ impl ProposalStatus {
     }
 }
 
+/// Where a mentee's request stands, in words for the mentee (issue 11
+/// item 4): from its status and its latest proposal to a mentor, if any.
+/// They are told when a mentor is considering it, when their mentor has
+/// accepted, and when a decline means they wait for another mentor, never
+/// who declined or why.
+pub fn mentee_progress(
+    status: crate::register::RequestStatus,
+    latest_proposal: Option<ProposalStatus>,
+) -> &'static str {
+    use crate::register::RequestStatus;
+    match (status, latest_proposal) {
+        (RequestStatus::Accepted, Some(ProposalStatus::AwaitingMentor)) => {
+            "A mentor is considering your request"
+        }
+        (RequestStatus::Accepted, Some(ProposalStatus::Accepted)) => {
+            "Your mentor has accepted: your mentoring has started"
+        }
+        (RequestStatus::Accepted, Some(ProposalStatus::Declined | ProposalStatus::Withdrawn)) => {
+            "The mentor proposed could not take you on: you are waiting for another mentor"
+        }
+        (RequestStatus::Accepted, Some(ProposalStatus::Ended)) => {
+            "Your last mentoring ended early: you are waiting for another mentor"
+        }
+        (RequestStatus::Accepted, None) => "Accepted: waiting to be matched with a mentor",
+        (other, _) => other.label(),
+    }
+}
+
 #[cfg(test)]
 mod status_tests {
+    #[test]
+    fn a_mentee_reads_where_their_request_stands() {
+        use super::{ProposalStatus as P, mentee_progress};
+        use crate::register::RequestStatus as R;
+        let cases: &[(R, Option<P>, &str)] = &[
+            (R::AwaitingScreening, None, "Waiting to be screened"),
+            (R::Accepted, None, "waiting to be matched"),
+            (
+                R::Accepted,
+                Some(P::AwaitingMentor),
+                "A mentor is considering",
+            ),
+            (R::Accepted, Some(P::Accepted), "Your mentor has accepted"),
+            (R::Accepted, Some(P::Declined), "waiting for another mentor"),
+            (R::Accepted, Some(P::Ended), "waiting for another mentor"),
+            (R::Rejected, None, "Not accepted"),
+            (R::Closed, Some(P::Ended), "Closed"),
+        ];
+        for (status, proposal, words) in cases {
+            let said = mentee_progress(*status, *proposal);
+            assert!(said.contains(words), "{status:?} {proposal:?}: {said}");
+            assert!(
+                !said.to_lowercase().contains("declined"),
+                "never who declined: {said}"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -165,6 +165,34 @@ impl Proposals<'_> {
         .await?)
     }
 
+    /// The status of the latest proposal of each of a person's requests
+    /// that has one, by request.
+    pub async fn latest_for_person(
+        &self,
+        person_id: PersonId,
+    ) -> Result<HashMap<RequestId, ProposalStatus>> {
+        let rows = sqlx::query(
+            "SELECT m.request_id, m.status FROM match_proposals m \
+             JOIN mentor_requests q ON q.id = m.request_id \
+             WHERE q.person_id = $1 ORDER BY m.id",
+        )
+        .bind(person_id.get())
+        .fetch_all(&self.store.pool)
+        .await?;
+        let mut latest = HashMap::new();
+        for row in &rows {
+            let request = RequestId::new(row.try_get("request_id")?);
+            let status: String = row.try_get("status")?;
+            let status = ProposalStatus::parse(&status).ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "proposal status {status:?} is not one Tandem writes"
+                ))
+            })?;
+            latest.insert(request, status);
+        }
+        Ok(latest)
+    }
+
     /// Requests with a live proposal in a programme: they wait for an
     /// answer and are left out of the next run.
     pub async fn live_requests(&self, programme_id: ProgrammeId) -> Result<Vec<RequestId>> {

@@ -1667,6 +1667,11 @@ async fn cwt_a_mentor_the_mentee_names_is_proposed_or_the_run_says_why_not() {
             "{}: the mentor reads that they were named",
             db.label
         );
+        // The mentee is told, in words, and never who.
+        let mentee = person(&admin, mentee_id, "Mentee");
+        let progress = |view: tandem_app::requests::RequestView| view.progress.unwrap_or_default();
+        let said = progress(app.request_view(&mentee, request).await.expect("own"));
+        assert_eq!(said, "A mentor is considering your request", "{}", db.label);
         let mentor = person(&admin, named_mentor_id, "Named mentor");
         app.answer_proposal(
             &mentor,
@@ -1678,6 +1683,18 @@ async fn cwt_a_mentor_the_mentee_names_is_proposed_or_the_run_says_why_not() {
         )
         .await
         .expect("declined");
+        let said = progress(app.request_view(&mentee, request).await.expect("own"));
+        assert!(
+            said.contains("waiting for another mentor"),
+            "{}: {said}",
+            db.label
+        );
+        let home = app.home(&mentee).await.expect("home");
+        assert!(
+            home.own_requests.iter().any(|r| r.status == said),
+            "{}: the home page says the same",
+            db.label
+        );
         let run = app.run_matching(&authority).await.expect("run");
         assert!(
             run.pairs

@@ -121,8 +121,12 @@ pub struct MentorRequest {
     name: String,
     organisation: String,
     track: String,
-    /// awaiting_screening, accepted, rejected or withdrawn.
+    /// awaiting_screening, accepted, rejected, withdrawn or closed.
     status: String,
+    /// For the mentee: where the request stands, in words, its matching
+    /// included ("A mentor is considering your request").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    progress: Option<String>,
     /// requested or automatic.
     source: String,
     /// not_needed, awaiting, supports or has_concerns.
@@ -145,6 +149,7 @@ fn request_json(view: &RequestView) -> MentorRequest {
         organisation: r.organisation.clone(),
         track: r.track.clone(),
         status: r.status.as_str().to_owned(),
+        progress: view.progress.map(str::to_owned),
         source: r.source.as_str().to_owned(),
         line_manager: r.consultation.as_str().to_owned(),
         time_commitment: view.time_commitment.clone(),

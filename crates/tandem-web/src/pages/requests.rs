@@ -239,7 +239,7 @@ fn request_content(
             h1 { "Mentor request from " (r.given_name) " " (r.family_name) }
         }
         dl.summary-list {
-            (summary_row("Status", Some(status.label())))
+            (summary_row("Status", Some(view.progress.unwrap_or(status.label()))))
             (summary_row("Kind of mentoring", Some(&view.track_name)))
             (summary_row("Organisation", Some(&r.organisation)))
             (summary_row("Team", r.team.as_deref()))
