@@ -30,6 +30,7 @@ struct Setup {
     app: App,
     pair: Principal,
     admin: Principal,
+    coordinator: Principal,
     id: tandem_domain::relationship::RelationshipId,
     _dir: std::path::PathBuf,
 }
@@ -86,10 +87,16 @@ async fn setup() -> Setup {
         .await
         .expect("a meeting");
     }
+    let coordinator = app
+        .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
+        .await
+        .expect("coordinator")
+        .principal;
     Setup {
         app,
         pair,
         admin,
+        coordinator,
         id,
         _dir: dir,
     }
@@ -182,10 +189,16 @@ async fn scale_setup(people: usize, relationships: usize, meetings: usize) -> Se
         }
     };
     eprintln!("the scale mentor's relationship measured: /relationships/{id}");
+    let coordinator = app
+        .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
+        .await
+        .expect("coordinator")
+        .principal;
     Setup {
         app,
         pair,
         admin,
+        coordinator,
         id,
         _dir: dir,
     }
@@ -233,6 +246,20 @@ fn measure(c: &mut Criterion, runtime: &tokio::runtime::Runtime, setup: &Setup, 
             runtime
                 .block_on(setup.app.relationship_to_dos(&setup.pair))
                 .expect("to-dos")
+        })
+    });
+    group.bench_function("home of the coordinator", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.home(&setup.coordinator))
+                .expect("home")
+        })
+    });
+    group.bench_function("programmes of the coordinator", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.list_programmes(&setup.coordinator))
+                .expect("programmes")
         })
     });
     group.finish();

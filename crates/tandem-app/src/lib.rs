@@ -42,6 +42,10 @@ pub struct App {
     session_idle_seconds: i64,
     /// Wakes the job runner, and tells background work to stop.
     signals: Arc<jobs::Signals>,
+    /// Each programme's settings as last parsed, by the TOML they were
+    /// parsed from: a page parses a programme once per change, not once
+    /// per use (issue 17).
+    parsed: Arc<programmes::ParsedSettings>,
 }
 
 impl App {
@@ -55,6 +59,7 @@ impl App {
             vault: vault::Vault::default(),
             session_idle_seconds: auth::DEFAULT_IDLE_SECONDS,
             signals: Arc::default(),
+            parsed: Arc::default(),
         }
     }
 

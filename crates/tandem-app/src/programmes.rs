@@ -185,16 +185,42 @@ fn invalid<P: Into<FieldError>>(problems: Vec<P>) -> AppError {
     AppError::Invalid(problems.into_iter().map(Into::into).collect())
 }
 
-fn parse_stored(stored: &StoredProgramme) -> Result<Programme, AppError> {
-    Programme::from_toml_str(&stored.settings).map_err(|errors| {
-        let detail: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        AppError::Internal(format!(
-            "programme {} ({}) has settings Tandem cannot read: {}",
-            stored.id,
-            stored.key,
-            detail.join("; ")
-        ))
-    })
+/// Programmes' settings as last parsed, each with the TOML it came from.
+/// A lookup compares that text with the stored text, so a change, however
+/// soon after the last, is parsed afresh; the map holds one entry per
+/// programme.
+#[derive(Debug, Default)]
+pub(crate) struct ParsedSettings {
+    by_programme: std::sync::Mutex<std::collections::HashMap<ProgrammeId, (String, Programme)>>,
+}
+
+impl ParsedSettings {
+    fn get(&self, stored: &StoredProgramme) -> Result<Programme, AppError> {
+        let cached = self
+            .by_programme
+            .lock()
+            .ok()
+            .and_then(|map| match map.get(&stored.id) {
+                Some((source, programme)) if *source == stored.settings => Some(programme.clone()),
+                _ => None,
+            });
+        if let Some(programme) = cached {
+            return Ok(programme);
+        }
+        let programme = Programme::from_toml_str(&stored.settings).map_err(|errors| {
+            let detail: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            AppError::Internal(format!(
+                "programme {} ({}) has settings Tandem cannot read: {}",
+                stored.id,
+                stored.key,
+                detail.join("; ")
+            ))
+        })?;
+        if let Ok(mut map) = self.by_programme.lock() {
+            map.insert(stored.id, (stored.settings.clone(), programme.clone()));
+        }
+        Ok(programme)
+    }
 }
 
 fn export(programme: &Programme) -> Result<String, AppError> {
@@ -247,6 +273,11 @@ fn add_organisations(programme: &mut Programme, extra: &[Organisation]) {
 }
 
 impl App {
+    /// A stored programme's settings, parsed once per change of them.
+    pub(crate) fn parsed_settings(&self, stored: &StoredProgramme) -> Result<Programme, AppError> {
+        self.parsed.get(stored)
+    }
+
     /// The organisation of the caller's own person record, if any.
     async fn person_organisation(
         &self,
@@ -288,7 +319,7 @@ impl App {
         organisations: Vec<Organisation>,
         access: ProgrammeAccess,
     ) -> Result<ProgrammeView, AppError> {
-        let programme = parse_stored(stored)?;
+        let programme = self.parsed.get(stored)?;
         let next_review = programme.policy.next_review_date();
         Ok(ProgrammeView {
             id: stored.id,
@@ -404,7 +435,7 @@ impl App {
         let Some(stored) = self.store.programmes().get(id).await? else {
             return Ok(None);
         };
-        let programme = parse_stored(&stored)?;
+        let programme = self.parsed.get(&stored)?;
         if !readable_without_sign_in(stored.publication(), programme.publicity.public) {
             return Ok(None);
         }
@@ -427,7 +458,7 @@ impl App {
         let (stored, organisations, _, own) = self.programme_with_access(caller, id).await?;
         let taking_part: Vec<OrganisationId> = organisations.iter().map(|o| o.id).collect();
         let authority = authorise_programme_edit(caller, id, &taking_part, own)?;
-        let mut programme = parse_stored(&stored)?;
+        let mut programme = self.parsed.get(&stored)?;
         apply_settings(&mut programme, change).map_err(invalid)?;
         self.save_existing(&authority, &programme, Some(&stored.settings))
             .await
@@ -638,7 +669,7 @@ impl App {
     ) -> Result<Vec<(ImportedProgramme, Option<Date>, bool)>, AppError> {
         let mut all = Vec::new();
         for stored in self.store.programmes().list(None).await? {
-            let programme = parse_stored(&stored)?;
+            let programme = self.parsed.get(&stored)?;
             all.push((
                 ImportedProgramme {
                     id: stored.id,
@@ -839,6 +870,34 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_are_parsed_again_whenever_their_text_changes() {
+        let source = shipped_template("fun").expect("fun");
+        let mut stored = StoredProgramme {
+            id: ProgrammeId::new(1),
+            key: "fun".to_owned(),
+            name: "Fun".to_owned(),
+            settings: source.to_owned(),
+            created_at: 0,
+            updated_at: 0,
+            published_at: Some(0),
+        };
+        let parsed = ParsedSettings::default();
+        let first = parsed.get(&stored).expect("parses");
+        assert_eq!(parsed.get(&stored).expect("cached").name, first.name);
+        // Changed within the same second: the new text is read, not the old.
+        stored.settings = source.replacen(&first.name, "Renamed programme", 1);
+        assert_eq!(
+            parsed.get(&stored).expect("parses").name,
+            "Renamed programme"
+        );
+        stored.settings = "not = [toml".to_owned();
+        assert!(
+            parsed.get(&stored).is_err(),
+            "bad text is never served from the cache"
+        );
+    }
 
     #[test]
     fn the_top_level_key_is_found_before_any_table() {

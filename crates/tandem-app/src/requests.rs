@@ -513,9 +513,7 @@ impl App {
             .get(id)
             .await?
             .ok_or(AppError::NotFound)?;
-        Programme::from_toml_str(&stored.settings).map_err(|_| {
-            AppError::Internal(format!("programme {id} has settings Tandem cannot read"))
-        })
+        self.parsed_settings(&stored)
     }
 
     /// A programme's screening queue (REQ-3): requests from the

@@ -110,11 +110,7 @@ impl App {
             .get(programme_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let programme = Programme::from_toml_str(&stored.settings).map_err(|_| {
-            AppError::Internal(format!(
-                "programme {programme_id} has settings that no longer parse"
-            ))
-        })?;
+        let programme = self.parsed_settings(&stored)?;
         let taking_part = self
             .store
             .programmes()

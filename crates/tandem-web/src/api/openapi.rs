@@ -2,7 +2,6 @@
 //! every shape it sends or takes. A new API module adds its handlers and
 //! shapes here.
 
-use axum::Json;
 use utoipa::OpenApi;
 
 // The handlers are named bare, as utoipa finds them (with the `__path_…`
@@ -112,7 +111,24 @@ use crate::error::{ApiErrorBody, ApiFieldError};
 )]
 pub struct ApiDoc;
 
+/// The document as JSON, built on first use and kept: it changes only with
+/// the program (issue 17: it was built again for every request).
+static DOCUMENT: std::sync::LazyLock<Result<String, String>> =
+    std::sync::LazyLock::new(|| ApiDoc::openapi().to_json().map_err(|e| e.to_string()));
+
 /// `GET /api/openapi.json`.
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn openapi() -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    match &*DOCUMENT {
+        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json.as_str()).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "the OpenAPI document did not serialise");
+            crate::error::ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side.",
+            )
+            .into_response()
+        }
+    }
 }
