@@ -31,6 +31,8 @@ struct Setup {
     pair: Principal,
     admin: Principal,
     coordinator: Principal,
+    /// The coordinator's session cookie token.
+    token: String,
     id: tandem_domain::relationship::RelationshipId,
     _dir: std::path::PathBuf,
 }
@@ -87,16 +89,17 @@ async fn setup() -> Setup {
         .await
         .expect("a meeting");
     }
-    let coordinator = app
+    let signed_in = app
         .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
         .await
-        .expect("coordinator")
-        .principal;
+        .expect("coordinator");
+    let (coordinator, token) = (signed_in.principal, signed_in.token);
     Setup {
         app,
         pair,
         admin,
         coordinator,
+        token,
         id,
         _dir: dir,
     }
@@ -189,16 +192,17 @@ async fn scale_setup(people: usize, relationships: usize, meetings: usize) -> Se
         }
     };
     eprintln!("the scale mentor's relationship measured: /relationships/{id}");
-    let coordinator = app
+    let signed_in = app
         .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
         .await
-        .expect("coordinator")
-        .principal;
+        .expect("coordinator");
+    let (coordinator, token) = (signed_in.principal, signed_in.token);
     Setup {
         app,
         pair,
         admin,
         coordinator,
+        token,
         id,
         _dir: dir,
     }
@@ -246,6 +250,14 @@ fn measure(c: &mut Criterion, runtime: &tokio::runtime::Runtime, setup: &Setup, 
             runtime
                 .block_on(setup.app.relationship_to_dos(&setup.pair))
                 .expect("to-dos")
+        })
+    });
+    group.bench_function("session of a signed-in request", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.session(&setup.token))
+                .expect("session")
+                .expect("valid")
         })
     });
     group.bench_function("home of the coordinator", |b| {

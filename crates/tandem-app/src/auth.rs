@@ -330,9 +330,11 @@ impl App {
         let at = self.now();
         let hash = token_hash(token);
         let sessions = self.store.sessions();
-        let Some(session) = sessions.get(&hash, at).await? else {
+        // The session, its account and the account's grants: one query.
+        let Some(found) = sessions.get_with_account(&hash, at).await? else {
             return Ok(None);
         };
+        let session = found.session;
         let unused = at - session.last_seen_at;
         if unused >= self.session_idle_seconds {
             sessions.delete(&hash).await?;
@@ -341,13 +343,18 @@ impl App {
         if unused > TOUCH_AFTER_SECONDS {
             sessions.touch(&hash, at).await?;
         }
-        Ok(self
-            .principal(session.account_id)
-            .await?
-            .map(|principal| ActiveSession {
-                principal,
-                csrf_token: session.csrf_token,
-            }))
+        if found.disabled {
+            return Ok(None);
+        }
+        Ok(Some(ActiveSession {
+            principal: Principal {
+                account_id: session.account_id,
+                person_id: found.person_id,
+                display_name: found.display_name,
+                grants: found.grants,
+            },
+            csrf_token: session.csrf_token,
+        }))
     }
 
     pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {

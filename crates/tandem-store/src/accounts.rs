@@ -107,24 +107,24 @@ impl Accounts<'_> {
         .bind(account_id.get())
         .fetch_all(&self.store.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let role: String = row.try_get("role")?;
-                let role: Role = role
-                    .parse()
-                    .map_err(|e: tandem_domain::roles::UnknownRole| {
-                        StoreError::Corrupt(e.to_string())
-                    })?;
-                Ok(RoleGrant {
-                    role,
-                    organisation_id: row
-                        .try_get::<Option<i64>, _>("organisation_id")?
-                        .map(OrganisationId::new),
-                    programme_id: row
-                        .try_get::<Option<i64>, _>("programme_id")?
-                        .map(ProgrammeId::new),
-                })
-            })
-            .collect()
+        rows.iter().map(grant_of).collect()
     }
+}
+
+/// A role grant from a row with its `role`, `organisation_id` and
+/// `programme_id` columns.
+pub(crate) fn grant_of(row: &sqlx::any::AnyRow) -> Result<RoleGrant> {
+    let role: String = row.try_get("role")?;
+    let role: Role = role
+        .parse()
+        .map_err(|e: tandem_domain::roles::UnknownRole| StoreError::Corrupt(e.to_string()))?;
+    Ok(RoleGrant {
+        role,
+        organisation_id: row
+            .try_get::<Option<i64>, _>("organisation_id")?
+            .map(OrganisationId::new),
+        programme_id: row
+            .try_get::<Option<i64>, _>("programme_id")?
+            .map(ProgrammeId::new),
+    })
 }

@@ -313,4 +313,4 @@ impl Store {
 pub use accounts::{Account, NewAccount};
 use audit::insert_event;
 pub use organisations::Organisation;
-pub use sessions::{OwnSession, Session, Throttle};
+pub use sessions::{OwnSession, Session, SessionAccount, Throttle};

@@ -53,7 +53,7 @@ async fn accounts_grants_and_sessions() {
             .expect("grant stored");
         assert_eq!(
             store.accounts().grants(id).await.expect("grants"),
-            vec![grant],
+            vec![grant.clone()],
             "{}",
             db.label
         );
@@ -78,13 +78,73 @@ async fn accounts_grants_and_sessions() {
             "{}: expired",
             db.label
         );
+        // In one query: the session, its account and every grant, in order.
+        let second = RoleGrant::new(Role::Mentor, Some(org.id), None).expect("grant");
+        store
+            .accounts()
+            .grant_role(id, &second, Actor::Operator)
+            .await
+            .expect("grant stored");
+        let with = store
+            .sessions()
+            .get_with_account("h1", 999)
+            .await
+            .expect("query")
+            .expect("valid");
+        assert_eq!(
+            (
+                with.session.account_id,
+                with.display_name.as_str(),
+                with.disabled
+            ),
+            (id, "Ann", false),
+            "{}",
+            db.label
+        );
+        assert_eq!(with.grants, vec![grant, second], "{}", db.label);
+        assert_eq!(
+            store
+                .sessions()
+                .get_with_account("h1", 1_000)
+                .await
+                .expect("query"),
+            None,
+            "{}: expired",
+            db.label
+        );
+        let bare = store
+            .accounts()
+            .create(&NewAccount {
+                email: "bo@example.org",
+                display_name: "Bo",
+                password_hash: "hash",
+                person_id: None,
+            })
+            .await
+            .expect("account");
+        store
+            .sessions()
+            .create("h2", bare, "csrf2", 1_000)
+            .await
+            .expect("session");
+        let with = store
+            .sessions()
+            .get_with_account("h2", 999)
+            .await
+            .expect("query")
+            .expect("valid");
+        assert!(
+            with.grants.is_empty(),
+            "{}: no grants, no rows of them",
+            db.label
+        );
         assert_eq!(
             store
                 .sessions()
                 .delete_expired(1_000)
                 .await
                 .expect("cleanup"),
-            1
+            2
         );
         db.finish().await;
     }
