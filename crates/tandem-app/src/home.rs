@@ -245,8 +245,10 @@ impl App {
             Some(me) => Some(self.store.people().direct_reports(me).await?),
             None => None,
         };
+        // The caller's programmes, read once for everything below.
+        let programmes = self.list_programmes(caller).await?;
         let (requests_to_screen, consultations, own_requests) =
-            self.request_notices(caller).await?;
+            self.request_notices_among(caller, &programmes).await?;
         Ok(Home {
             requests_to_screen,
             consultations,
@@ -257,7 +259,7 @@ impl App {
             organisations,
             direct_reports,
             own_person_id: caller.person_id,
-            policy_reviews_due: self.policy_reviews_due(caller).await?,
+            policy_reviews_due: crate::programmes::reviews_due_among(&programmes),
         })
     }
 

@@ -848,23 +848,27 @@ impl App {
         &self,
         caller: &Principal,
     ) -> Result<Vec<PolicyReviewDue>, AppError> {
-        let mut due: Vec<PolicyReviewDue> = self
-            .list_programmes(caller)
-            .await?
-            .into_iter()
-            .filter(|view| view.can_edit() && view.review_due)
-            .filter_map(|view| {
-                view.next_review.map(|date| PolicyReviewDue {
-                    programme_id: view.id,
-                    key: view.programme.key.as_str().to_owned(),
-                    name: view.programme.name.clone(),
-                    due: date.to_string(),
-                })
-            })
-            .collect();
-        due.sort_by(|a, b| a.due.cmp(&b.due));
-        Ok(due)
+        Ok(reviews_due_among(&self.list_programmes(caller).await?))
     }
+}
+
+/// Of the programmes a caller sees, those they help run whose policy
+/// review date has passed, most overdue first.
+pub(crate) fn reviews_due_among(programmes: &[ProgrammeView]) -> Vec<PolicyReviewDue> {
+    let mut due: Vec<PolicyReviewDue> = programmes
+        .iter()
+        .filter(|view| view.can_edit() && view.review_due)
+        .filter_map(|view| {
+            view.next_review.map(|date| PolicyReviewDue {
+                programme_id: view.id,
+                key: view.programme.key.as_str().to_owned(),
+                name: view.programme.name.clone(),
+                due: date.to_string(),
+            })
+        })
+        .collect();
+    due.sort_by(|a, b| a.due.cmp(&b.due));
+    due
 }
 
 #[cfg(test)]

@@ -864,6 +864,17 @@ impl App {
         &self,
         caller: &Principal,
     ) -> Result<(Vec<ScreeningDue>, Vec<ConsultationDue>, Vec<OwnRequest>), AppError> {
+        let programmes = self.list_programmes(caller).await?;
+        self.request_notices_among(caller, &programmes).await
+    }
+
+    /// [`App::request_notices`] over the programmes the caller sees, as
+    /// [`App::list_programmes`] gave them.
+    pub(crate) async fn request_notices_among(
+        &self,
+        caller: &Principal,
+        programmes: &[ProgrammeView],
+    ) -> Result<(Vec<ScreeningDue>, Vec<ConsultationDue>, Vec<OwnRequest>), AppError> {
         let mut screening = Vec::new();
         if screens_anywhere(caller) {
             let last_visit = self
@@ -877,7 +888,7 @@ impl App {
                 Some(at) => (at.unix_timestamp(), AnswersSince::LastVisit(at.date())),
                 None => (self.now() - 7 * 24 * 3600, AnswersSince::LastSevenDays),
             };
-            for view in self.list_programmes(caller).await? {
+            for view in programmes {
                 let taking_part: Vec<OrganisationId> =
                     view.organisations.iter().map(|o| o.id).collect();
                 let organisations = screening_organisations(caller, view.id, &taking_part);
