@@ -267,6 +267,63 @@ fn measure(c: &mut Criterion, runtime: &tokio::runtime::Runtime, setup: &Setup, 
                 .expect("home")
         })
     });
+    // A coordinator of the scale mentor's organisation (of the demo's
+    // Western Trust at the demo's scale), whose own record is in it.
+    let organisation = runtime
+        .block_on(
+            setup
+                .app
+                .person(&setup.admin, setup.pair.person_id.expect("a person")),
+        )
+        .expect("the mentor's record")
+        .person
+        .organisation_id;
+    let coordinator = Principal {
+        grants: vec![
+            tandem_domain::roles::RoleGrant::new(
+                tandem_domain::roles::Role::Coordinator,
+                Some(organisation),
+                None,
+            )
+            .expect("a grant"),
+        ],
+        ..setup.pair.clone()
+    };
+    group.bench_function("people, first page, as their coordinator", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.list_people(&coordinator, "", 1, 50))
+                .expect("people")
+        })
+    });
+    group.bench_function("people, page 100, as their coordinator", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.list_people(&coordinator, "", 100, 50))
+                .expect("people")
+        })
+    });
+    group.bench_function("people, first page, as the administrator", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.list_people(&setup.admin, "", 1, 50))
+                .expect("people")
+        })
+    });
+    group.bench_function("people, a search, as the administrator", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.list_people(&setup.admin, "smith", 1, 50))
+                .expect("people")
+        })
+    });
+    group.bench_function("people, page 100, as the administrator", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(setup.app.list_people(&setup.admin, "", 100, 50))
+                .expect("people")
+        })
+    });
     group.bench_function("programmes of the coordinator", |b| {
         b.iter(|| {
             runtime

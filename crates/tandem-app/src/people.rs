@@ -58,7 +58,7 @@ impl App {
         let offset = (page - 1)
             .checked_mul(per_page)
             .ok_or_else(|| AppError::invalid("page", format!("There is no page {page}")))?;
-        let scope = people_scope(caller);
+        let scope = people_scope(caller).covering_own(self.person_organisation(caller).await?);
         let (people, total) = self
             .store
             .people()

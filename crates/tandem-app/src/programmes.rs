@@ -279,7 +279,7 @@ impl App {
     }
 
     /// The organisation of the caller's own person record, if any.
-    async fn person_organisation(
+    pub(crate) async fn person_organisation(
         &self,
         caller: &Principal,
     ) -> Result<Option<OrganisationId>, AppError> {

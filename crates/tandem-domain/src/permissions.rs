@@ -245,6 +245,20 @@ impl PeopleScope {
     }
 }
 
+impl PeopleScope {
+    /// The same people, without naming the caller's own record where the
+    /// scope already covers it (everyone, or their own organisation): so a
+    /// coordinator's listing is one organisation's people, which an index
+    /// reads in name order, rather than "this organisation or this one
+    /// record", which must be sorted whole (issue 17).
+    pub fn covering_own(mut self, own_organisation: Option<OrganisationId>) -> PeopleScope {
+        if self.everyone || own_organisation.is_some_and(|o| self.organisations.contains(&o)) {
+            self.own = None;
+        }
+        self
+    }
+}
+
 /// The people a caller may list.
 pub fn people_scope(principal: &Principal) -> PeopleScope {
     PeopleScope {
@@ -1161,6 +1175,21 @@ mod tests {
         assert_eq!(scope.own, Some(PersonId::new(4)));
         let nobody = principal(None, &[]);
         assert!(people_scope(&nobody).is_empty());
+        // Their own record is named only where no organisation covers it.
+        let coordinator = principal(Some(4), &[(Role::Coordinator, Some(2))]);
+        let covered = people_scope(&coordinator).covering_own(Some(org(2)));
+        assert_eq!(covered.own, None);
+        assert_eq!(covered.organisations, orgs(&[2]));
+        let elsewhere = people_scope(&coordinator).covering_own(Some(org(3)));
+        assert_eq!(elsewhere.own, Some(PersonId::new(4)));
+        let mentee = principal(Some(5), &[(Role::Mentee, Some(2))]);
+        let own_only = people_scope(&mentee).covering_own(Some(org(2)));
+        assert_eq!(
+            own_only.own,
+            Some(PersonId::new(5)),
+            "a mentee's scope is their own record"
+        );
+        assert!(!own_only.is_empty());
     }
     #[test]
     fn programme_pages_are_for_members_of_taking_part_organisations() {

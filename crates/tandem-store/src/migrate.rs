@@ -109,6 +109,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 14,
+        name: "people_by_organisation",
+        shared: include_str!("migrations/0014_people_by_organisation.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// An arbitrary constant naming Tandem's migration lock in PostgreSQL, so

@@ -183,7 +183,9 @@ impl People<'_> {
                  OR LOWER(p.job_title) LIKE {p} ESCAPE '\\')"
             ));
         }
-        let count_sql = format!("{with}SELECT COUNT(*) {SUMMARY_JOINS} WHERE {filter}");
+        // The filter reads only the person's own columns, and every person
+        // has an organisation: the count needs none of the list's joins.
+        let count_sql = format!("{with}SELECT COUNT(*) FROM people p WHERE {filter}");
         let total: i64 = binds
             .apply_scalar(sqlx::query_scalar(&count_sql))
             .fetch_one(&self.store.pool)
