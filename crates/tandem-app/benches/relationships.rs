@@ -289,41 +289,47 @@ fn measure(c: &mut Criterion, runtime: &tokio::runtime::Runtime, setup: &Setup, 
         ],
         ..setup.pair.clone()
     };
-    group.bench_function("people, first page, as their coordinator", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(setup.app.list_people(&coordinator, "", 1, 50))
-                .expect("people")
-        })
-    });
-    group.bench_function("people, page 100, as their coordinator", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(setup.app.list_people(&coordinator, "", 100, 50))
-                .expect("people")
-        })
-    });
-    group.bench_function("people, first page, as the administrator", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(setup.app.list_people(&setup.admin, "", 1, 50))
-                .expect("people")
-        })
-    });
-    group.bench_function("people, a search, as the administrator", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(setup.app.list_people(&setup.admin, "smith", 1, 50))
-                .expect("people")
-        })
-    });
-    group.bench_function("people, page 100, as the administrator", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(setup.app.list_people(&setup.admin, "", 100, 50))
-                .expect("people")
-        })
-    });
+    let people_pages = [
+        (
+            "people, first page, as their coordinator",
+            &coordinator,
+            "",
+            1,
+        ),
+        (
+            "people, page 100, as their coordinator",
+            &coordinator,
+            "",
+            100,
+        ),
+        (
+            "people, first page, as the administrator",
+            &setup.admin,
+            "",
+            1,
+        ),
+        (
+            "people, a search, as the administrator",
+            &setup.admin,
+            "smith",
+            1,
+        ),
+        (
+            "people, page 100, as the administrator",
+            &setup.admin,
+            "",
+            100,
+        ),
+    ];
+    for (name, caller, search, page) in people_pages {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                runtime
+                    .block_on(setup.app.list_people(caller, search, page, 50))
+                    .expect("people")
+            })
+        });
+    }
     group.bench_function("programmes of the coordinator", |b| {
         b.iter(|| {
             runtime
