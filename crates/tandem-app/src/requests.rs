@@ -534,6 +534,15 @@ impl App {
         }
         let questionnaire =
             self_assessment(&programme.programme).map(|q| q.key.as_str().to_owned());
+        let answered = match &questionnaire {
+            Some(key) => Some(
+                self.store
+                    .requests()
+                    .self_assessed(programme_id, key, Phase::Before)
+                    .await?,
+            ),
+            None => None,
+        };
         let mut lists = Vec::new();
         for status in [RequestStatus::AwaitingScreening, RequestStatus::Accepted] {
             let mut items = Vec::new();
@@ -543,16 +552,7 @@ impl App {
                 .with_status(programme_id, status, organisations.as_deref())
                 .await?
             {
-                let self_assessed = match &questionnaire {
-                    Some(key) => Some(
-                        self.store
-                            .requests()
-                            .self_assessment(request.id, key, Phase::Before)
-                            .await?
-                            .is_some(),
-                    ),
-                    None => None,
-                };
+                let self_assessed = answered.as_ref().map(|ids| ids.contains(&request.id));
                 items.push(QueueItem {
                     track_name: track_name(&programme.programme, &request.track),
                     request,

@@ -627,10 +627,31 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
             Err(AppError::Invalid(fields)) => assert_eq!(fields[0].field, "q2"),
             other => panic!("expected field errors, got {other:?}"),
         }
+        // The screening queue marks who has answered, in one query.
+        let admin = signed_in(&app, "admin").await;
+        let marked = |queue: tandem_app::requests::ScreeningQueue| {
+            queue
+                .awaiting
+                .iter()
+                .find(|item| item.request.id == request)
+                .and_then(|item| item.self_assessed)
+        };
+        assert_eq!(
+            marked(app.screening_queue(&admin, cwt).await.expect("queue")),
+            Some(false),
+            "{}",
+            db.label
+        );
         let answers = vec!["4".to_owned(); 11];
         app.save_self_assessment(&mentee, request, &answers)
             .await
             .expect("saved");
+        assert_eq!(
+            marked(app.screening_queue(&admin, cwt).await.expect("queue")),
+            Some(true),
+            "{}",
+            db.label
+        );
         assert_eq!(
             app.self_assessment_form(&mentee, request)
                 .await
