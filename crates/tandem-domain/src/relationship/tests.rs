@@ -485,11 +485,10 @@ fn the_five_programmes_rules_come_out_as_their_documents_say() {
         "FUN: a negotiated agreement can be included"
     );
     assert!(
-        caf.agreement.required
-            && wsc.agreement.required
-            && newly.agreement.required
-            && cwt.agreement.required
+        !newly.agreement.required,
+        "AFC: an agreement is recommended (\"Record keeping\"), not required"
     );
+    assert!(caf.agreement.required && wsc.agreement.required && cwt.agreement.required);
     // AGR-5
     let amendable: Vec<bool> = [&caf, &fun, &wsc, &newly, &cwt]
         .iter()
@@ -967,6 +966,18 @@ fn afc_the_ssw_arranges_the_tracks_differ_and_a_former_mentor_may_be_linked_agai
     assert_eq!(
         reviews::planned_end(&newly.rules, START, None, &[]),
         Some(date!(2025 - 07 - 01))
+    );
+    // AFC recommends a written agreement but does not require one: the
+    // pair may go ahead without it.
+    let mut started = Life::new("afc", "newly_approved");
+    assert_eq!(
+        started.step(
+            Event::Agree {
+                agreement_in_force: false
+            },
+            Party::Mentor
+        ),
+        Ok(State::Agreed)
     );
     let mut adversity = Life::new("afc", "adversity");
     assert_eq!(
