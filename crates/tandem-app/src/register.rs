@@ -83,6 +83,13 @@ pub struct RegisterPage {
     pub regions: Vec<String>,
 }
 
+/// Whether the entry's person is a self-employed contractor, whom the
+/// organisation does not appraise ([`tandem_domain::programme::MentorFacts::contracted`]).
+pub(crate) fn contracted(row: &MentorEntryRow) -> bool {
+    tandem_domain::people::EmploymentType::parse(&row.employment_type)
+        == Some(tandem_domain::people::EmploymentType::SelfEmployedContractor)
+}
+
 pub(crate) fn profile_of(row: &MentorEntryRow) -> MentorProfile {
     MentorProfile {
         experience: row.experience.clone(),
@@ -176,7 +183,7 @@ impl App {
                 .await?
                 .ok_or(AppError::NotFound)?;
             (
-                profile.eligibility(programme, carer_level),
+                profile.eligibility(programme, carer_level, contracted(&row)),
                 authorise_register_entry(caller, row.programme_id, taking_part, &facts).ok(),
                 self.store.register().active_mentee_count(row.id).await?,
                 self.store.register().mentored_people(row.id).await?,

@@ -403,17 +403,20 @@ impl MentorProfile {
     }
 
     /// Eligibility against the programme's mentor rules (REG-3): every
-    /// reason they are not eligible, or none.
+    /// reason they are not eligible, or none. `contracted`: the person is
+    /// a self-employed contractor (see [`MentorFacts::contracted`]).
     pub fn eligibility(
         &self,
         programme: &Programme,
         carer_level: Option<CarerLevel>,
+        contracted: bool,
     ) -> Vec<MentorIneligibility> {
         let facts = MentorFacts {
             experience_months: self.experience_months,
             carer_level,
             trained: self.training_completed,
             experience_shown_by_appraisal: self.experience_shown_by_appraisal,
+            contracted,
         };
         programme.mentors.check(&facts).err().unwrap_or_default()
     }

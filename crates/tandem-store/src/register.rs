@@ -40,6 +40,9 @@ pub struct MentorEntryRow {
     pub region: Option<String>,
     pub team: Option<String>,
     pub carer_level: Option<i64>,
+    /// How the person works for their organisation, as stored
+    /// (`EmploymentType::as_str`).
+    pub employment_type: String,
     #[sqlx(try_from = "crate::decode::Parsed<Recruited>")]
     pub recruited: Recruited,
     pub experience: String,
@@ -77,7 +80,7 @@ impl MentorEntryRow {
 
 const ENTRY_COLUMNS: &str = "e.id, e.programme_id, e.person_id, p.given_name, p.family_name, \
      p.organisation_id, o.name AS organisation, o.jurisdiction, r.name AS region, t.name AS team, \
-     p.carer_level, e.recruited, e.experience, e.experience_months, e.interests, e.expertise, e.style, \
+     p.carer_level, p.employment_type, e.recruited, e.experience, e.experience_months, e.interests, e.expertise, e.style, \
      e.languages, e.location, e.special_interests, e.training_completed, e.experience_shown_by_appraisal, \
      e.published, e.capacity, e.availability, e.paused_until, e.created_at, e.updated_at";
 

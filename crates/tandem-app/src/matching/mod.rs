@@ -404,8 +404,11 @@ impl App {
                 let carer_level = entry
                     .carer_level
                     .and_then(|l| tandem_domain::programme::CarerLevel::parse(l).ok());
-                let ineligible =
-                    crate::register::profile_of(&entry).eligibility(&programme, carer_level);
+                let ineligible = crate::register::profile_of(&entry).eligibility(
+                    &programme,
+                    carer_level,
+                    crate::register::contracted(&entry),
+                );
                 MatchableMentor { entry, ineligible }
             })
             .collect();

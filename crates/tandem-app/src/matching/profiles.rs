@@ -236,6 +236,7 @@ fn mentor_status(entry: &MentorEntryRow, programme: &Programme, today: Date) -> 
         carer_level: entry.carer_level.and_then(|l| CarerLevel::parse(l).ok()),
         trained: entry.training_completed,
         experience_shown_by_appraisal: entry.experience_shown_by_appraisal,
+        contracted: crate::register::contracted(entry),
     });
     let availability = entry.availability();
     match eligibility {
@@ -421,6 +422,7 @@ mod tests {
             region: None,
             team: None,
             carer_level: None,
+            employment_type: "employee".to_owned(),
             recruited: Recruited::Identified,
             experience: "Change".to_owned(),
             experience_months: Some(120),

@@ -87,6 +87,12 @@ pub struct MentorFacts {
     pub trained: bool,
     /// Whether appraisal has shown significant experience and expertise.
     pub experience_shown_by_appraisal: bool,
+    /// A self-employed contractor contracted to mentor. The organisation
+    /// does not appraise them, so where appraisal shows staff capable
+    /// (CAF 1-2: appraised workers "will be assumed to be capable";
+    /// contractors "contracted to provide mentoring" are paid for it), its
+    /// absence does not rule them out.
+    pub contracted: bool,
 }
 
 /// A reason a person may not mentor on a programme.
@@ -228,7 +234,10 @@ impl MentorRules {
         if self.trained_only && !facts.trained {
             reasons.push(MentorIneligibility::NotTrained);
         }
-        if self.experience_shown_by_appraisal && !facts.experience_shown_by_appraisal {
+        if self.experience_shown_by_appraisal
+            && !facts.experience_shown_by_appraisal
+            && !facts.contracted
+        {
             reasons.push(MentorIneligibility::ExperienceNotShownByAppraisal);
         }
         if reasons.is_empty() {

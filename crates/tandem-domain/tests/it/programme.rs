@@ -371,6 +371,13 @@ fn mentor_eligibility_gives_every_reason() {
         caf.check_mentor(&MentorFacts::default()),
         Err(vec![MentorIneligibility::ExperienceNotShownByAppraisal])
     );
+    // CAF 1-2: appraisal shows staff capable; a self-employed contractor,
+    // contracted to mentor and not appraised, is not ruled out by it.
+    let contractor = MentorFacts {
+        contracted: true,
+        ..MentorFacts::default()
+    };
+    assert_eq!(caf.check_mentor(&contractor), Ok(()));
     // CWT and WSC: trained mentors only.
     for programme in ["cwt", "wsc"] {
         assert_eq!(
