@@ -255,6 +255,7 @@ fn programme_content(view: &ProgrammeView, notice: &Notice, caller: &Caller) -> 
         @if !programme.summary.is_empty() { p.lede { (programme.summary) } }
         (programme_actions(view, has_person))
         (programme_information(programme))
+        (disagreements(programme))
         h2 { "The programme's policy" }
         dl.summary-list {
             (stated_row("Version", policy.version.as_deref()))
@@ -287,6 +288,40 @@ fn programme_content(view: &ProgrammeView, notice: &Notice, caller: &Caller) -> 
             }
         }
         p { a href="/programmes" { "Back to programmes" } }
+    }
+}
+
+/// How the programme handles disagreement, conflicts of interest and
+/// mismatches, for those taking part: its steps, who mediates, whether every
+/// disagreement is recorded and whether either may leave without
+/// recrimination. Nothing when the programme says nothing.
+fn disagreements(programme: &Programme) -> Markup {
+    let conflicts = &programme.conflicts;
+    let mediators: Vec<&str> = conflicts
+        .mediation_with
+        .iter()
+        .map(|party| tandem_domain::relationship::party_name(*party))
+        .collect();
+    let said = !conflicts.steps.is_empty()
+        || !mediators.is_empty()
+        || conflicts.always_recorded
+        || conflicts.change_without_recrimination;
+    html! {
+        @if said {
+            h2 { "If mentor and mentee disagree" }
+            @if !conflicts.steps.is_empty() {
+                ol { @for step in &conflicts.steps { li { (step) } } }
+            }
+            @if !mediators.is_empty() {
+                p { "Mediation is with " (mediators.join(" and ")) "." }
+            }
+            @if conflicts.always_recorded {
+                p { "Every disagreement is recorded." }
+            }
+            @if conflicts.change_without_recrimination {
+                p { "Either of you may end the relationship, or ask for a change, without recrimination." }
+            }
+        }
     }
 }
 

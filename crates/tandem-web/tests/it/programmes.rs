@@ -116,6 +116,11 @@ async fn the_programme_page_tells_members_how_to_apply_and_shows_the_revision_hi
             "V1 agreed by IFA Board",
             "Natalie Bugeja, Head of Fostering Services",
             "2022-06-01",
+            // AFC "Conflict resolution": the steps, and who mediates.
+            "<h2>If mentor and mentee disagree</h2>",
+            "Mentor and mentee try to resolve the conflict among themselves first.",
+            "Mediation is with the supervising social worker and the coordinator.",
+            "Every disagreement is recorded.",
         ] {
             assert!(
                 page.body.contains(expected),
