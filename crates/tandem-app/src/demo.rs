@@ -5,7 +5,7 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use tandem_domain::ids::PersonId;
+use tandem_domain::ids::{PersonId, ProgrammeId};
 use tandem_domain::permissions::Operator;
 use tandem_domain::programme::{Party, SHIPPED_TEMPLATES};
 use tandem_domain::roles::{Role, RoleGrant};
@@ -553,13 +553,7 @@ impl App {
         }
         // The CWT mentor whom matching proposed for the other waiting
         // request can sign in and answer it.
-        let cwt = self
-            .store
-            .programmes()
-            .by_key("cwt")
-            .await?
-            .ok_or_else(|| AppError::Internal("demo programme cwt is missing".into()))?
-            .id;
+        let cwt = self.demo_programme("cwt").await?;
         let demo_mentor = self
             .demo_person("Western Health and Social Care Trust", "WHSCT0002")
             .await?;
@@ -784,14 +778,7 @@ impl App {
         };
         use tandem_store::NewRequest;
 
-        let programme_id = |key: &'static str| async move {
-            self.store
-                .programmes()
-                .by_key(key)
-                .await?
-                .map(|p| p.id)
-                .ok_or_else(|| AppError::Internal(format!("demo programme {key} is missing")))
-        };
+        let programme_id = |key: &'static str| self.demo_programme(key);
         let person = |org: &'static str, employee_id: &'static str| async move {
             let org = self.organisation_named(org).await?;
             self.store
@@ -902,13 +889,7 @@ impl App {
         use tandem_domain::register::{RequestStatus, ScreeningDecision};
 
         let operator = Operator::assume();
-        let cwt = self
-            .store
-            .programmes()
-            .by_key("cwt")
-            .await?
-            .ok_or_else(|| AppError::Internal("demo programme cwt is missing".into()))?
-            .id;
+        let cwt = self.demo_programme("cwt").await?;
         // CWT 2.2.3: each mentee answered the self-assessment with their
         // request; the answers vary from person to person.
         let programme = self.programme_settings(cwt).await?;
@@ -973,6 +954,16 @@ impl App {
         }
         self.send_proposals(&authority).await?;
         Ok(mentee)
+    }
+
+    /// A demo programme's id by its key.
+    async fn demo_programme(&self, key: &str) -> Result<ProgrammeId, AppError> {
+        self.store
+            .programmes()
+            .by_key(key)
+            .await?
+            .map(|p| p.id)
+            .ok_or_else(|| AppError::Internal(format!("demo programme {key} is missing")))
     }
 
     pub(crate) async fn demo_person(

@@ -248,7 +248,7 @@ impl App {
         // The caller's programmes, read once for everything below.
         let programmes = self.list_programmes(caller).await?;
         let (requests_to_screen, consultations, own_requests) =
-            self.request_notices_among(caller, &programmes).await?;
+            self.request_notices(caller, &programmes).await?;
         Ok(Home {
             requests_to_screen,
             consultations,

@@ -71,7 +71,7 @@ impl ProgrammeView {
     /// Refuses what only a published programme allows: asking for a
     /// mentor or volunteering as one.
     pub(crate) fn require_published(&self, to: &str) -> Result<(), AppError> {
-        if self.is_draft() {
+        if !tandem_domain::permissions::takes_part_requests(self.publication) {
             return Err(AppError::Refused(format!(
                 "{} is still a draft: its coordinators publish it before anyone can {to}.",
                 self.programme.name
@@ -319,7 +319,7 @@ impl App {
         organisations: Vec<Organisation>,
         access: ProgrammeAccess,
     ) -> Result<ProgrammeView, AppError> {
-        let programme = self.parsed.get(stored)?;
+        let programme = self.parsed_settings(stored)?;
         let next_review = programme.policy.next_review_date();
         Ok(ProgrammeView {
             id: stored.id,
@@ -435,7 +435,7 @@ impl App {
         let Some(stored) = self.store.programmes().get(id).await? else {
             return Ok(None);
         };
-        let programme = self.parsed.get(&stored)?;
+        let programme = self.parsed_settings(&stored)?;
         if !readable_without_sign_in(stored.publication(), programme.publicity.public) {
             return Ok(None);
         }
@@ -458,7 +458,7 @@ impl App {
         let (stored, organisations, _, own) = self.programme_with_access(caller, id).await?;
         let taking_part: Vec<OrganisationId> = organisations.iter().map(|o| o.id).collect();
         let authority = authorise_programme_edit(caller, id, &taking_part, own)?;
-        let mut programme = self.parsed.get(&stored)?;
+        let mut programme = self.parsed_settings(&stored)?;
         apply_settings(&mut programme, change).map_err(invalid)?;
         self.save_existing(&authority, &programme, Some(&stored.settings))
             .await
@@ -669,7 +669,7 @@ impl App {
     ) -> Result<Vec<(ImportedProgramme, Option<Date>, bool)>, AppError> {
         let mut all = Vec::new();
         for stored in self.store.programmes().list(None).await? {
-            let programme = self.parsed.get(&stored)?;
+            let programme = self.parsed_settings(&stored)?;
             all.push((
                 ImportedProgramme {
                     id: stored.id,

@@ -859,18 +859,9 @@ impl App {
 
     /// What waits for the caller, for the home page: requests to screen
     /// (coordinators), consultations (line managers) and their own
-    /// requests' status (mentees).
-    pub async fn request_notices(
-        &self,
-        caller: &Principal,
-    ) -> Result<(Vec<ScreeningDue>, Vec<ConsultationDue>, Vec<OwnRequest>), AppError> {
-        let programmes = self.list_programmes(caller).await?;
-        self.request_notices_among(caller, &programmes).await
-    }
-
-    /// [`App::request_notices`] over the programmes the caller sees, as
-    /// [`App::list_programmes`] gave them.
-    pub(crate) async fn request_notices_among(
+    /// requests' status (mentees); `programmes` are those the caller sees,
+    /// as [`App::list_programmes`] gave them.
+    pub(crate) async fn request_notices(
         &self,
         caller: &Principal,
         programmes: &[ProgrammeView],

@@ -496,6 +496,12 @@ pub fn visible_programme_access(
         .filter(|access| publication == Publication::Published || access.can_edit())
 }
 
+/// Whether anyone may ask for a mentor or volunteer as one in a programme:
+/// only once it is published, even its own coordinators (issue 12).
+pub fn takes_part_requests(publication: Publication) -> bool {
+    publication == Publication::Published
+}
+
 /// Whether someone not signed in may read a programme's public page: only
 /// once it is published, and only where its settings make it public.
 pub fn readable_without_sign_in(publication: Publication, public: bool) -> bool {
@@ -1243,6 +1249,8 @@ mod tests {
             access(&admin, None, Publication::Draft),
             Some(ProgrammeAccess::Administrator)
         );
+        assert!(!takes_part_requests(Publication::Draft));
+        assert!(takes_part_requests(Publication::Published));
         // Someone signed out reads only a published programme made public.
         assert!(readable_without_sign_in(Publication::Published, true));
         assert!(!readable_without_sign_in(Publication::Published, false));
