@@ -157,6 +157,7 @@ async fn scale_setup(people: usize, relationships: usize, meetings: usize) -> Se
                     people,
                     relationships,
                     meetings,
+                    open_requests: 0,
                 },
             )
             .await

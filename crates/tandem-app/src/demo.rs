@@ -643,7 +643,10 @@ impl App {
     /// The demo logins, read back from an existing demo database.
     pub async fn demo_logins(&self) -> Result<Vec<DemoLogin>, AppError> {
         let mut logins = Vec::new();
-        for (role, local) in DEMO_SIGN_INS {
+        let scale = crate::scale::SCALE_SIGN_INS
+            .iter()
+            .map(|&(role, local, _)| (role, local));
+        for (role, local) in DEMO_SIGN_INS.into_iter().chain(scale) {
             let email = format!("{local}@tandem.example");
             if let Some(account) = self.store.accounts().by_email(&email).await? {
                 logins.push(DemoLogin {

@@ -30,6 +30,13 @@ use tandem_domain::permissions::Forbidden;
 pub use tandem_domain::permissions::Principal;
 use tandem_store::{Store, StoreError, SystemClock};
 
+/// How many pages of `per_page` a listing of `total` fills: at least one,
+/// so that an empty listing is "page 1 of 1".
+pub fn page_count(total: i64, per_page: i64) -> i64 {
+    let per_page = per_page.max(1);
+    ((total.max(0) + per_page - 1) / per_page).max(1)
+}
+
 /// The application: a store, the clock it reads the time from, and the
 /// use cases over them.
 #[derive(Debug, Clone)]

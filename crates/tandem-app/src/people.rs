@@ -23,7 +23,7 @@ pub struct PeoplePage {
 
 impl PeoplePage {
     pub fn pages(&self) -> i64 {
-        ((self.total + self.per_page - 1) / self.per_page).max(1)
+        crate::page_count(self.total, self.per_page)
     }
 }
 

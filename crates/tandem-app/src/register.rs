@@ -81,6 +81,18 @@ pub struct RegisterPage {
     /// Whether people may volunteer, or are identified only (REG-3).
     pub accepts_volunteers: bool,
     pub regions: Vec<String>,
+    /// Entries the caller may see that match the filter, on every page.
+    pub total: i64,
+    /// This page, from 1, of `per_page` entries.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl RegisterPage {
+    /// How many pages the entries fill (at least one).
+    pub fn pages(&self) -> i64 {
+        crate::page_count(self.total, self.per_page)
+    }
 }
 
 /// Whether the entry's person is a self-employed contractor, whom the
@@ -232,11 +244,18 @@ impl App {
     /// A programme's register, filtered (REG-4): full entries for the
     /// organisations the caller keeps, published profiles for mentees
     /// choosing a mentor; "not found" for anyone who may see neither.
+    ///
+    /// One page of `per_page` entries is shown (pages count from 1; a page
+    /// past the end is empty): only that page's entries are looked up in
+    /// full, so the page costs the same on a register of five thousand as
+    /// of fifty (issue 17).
     pub async fn register(
         &self,
         caller: &Principal,
         programme_id: ProgrammeId,
         filter: &RegisterFilter,
+        page: i64,
+        per_page: i64,
     ) -> Result<RegisterPage, AppError> {
         let programme = self.programme(caller, programme_id).await?;
         let scope = self.scope_for(caller, &programme).await?;
@@ -245,41 +264,38 @@ impl App {
         }
         let taking_part: Vec<OrganisationId> =
             programme.organisations.iter().map(|o| o.id).collect();
-        let mut entries = Vec::new();
-        let mut own_entry = None;
-        for row in self.store.register().list(programme_id, filter).await? {
-            if Some(row.person_id) == caller.person_id {
-                own_entry = Some(row.id);
-            }
-            if let Some(view) = scope.view(row.person_id, row.organisation_id) {
-                // A reader of published profiles must not learn an
-                // unpublished field by filtering on it.
-                let published = row.published();
-                let filtered_on = |value: &Option<String>, field: ProfileField| {
-                    value.as_deref().is_some_and(|v| !v.trim().is_empty())
-                        && !published.contains(&field)
-                };
-                if view == EntryView::Published
-                    && (filtered_on(&filter.expertise, ProfileField::Expertise)
-                        || filtered_on(&filter.language, ProfileField::Languages))
-                {
-                    continue;
-                }
-                entries.push(
-                    self.entry_model(caller, &programme.programme, &taking_part, row, view)
-                        .await?,
-                );
-            }
-        }
-        if own_entry.is_none()
-            && let Some(me) = caller.person_id
-        {
-            own_entry = self
+        let per_page = per_page.max(1);
+        let page = page.max(1);
+        let (rows, total) = self
+            .store
+            .register()
+            .list_page(
+                programme_id,
+                filter,
+                &scope,
+                per_page,
+                (page - 1).saturating_mul(per_page),
+            )
+            .await?;
+        let own_entry = match caller.person_id {
+            Some(me) => self
                 .store
                 .register()
                 .for_person(programme_id, me)
                 .await?
-                .map(|e| e.id);
+                .map(|e| e.id),
+            None => None,
+        };
+        let mut entries = Vec::new();
+        for row in rows {
+            // list_page returned only what the scope shows.
+            let Some(view) = scope.view(row.person_id, row.organisation_id) else {
+                continue;
+            };
+            entries.push(
+                self.entry_model(caller, &programme.programme, &taking_part, row, view)
+                    .await?,
+            );
         }
         Ok(RegisterPage {
             mentees_choose: scope.browse,
@@ -288,6 +304,9 @@ impl App {
             own_entry,
             accepts_volunteers: tandem_domain::register::accepts_volunteers(&programme.programme),
             entries,
+            total,
+            page,
+            per_page,
             programme,
         })
     }

@@ -88,10 +88,33 @@ pub struct QueueItem {
 pub struct ScreeningQueue {
     pub programme: ProgrammeView,
     pub target_group: Vec<String>,
+    /// This page of the requests waiting to be screened.
     pub awaiting: Vec<QueueItem>,
-    /// Accepted requests waiting for a mentor, first come first served.
+    /// Accepted requests waiting for a mentor, first come first served:
+    /// the first page of them.
     pub accepted: Vec<QueueItem>,
+    /// How many wait to be screened, and how many for a mentor, in all.
+    pub awaiting_total: i64,
+    pub accepted_total: i64,
+    /// The page of `awaiting`, from 1, of `per_page` requests.
+    pub page: i64,
+    pub per_page: i64,
 }
+
+impl ScreeningQueue {
+    /// How many pages the requests waiting to be screened fill.
+    pub fn pages(&self) -> i64 {
+        crate::page_count(self.awaiting_total, self.per_page)
+    }
+
+    /// The place in the queue of the first request on this page.
+    pub fn first_position(&self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page) + 1
+    }
+}
+
+/// Requests on a page of the screening queue.
+pub const SCREENING_PER_PAGE: i64 = 50;
 
 /// A self-assessment to answer.
 #[derive(Debug, Clone)]
@@ -280,7 +303,9 @@ impl App {
             .map(|t| (t.key.as_str().to_owned(), t.name.clone()))
             .collect();
         let mentors = match self
-            .register(caller, programme_id, &Default::default())
+            // Every mentor a mentee may name, on one list; a published
+            // view costs no lookups beyond the register's own.
+            .register(caller, programme_id, &Default::default(), 1, i64::MAX)
             .await
         {
             Ok(register) if register.mentees_choose => register
@@ -517,12 +542,31 @@ impl App {
     }
 
     /// A programme's screening queue (REQ-3): requests from the
-    /// organisations the caller coordinates, oldest first.
+    /// organisations the caller coordinates, oldest first; the first page
+    /// of each list.
     pub async fn screening_queue(
         &self,
         caller: &Principal,
         programme_id: ProgrammeId,
     ) -> Result<ScreeningQueue, AppError> {
+        self.screening_queue_page(caller, programme_id, 1, SCREENING_PER_PAGE)
+            .await
+    }
+
+    /// Page `page` (from 1) of the requests waiting to be screened,
+    /// `per_page` to a page, and the first page of those accepted and
+    /// waiting for a mentor; with how many wait in each. Only the pages'
+    /// requests are read, so the page costs the same with two thousand
+    /// waiting as with twenty (issue 17).
+    pub async fn screening_queue_page(
+        &self,
+        caller: &Principal,
+        programme_id: ProgrammeId,
+        page: i64,
+        per_page: i64,
+    ) -> Result<ScreeningQueue, AppError> {
+        let page = page.max(1);
+        let per_page = per_page.max(1);
         let programme = self.programme(caller, programme_id).await?;
         let taking_part: Vec<OrganisationId> =
             programme.organisations.iter().map(|o| o.id).collect();
@@ -544,14 +588,30 @@ impl App {
             None => None,
         };
         let mut lists = Vec::new();
-        for status in [RequestStatus::AwaitingScreening, RequestStatus::Accepted] {
+        let mut totals = Vec::new();
+        for (status, from) in [
+            (
+                RequestStatus::AwaitingScreening,
+                (page - 1).saturating_mul(per_page),
+            ),
+            (RequestStatus::Accepted, 0),
+        ] {
             let mut items = Vec::new();
-            for request in self
-                .store
-                .requests()
-                .with_status(programme_id, status, organisations.as_deref())
-                .await?
-            {
+            // Accepted requests that already have a mentor (a proposal
+            // waiting or accepted) no longer wait for one.
+            let requests = self.store.requests();
+            let orgs = organisations.as_deref();
+            let (requests, total) = if status == RequestStatus::Accepted {
+                requests
+                    .waiting_for_match(programme_id, orgs, per_page, from)
+                    .await?
+            } else {
+                requests
+                    .with_status_page(programme_id, status, orgs, per_page, from)
+                    .await?
+            };
+            totals.push(total);
+            for request in requests {
                 let self_assessed = answered.as_ref().map(|ids| ids.contains(&request.id));
                 items.push(QueueItem {
                     track_name: track_name(&programme.programme, &request.track),
@@ -568,6 +628,10 @@ impl App {
             programme,
             awaiting,
             accepted,
+            awaiting_total: totals.first().copied().unwrap_or_default(),
+            accepted_total: totals.get(1).copied().unwrap_or_default(),
+            page,
+            per_page,
         })
     }
 

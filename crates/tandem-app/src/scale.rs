@@ -33,6 +33,38 @@ pub struct Scale {
     pub relationships: usize,
     /// Meetings in all, spread evenly over the relationships, fortnightly.
     pub meetings: usize,
+    /// Requests waiting to be screened, from staff not yet in a
+    /// relationship: the coordinator's screening queue.
+    pub open_requests: usize,
+}
+
+impl std::str::FromStr for Scale {
+    type Err = String;
+
+    /// `PEOPLE,RELATIONSHIPS,MEETINGS[,OPEN_REQUESTS]`, such as
+    /// `50000,20000,500000,2000`.
+    fn from_str(s: &str) -> Result<Scale, String> {
+        let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+        if !(3..=4).contains(&parts.len()) {
+            return Err(format!(
+                "\"{s}\" is not PEOPLE,RELATIONSHIPS,MEETINGS[,OPEN_REQUESTS], such as 50000,20000,500000,2000"
+            ));
+        }
+        let names = ["people", "relationships", "meetings", "open requests"];
+        let mut numbers = [0usize; 4];
+        for ((part, name), number) in parts.iter().zip(names).zip(&mut numbers) {
+            *number = part
+                .replace('_', "")
+                .parse()
+                .map_err(|_| format!("the number of {name} \"{part}\" is not a whole number"))?;
+        }
+        Ok(Scale {
+            people: numbers[0],
+            relationships: numbers[1],
+            meetings: numbers[2],
+            open_requests: numbers[3],
+        })
+    }
 }
 
 /// What was made: the programme, and the mentor who signs in as
@@ -48,6 +80,19 @@ pub struct ScaleDatabase {
 
 /// The sign-in of a mentor with four relationships in the scale programme.
 pub const SCALE_MENTOR_EMAIL: &str = "scale.mentor@tandem.example";
+
+/// The scale organisation's other sign-ins, one for each role whose pages
+/// grow with it (password [`DEMO_PASSWORD`]): its coordinator, its HR, a
+/// team manager with about fifty reports, and the mentee of the scale
+/// mentor's first relationship. (role, local part, employee number; `None`
+/// for the mentee, who is found from the relationship.)
+pub const SCALE_SIGN_INS: [(Role, &str, Option<usize>); 5] = [
+    (Role::Coordinator, "scale.coordinator", Some(2)),
+    (Role::Hr, "scale.hr", Some(3)),
+    (Role::LineManager, "scale.manager", Some(51)),
+    (Role::Mentor, "scale.mentor", None),
+    (Role::Mentee, "scale.mentee", None),
+];
 
 /// Mentees each mentor takes at once.
 const PER_MENTOR: usize = 4;
@@ -67,13 +112,13 @@ impl App {
         scale: &Scale,
     ) -> Result<ScaleDatabase, AppError> {
         let mentors = scale.relationships.div_ceil(PER_MENTOR);
-        let needed = FIRST_STAFF + mentors + scale.relationships;
+        let needed = FIRST_STAFF + mentors + scale.relationships + scale.open_requests;
         if scale.people < needed {
             return Err(AppError::invalid(
                 "people",
                 format!(
-                    "{} relationships need at least {needed} people",
-                    scale.relationships
+                    "{} relationships and {} open requests need at least {needed} people",
+                    scale.relationships, scale.open_requests
                 ),
             ));
         }
@@ -163,6 +208,20 @@ impl App {
             &[grant],
         )
         .await?;
+        for (role, local, employee) in SCALE_SIGN_INS {
+            let Some(employee) = employee else { continue };
+            let grant = RoleGrant::new(role, Some(organisation.id), None)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let who = person(employee).await?;
+            self.create_account(
+                &format!("{local}@tandem.example"),
+                &format!("Scale {}", role.label()),
+                DEMO_PASSWORD,
+                Some(who),
+                &[grant],
+            )
+            .await?;
+        }
 
         let now = self.clock.now();
         let started = now - Duration::days(STARTED_DAYS_AGO);
@@ -209,6 +268,22 @@ impl App {
                 .collect();
             self.record_meetings_as(&mentor, id, &inputs).await?;
             recorded += inputs.len();
+        }
+        let first_mentee = person(FIRST_STAFF + mentors).await?;
+        let grant = RoleGrant::new(Role::Mentee, Some(organisation.id), None)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        self.create_account(
+            "scale.mentee@tandem.example",
+            "Scale Mentee",
+            DEMO_PASSWORD,
+            Some(first_mentee),
+            &[grant],
+        )
+        .await?;
+        for q in 0..scale.open_requests {
+            let waiting = person(FIRST_STAFF + mentors + scale.relationships + q).await?;
+            self.demo_waiting_request(operator, programme_id, waiting, &track)
+                .await?;
         }
         Ok(ScaleDatabase {
             programme: programme_id,

@@ -75,6 +75,14 @@ enum Command {
         /// The master key file; by default beside the demo database.
         #[arg(long, env = "TANDEM_KEY_FILE")]
         key_file: Option<PathBuf>,
+        /// Also make a national-scale organisation when the demo data is
+        /// made, for load runs: PEOPLE,RELATIONSHIPS,MEETINGS[,OPEN_REQUESTS]
+        /// such as 50000,20000,500000,2000 (staff, agreed relationships,
+        /// meeting records, requests waiting to be screened), with the
+        /// sign-ins scale.coordinator, scale.hr, scale.manager,
+        /// scale.mentor and scale.mentee. Takes minutes at that size.
+        #[arg(long)]
+        scale: Option<tandem_app::scale::Scale>,
     },
     /// The master key that seals relationships' confidential content.
     #[command(subcommand)]
@@ -349,6 +357,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             bind,
             reset,
             key_file,
+            scale,
         } => {
             let url = url.unwrap_or("sqlite://tandem-demo.db");
             let key_file = key_file.unwrap_or_else(|| demo_key_path(url));
@@ -363,10 +372,28 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let (app, _) = app.with_key_file(&key_file)?;
             let logins = if app.has_data().await? {
                 println!("Using the existing demo database.");
+                if scale.is_some() {
+                    println!(
+                        "(--scale is used only when the demo data is made; add --reset to make it again at that scale.)"
+                    );
+                }
                 app.demo_logins().await?
             } else {
                 println!("Loading demo data…");
-                app.load_demo().await?
+                let logins = app.load_demo().await?;
+                match scale {
+                    None => logins,
+                    Some(scale) => {
+                        println!(
+                            "Adding the national-scale organisation: {} people, {} relationships, {} meetings, {} open requests…",
+                            scale.people, scale.relationships, scale.meetings, scale.open_requests
+                        );
+                        let started = std::time::Instant::now();
+                        app.load_scale(&Operator::assume(), &scale).await?;
+                        println!("Made in {:.0?}.", started.elapsed());
+                        app.demo_logins().await?
+                    }
+                }
             };
             if logins.is_empty() {
                 bail!(
@@ -386,7 +413,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             for login in &logins {
                 println!(
-                    "  {:<26} {:<28} {}",
+                    "  {:<26} {:<33} {}",
                     login.role.label(),
                     login.email,
                     login.who

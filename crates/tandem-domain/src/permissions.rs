@@ -1494,6 +1494,11 @@ impl MatchingAuthority {
             .as_ref()
             .is_none_or(|ids| ids.contains(&organisation_id))
     }
+
+    /// The organisations whose mentees it covers; `None` for all.
+    pub fn mentee_organisations(&self) -> Option<&[OrganisationId]> {
+        self.mentee_organisations.as_deref()
+    }
 }
 
 /// Administrators match every organisation's requests; a coordinator the

@@ -9,7 +9,7 @@
 use tandem_domain::audit::AuditAction;
 use tandem_domain::ids::{MentorEntryId, OrganisationId, PersonId, ProgrammeId, RequestId};
 use tandem_domain::permissions::{
-    ConsultationAuthority, RegisterAuthority, RequestAuthority, ScreeningAuthority,
+    ConsultationAuthority, RegisterAuthority, RegisterScope, RequestAuthority, ScreeningAuthority,
     SelfAssessmentAuthority, WithdrawalAuthority,
 };
 use tandem_domain::register::{
@@ -182,6 +182,22 @@ const REQUEST_JOINS: &str = "FROM mentor_requests q JOIN people p ON p.id = q.pe
      JOIN organisations o ON o.id = p.organisation_id JOIN programmes g ON g.id = q.programme_id \
      LEFT JOIN teams t ON t.id = p.team_id";
 
+/// A request none of whose proposals waits for an answer or was accepted.
+const WITHOUT_LIVE_PROPOSAL: &str = " AND NOT EXISTS (SELECT 1 FROM match_proposals l \
+     WHERE l.request_id = q.id AND l.status IN ('awaiting_mentor', 'accepted'))";
+
+/// ` AND p.organisation_id IN ($3, …)` for a list of organisations (their
+/// ids bound from the third parameter on); nothing for `None`, everyone.
+fn organisation_filter(organisations: Option<&[OrganisationId]>) -> String {
+    match organisations {
+        None => String::new(),
+        Some(ids) => {
+            let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
+            format!(" AND p.organisation_id IN ({})", placeholders.join(", "))
+        }
+    }
+}
+
 /// A new request: what was asked, how it came about, and whether the line
 /// manager is to be consulted.
 #[derive(Debug, Clone, Copy)]
@@ -315,7 +331,74 @@ impl Register<'_> {
         programme_id: ProgrammeId,
         filter: &RegisterFilter,
     ) -> Result<Vec<MentorEntryRow>> {
-        let mut conditions = vec!["e.programme_id = $1".to_owned()];
+        let everyone = RegisterScope {
+            everyone: true,
+            ..RegisterScope::default()
+        };
+        Ok(self
+            .list_page(programme_id, filter, &everyone, i64::MAX, 0)
+            .await?
+            .0)
+    }
+
+    /// One page of the entries `scope` lets the caller see, filtered, in
+    /// name order: at most `limit` after the first `offset`, and how many
+    /// there are in all. An entry seen only as published (a mentee
+    /// browsing) is left out when the filter is on a field it does not
+    /// publish, so that filtering cannot reveal it. Only the page's rows
+    /// are read out.
+    pub async fn list_page(
+        &self,
+        programme_id: ProgrammeId,
+        filter: &RegisterFilter,
+        scope: &RegisterScope,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<MentorEntryRow>, i64)> {
+        if scope.is_empty() {
+            return Ok((Vec::new(), 0));
+        }
+        // Ids from a permission decision, written into the SQL as numbers.
+        let mut full: Vec<String> = Vec::new();
+        if scope.everyone {
+            full.push("1 = 1".to_owned());
+        }
+        if !scope.organisations.is_empty() {
+            let list: Vec<String> = scope
+                .organisations
+                .iter()
+                .map(|o| o.get().to_string())
+                .collect();
+            full.push(format!("p.organisation_id IN ({})", list.join(", ")));
+        }
+        if let Some(own) = scope.own {
+            full.push(format!("e.person_id = {}", own.get()));
+        }
+        let full = if full.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            full.join(" OR ")
+        };
+        let text = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+        let published = |field: ProfileField| {
+            format!(
+                "(',' || REPLACE(e.published, ' ', '') || ',') LIKE '%,{},%'",
+                field.as_str()
+            )
+        };
+        let visible = if scope.browse {
+            let mut shown = vec!["1 = 1".to_owned()];
+            if text(&filter.expertise) {
+                shown.push(published(ProfileField::Expertise));
+            }
+            if text(&filter.language) {
+                shown.push(published(ProfileField::Languages));
+            }
+            format!("(({full}) OR ({}))", shown.join(" AND "))
+        } else {
+            format!("({full})")
+        };
+        let mut conditions = vec!["e.programme_id = $1".to_owned(), visible];
         let mut texts: Vec<String> = Vec::new();
         let mut parameter = 1;
         if filter.organisation_id.is_some() {
@@ -338,9 +421,21 @@ impl Register<'_> {
         like("e.expertise", &filter.expertise, false);
         like("e.languages", &filter.language, false);
         like("e.availability", &filter.availability, true);
+        let filter_sql = conditions.join(" AND ");
+        let count_sql = format!("SELECT COUNT(*) {ENTRY_JOINS} WHERE {filter_sql}");
+        let mut count = sqlx::query_scalar(&count_sql).bind(programme_id.get());
+        if let Some(organisation_id) = filter.organisation_id {
+            count = count.bind(organisation_id.get());
+        }
+        for text in &texts {
+            count = count.bind(text.clone());
+        }
+        let total: i64 = count.fetch_one(&self.store.pool).await?;
         let sql = format!(
-            "SELECT {ENTRY_COLUMNS} {ENTRY_JOINS} WHERE {} ORDER BY p.family_name, p.given_name, e.id",
-            conditions.join(" AND ")
+            "SELECT {ENTRY_COLUMNS} {ENTRY_JOINS} WHERE {filter_sql} \
+             ORDER BY p.family_name, p.given_name, e.id LIMIT ${} OFFSET ${}",
+            parameter + 1,
+            parameter + 2
         );
         let mut query = sqlx::query_as(&sql).bind(programme_id.get());
         if let Some(organisation_id) = filter.organisation_id {
@@ -349,7 +444,12 @@ impl Register<'_> {
         for text in texts {
             query = query.bind(text);
         }
-        Ok(query.fetch_all(&self.store.pool).await?)
+        let rows = query
+            .bind(limit.max(0))
+            .bind(offset.max(0))
+            .fetch_all(&self.store.pool)
+            .await?;
+        Ok((rows, total))
     }
 
     /// The regions of the people on a programme's register, for the
@@ -513,25 +613,113 @@ impl Requests<'_> {
         status: RequestStatus,
         organisations: Option<&[OrganisationId]>,
     ) -> Result<Vec<RequestRow>> {
+        self.with_status_from(programme_id, status, organisations, "", None)
+            .await
+    }
+
+    /// Accepted requests that wait for a mentor: none of their proposals
+    /// waits for an answer or has been accepted. A page of them, oldest
+    /// first, and how many there are (`limit` `i64::MAX` for all).
+    pub async fn waiting_for_match(
+        &self,
+        programme_id: ProgrammeId,
+        organisations: Option<&[OrganisationId]>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<RequestRow>, i64)> {
+        self.page_where(
+            programme_id,
+            RequestStatus::Accepted,
+            organisations,
+            WITHOUT_LIVE_PROPOSAL,
+            limit,
+            offset,
+        )
+        .await
+    }
+
+    /// One page of [`Requests::with_status`]: at most `limit` requests
+    /// after the first `offset`, in the same order, and how many there are
+    /// in all. Only the page's rows are read out (each row read costs, on
+    /// SQLite, a hand-over between threads).
+    pub async fn with_status_page(
+        &self,
+        programme_id: ProgrammeId,
+        status: RequestStatus,
+        organisations: Option<&[OrganisationId]>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<RequestRow>, i64)> {
+        self.page_where(programme_id, status, organisations, "", limit, offset)
+            .await
+    }
+
+    async fn page_where(
+        &self,
+        programme_id: ProgrammeId,
+        status: RequestStatus,
+        organisations: Option<&[OrganisationId]>,
+        condition: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<RequestRow>, i64)> {
+        if organisations.is_some_and(<[OrganisationId]>::is_empty) {
+            return Ok((Vec::new(), 0));
+        }
+        // The filter reads the request and its person only.
+        let mut sql = "SELECT COUNT(*) FROM mentor_requests q JOIN people p ON p.id = q.person_id \
+                       WHERE q.programme_id = $1 AND q.status = $2"
+            .to_owned();
+        sql.push_str(&organisation_filter(organisations));
+        sql.push_str(condition);
+        let mut count = sqlx::query_scalar(&sql)
+            .bind(programme_id.get())
+            .bind(status.as_str());
+        for id in organisations.unwrap_or_default() {
+            count = count.bind(id.get());
+        }
+        let total: i64 = count.fetch_one(&self.store.pool).await?;
+        let rows = self
+            .with_status_from(
+                programme_id,
+                status,
+                organisations,
+                condition,
+                Some((limit, offset)),
+            )
+            .await?;
+        Ok((rows, total))
+    }
+
+    async fn with_status_from(
+        &self,
+        programme_id: ProgrammeId,
+        status: RequestStatus,
+        organisations: Option<&[OrganisationId]>,
+        condition: &str,
+        page: Option<(i64, i64)>,
+    ) -> Result<Vec<RequestRow>> {
+        if organisations.is_some_and(<[OrganisationId]>::is_empty) {
+            return Ok(Vec::new());
+        }
         let mut sql = format!(
             "SELECT {REQUEST_COLUMNS} {REQUEST_JOINS} WHERE q.programme_id = $1 AND q.status = $2"
         );
-        if let Some(ids) = organisations {
-            if ids.is_empty() {
-                return Ok(Vec::new());
-            }
-            let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
-            sql.push_str(&format!(
-                " AND p.organisation_id IN ({})",
-                placeholders.join(", ")
-            ));
-        }
+        sql.push_str(&organisation_filter(organisations));
+        sql.push_str(condition);
         sql.push_str(" ORDER BY q.created_at, q.id");
+        let after = 3 + organisations.map_or(0, <[OrganisationId]>::len);
+        if page.is_some() {
+            sql.push_str(&format!(" LIMIT ${after} OFFSET ${}", after + 1));
+        }
         let mut query = sqlx::query_as(&sql)
             .bind(programme_id.get())
             .bind(status.as_str());
         for id in organisations.unwrap_or_default() {
             query = query.bind(id.get());
+        }
+        if let Some((limit, offset)) = page {
+            query = query.bind(limit.max(0)).bind(offset.max(0));
         }
         Ok(query.fetch_all(&self.store.pool).await?)
     }

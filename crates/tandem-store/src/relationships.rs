@@ -341,9 +341,14 @@ impl Relationships<'_> {
         }
         if let Some(manager) = people.reports_of {
             with = format!("WITH RECURSIVE {} ", reports_cte(&manager.to_string()));
+            // As for the person's own below: by the reports' requests and
+            // register entries, each found by index, so that SQLite reads
+            // only their relationships instead of filtering every one.
             allowed.push(
-                "q.person_id IN (SELECT id FROM reports WHERE depth > 0) \
-                 OR e.person_id IN (SELECT id FROM reports WHERE depth > 0)"
+                "r.request_id IN (SELECT id FROM mentor_requests WHERE person_id IN \
+                 (SELECT id FROM reports WHERE depth > 0)) \
+                 OR r.mentor_entry_id IN (SELECT id FROM mentor_entries WHERE person_id IN \
+                 (SELECT id FROM reports WHERE depth > 0))"
                     .to_owned(),
             );
         }

@@ -99,6 +99,31 @@ pub fn counted(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Links to the previous and next of `pages` pages, and where this one
+/// is; nothing when everything fits on one page. `link(n)` is page n's
+/// address, keeping the listing's search and filters.
+pub fn pager(page: i64, pages: i64, link: impl Fn(i64) -> String) -> Markup {
+    html! {
+        @if pages > 1 {
+            nav aria-label="Pages of results" {
+                ul.pagination {
+                    @if page > 1 { li { a href=(link(page - 1)) rel="prev" { "Previous page" } } }
+                    li { "Page " (page) " of " (pages) }
+                    @if page < pages { li { a href=(link(page + 1)) rel="next" { "Next page" } } }
+                }
+            }
+        }
+    }
+}
+
+/// A page number from a query string: anything but a whole number from 1
+/// is the first page.
+pub fn page_number(raw: Option<&str>) -> i64 {
+    raw.and_then(|p| p.trim().parse::<i64>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+}
+
 /// A row of a summary list; empty values show as "Not recorded".
 pub fn summary_row(key: &str, value: Option<&str>) -> Markup {
     html! {

@@ -333,18 +333,22 @@ impl App {
         Ok((proposal, request))
     }
 
-    /// A programme's proposals so far, for the requests the caller matches.
+    /// A programme's latest `limit` proposals, newest first, for the
+    /// requests the caller matches; and how many they have had in all.
     pub async fn programme_proposals(
         &self,
         authority: &MatchingAuthority,
-    ) -> Result<Vec<ProposalRow>, AppError> {
-        let mut proposals = self
+        limit: i64,
+    ) -> Result<(Vec<ProposalRow>, i64), AppError> {
+        Ok(self
             .store
             .proposals()
-            .of_programme(authority.programme_id())
-            .await?;
-        proposals.retain(|p| authority.covers_mentee_organisation(p.mentee_organisation_id));
-        Ok(proposals)
+            .latest_of_programme(
+                authority.programme_id(),
+                authority.mentee_organisations(),
+                limit,
+            )
+            .await?)
     }
 
     /// The name of the mentee of one request the caller matches for, for

@@ -2,12 +2,11 @@
 //! profiles, fix the coordinator's overrides, solve, check the certificate
 //! and explain the outcome. Nothing is stored.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use tandem_domain::ids::{OrganisationId, OverrideId, PersonId, RequestId};
+use tandem_domain::ids::{OrganisationId, OverrideId, PersonId};
 use tandem_domain::permissions::MatchingAuthority;
 use tandem_domain::programme::{AllocationOrder, MatchMethod};
-use tandem_domain::register::RequestStatus;
 use tandem_matching::{
     Assessment, Mode, Solution, SolveOptions, assess, solve, verify_certificate,
 };
@@ -35,20 +34,16 @@ impl App {
             .into_iter()
             .map(|o| (o.id, o.jurisdiction))
             .collect();
-        let live: HashSet<RequestId> = self
-            .store
-            .proposals()
-            .live_requests(programme_id)
-            .await?
-            .into_iter()
-            .collect();
+        // Accepted requests without a live proposal, found in the query
+        // rather than read out and dropped (at national scale nearly all
+        // accepted requests have their mentor).
         let requests: Vec<_> = self
             .store
             .requests()
-            .with_status(programme_id, RequestStatus::Accepted, None)
+            .waiting_for_match(programme_id, None, i64::MAX, 0)
             .await?
+            .0
             .into_iter()
-            .filter(|r| !live.contains(&r.id))
             .filter(|r| authority.covers_mentee_organisation(r.organisation_id))
             .collect();
         let entries = self

@@ -263,15 +263,15 @@ impl App {
 
     /// A request of `mentee`, screened, and the proposal of `entry`'s mentor
     /// for it, as if the coordinator had chosen them.
-    pub(crate) async fn demo_proposal(
+    /// A request waiting to be screened, as the person made it.
+    pub(crate) async fn demo_waiting_request(
         &self,
         operator: &Operator,
         programme: tandem_domain::ids::ProgrammeId,
         mentee: tandem_domain::ids::PersonId,
-        entry: tandem_domain::ids::MentorEntryId,
         track: &str,
-    ) -> Result<tandem_domain::ids::ProposalId, AppError> {
-        let request_id = self
+    ) -> Result<tandem_domain::ids::RequestId, AppError> {
+        Ok(self
             .store
             .requests()
             .create(
@@ -282,6 +282,19 @@ impl App {
                     consultation: Consultation::NotNeeded,
                 },
             )
+            .await?)
+    }
+
+    pub(crate) async fn demo_proposal(
+        &self,
+        operator: &Operator,
+        programme: tandem_domain::ids::ProgrammeId,
+        mentee: tandem_domain::ids::PersonId,
+        entry: tandem_domain::ids::MentorEntryId,
+        track: &str,
+    ) -> Result<tandem_domain::ids::ProposalId, AppError> {
+        let request_id = self
+            .demo_waiting_request(operator, programme, mentee, track)
             .await?;
         self.store
             .requests()

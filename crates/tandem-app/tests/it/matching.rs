@@ -389,9 +389,10 @@ async fn a_coordinator_matches_only_their_own_organisations_requests() {
         // (The demo's relationships hold accepted proposals too; one request
         // is back in matching after a No Match.)
         let all: Vec<_> = app
-            .programme_proposals(&everyone)
+            .programme_proposals(&everyone, 1000)
             .await
             .expect("all")
+            .0
             .into_iter()
             .filter(|p| p.status == tandem_domain::proposals::ProposalStatus::AwaitingMentor)
             .collect();
@@ -399,7 +400,12 @@ async fn a_coordinator_matches_only_their_own_organisations_requests() {
         let (mine, theirs): (Vec<_>, Vec<_>) =
             all.iter().partition(|p| p.mentee_organisation_id == pha);
         assert!(!mine.is_empty() && !theirs.is_empty(), "{}", db.label);
-        let seen = app.programme_proposals(&own).await.expect("own");
+        let (seen, seen_total) = app.programme_proposals(&own, 1000).await.expect("own");
+        assert_eq!(seen_total, seen.len() as i64, "{}", db.label);
+        // The latest first, as many as asked for.
+        let (latest, _) = app.programme_proposals(&own, 1).await.expect("latest");
+        assert_eq!(latest.len(), 1, "{}", db.label);
+        assert_eq!(latest[0].id, seen.iter().map(|p| p.id).max().expect("one"));
         assert_eq!(
             seen.iter().map(|p| p.id).collect::<Vec<_>>(),
             mine.iter().map(|p| p.id).collect::<Vec<_>>(),

@@ -529,7 +529,7 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
         )
         .await;
         let register = app
-            .register(&mentee, cwt, &RegisterFilter::default())
+            .register(&mentee, cwt, &RegisterFilter::default(), 1, 50)
             .await
             .expect("browse");
         assert!(register.mentees_choose);
@@ -554,6 +554,8 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
                     language: Some("polish".into()),
                     ..Default::default()
                 },
+                1,
+                50,
             )
             .await
             .expect("filter");
@@ -578,6 +580,8 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
                     availability: Some("full".into()),
                     ..Default::default()
                 },
+                1,
+                50,
             )
             .await
             .expect("filter");
@@ -591,7 +595,7 @@ async fn the_register_keeps_each_organisations_mentors_and_shows_mentees_only_wh
         let caf = programme(&app, "caf").await;
         let caf_mentee = signed_in(&app, "mentee").await;
         let closed = app
-            .register(&caf_mentee, caf, &RegisterFilter::default())
+            .register(&caf_mentee, caf, &RegisterFilter::default(), 1, 50)
             .await
             .expect("own view");
         assert!(

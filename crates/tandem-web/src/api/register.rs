@@ -33,7 +33,16 @@ pub struct RegisterParams {
     language: Option<String>,
     /// available, paused or full.
     availability: Option<String>,
+    /// The page of entries, from 1 (the default).
+    page: Option<i64>,
+    /// Entries a page: 100 unless given, at most 500.
+    per_page: Option<i64>,
 }
+
+/// Register entries a page of the API, unless the caller asks for fewer.
+const API_PER_PAGE: i64 = 100;
+/// The most a caller may ask for in one page.
+const API_MOST_PER_PAGE: i64 = 500;
 
 /// A register entry. Fields the reader may not see are absent: a mentee
 /// browsing sees only what the mentor publishes.
@@ -131,7 +140,8 @@ fn entry_json(entry: &EntryViewModel) -> RegisterEntry {
     }
 }
 
-/// A programme's mentor register, filtered (REG-4).
+/// A programme's mentor register, filtered (REG-4), a page at a time in
+/// name order (`page`, `per_page`; a page past the end is empty).
 #[utoipa::path(get, path = "/api/programmes/{id}/register", params(("id" = i64, Path), RegisterParams), responses(
     (status = 200, body = [RegisterEntry]),
     (status = 401, body = ApiErrorBody),
@@ -150,7 +160,20 @@ pub async fn register(
         language: params.language,
         availability: params.availability,
     };
-    let register = state.app.register(&caller.principal, id, &filter).await?;
+    let per_page = params
+        .per_page
+        .unwrap_or(API_PER_PAGE)
+        .clamp(1, API_MOST_PER_PAGE);
+    let register = state
+        .app
+        .register(
+            &caller.principal,
+            id,
+            &filter,
+            params.page.unwrap_or(1),
+            per_page,
+        )
+        .await?;
     Ok(Json(register.entries.iter().map(entry_json).collect()))
 }
 

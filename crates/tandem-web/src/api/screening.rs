@@ -2,13 +2,14 @@
 //! the decision on a request.
 
 use crate::extract::Json;
+use crate::extract::Query;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tandem_app::requests::QueueItem;
 use tandem_domain::ids::{ProgrammeId, RequestId};
 use tandem_domain::register::ScreeningInput;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::api::rfc3339;
 use crate::error::{ApiError, ApiErrorBody};
@@ -36,18 +37,31 @@ pub struct QueueEntry {
 
 #[derive(Serialize, ToSchema)]
 pub struct Queue {
-    /// Oldest first.
+    /// Oldest first: the page asked for.
     awaiting_screening: Vec<QueueEntry>,
-    /// Accepted, waiting for a mentor, oldest first.
+    /// How many wait to be screened, on every page.
+    awaiting_screening_total: i64,
+    /// Accepted, waiting for a mentor, oldest first: the first page.
     accepted: Vec<QueueEntry>,
+    /// How many accepted requests wait for a mentor.
+    accepted_total: i64,
 }
 
-fn queue_entries(items: &[QueueItem]) -> Vec<QueueEntry> {
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| QueueEntry {
-            position: i + 1,
+/// Which page of the requests waiting to be screened.
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct QueueParams {
+    /// From 1 (the default).
+    page: Option<i64>,
+    /// Requests a page: 100 unless given, at most 500.
+    per_page: Option<i64>,
+}
+
+fn queue_entries(items: &[QueueItem], first: i64) -> Vec<QueueEntry> {
+    (first..)
+        .zip(items)
+        .map(|(position, item)| QueueEntry {
+            position: usize::try_from(position).unwrap_or_default(),
             request_id: item.request.id,
             name: format!("{} {}", item.request.given_name, item.request.family_name),
             organisation: item.request.organisation.clone(),
@@ -61,7 +75,7 @@ fn queue_entries(items: &[QueueItem]) -> Vec<QueueEntry> {
 }
 
 /// A programme's screening queue, first come first served (REQ-3).
-#[utoipa::path(get, path = "/api/programmes/{id}/screening", params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/api/programmes/{id}/screening", params(("id" = i64, Path), QueueParams), responses(
     (status = 200, body = Queue),
     (status = 403, body = ApiErrorBody),
     (status = 404, body = ApiErrorBody),
@@ -70,11 +84,18 @@ pub async fn screening_queue(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     PathId(id): PathId<ProgrammeId>,
+    Query(params): Query<QueueParams>,
 ) -> Result<Json<Queue>, ApiError> {
-    let queue = state.app.screening_queue(&caller.principal, id).await?;
+    let per_page = params.per_page.unwrap_or(100).clamp(1, 500);
+    let queue = state
+        .app
+        .screening_queue_page(&caller.principal, id, params.page.unwrap_or(1), per_page)
+        .await?;
     Ok(Json(Queue {
-        awaiting_screening: queue_entries(&queue.awaiting),
-        accepted: queue_entries(&queue.accepted),
+        awaiting_screening: queue_entries(&queue.awaiting, queue.first_position()),
+        awaiting_screening_total: queue.awaiting_total,
+        accepted: queue_entries(&queue.accepted, 1),
+        accepted_total: queue.accepted_total,
     }))
 }
 

@@ -35,6 +35,7 @@ fn matching_content(
     caller: &Caller,
     run: &MatchingRun,
     sent: &[Proposal],
+    sent_total: i64,
     notice: &MatchingNotice,
 ) -> Markup {
     let programme = run.programme_id;
@@ -115,6 +116,9 @@ fn matching_content(
         }
         @if !sent.is_empty() {
             h2 { "Proposals sent" }
+            @if sent_total > i64::try_from(sent.len()).unwrap_or(i64::MAX) {
+                p { "The latest " (sent.len()) " of " (sent_total) ", newest first. Each relationship's page has the rest of its story." }
+            }
             table.table--stack {
                 caption.visually-hidden { "Proposals sent to mentors" }
                 thead { tr { th scope="col" { "Mentee" } th scope="col" { "Mentor" } th scope="col" { "Answer" } } }
@@ -139,6 +143,9 @@ fn matching_content(
     }
 }
 
+/// Proposals sent that the matching page lists, the newest.
+const LATEST_PROPOSALS: i64 = 50;
+
 /// `GET /programmes/{id}/matching`: the proposed pairs, worked out afresh.
 pub async fn matching(
     State(state): State<AppState>,
@@ -151,11 +158,14 @@ pub async fn matching(
         .matching_authority(&caller.principal, programme)
         .await?;
     let run = state.app.run_matching(&authority).await?;
-    let sent = state.app.programme_proposals(&authority).await?;
+    let (sent, sent_total) = state
+        .app
+        .programme_proposals(&authority, LATEST_PROPOSALS)
+        .await?;
     Ok(page(
         "Matching",
         Some(&caller),
-        matching_content(&caller, &run, &sent, &notice),
+        matching_content(&caller, &run, &sent, sent_total, &notice),
     ))
 }
 

@@ -12,7 +12,7 @@ use tandem_domain::people::EmploymentType;
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
 use crate::forms::Fields;
-use crate::layout::{page, summary_row};
+use crate::layout::{page, page_number, pager, summary_row};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -28,12 +28,7 @@ pub async fn people(
     Query(query): Query<PeopleQuery>,
 ) -> Result<Markup, PageError> {
     let search = query.q.unwrap_or_default();
-    // A page number that is not a number is treated as the first page.
-    let page_number = query
-        .page
-        .and_then(|p| p.parse::<i64>().ok())
-        .filter(|p| *p >= 1)
-        .unwrap_or(1);
+    let page_number = page_number(query.page.as_deref());
     let listing = state
         .app
         .list_people(&caller.principal, &search, page_number, PER_PAGE)
@@ -77,15 +72,7 @@ pub async fn people(
                     }
                 }
             }
-            @if listing.pages() > 1 {
-                nav aria-label="Pages of results" {
-                    ul.pagination {
-                        @if listing.page > 1 { li { a href=(link(listing.page - 1)) rel="prev" { "Previous page" } } }
-                        li { "Page " (listing.page) " of " (listing.pages()) }
-                        @if listing.page < listing.pages() { li { a href=(link(listing.page + 1)) rel="next" { "Next page" } } }
-                    }
-                }
-            }
+            (pager(listing.page, listing.pages(), link))
         },
     ))
 }

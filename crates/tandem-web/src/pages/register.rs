@@ -20,7 +20,7 @@ use crate::caller::Caller;
 use crate::error::{PageError, capitalise};
 use crate::extract::{PageCaller, PathId};
 use crate::forms::{Fields, Problem, csrf_field, error_summary, problems, yes};
-use crate::layout::{back_link, counted, invalid_page, page, summary_row};
+use crate::layout::{back_link, counted, invalid_page, page, page_number, pager, summary_row};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -31,9 +31,27 @@ pub struct RegisterQuery {
     expertise: String,
     language: String,
     availability: String,
+    page: String,
 }
 
+/// Mentors on one page of the register.
+const REGISTER_PER_PAGE: i64 = 50;
+
 impl RegisterQuery {
+    /// This listing's address at page `n`, with its filters.
+    fn link(&self, programme: ProgrammeId, n: i64) -> String {
+        let query = serde_urlencoded::to_string([
+            ("organisation", self.organisation.as_str()),
+            ("region", self.region.as_str()),
+            ("expertise", self.expertise.as_str()),
+            ("language", self.language.as_str()),
+            ("availability", self.availability.as_str()),
+            ("page", &n.to_string()),
+        ])
+        .unwrap_or_default();
+        format!("/programmes/{programme}/register?{query}")
+    }
+
     fn filter(&self) -> RegisterFilter {
         let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
         RegisterFilter {
@@ -106,8 +124,10 @@ fn register_list(register: &RegisterPage, query: &RegisterQuery) -> Markup {
                 .selected(&query.availability))
             button.button type="submit" { "Apply filters" }
         }
-        h2 { (register.entries.len()) @if register.entries.len() == 1 { " mentor" } @else { " mentors" } }
-        @if register.entries.is_empty() {
+        h2 { (counted(u64::try_from(register.total).unwrap_or_default(), "mentor", "mentors")) }
+        @if register.entries.is_empty() && register.total > 0 {
+            p { "There are no more mentors after page " (register.pages()) ". " a href=(query.link(id, 1)) { "Go to the first page" } }
+        } @else if register.entries.is_empty() {
             p { "No mentors on the register match." }
         } @else {
             table.table--stack {
@@ -133,6 +153,7 @@ fn register_list(register: &RegisterPage, query: &RegisterQuery) -> Markup {
                     }
                 }
             }
+            (pager(register.page, register.pages(), |n| query.link(id, n)))
         }
         p { a href={ "/programmes/" (id) } { "Back to the programme page" } }
     }
@@ -147,7 +168,13 @@ pub async fn register(
 ) -> Result<Markup, PageError> {
     let register = state
         .app
-        .register(&caller.principal, id, &query.filter())
+        .register(
+            &caller.principal,
+            id,
+            &query.filter(),
+            page_number(Some(&query.page)),
+            REGISTER_PER_PAGE,
+        )
         .await?;
     Ok(page(
         "Mentor register",

@@ -8,13 +8,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
-use tandem_app::requests::{QueueItem, ScreeningQueue};
+use tandem_app::requests::{QueueItem, SCREENING_PER_PAGE, ScreeningQueue};
 use tandem_domain::ids::{ProgrammeId, RequestId};
 use tandem_domain::register::{Consultation, RequestSource, ScreeningInput};
 
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
-use crate::layout::{format_time, page};
+use crate::layout::{format_time, page, page_number, pager};
 use crate::pages::requests::{Typed, request_with_problems};
 use crate::state::AppState;
 
@@ -28,17 +28,24 @@ fn queue_content(queue: &ScreeningQueue, screened: bool) -> Markup {
             h2 { "Who the programme is for" }
             ul { @for line in &queue.target_group { li { (line) } } }
         }
-        h2 { "Waiting to be screened (" (queue.awaiting.len()) ")" }
-        @if queue.awaiting.is_empty() {
+        @let id = queue.programme.id;
+        h2 { "Waiting to be screened (" (queue.awaiting_total) ")" }
+        @if queue.awaiting.is_empty() && queue.awaiting_total > 0 {
+            p { "There are no more requests after page " (queue.pages()) ". " a href={ "/programmes/" (id) "/screening" } { "Go to the first page" } }
+        } @else if queue.awaiting.is_empty() {
             p { "Nothing waits to be screened." }
         } @else {
-            (queue_table(&queue.awaiting, "Waiting to be screened"))
+            (queue_table(&queue.awaiting, "Waiting to be screened", queue.first_position()))
+            (pager(queue.page, queue.pages(), |n| format!("/programmes/{id}/screening?page={n}")))
         }
-        h2 { "Accepted, waiting for a mentor (" (queue.accepted.len()) ")" }
+        h2 { "Accepted, waiting for a mentor (" (queue.accepted_total) ")" }
         @if queue.accepted.is_empty() {
             p { "No accepted request waits for a mentor." }
         } @else {
-            (queue_table(&queue.accepted, "Accepted, waiting for a mentor"))
+            (queue_table(&queue.accepted, "Accepted, waiting for a mentor", 1))
+            @if queue.accepted_total > i64::try_from(queue.accepted.len()).unwrap_or(i64::MAX) {
+                p { "The first " (queue.accepted.len()) " are shown. " a href={ "/programmes/" (id) "/matching" } { "Match them with mentors" } " on the matching page." }
+            }
         }
         p { a href={ "/programmes/" (queue.programme.id) } { "Back to the programme page" } }
     }
@@ -46,7 +53,7 @@ fn queue_content(queue: &ScreeningQueue, screened: bool) -> Markup {
 
 /// The queue as a table on a wide screen, and each request as a card of
 /// labelled rows on a narrow one (the cells carry their column's name).
-fn queue_table(items: &[QueueItem], caption: &str) -> Markup {
+fn queue_table(items: &[QueueItem], caption: &str, first_position: i64) -> Markup {
     let self_assessment = items.iter().any(|item| item.self_assessed.is_some());
     html! {
         table.table--stack {
@@ -57,10 +64,10 @@ fn queue_table(items: &[QueueItem], caption: &str) -> Markup {
                 @if self_assessment { th scope="col" { "Self-assessment" } }
             } }
             tbody {
-                @for (position, item) in items.iter().enumerate() {
+                @for (position, item) in (first_position..).zip(items) {
                     @let r = &item.request;
                     tr {
-                        td data-label="Position" { (position + 1) }
+                        td data-label="Position" { (position) }
                         td data-label="Person" { a href={ "/requests/" (r.id) } { (r.given_name) " " (r.family_name) } br; span.hint { (r.job_title) } }
                         td data-label="Organisation and team" { (r.organisation) @if let Some(team) = &r.team { ", " (team) } }
                         td data-label="Kind of mentoring" { (item.track_name) @if r.source == RequestSource::Automatic { br; span.tag { "Enrolled automatically" } } }
@@ -90,6 +97,7 @@ fn queue_table(items: &[QueueItem], caption: &str) -> Markup {
 #[serde(default)]
 pub struct QueueNotice {
     screened: String,
+    page: String,
 }
 
 /// `GET /programmes/{id}/screening`.
@@ -99,7 +107,15 @@ pub async fn screening_queue(
     PathId(id): PathId<ProgrammeId>,
     Query(notice): Query<QueueNotice>,
 ) -> Result<Markup, PageError> {
-    let queue = state.app.screening_queue(&caller.principal, id).await?;
+    let queue = state
+        .app
+        .screening_queue_page(
+            &caller.principal,
+            id,
+            page_number(Some(&notice.page)),
+            SCREENING_PER_PAGE,
+        )
+        .await?;
     Ok(page(
         "Mentor requests to screen",
         Some(&caller),
