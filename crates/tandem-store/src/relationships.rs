@@ -316,8 +316,25 @@ impl Relationships<'_> {
         programme_id: Option<ProgrammeId>,
         limit: i64,
     ) -> Result<Vec<RelationshipRow>> {
+        Ok(self
+            .list_page(scope, programme_id, limit, 0, false)
+            .await?
+            .0)
+    }
+
+    /// One page of [`Relationships::list`]: at most `limit` after the
+    /// first `offset`, and, when `count` is set, how many the scope finds
+    /// in all (else 0).
+    pub async fn list_page(
+        &self,
+        scope: &RelationshipScope,
+        programme_id: Option<ProgrammeId>,
+        limit: i64,
+        offset: i64,
+        count: bool,
+    ) -> Result<(Vec<RelationshipRow>, i64)> {
         if scope.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), 0));
         }
         // Every value here is an integer id from a permission decision, so
         // it is written into the SQL as a number; nothing typed is.
@@ -364,12 +381,22 @@ impl Relationships<'_> {
         if let Some(programme) = programme_id {
             filter.push_str(&format!(" AND r.programme_id = {programme}"));
         }
-        Ok(sqlx::query_as(&format!(
-            "{with}SELECT {COLUMNS} {JOINS} WHERE {filter} ORDER BY r.started_at DESC, r.id DESC LIMIT $1"
+        let total = if count {
+            sqlx::query_scalar(&format!("{with}SELECT COUNT(*) {JOINS} WHERE {filter}"))
+                .fetch_one(&self.store.pool)
+                .await?
+        } else {
+            0
+        };
+        let rows = sqlx::query_as(&format!(
+            "{with}SELECT {COLUMNS} {JOINS} WHERE {filter} \
+             ORDER BY r.started_at DESC, r.id DESC LIMIT $1 OFFSET $2"
         ))
-        .bind(limit)
+        .bind(limit.max(0))
+        .bind(offset.max(0))
         .fetch_all(&self.store.pool)
-        .await?)
+        .await?;
+        Ok((rows, total))
     }
 
     /// The relationship a proposal started, if it has.

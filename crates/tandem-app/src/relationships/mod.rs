@@ -52,6 +52,24 @@ pub struct OperatorRow {
 /// The longest listing a page shows.
 const LIST_LIMIT: i64 = 500;
 
+/// A page of a programme's relationships.
+#[derive(Debug, Clone)]
+pub struct RelationshipsPage {
+    /// Newest first, each as the caller may see it.
+    pub relationships: Vec<RelationshipSummary>,
+    /// How many the caller's scope finds in the programme, on every page.
+    pub total: i64,
+    /// This page, from 1, of `per_page`.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl RelationshipsPage {
+    pub fn pages(&self) -> i64 {
+        crate::page_count(self.total, self.per_page)
+    }
+}
+
 /// A relationship with what the caller may know of it, ready for a use case.
 pub(crate) struct Loaded {
     pub row: RelationshipRow,
@@ -287,6 +305,45 @@ impl App {
             out.push(self.summary(&loaded).await?);
         }
         Ok(out)
+    }
+
+    /// One page of a programme's relationships the caller oversees, newest
+    /// first: `per_page` of them from page `page` (from 1), and how many
+    /// the caller's scope finds in all. Only the page's relationships are
+    /// read and summarised (issue 17: 20,000 in a national programme).
+    pub async fn programme_relationships(
+        &self,
+        caller: &Principal,
+        programme_id: ProgrammeId,
+        page: i64,
+        per_page: i64,
+    ) -> Result<RelationshipsPage, AppError> {
+        let (page, per_page) = (page.max(1), per_page.max(1));
+        let scope = relationship_scope(caller);
+        let (rows, total) = self
+            .store
+            .relationships()
+            .list_page(
+                &scope,
+                Some(programme_id),
+                per_page,
+                (page - 1).saturating_mul(per_page),
+                true,
+            )
+            .await?;
+        let mut relationships = Vec::with_capacity(rows.len());
+        for loaded in self
+            .loaded_many(rows, |facts| relationship_access(caller, facts))
+            .await?
+        {
+            relationships.push(self.summary(&loaded).await?);
+        }
+        Ok(RelationshipsPage {
+            relationships,
+            total,
+            page,
+            per_page,
+        })
     }
 
     /// The relationship a proposal started, for the mentor who accepted it.

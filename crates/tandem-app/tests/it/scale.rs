@@ -114,6 +114,32 @@ async fn the_scale_database_holds_agreed_relationships_with_sealed_meeting_recor
             .await
             .expect("past the end");
         assert!(past.entries.is_empty() && past.total == 2, "{}", db.label);
+        // The programme's relationships a page at a time, newest first,
+        // each once.
+        let first = app
+            .programme_relationships(&coordinator, made.programme, 1, 4)
+            .await
+            .expect("the first page");
+        let second = app
+            .programme_relationships(&coordinator, made.programme, 2, 4)
+            .await
+            .expect("the second page");
+        assert_eq!(
+            (first.relationships.len(), second.relationships.len()),
+            (4, 2),
+            "{}",
+            db.label
+        );
+        assert_eq!((first.total, first.pages()), (6, 2), "{}", db.label);
+        let mut ids: Vec<_> = first
+            .relationships
+            .iter()
+            .chain(&second.relationships)
+            .map(|r| r.id)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 6, "{}", db.label);
         let mentee = app
             .sign_in("scale.mentee@tandem.example", DEMO_PASSWORD)
             .await

@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use serde::Deserialize;
 use tandem_app::AppError;
 use tandem_app::relationships::{
     CancellationInput, CompletionStep, IntroductionInput, MeetingRecordChange, MeetingsShown,
@@ -32,7 +33,7 @@ use crate::caller::Caller;
 use crate::error::PageError;
 use crate::extract::{Form, PageCaller, PathId, PathIds, Query};
 use crate::forms::{prefixed, problems};
-use crate::layout::page;
+use crate::layout::{page, page_number, pager};
 use crate::state::AppState;
 
 mod page;
@@ -87,12 +88,19 @@ pub async fn programme_overview(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     PathId(programme_id): PathId<ProgrammeId>,
+    Query(query): Query<PageQuery>,
 ) -> Result<Markup, PageError> {
     let programme = state.app.programme(&caller.principal, programme_id).await?;
-    let rows = state
+    let listing = state
         .app
-        .relationships(&caller.principal, Some(programme_id))
+        .programme_relationships(
+            &caller.principal,
+            programme_id,
+            page_number(Some(&query.page)),
+            RELATIONSHIPS_PER_PAGE,
+        )
         .await?;
+    let rows = &listing.relationships;
     Ok(page(
         "Relationships",
         Some(&caller),
@@ -100,8 +108,12 @@ pub async fn programme_overview(
             span.caption { (programme.programme.name) }
             h1 { "Relationships" }
             p { "Dates, meetings and compliance only: what the pairs write stays theirs." }
-            @if rows.is_empty() {
+            @if rows.is_empty() && listing.total > 0 {
+                p { "There are no more relationships after page " (listing.pages()) ". " a href={ "/programmes/" (programme_id) "/relationships" } { "Go to the first page" } }
+            } @else if rows.is_empty() {
                 p { "No relationships you oversee yet. They start when mentors accept proposals from " a href={ "/programmes/" (programme_id) "/matching" } { "matching" } "." }
+            } @else if listing.pages() > 1 {
+                p { (listing.total) " relationships, newest first; " (rows.len()) " on this page." }
             }
             @for state_group in RelState::ALL {
                 @let group: Vec<RelationshipSummary> = rows.iter().filter(|r| r.state == Some(state_group)).cloned().collect();
@@ -115,8 +127,19 @@ pub async fn programme_overview(
                 h2 { "Relationships of people you manage" }
                 (relationship_table(&existence))
             }
+            (pager(listing.page, listing.pages(), |n| format!("/programmes/{programme_id}/relationships?page={n}")))
         },
     ))
+}
+
+/// Relationships on a page of a programme's list.
+const RELATIONSHIPS_PER_PAGE: i64 = 50;
+
+/// `?page=` of a list.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PageQuery {
+    page: String,
 }
 
 fn relationship_table(rows: &[RelationshipSummary]) -> Markup {
