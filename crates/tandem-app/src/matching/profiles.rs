@@ -138,18 +138,23 @@ pub(super) fn build_profiles(loaded: &Loaded<'_>) -> Result<Profiles, AppError> 
     })
 }
 
-/// A person as the engine numbers them: the same key.
 /// The tried pairs among this run's requests and entries, as engine people.
-fn tried_pairs(loaded: &Loaded<'_>) -> Vec<(tandem_matching::PersonId, tandem_matching::PersonId)> {
+fn tried_pairs(
+    loaded: &Loaded<'_>,
+) -> BTreeSet<(tandem_matching::PersonId, tandem_matching::PersonId)> {
+    let mentees: HashMap<RequestId, PersonId> = loaded
+        .requests
+        .iter()
+        .map(|r| (r.id, r.person_id))
+        .collect();
+    let mentors = mentor_people(loaded);
     loaded
         .tried
         .iter()
         .filter_map(|(request, entry)| {
-            let mentee = loaded.requests.iter().find(|r| r.id == *request)?;
-            let mentor = loaded.entries.iter().find(|e| e.id == *entry)?;
             Some((
-                engine_person(mentee.person_id),
-                engine_person(mentor.person_id),
+                engine_person(*mentees.get(request)?),
+                engine_person(*mentors.get(entry)?),
             ))
         })
         .collect()
@@ -158,17 +163,24 @@ fn tried_pairs(loaded: &Loaded<'_>) -> Vec<(tandem_matching::PersonId, tandem_ma
 /// The former pairs among this run's entries, as engine people.
 fn former_pairs(
     loaded: &Loaded<'_>,
-) -> Vec<(tandem_matching::PersonId, tandem_matching::PersonId)> {
+) -> BTreeSet<(tandem_matching::PersonId, tandem_matching::PersonId)> {
+    let mentors = mentor_people(loaded);
     loaded
         .former
         .iter()
         .filter_map(|(mentee, entry)| {
-            let mentor = loaded.entries.iter().find(|e| e.id == *entry)?;
-            Some((engine_person(*mentee), engine_person(mentor.person_id)))
+            Some((engine_person(*mentee), engine_person(*mentors.get(entry)?)))
         })
         .collect()
 }
 
+/// Each register entry's person, looked up once per pair rather than
+/// searched for (a run can hold thousands of past pairs).
+fn mentor_people(loaded: &Loaded<'_>) -> HashMap<MentorEntryId, PersonId> {
+    loaded.entries.iter().map(|e| (e.id, e.person_id)).collect()
+}
+
+/// A person as the engine numbers them: the same key.
 fn engine_person(id: PersonId) -> tandem_matching::PersonId {
     id.get() as u64
 }

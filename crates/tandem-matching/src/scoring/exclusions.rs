@@ -2,7 +2,7 @@
 //! in plain English, and the data they need beyond the profiles (line
 //! management chains and declared conflicts of interest).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use super::profiles::{MenteeRequest, MentorProfile, MentorStatus, PersonId};
@@ -28,10 +28,12 @@ pub struct ExclusionData {
     /// (mentee, mentor) pairs already tried for this request: the mentor
     /// declined, or an introduction or relationship between them ended
     /// and the request came back to matching (AGR-2, LIF-4, MAT-5).
-    pub tried: Vec<(PersonId, PersonId)>,
+    /// A set, looked up once for every pair scored: a list made a run
+    /// over thousands of past declines cost their number times every pair.
+    pub tried: BTreeSet<(PersonId, PersonId)>,
     /// (mentee, mentor) pairs who had a relationship that has ended, where
     /// the programme does not link a mentee with a former mentor again (MAT-5).
-    pub former: Vec<(PersonId, PersonId)>,
+    pub former: BTreeSet<(PersonId, PersonId)>,
 }
 
 impl ExclusionData {

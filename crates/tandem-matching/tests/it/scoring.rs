@@ -299,8 +299,8 @@ fn assessment_feeds_the_solver() {
     let data = ExclusionData {
         managers: [(1, vec![4])].into_iter().collect(),
         conflicts: Vec::new(),
-        tried: Vec::new(),
-        former: Vec::new(),
+        tried: Default::default(),
+        former: Default::default(),
     };
     let mentors = [other, welsh, manager];
     let weights = Weights::new().with(Criterion::Language, 8);
@@ -458,8 +458,8 @@ fn any_data() -> impl Strategy<Value = ExclusionData> {
                     reason: "declared".into(),
                 })
                 .collect(),
-            tried: Vec::new(),
-            former: Vec::new(),
+            tried: Default::default(),
+            former: Default::default(),
         })
 }
 
