@@ -166,6 +166,16 @@ fn extensions_follow_the_track() {
 }
 
 #[test]
+fn afc_states_its_part_period_payment_as_tandems_assumption() {
+    let source = shipped_template("afc").expect("the AFC template");
+    assert!(
+        source.contains("Tandem's assumption, not the document's")
+            && source.contains("part month as a whole month"),
+        "afc.toml says that what a part month pays is Tandem's assumption"
+    );
+}
+
+#[test]
 fn afc_payments_are_fifty_pounds_a_month_paid_quarterly_and_capped() {
     let afc = shipped("afc");
     let start = date!(2024 - 01 - 01);
@@ -206,6 +216,16 @@ fn afc_payments_are_fifty_pounds_a_month_paid_quarterly_and_capped() {
             vec![
                 payment(date!(2024 - 04 - 01), 3, 15000),
                 payment(date!(2024 - 05 - 01), 1, 5000),
+            ],
+        ),
+        // The template's stated assumption: ended ten days into its fifth
+        // month, the part month is paid as a whole one, on the day it ended.
+        (
+            "newly_approved",
+            date!(2024 - 05 - 11),
+            vec![
+                payment(date!(2024 - 04 - 01), 3, 15000),
+                payment(date!(2024 - 05 - 11), 2, 10000),
             ],
         ),
     ];
