@@ -166,6 +166,25 @@ fn extensions_follow_the_track() {
 }
 
 #[test]
+fn cwt_marks_what_it_invents_as_tandems_example() {
+    // CWT names neither its six organisations nor its questions: every
+    // invented list says so where it stands.
+    let source = shipped_template("cwt").expect("the CWT template");
+    for list in [
+        "[[organisations]]",
+        "key = \"self_assessment\"",
+        "title = \"Joint review\"",
+    ] {
+        let at = source.find(list).expect("the list is in the template");
+        let before = &source[source[..at].rfind("\n\n").unwrap_or(0)..at];
+        assert!(
+            before.contains("Tandem's example"),
+            "cwt.toml marks the list at {list} as Tandem's example:\n{before}"
+        );
+    }
+}
+
+#[test]
 fn afc_states_its_part_period_payment_as_tandems_assumption() {
     let source = shipped_template("afc").expect("the AFC template");
     assert!(
