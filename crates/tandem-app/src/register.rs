@@ -288,10 +288,23 @@ impl App {
         };
         let mut entries = Vec::new();
         for row in rows {
-            // list_page returned only what the scope shows.
+            // list_page returned only what the scope shows, and left out
+            // what filtering would reveal; both are checked again here, as
+            // the entry's own page checks them.
             let Some(view) = scope.view(row.person_id, row.organisation_id) else {
                 continue;
             };
+            let published = row.published();
+            let filtered_on = |value: &Option<String>, field: ProfileField| {
+                value.as_deref().is_some_and(|v| !v.trim().is_empty())
+                    && !published.contains(&field)
+            };
+            if view == EntryView::Published
+                && (filtered_on(&filter.expertise, ProfileField::Expertise)
+                    || filtered_on(&filter.language, ProfileField::Languages))
+            {
+                continue;
+            }
             entries.push(
                 self.entry_model(caller, &programme.programme, &taking_part, row, view)
                     .await?,

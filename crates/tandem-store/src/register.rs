@@ -335,10 +335,7 @@ impl Register<'_> {
             everyone: true,
             ..RegisterScope::default()
         };
-        Ok(self
-            .list_page(programme_id, filter, &everyone, i64::MAX, 0)
-            .await?
-            .0)
+        Ok(self.entries(programme_id, filter, &everyone, None).await?.0)
     }
 
     /// One page of the entries `scope` lets the caller see, filtered, in
@@ -355,8 +352,24 @@ impl Register<'_> {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<MentorEntryRow>, i64)> {
+        let (rows, total) = self
+            .entries(programme_id, filter, scope, Some((limit, offset)))
+            .await?;
+        Ok((rows, total.unwrap_or_default()))
+    }
+
+    /// The entries `scope` shows that match `filter`, in name order: one
+    /// page with their total when `page` is `(limit, offset)`, else all of
+    /// them and no count.
+    async fn entries(
+        &self,
+        programme_id: ProgrammeId,
+        filter: &RegisterFilter,
+        scope: &RegisterScope,
+        page: Option<(i64, i64)>,
+    ) -> Result<(Vec<MentorEntryRow>, Option<i64>)> {
         if scope.is_empty() {
-            return Ok((Vec::new(), 0));
+            return Ok((Vec::new(), page.map(|_| 0)));
         }
         // Ids from a permission decision, written into the SQL as numbers.
         let mut full: Vec<String> = Vec::new();
@@ -422,21 +435,31 @@ impl Register<'_> {
         like("e.languages", &filter.language, false);
         like("e.availability", &filter.availability, true);
         let filter_sql = conditions.join(" AND ");
-        let count_sql = format!("SELECT COUNT(*) {ENTRY_JOINS} WHERE {filter_sql}");
-        let mut count = sqlx::query_scalar(&count_sql).bind(programme_id.get());
-        if let Some(organisation_id) = filter.organisation_id {
-            count = count.bind(organisation_id.get());
-        }
-        for text in &texts {
-            count = count.bind(text.clone());
-        }
-        let total: i64 = count.fetch_one(&self.store.pool).await?;
-        let sql = format!(
+        let total = match page {
+            None => None,
+            Some(_) => {
+                let count_sql = format!("SELECT COUNT(*) {ENTRY_JOINS} WHERE {filter_sql}");
+                let mut count = sqlx::query_scalar(&count_sql).bind(programme_id.get());
+                if let Some(organisation_id) = filter.organisation_id {
+                    count = count.bind(organisation_id.get());
+                }
+                for text in &texts {
+                    count = count.bind(text.clone());
+                }
+                Some(count.fetch_one(&self.store.pool).await?)
+            }
+        };
+        let mut sql = format!(
             "SELECT {ENTRY_COLUMNS} {ENTRY_JOINS} WHERE {filter_sql} \
-             ORDER BY p.family_name, p.given_name, e.id LIMIT ${} OFFSET ${}",
-            parameter + 1,
-            parameter + 2
+             ORDER BY p.family_name, p.given_name, e.id"
         );
+        if page.is_some() {
+            sql.push_str(&format!(
+                " LIMIT ${} OFFSET ${}",
+                parameter + 1,
+                parameter + 2
+            ));
+        }
         let mut query = sqlx::query_as(&sql).bind(programme_id.get());
         if let Some(organisation_id) = filter.organisation_id {
             query = query.bind(organisation_id.get());
@@ -444,12 +467,10 @@ impl Register<'_> {
         for text in texts {
             query = query.bind(text);
         }
-        let rows = query
-            .bind(limit.max(0))
-            .bind(offset.max(0))
-            .fetch_all(&self.store.pool)
-            .await?;
-        Ok((rows, total))
+        if let Some((limit, offset)) = page {
+            query = query.bind(limit.max(0)).bind(offset.max(0));
+        }
+        Ok((query.fetch_all(&self.store.pool).await?, total))
     }
 
     /// The regions of the people on a programme's register, for the
@@ -619,7 +640,7 @@ impl Requests<'_> {
 
     /// Accepted requests that wait for a mentor: none of their proposals
     /// waits for an answer or has been accepted. A page of them, oldest
-    /// first, and how many there are (`limit` `i64::MAX` for all).
+    /// first, and how many there are.
     pub async fn waiting_for_match(
         &self,
         programme_id: ProgrammeId,
@@ -634,6 +655,22 @@ impl Requests<'_> {
             WITHOUT_LIVE_PROPOSAL,
             limit,
             offset,
+        )
+        .await
+    }
+
+    /// Every accepted request that waits for a mentor (as
+    /// [`Requests::waiting_for_match`]), oldest first, for a matching run.
+    pub async fn all_waiting_for_match(
+        &self,
+        programme_id: ProgrammeId,
+    ) -> Result<Vec<RequestRow>> {
+        self.with_status_from(
+            programme_id,
+            RequestStatus::Accepted,
+            None,
+            WITHOUT_LIVE_PROPOSAL,
+            None,
         )
         .await
     }

@@ -32,6 +32,12 @@ impl Created {
     }
 }
 
+/// Items a page of a paged list in the API: 100 unless the caller asks
+/// for another number, and never more than 500 or fewer than 1.
+pub fn per_page(asked: Option<i64>) -> i64 {
+    asked.unwrap_or(100).clamp(1, 500)
+}
+
 /// A stored time (Unix seconds) in RFC 3339.
 pub fn rfc3339(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)

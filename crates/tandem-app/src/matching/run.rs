@@ -40,9 +40,8 @@ impl App {
         let requests: Vec<_> = self
             .store
             .requests()
-            .waiting_for_match(programme_id, None, i64::MAX, 0)
+            .all_waiting_for_match(programme_id)
             .await?
-            .0
             .into_iter()
             .filter(|r| authority.covers_mentee_organisation(r.organisation_id))
             .collect();

@@ -87,6 +87,13 @@ async fn requests_are_screened_first_come_first_served_and_each_role_sees_only_i
         // And who waits for a match: accepted requests with no live proposal.
         let queue = app.screening_queue(&coordinator, caf).await.expect("queue");
         let live = db.store.proposals().live_requests(caf).await.expect("live");
+        // A request that already has a mentor proposed or agreed does not
+        // wait for one.
+        assert!(
+            queue.accepted.iter().all(|i| !live.contains(&i.request.id)),
+            "{}: no request with a live proposal is listed as waiting",
+            db.label
+        );
         let unmatched = queue
             .accepted
             .iter()

@@ -39,11 +39,6 @@ pub struct RegisterParams {
     per_page: Option<i64>,
 }
 
-/// Register entries a page of the API, unless the caller asks for fewer.
-const API_PER_PAGE: i64 = 100;
-/// The most a caller may ask for in one page.
-const API_MOST_PER_PAGE: i64 = 500;
-
 /// A register entry. Fields the reader may not see are absent: a mentee
 /// browsing sees only what the mentor publishes.
 #[derive(Serialize, ToSchema)]
@@ -160,10 +155,7 @@ pub async fn register(
         language: params.language,
         availability: params.availability,
     };
-    let per_page = params
-        .per_page
-        .unwrap_or(API_PER_PAGE)
-        .clamp(1, API_MOST_PER_PAGE);
+    let per_page = crate::api::per_page(params.per_page);
     let register = state
         .app
         .register(

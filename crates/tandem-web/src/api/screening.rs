@@ -86,7 +86,7 @@ pub async fn screening_queue(
     PathId(id): PathId<ProgrammeId>,
     Query(params): Query<QueueParams>,
 ) -> Result<Json<Queue>, ApiError> {
-    let per_page = params.per_page.unwrap_or(100).clamp(1, 500);
+    let per_page = crate::api::per_page(params.per_page);
     let queue = state
         .app
         .screening_queue_page(&caller.principal, id, params.page.unwrap_or(1), per_page)
