@@ -266,12 +266,31 @@ pub fn solve_with_scorer(
     let m = scorer.mentee_count();
     let n = mentor_capacity.len();
     let by_pair = |i: usize, j: usize| scorer.score(i, j);
-    if n != scorer.mentor_count() || !matches!(options.mode, Mode::MaxScore | Mode::MaxMatches) {
+    if n != scorer.mentor_count() {
         return solve_with_score_fn(m, mentor_capacity, mentee_order, by_pair, options);
     }
     check_sizes(m, n)?;
-    request_order(m, mentee_order)?;
+    let order = request_order(m, mentee_order)?;
     let threads = thread_count(options.threads, m.saturating_mul(n));
+    if !matches!(options.mode, Mode::MaxScore | Mode::MaxMatches) {
+        // Fair and first come, first served decide who is matched from the
+        // whole graph: collect every admissible pair, a row at a time.
+        let rows: Vec<Vec<(u32, i64)>> = parallel_map(m, threads, |range| {
+            let mut scores = vec![0; n];
+            range
+                .map(|i| {
+                    scorer.score_row(i, &mut scores);
+                    scores
+                        .iter()
+                        .enumerate()
+                        .filter(|&(j, &s)| s != EXCLUDED && mentor_capacity[j] > 0)
+                        .map(|(j, &s)| (j as u32, s))
+                        .collect()
+                })
+                .collect()
+        });
+        return solve_rows(&rows, mentor_capacity, &order, options);
+    }
     let active: Vec<u32> = (0..n as u32)
         .filter(|&j| mentor_capacity[j as usize] > 0)
         .collect();

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::problem::{Certificate, Mode, Problem, Solution};
+use crate::scoring::{EXCLUDED, Scorer};
 
 /// Why a certificate does not prove a solution optimal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +139,46 @@ where
     };
     verify(
         mentee_count,
+        mentor_capacity,
+        mentee_order,
+        &scan,
+        mode,
+        solution,
+    )
+}
+
+/// As [`verify_certificate`], for a problem scored by `scorer` as in
+/// [`crate::solve_with_scorer`]: each pass scores a mentee's whole row of
+/// mentors at once, so checking every pair costs about as much as scoring
+/// it. `mentor_capacity` has one entry per mentor of the scorer.
+///
+/// # Errors
+/// The first failed check.
+pub fn verify_certificate_with_scorer(
+    scorer: &Scorer,
+    mentor_capacity: &[u32],
+    mentee_order: Option<&[u64]>,
+    mode: Mode,
+    solution: &Solution,
+) -> Result<(), CertificateError> {
+    let n = mentor_capacity.len();
+    if scorer.mentor_count() != n {
+        return Err(CertificateError::Infeasible(format!(
+            "{n} capacities for {} mentors",
+            scorer.mentor_count()
+        )));
+    }
+    let scan = |i: usize, f: &mut dyn FnMut(usize, i64)| {
+        let mut row = vec![0; n];
+        scorer.score_row(i, &mut row);
+        for (j, &s) in row.iter().enumerate() {
+            if s != EXCLUDED {
+                f(j, s);
+            }
+        }
+    };
+    verify(
+        scorer.mentee_count(),
         mentor_capacity,
         mentee_order,
         &scan,

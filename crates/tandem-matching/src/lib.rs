@@ -17,7 +17,7 @@ pub use assignment::{
 };
 pub use certificate::{
     CertificateError, verify_certificate, verify_certificate_grouped,
-    verify_certificate_with_score_fn,
+    verify_certificate_with_score_fn, verify_certificate_with_scorer,
 };
 pub use problem::{
     Blocked, Certificate, FairWitness, Mode, Pair, Problem, Solution, SolveStats, WeightTransform,

@@ -160,6 +160,13 @@ impl Scorer {
                 }
             }
         }
+        // Pairs tried before for the request, and former mentors where the
+        // programme does not link them again: (mentee, mentor) persons.
+        for &(mentee, mentor) in data.tried.iter().chain(&data.former) {
+            for &i in mentee_index.get(&mentee).into_iter().flatten() {
+                mentee_blocks[i].push(mentor);
+            }
+        }
         for list in mentee_blocks.iter_mut().chain(mentor_blocks.iter_mut()) {
             list.sort_unstable();
             list.dedup();

@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 use tandem_matching::{
     Conflict, Criterion, ExclusionData, Identity, MenteeRequest, MentorProfile, MentorStatus, Mode,
-    Place, Scorer, SolveOptions, Weights, assess, exclusions, explain, solve_with_score_fn,
-    solve_with_scorer, verify_certificate_with_score_fn,
+    Place, Scorer, Solution, SolveOptions, Weights, assess, exclusions, explain,
+    solve_with_score_fn, solve_with_scorer, verify_certificate_with_score_fn,
+    verify_certificate_with_scorer,
 };
 
 fn set(items: &[&str]) -> BTreeSet<String> {
@@ -447,8 +448,10 @@ fn any_data() -> impl Strategy<Value = ExclusionData> {
     (
         proptest::collection::btree_map(0u64..4, proptest::collection::vec(0u64..6, 0..3), 0..3),
         proptest::collection::vec((0u64..4, 0u64..4), 0..2),
+        proptest::collection::btree_set((0u64..4, 0u64..4), 0..3),
+        proptest::collection::btree_set((0u64..4, 0u64..4), 0..3),
     )
-        .prop_map(|(managers, conflicts)| ExclusionData {
+        .prop_map(|(managers, conflicts, tried, former)| ExclusionData {
             managers,
             conflicts: conflicts
                 .into_iter()
@@ -458,8 +461,8 @@ fn any_data() -> impl Strategy<Value = ExclusionData> {
                     reason: "declared".into(),
                 })
                 .collect(),
-            tried: Default::default(),
-            former: Default::default(),
+            tried,
+            former,
         })
 }
 
@@ -513,6 +516,22 @@ fn rows_agree(scorer: &Scorer, mentees: usize, mentors: usize) -> Result<(), Tes
     Ok(())
 }
 
+/// The solution with one pair taken out, whose transformed weight is
+/// positive: a worse solution, whose certificate must not verify. `None`
+/// when no pair is worth anything (taking it out loses nothing).
+fn without_its_best_pair(solution: &Solution) -> Option<Solution> {
+    let transform = solution.certificate.transform;
+    let at = solution
+        .pairs
+        .iter()
+        .position(|p| transform.apply(p.score) > 0)?;
+    let mut worse = solution.clone();
+    let removed = worse.pairs.remove(at);
+    worse.total_score -= removed.score;
+    worse.matched -= 1;
+    Some(worse)
+}
+
 /// `solve_with_scorer` finds the optimum of `solve_with_score_fn` and its
 /// certificate verifies against every pair.
 fn scorer_solves_optimally(
@@ -539,6 +558,14 @@ fn scorer_solves_optimally(
         verify_certificate_with_score_fn(m, capacity, None, by_pair, mode, &solution),
         Ok(())
     );
+    prop_assert_eq!(
+        verify_certificate_with_scorer(scorer, capacity, None, mode, &solution),
+        Ok(())
+    );
+    // A solution that is not optimal does not verify against the scorer.
+    if let Some(worse) = without_its_best_pair(&solution) {
+        prop_assert!(verify_certificate_with_scorer(scorer, capacity, None, mode, &worse).is_err());
+    }
     Ok(())
 }
 
@@ -551,7 +578,7 @@ proptest! {
         mentors in proptest::collection::vec(any_mentor(), 1..6),
         weights in any_weights(),
         data in any_data(),
-        mode in proptest::sample::select(vec![Mode::MaxScore, Mode::MaxMatches, Mode::Fair]),
+        mode in proptest::sample::select(vec![Mode::MaxScore, Mode::MaxMatches, Mode::Fair, Mode::FirstComeFirstServed]),
         k in proptest::sample::select(vec![Some(1), Some(2), None]),
     ) {
         let scorer = Scorer::new(&mentees, &mentors, &weights, &data);
