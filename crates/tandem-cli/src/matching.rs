@@ -124,9 +124,22 @@ pub async fn run_command(app: &tandem_app::App, programme: &str, commit: bool) -
             println!("    {line}");
         }
     }
+    if !run.closed_mentors.is_empty() {
+        println!();
+        println!("Mentors who can take nobody now:");
+        for closed in &run.closed_mentors {
+            println!("    {}: {}", closed.count, closed.reason);
+        }
+    }
     for unmatched in &run.unmatched {
         println!();
         println!("Not matched: {}", unmatched.mentee_name);
+        if unmatched.could_have > 0 {
+            println!(
+                "    {} could have been paired with them; their places went to others in the best outcome for everyone",
+                counted(unmatched.could_have, "mentor", "mentors")
+            );
+        }
         for ruled_out in &unmatched.ruled_out {
             println!(
                 "    {}: {}",
@@ -149,4 +162,9 @@ pub async fn run_command(app: &tandem_app::App, programme: &str, commit: bool) -
         run.total_score
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// "1 mentor", "2 mentors".
+fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }

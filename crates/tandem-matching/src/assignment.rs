@@ -707,58 +707,67 @@ impl ScorerSource<'_> {
         // least `kth`, the k-th best kept so far.
         let mut kth = i32::MIN;
         let mut kept: Vec<(u32, i32)> = Vec::with_capacity(limit + 1);
-        let scored = self.scorer.score_blocks(i, self.inactive, |start, block| {
-            let mut block_high = i32::MIN;
-            let mut block_low = i32::MAX;
-            let mut excluded = 0usize;
-            for &s in block {
-                let out = s == BLOCK_EXCLUDED;
-                excluded += usize::from(out);
-                block_high = block_high.max(s);
-                block_low = block_low.min(if out { i32::MAX } else { s });
-            }
-            count += block.len() - excluded;
-            if block_high == BLOCK_EXCLUDED {
-                return;
-            }
-            high = high.max(block_high);
-            low = low.min(block_low);
-            // Skip the block when nothing in it can enter: all below the
-            // k-th best, or tied with it once the tie is full.
-            if kept.len() >= k && (block_high < kth || (block_high == kth && kept.len() >= limit)) {
-                left = left.max(block_high);
-                return;
-            }
-            for (j, &s) in (start as u32..).zip(block) {
-                if s == BLOCK_EXCLUDED {
-                    continue;
+        // Start each mentee's row at a different mentor, so that where
+        // scores tie, mentees keep different mentors rather than all the
+        // first ones: otherwise a run where everyone ties proposes every
+        // mentee to the same few mentors and proves the rest pair by pair.
+        let from = spread(i, self.scorer.mentor_count());
+        let scored = self
+            .scorer
+            .score_blocks(i, self.inactive, from, |start, block| {
+                let mut block_high = i32::MIN;
+                let mut block_low = i32::MAX;
+                let mut excluded = 0usize;
+                for &s in block {
+                    let out = s == BLOCK_EXCLUDED;
+                    excluded += usize::from(out);
+                    block_high = block_high.max(s);
+                    block_low = block_low.min(if out { i32::MAX } else { s });
                 }
-                if kept.len() >= k && s < kth {
-                    left = left.max(s);
-                    continue;
+                count += block.len() - excluded;
+                if block_high == BLOCK_EXCLUDED {
+                    return;
                 }
-                if kept.len() >= limit && s == kth {
-                    // The tie is too long; this pair is left out.
-                    left = left.max(s);
-                    continue;
+                high = high.max(block_high);
+                low = low.min(block_low);
+                // Skip the block when nothing in it can enter: all below the
+                // k-th best, or tied with it once the tie is full.
+                if kept.len() >= k
+                    && (block_high < kth || (block_high == kth && kept.len() >= limit))
+                {
+                    left = left.max(block_high);
+                    return;
                 }
-                let at = kept.partition_point(|&(_, t)| t >= s);
-                kept.insert(at, (j, s));
-                if kept.len() >= k {
-                    kth = kept[k - 1].1;
-                    // Drop what fell below the k-th best, then ties beyond
-                    // the limit.
-                    while let Some(&(_, t)) = kept.last() {
-                        if t < kth || kept.len() > limit {
-                            left = left.max(t);
-                            kept.pop();
-                        } else {
-                            break;
+                for (j, &s) in (start as u32..).zip(block) {
+                    if s == BLOCK_EXCLUDED {
+                        continue;
+                    }
+                    if kept.len() >= k && s < kth {
+                        left = left.max(s);
+                        continue;
+                    }
+                    if kept.len() >= limit && s == kth {
+                        // The tie is too long; this pair is left out.
+                        left = left.max(s);
+                        continue;
+                    }
+                    let at = kept.partition_point(|&(_, t)| t >= s);
+                    kept.insert(at, (j, s));
+                    if kept.len() >= k {
+                        kth = kept[k - 1].1;
+                        // Drop what fell below the k-th best, then ties beyond
+                        // the limit.
+                        while let Some(&(_, t)) = kept.last() {
+                            if t < kth || kept.len() > limit {
+                                left = left.max(t);
+                                kept.pop();
+                            } else {
+                                break;
+                            }
                         }
                     }
                 }
-            }
-        });
+            });
         if !scored {
             return None;
         }
@@ -833,6 +842,18 @@ impl Source for ScorerSource<'_> {
             }
         });
     }
+}
+
+/// Where mentee `i`'s row starts among `n` mentors: consecutive mentees
+/// start far apart, and every mentor starts about as many rows.
+fn spread(i: usize, n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    // The golden ratio's fraction of 2^64: successive multiples are spread
+    // evenly around the circle (Weyl's sequence).
+    let x = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    ((u128::from(x) * n as u128) >> 64) as usize
 }
 
 /// What [`top_k`] saw of one mentee's pairs.
@@ -947,6 +968,9 @@ fn candidates<S: Source>(source: &S, m: usize, k: Option<usize>, threads: usize)
     result
 }
 
+/// The most pairs one mentee gains in a round of [`sparse_solve`].
+const ADDED_PER_ROUND: usize = 64;
+
 /// Solves on candidate pairs, proves the result against all pairs of the
 /// source and repeats with the violators added until the proof holds.
 fn sparse_solve<S: Source>(
@@ -1013,6 +1037,20 @@ fn sparse_solve<S: Source>(
                 }
                 out.clear();
                 source.violations(i, u, bound, &duals, &mut out);
+                if out.len() > ADDED_PER_ROUND {
+                    // The most violated pairs, spreading ties over mentors
+                    // as the candidates do: the rest wait for a later round
+                    // if they still matter, so a round never holds more
+                    // than this many new pairs per mentee.
+                    let from = spread(i, n);
+                    out.select_nth_unstable_by_key(ADDED_PER_ROUND - 1, |&(j, s)| {
+                        (
+                            u + matched.v[j as usize] - transform.apply(s),
+                            (j as usize + n - from) % n,
+                        )
+                    });
+                    out.truncate(ADDED_PER_ROUND);
+                }
                 if !out.is_empty() {
                     found.push((i, out.clone()));
                 }

@@ -237,20 +237,6 @@ fn verify(
     if total != i128::from(solution.total_score) || solution.matched != solution.pairs.len() {
         return infeasible("total or count misreported".into());
     }
-    let mut confirmed = vec![false; m];
-    for i in 0..m {
-        scan(i, &mut |j, s| {
-            if let Some((mj, ms)) = mate[i]
-                && mj == j
-                && ms == s
-            {
-                confirmed[i] = true;
-            }
-        });
-        if mate[i].is_some() && !confirmed[i] {
-            return infeasible(format!("mentee {i}'s pair is not admissible as scored"));
-        }
-    }
     let matched = solution.pairs.len();
 
     // The pairs the final optimisation may use.
@@ -266,6 +252,42 @@ fn verify(
             && threshold.is_none_or(|t| s >= t)
             && (mode != Mode::FirstComeFirstServed || mate[i].is_some())
     };
+    let u = &cert.mentee_dual;
+    let v = &cert.mentor_dual;
+    let scale = i128::from(cert.transform.scale);
+    let offset = i128::from(cert.transform.offset);
+    let weight = |s: i64| scale * i128::from(s) + offset;
+
+    // One pass over every pair: each matched pair is admissible as scored,
+    // the range of allowed scores (for the transform), and the first
+    // allowed pair that breaks its dual constraint. The checks are then
+    // judged in order, so the first failure reported is the same as if
+    // each had its own pass.
+    let mut unconfirmed = None;
+    let mut low = i128::MAX;
+    let mut high = i128::MIN;
+    let mut broken = None;
+    for i in 0..m {
+        let mut confirmed = false;
+        scan(i, &mut |j, s| {
+            if mate[i] == Some((j, s)) {
+                confirmed = true;
+            }
+            if allowed(i, j, s) {
+                low = low.min(i128::from(s));
+                high = high.max(i128::from(s));
+                if broken.is_none() && i128::from(u[i]) + i128::from(v[j]) < weight(s) {
+                    broken = Some((i, j));
+                }
+            }
+        });
+        if mate[i].is_some() && !confirmed && unconfirmed.is_none() {
+            unconfirmed = Some(i);
+        }
+    }
+    if let Some(i) = unconfirmed {
+        return infeasible(format!("mentee {i}'s pair is not admissible as scored"));
+    }
     for (i, entry) in mate.iter().enumerate() {
         if let Some((j, s)) = *entry
             && !allowed(i, j, s)
@@ -275,23 +297,11 @@ fn verify(
     }
 
     // The transform must encode the mode's lexicographic order.
-    let mut low = i128::MAX;
-    let mut high = i128::MIN;
-    for i in 0..m {
-        scan(i, &mut |j, s| {
-            if allowed(i, j, s) {
-                low = low.min(i128::from(s));
-                high = high.max(i128::from(s));
-            }
-        });
-    }
     if low > high {
         (low, high) = (0, 0);
     }
     let slots: u64 = capacity.iter().map(|&c| u64::from(c)).sum();
     let k = i128::from(slots.min(m as u64));
-    let scale = i128::from(cert.transform.scale);
-    let offset = i128::from(cert.transform.offset);
     let valid = match mode {
         Mode::MaxScore => offset >= 1 && scale > k * offset,
         _ => scale >= 1 && offset > scale * (k * (high - low) + (-low).max(0)),
@@ -303,8 +313,6 @@ fn verify(
     }
 
     // Duality: feasibility against every allowed pair, then slackness.
-    let u = &cert.mentee_dual;
-    let v = &cert.mentor_dual;
     if let Some(i) = (0..m).find(|&i| u[i] < 0) {
         return Err(CertificateError::Duality(format!(
             "mentee {i}'s dual is negative"
@@ -315,18 +323,10 @@ fn verify(
             "mentor {j}'s dual is negative"
         )));
     }
-    let weight = |s: i64| scale * i128::from(s) + offset;
     for i in 0..m {
-        let mut broken = None;
-        scan(i, &mut |j, s| {
-            if allowed(i, j, s)
-                && i128::from(u[i]) + i128::from(v[j]) < weight(s)
-                && broken.is_none()
-            {
-                broken = Some(j);
-            }
-        });
-        if let Some(j) = broken {
+        if let Some((bi, j)) = broken
+            && bi == i
+        {
             return Err(CertificateError::Duality(format!(
                 "pair ({i}, {j}) violates its dual constraint"
             )));

@@ -53,7 +53,20 @@ pub struct RuledOut {
 pub struct Unmatched {
     pub request_id: RequestId,
     pub mentee_name: String,
+    /// Mentors who could take someone, but not this mentee, and why
+    /// (mentors who can take nobody are in [`MatchingRun::closed_mentors`]).
     pub ruled_out: Vec<RuledOut>,
+    /// Mentors who could have been paired with them, whose places went to
+    /// other mentees in the best outcome for everyone.
+    pub could_have: usize,
+}
+
+/// Mentors on the register who can take nobody in a run, for one reason.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ClosedMentors {
+    /// Why, in words: "no free place left", "not eligible: …".
+    pub reason: String,
+    pub count: usize,
 }
 
 /// The outcome of one matching run: a proposal, nothing stored.
@@ -73,6 +86,8 @@ pub struct MatchingRun {
     /// B: the mentor has no free place left"); those mentees are matched
     /// as everyone else is.
     pub named_not_proposed: Vec<String>,
+    /// Mentors who can take nobody in this run, by why, most first.
+    pub closed_mentors: Vec<ClosedMentors>,
 }
 
 /// A request a coordinator chooses a mentor for, with what the mentee

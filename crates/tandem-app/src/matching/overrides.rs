@@ -3,8 +3,10 @@
 //! forbids, or whose mentor has no free place left, is not applied, and
 //! the run says why.
 
+use std::collections::HashMap;
+
 use tandem_domain::ids::{MentorEntryId, RequestId};
-use tandem_matching::{ExcludedPair, Problem};
+use tandem_matching::ExclusionReason;
 use tandem_store::OverrideRow;
 
 use super::profiles::Named;
@@ -42,41 +44,77 @@ pub(super) fn with_candidate(
     in_force
 }
 
-/// Fixes the overrides' pairs in `problem`, in order: the mentee is taken
-/// out of the optimisation and one of the mentor's places is used. An
-/// override for a request or a register entry that is not in the run (no
-/// longer waiting, or not the caller's to match) is passed over.
+/// Where each request and register entry of a run is, by engine index.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Indices {
+    pub request: HashMap<RequestId, usize>,
+    pub entry: HashMap<MentorEntryId, usize>,
+}
+
+impl Indices {
+    pub fn new(requests: &[Named<RequestId>], entries: &[Named<MentorEntryId>]) -> Indices {
+        Indices {
+            request: requests
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id, i))
+                .collect(),
+            entry: entries.iter().enumerate().map(|(j, e)| (e.id, j)).collect(),
+        }
+    }
+}
+
+/// The run's state while choices are fixed: each mentor's free places
+/// left, and which mentees are already paired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Places {
+    pub capacity: Vec<u32>,
+    pub fixed: Vec<bool>,
+}
+
+/// Fixes the overrides' pairs, in order: the mentee is taken out of the
+/// optimisation and one of the mentor's places is used. A pair that
+/// `ruled_out(mentee, mentor)` gives reasons against, or whose mentor has
+/// no place left, is not fixed and the outcome says why. An override for a
+/// request or a register entry that is not in the run (no longer waiting,
+/// or not the caller's to match), or for a mentee already paired, is
+/// passed over.
 pub(super) fn apply_overrides(
-    problem: &mut Problem,
-    excluded: &[ExcludedPair],
+    places: &mut Places,
+    ruled_out: impl Fn(usize, usize) -> Vec<ExclusionReason>,
     overrides: &[OverrideRow],
     requests: &[Named<RequestId>],
     entries: &[Named<MentorEntryId>],
+    indices: &Indices,
 ) -> Overridden {
     let mut outcome = Overridden::default();
     for o in overrides {
-        let Some(i) = requests.iter().position(|r| r.id == o.request_id) else {
+        let Some(&i) = indices.request.get(&o.request_id) else {
             continue;
         };
-        let Some(j) = entries.iter().position(|e| e.id == o.mentor_entry_id) else {
+        let Some(&j) = indices.entry.get(&o.mentor_entry_id) else {
             continue;
         };
+        if places.fixed[i] {
+            continue;
+        }
         let pair = format!("{} with {}", requests[i].name, entries[j].name);
-        if let Some(excluded) = excluded.iter().find(|e| e.mentee == i && e.mentor == j) {
-            let reasons: Vec<String> = excluded.reasons.iter().map(ToString::to_string).collect();
+        let reasons = ruled_out(i, j);
+        if !reasons.is_empty() {
+            let reasons: Vec<String> = reasons.iter().map(ToString::to_string).collect();
             outcome
                 .ignored
                 .push(format!("{pair}: {}", reasons.join("; ")));
             continue;
         }
-        if problem.mentor_capacity[j] == 0 {
+        if places.capacity[j] == 0 {
             outcome
                 .ignored
                 .push(format!("{pair}: the mentor has no free place left"));
             continue;
         }
-        problem.pairs.retain(|p| p.mentee != i);
-        problem.mentor_capacity[j] -= 1;
+        places.fixed[i] = true;
+        places.capacity[j] -= 1;
         outcome.fixed.push(FixedPair {
             mentee: i,
             mentor: j,
@@ -90,16 +128,9 @@ pub(super) fn apply_overrides(
 #[cfg(test)]
 mod tests {
     use tandem_domain::ids::OverrideId;
-    use tandem_matching::{ExclusionReason, Pair};
 
+    use super::super::profiles::named;
     use super::*;
-
-    fn named<Id: From<i64>>(id: i64, name: &str) -> Named<Id> {
-        Named {
-            id: Id::from(id),
-            name: name.to_owned(),
-        }
-    }
 
     fn choice(request_id: i64, mentor_entry_id: i64, reason: &str) -> OverrideRow {
         OverrideRow {
@@ -111,40 +142,44 @@ mod tests {
     }
 
     /// Mentees 0 and 1 (requests 10 and 11), mentors 0 and 1 (entries 20
-    /// and 21) with one free place each; every pair admissible.
-    fn two_by_two() -> Problem {
-        Problem {
-            mentee_count: 2,
-            mentor_capacity: vec![1, 1],
-            pairs: [(0, 0), (0, 1), (1, 0), (1, 1)]
-                .into_iter()
-                .map(|(mentee, mentor)| Pair {
-                    mentee,
-                    mentor,
-                    score: 1,
-                })
-                .collect(),
-            mentee_order: None,
+    /// and 21) with one free place each; nobody paired yet.
+    fn two_by_two() -> Places {
+        Places {
+            capacity: vec![1, 1],
+            fixed: vec![false, false],
         }
     }
 
+    /// A pair ruled out, with its reasons.
+    type Excluded = ((usize, usize), Vec<ExclusionReason>);
+
     /// Applies the overrides to [`two_by_two`]: requests 10 (Mina Tee) and
     /// 11 (Ned Kay), register entries 20 (Ada Lovelace) and 21 (Bob Hope).
-    fn apply(excluded: &[ExcludedPair], overrides: &[OverrideRow]) -> (Problem, Overridden) {
-        let mut problem = two_by_two();
+    fn apply(excluded: &[Excluded], overrides: &[OverrideRow]) -> (Places, Overridden) {
+        let mut places = two_by_two();
+        let requests = [named(10, "Mina Tee"), named(11, "Ned Kay")];
+        let entries = [named(20, "Ada Lovelace"), named(21, "Bob Hope")];
+        let ruled_out = |i: usize, j: usize| {
+            excluded
+                .iter()
+                .find(|(pair, _)| *pair == (i, j))
+                .map(|(_, reasons)| reasons.clone())
+                .unwrap_or_default()
+        };
         let outcome = apply_overrides(
-            &mut problem,
-            excluded,
+            &mut places,
+            ruled_out,
             overrides,
-            &[named(10, "Mina Tee"), named(11, "Ned Kay")],
-            &[named(20, "Ada Lovelace"), named(21, "Bob Hope")],
+            &requests,
+            &entries,
+            &Indices::new(&requests, &entries),
         );
-        (problem, outcome)
+        (places, outcome)
     }
 
     #[test]
     fn an_override_fixes_its_pair_and_uses_a_place() {
-        let (problem, outcome) = apply(&[], &[choice(11, 20, "they asked for her")]);
+        let (places, outcome) = apply(&[], &[choice(11, 20, "they asked for her")]);
         assert_eq!(
             outcome.fixed,
             [FixedPair {
@@ -155,24 +190,24 @@ mod tests {
             }]
         );
         assert!(outcome.ignored.is_empty());
-        assert_eq!(problem.mentor_capacity, [0, 1]);
-        assert!(
-            problem.pairs.iter().all(|p| p.mentee == 0),
+        assert_eq!(places.capacity, [0, 1]);
+        assert_eq!(
+            places.fixed,
+            [false, true],
             "the mentee is out of the optimisation"
         );
     }
 
     #[test]
     fn an_override_a_hard_exclusion_forbids_is_refused_with_every_reason() {
-        let excluded = [ExcludedPair {
-            mentee: 0,
-            mentor: 1,
-            reasons: vec![
+        let excluded = [(
+            (0, 1),
+            vec![
                 ExclusionReason::MentorManagesMentee,
                 ExclusionReason::ConflictOfInterest("related".to_owned()),
             ],
-        }];
-        let (problem, outcome) = apply(&excluded, &[choice(10, 21, "why not")]);
+        )];
+        let (places, outcome) = apply(&excluded, &[choice(10, 21, "why not")]);
         assert!(outcome.fixed.is_empty());
         assert_eq!(
             outcome.ignored,
@@ -181,28 +216,29 @@ mod tests {
               declared conflict of interest: related"
             ]
         );
-        assert_eq!(problem, two_by_two(), "nothing is fixed");
+        assert_eq!(places, two_by_two(), "nothing is fixed");
     }
 
     #[test]
     fn an_override_finding_the_mentor_full_is_refused() {
-        let (problem, outcome) = apply(&[], &[choice(10, 20, "first"), choice(11, 20, "second")]);
+        let (places, outcome) = apply(&[], &[choice(10, 20, "first"), choice(11, 20, "second")]);
         assert_eq!(outcome.fixed.len(), 1);
         assert_eq!(outcome.fixed[0].reason, "first");
         assert_eq!(
             outcome.ignored,
             ["Ned Kay with Ada Lovelace: the mentor has no free place left"]
         );
-        assert_eq!(problem.mentor_capacity, [0, 1]);
-        assert!(
-            problem.pairs.iter().any(|p| p.mentee == 1),
+        assert_eq!(places.capacity, [0, 1]);
+        assert_eq!(
+            places.fixed,
+            [true, false],
             "the refused mentee is still matched by the optimisation"
         );
     }
 
     #[test]
     fn an_override_outside_the_run_is_passed_over() {
-        let (problem, outcome) = apply(
+        let (places, outcome) = apply(
             &[],
             &[
                 choice(99, 20, "not waiting"),
@@ -210,7 +246,7 @@ mod tests {
             ],
         );
         assert_eq!(outcome, Overridden::default());
-        assert_eq!(problem, two_by_two());
+        assert_eq!(places, two_by_two());
     }
 
     #[test]

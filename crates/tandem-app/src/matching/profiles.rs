@@ -61,6 +61,15 @@ impl<Id> Named<Id> {
     }
 }
 
+/// A request or entry with a name, for tests.
+#[cfg(test)]
+pub(super) fn named<Id: From<i64>>(id: i64, name: &str) -> Named<Id> {
+    Named {
+        id: Id::from(id),
+        name: name.to_owned(),
+    }
+}
+
 /// The engine's input for one run, index for index with what was loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Profiles {

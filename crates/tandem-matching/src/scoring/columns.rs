@@ -90,23 +90,50 @@ impl RowData {
     }
 
     /// Scores the mentee's row in blocks of consecutive mentors, calling
-    /// `visit(first mentor, scores)` for each block in order, with
+    /// `visit(first mentor, scores)` for each block, with
     /// [`BLOCK_EXCLUDED`] for excluded pairs and for the mentors listed in
     /// `skip` (sorted). `terms` are the mentee's, from [`RowData::terms`].
+    /// The row is visited from mentor `from` to the last, then from the
+    /// first to `from`, so the block holding `from` comes in two parts;
+    /// every mentor is visited once.
     pub(super) fn score_blocks(
         &self,
         terms: &Terms,
         mentee: usize,
         skip: &[u32],
+        from: usize,
         mut visit: impl FnMut(usize, &[i32]),
     ) {
         // One key per mentor.
         let n = self.keys.approval.len();
+        let from = if n == 0 { 0 } else { from % n };
+        let split = from - from % BLOCK;
+        self.blocks_in(terms, mentee, skip, split..n, from..n, &mut visit);
+        if from > 0 {
+            self.blocks_in(terms, mentee, skip, 0..from, 0..from, &mut visit);
+        }
+    }
+
+    /// Scores the blocks of mentors that start in `blocks` (its start a
+    /// multiple of [`BLOCK`]) and visits the part of each within `keep`.
+    fn blocks_in(
+        &self,
+        terms: &Terms,
+        mentee: usize,
+        skip: &[u32],
+        blocks: std::ops::Range<usize>,
+        keep: std::ops::Range<usize>,
+        visit: &mut impl FnMut(usize, &[i32]),
+    ) {
+        let n = self.keys.approval.len();
         let mut acc = [0i32; BLOCK];
         let mut narrow = [0i16; BLOCK];
         let mut any = [0u8; BLOCK];
-        let (mut at_closed, mut at_excluded, mut at_skip) = (0, 0, 0);
-        for start in (0..n).step_by(BLOCK) {
+        let first = blocks.start;
+        let at = |list: &[u32]| list.partition_point(|&j| (j as usize) < first);
+        let (mut at_closed, mut at_excluded, mut at_skip) =
+            (at(&self.closed), at(&self.excluded[mentee]), at(skip));
+        for start in blocks.step_by(BLOCK) {
             let len = BLOCK.min(n - start);
             let acc = &mut acc[..len];
             if self.narrow {
@@ -137,7 +164,11 @@ impl RowData {
                     *at += 1;
                 }
             }
-            visit(start, acc);
+            let lo = keep.start.max(start);
+            let hi = keep.end.min(end);
+            if lo < hi {
+                visit(lo, &acc[lo - start..hi - start]);
+            }
         }
     }
 }

@@ -267,7 +267,7 @@ impl Scorer {
     pub(crate) fn score_row(&self, mentee: usize, out: &mut [i64]) {
         let n = self.mentor.len();
         let out = &mut out[..n];
-        let by_blocks = self.score_blocks(mentee, &[], |start, block| {
+        let by_blocks = self.score_blocks(mentee, &[], 0, |start, block| {
             for (o, &s) in out[start..start + block.len()].iter_mut().zip(block) {
                 *o = if s == BLOCK_EXCLUDED {
                     EXCLUDED
@@ -284,7 +284,8 @@ impl Scorer {
     }
 
     /// Scores the mentee's row in blocks of consecutive mentors, calling
-    /// `visit(first mentor, scores)` for each block in order, with
+    /// `visit(first mentor, scores)` for each block, from mentor `from` to
+    /// the last and then from the first to `from`, with
     /// [`BLOCK_EXCLUDED`] for excluded pairs and for the mentors listed in
     /// `skip` (sorted). Returns false, without calling `visit`, when the
     /// scores might not fit in `i32`; use [`Scorer::score`] then.
@@ -292,6 +293,7 @@ impl Scorer {
         &self,
         mentee: usize,
         skip: &[u32],
+        from: usize,
         visit: impl FnMut(usize, &[i32]),
     ) -> bool {
         let Some(rows) = &self.rows else {
@@ -299,7 +301,7 @@ impl Scorer {
         };
         let x = &self.mentee_bits[mentee * self.stride..(mentee + 1) * self.stride];
         let terms = rows.terms(&self.dims, x, &self.mentee[mentee], &self.weight);
-        rows.score_blocks(&terms, mentee, skip, visit);
+        rows.score_blocks(&terms, mentee, skip, from, visit);
         true
     }
 
@@ -355,5 +357,77 @@ impl Scorer {
         add(elsewhere, w.team);
         add(elsewhere && a.isolated, w.isolated);
         Some(score)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::scoring::Identity;
+
+    /// Mentors in three teams with a few languages, so scores differ, and
+    /// every fifth one closed; one mentee who speaks two of them.
+    fn scorer(mentors: usize) -> Scorer {
+        let words =
+            |w: &[&str]| -> BTreeSet<String> { w.iter().map(|s| (*s).to_owned()).collect() };
+        let mentee = MenteeRequest {
+            person: 0,
+            wishes: BTreeMap::from([(Identity::Language, words(&["cy", "pl"]))]),
+            place: Place {
+                organisation: "o".into(),
+                team: "t0".into(),
+                ..Place::default()
+            },
+            ..MenteeRequest::default()
+        };
+        let language = ["cy", "pl", "ga", "en"];
+        let mentors: Vec<MentorProfile> = (0..mentors)
+            .map(|j| MentorProfile {
+                person: j as u64 + 1,
+                identity: BTreeMap::from([(Identity::Language, words(&[language[j % 4]]))]),
+                place: Place {
+                    organisation: "o".into(),
+                    team: format!("t{}", j % 3),
+                    ..Place::default()
+                },
+                capacity: 2,
+                current_mentees: u32::from(j % 5 == 0) * 2,
+                ..MentorProfile::default()
+            })
+            .collect();
+        let weights = Weights::new()
+            .with(Criterion::Language, 3)
+            .with(Criterion::OtherTeamOrRegion, 2);
+        Scorer::new(&[mentee], &mentors, &weights, &ExclusionData::default())
+    }
+
+    #[test]
+    fn a_row_started_anywhere_visits_every_mentor_once_with_its_score() {
+        // More than one block of mentors, and not a whole number of blocks.
+        let n = 700;
+        let scorer = scorer(n);
+        let expected = scorer.scores_of(0);
+        assert!(expected.iter().any(Option::is_none), "some are closed");
+        assert!(
+            expected.iter().flatten().collect::<BTreeSet<_>>().len() > 2,
+            "scores differ"
+        );
+        for from in [0, 1, 255, 256, 257, 511, 699, 700, 1_000] {
+            let mut seen = vec![0u32; n];
+            let mut order = Vec::new();
+            let by_blocks = scorer.score_blocks(0, &[], from, |start, block| {
+                for (j, &s) in (start..).zip(block) {
+                    seen[j] += 1;
+                    order.push(j);
+                    let s = (s != BLOCK_EXCLUDED).then_some(i64::from(s));
+                    assert_eq!(s, expected[j], "mentor {j} from {from}");
+                }
+            });
+            assert!(by_blocks);
+            assert!(seen.iter().all(|&c| c == 1), "from {from}");
+            assert_eq!(order[0], from % n, "the row starts at mentor {from}");
+        }
     }
 }

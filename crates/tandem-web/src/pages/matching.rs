@@ -101,11 +101,20 @@ fn matching_content(
         }
         @if !run.unmatched.is_empty() {
             h2 { "Not matched this time" }
+            @if !run.closed_mentors.is_empty() {
+                div.inset-text {
+                    p { "Mentors on the register who can take nobody now:" }
+                    ul { @for closed in &run.closed_mentors { li { (counted(closed.count as u64, "mentor", "mentors")) ": " (closed.reason) } } }
+                }
+            }
             @for person in &run.unmatched {
                 h3 { (person.mentee_name) }
-                @if person.ruled_out.is_empty() {
-                    p { "Every mentor who could be paired has no free place left in this run." }
+                @if person.could_have > 0 {
+                    p { (counted(person.could_have as u64, "mentor", "mentors")) " could be paired with them, but their places went to other mentees in the best outcome for everyone." }
                 } @else {
+                    p { "No mentor with a free place can be paired with them." }
+                }
+                @if !person.ruled_out.is_empty() {
                     details {
                         summary { "Why " (counted(person.ruled_out.len() as u64, "mentor was", "mentors were")) " ruled out" }
                         ul { @for r in &person.ruled_out { li { strong { (r.mentor_name) } ": " (r.reasons.join("; ")) } } }
