@@ -103,6 +103,11 @@ id_type!(
     /// the proposal is sent (MAT-5).
     OverrideId
 );
+id_type!(
+    /// A stored matching run: the pairs it proposes and the mentees it
+    /// leaves waiting, as the coordinator reads them (MAT-3).
+    MatchingRunId
+);
 
 #[cfg(test)]
 mod tests {

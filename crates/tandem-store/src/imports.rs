@@ -399,6 +399,7 @@ impl Imports<'_> {
             &format!("{} created, {} updated", summary.created, summary.updated),
         )
         .await?;
+        crate::matching_runs::forget_runs(&mut *tx, crate::matching_runs::Changed::People).await?;
         tx.commit().await?;
         self.clear_rows(id).await?;
         Ok(summary)

@@ -13,6 +13,7 @@ mod decode;
 mod imports;
 mod integrity;
 mod jobs;
+mod matching_runs;
 mod migrate;
 mod organisations;
 mod people;
@@ -36,6 +37,7 @@ pub use jobs::{
     ClaimedJob, DEFAULT_MAX_ATTEMPTS, FailOutcome, JobCounts, JobRow, JobState, Jobs, NewJob,
     backoff_seconds,
 };
+pub use matching_runs::{NewRun, RunPair, RunRow, RunUnmatched};
 pub use people::{PersonDetail, PersonSummary};
 pub use programmes::{ProgrammeWrite, StoredProgramme};
 pub use proposals::{NewProposal, OverrideRow, ProposalRow};
@@ -182,6 +184,11 @@ repository!(
     /// Matching proposals, their answers and coordinators' overrides (MAT-3 to MAT-5).
     Proposals,
     proposals
+);
+repository!(
+    /// Stored matching runs, the latest per programme and scope (MAT-3).
+    MatchingRuns,
+    matching_runs
 );
 
 /// The system's clock: the one place Tandem reads the time of day.

@@ -2,7 +2,9 @@
 //!
 //! Each migration is shared SQL plus an optional part per database. The
 //! shared part may say `{{pk}}` for an auto-numbered primary key, the one
-//! piece of table syntax the two databases do not share. An applied
+//! piece of table syntax the two databases do not share, or
+//! `{{pk_never_reused}}` for one whose numbers are never handed out again
+//! after their row is deleted. An applied
 //! migration is never edited: add a new one.
 
 use sqlx::Acquire;
@@ -123,6 +125,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 16,
+        name: "matching_runs",
+        shared: include_str!("migrations/0016_matching_runs.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// An arbitrary constant naming Tandem's migration lock in PostgreSQL, so
@@ -165,7 +174,17 @@ async fn apply_pending(backend: Backend, conn: &mut sqlx::AnyConnection, at: i64
                 migration.postgres,
             ),
         };
-        let sql = migration.shared.replace("{{pk}}", pk);
+        // SQLite hands a deleted table's largest key out again unless told
+        // not to; `{{pk_never_reused}}` is for keys that must stay unique
+        // after their row is gone (PostgreSQL's identity never reuses one).
+        let never_reused = match backend {
+            Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+            Backend::Postgres => pk,
+        };
+        let sql = migration
+            .shared
+            .replace("{{pk_never_reused}}", never_reused)
+            .replace("{{pk}}", pk);
         let mut tx = conn.begin().await?;
         sqlx::raw_sql(&sql).execute(&mut *tx).await?;
         if !extra.trim().is_empty() {

@@ -159,6 +159,8 @@ impl Programmes<'_> {
             write.key,
         )
         .await?;
+        crate::matching_runs::forget_runs(&mut *tx, crate::matching_runs::Changed::Programme(id))
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -131,6 +131,11 @@ impl Proposals<'_> {
             &format!("{} proposals sent to mentors", proposals.len()),
         )
         .await?;
+        crate::matching_runs::forget_runs(
+            &mut *tx,
+            crate::matching_runs::Changed::Programme(programme_id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -356,6 +361,11 @@ impl Proposals<'_> {
             decline_reason.unwrap_or(""),
         )
         .await?;
+        crate::matching_runs::forget_runs(
+            &mut *tx,
+            crate::matching_runs::Changed::Proposal(id.get()),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -413,6 +423,11 @@ impl Proposals<'_> {
             "request",
             &request_id.to_string(),
             &format!("mentor entry {mentor_entry_id}: {reason}"),
+        )
+        .await?;
+        crate::matching_runs::forget_runs(
+            &mut *tx,
+            crate::matching_runs::Changed::Programme(programme_id),
         )
         .await?;
         tx.commit().await?;

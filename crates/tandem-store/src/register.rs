@@ -297,6 +297,11 @@ impl Register<'_> {
             &format!("programme {programme_id}, person {person_id}"),
         )
         .await?;
+        crate::matching_runs::forget_runs(
+            &mut *tx,
+            crate::matching_runs::Changed::Programme(programme_id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(MentorEntryId::new(id))
     }
@@ -875,6 +880,8 @@ impl Requests<'_> {
         .bind(id.get())
         .execute(&mut *tx)
         .await?;
+        crate::matching_runs::forget_runs(&mut *tx, crate::matching_runs::Changed::Request(id))
+            .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -922,6 +929,8 @@ impl Requests<'_> {
             status.as_str(),
         )
         .await?;
+        crate::matching_runs::forget_runs(&mut *tx, crate::matching_runs::Changed::Request(id))
+            .await?;
         tx.commit().await?;
         Ok(true)
     }

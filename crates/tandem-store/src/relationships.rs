@@ -494,6 +494,11 @@ impl Relationships<'_> {
                 .await?;
             }
         }
+        crate::matching_runs::forget_runs(
+            &mut *tx,
+            crate::matching_runs::Changed::Relationship(id.get()),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -110,6 +110,7 @@ fn table() -> Vec<Route> {
         post("/requests/{id}/screening", screening::screen),
         get("/programmes/{id}/matching", matching::matching),
         post("/programmes/{id}/matching/send", matching::send),
+        post("/programmes/{id}/matching/run", matching::rerun),
         get("/programmes/{id}/matching/choose", matching::choose_page),
         post("/programmes/{id}/matching/choose", matching::choose),
         get("/proposals/{id}", proposals::proposal),

@@ -11,6 +11,9 @@
 mod overrides;
 mod profiles;
 mod run;
+mod stored;
+
+pub use stored::{RUN_PAGE_SIZE, Sending, StoredRun};
 
 use tandem_domain::ids::{
     MentorEntryId, OrganisationId, OverrideId, ProgrammeId, ProposalId, RequestId,
@@ -42,7 +45,7 @@ pub struct ProposedPair {
 }
 
 /// A mentor who could not be paired with a mentee, and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RuledOut {
     pub mentor_name: String,
     pub reasons: Vec<String>,
@@ -62,7 +65,7 @@ pub struct Unmatched {
 }
 
 /// Mentors on the register who can take nobody in a run, for one reason.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClosedMentors {
     /// Why, in words: "no free place left", "not eligible: …".
     pub reason: String,
@@ -180,6 +183,17 @@ impl App {
         authority: &MatchingAuthority,
     ) -> Result<(MatchingRun, Vec<ProposalId>), AppError> {
         let run = self.run_matching(authority).await?;
+        let ids = self.send_run(authority, &run).await?;
+        Ok((run, ids))
+    }
+
+    /// Sends a run's proposals to the mentors, all in one transaction or
+    /// none.
+    async fn send_run(
+        &self,
+        authority: &MatchingAuthority,
+        run: &MatchingRun,
+    ) -> Result<Vec<ProposalId>, AppError> {
         let proposals: Vec<NewProposal> = run
             .pairs
             .iter()
@@ -214,7 +228,7 @@ impl App {
                 }
                 other => AppError::Store(other),
             })?;
-        Ok((run, ids))
+        Ok(ids)
     }
 
     /// The coordinator chooses the mentor for one waiting request, with a
@@ -291,6 +305,8 @@ impl App {
             .proposals()
             .put_override(authority, request_id, mentor_entry_id, reason)
             .await?;
+        // The trial is the run with the choice in force: the page shows it.
+        self.store_run(authority, &trial).await?;
         Ok(())
     }
 

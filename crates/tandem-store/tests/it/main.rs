@@ -4,6 +4,7 @@ mod accounts;
 mod concurrency;
 mod fixtures;
 mod jobs;
+mod matching_runs;
 mod people;
 mod programmes;
 mod races;

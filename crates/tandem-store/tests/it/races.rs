@@ -19,7 +19,7 @@ use tandem_store::{NewProposal, NewRequest, ProgrammeWrite, Store, StoreError, t
 const AT_ONCE: usize = 50;
 
 /// A programme of one organisation with `people` staff, P0 to P(n-1).
-async fn programme(store: &Store, people: usize) -> (ProgrammeId, Vec<PersonId>) {
+pub(crate) async fn programme(store: &Store, people: usize) -> (ProgrammeId, Vec<PersonId>) {
     let org = store
         .organisations()
         .create("Trust", "England")

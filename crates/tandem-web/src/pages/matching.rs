@@ -10,8 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
-use tandem_app::matching::MatchingRun;
-use tandem_app::matching::{MatchableMentor, RequestToMatch};
+use tandem_app::matching::{MatchableMentor, RUN_PAGE_SIZE, RequestToMatch, Sending, StoredRun};
 use tandem_app::views::Proposal;
 use tandem_domain::ids::{MentorEntryId, ProgrammeId, RequestId};
 use tandem_domain::proposals::DeclineReason;
@@ -20,7 +19,7 @@ use crate::caller::Caller;
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
 use crate::forms::{Choice, Fields, Problem, csrf_field, error_summary, problems};
-use crate::layout::{back_link, counted, invalid_page, page};
+use crate::layout::{back_link, counted, format_time, invalid_page, page, page_number, pager};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -29,16 +28,48 @@ pub struct MatchingNotice {
     sent: Option<String>,
     #[serde(default)]
     chosen: Option<String>,
+    /// Sending found that things had changed since the run was read.
+    #[serde(default)]
+    changed: Option<String>,
+    /// The run was worked out again at the coordinator's request.
+    #[serde(default)]
+    rerun: Option<String>,
+    /// The page of proposed pairs.
+    #[serde(default)]
+    page: Option<String>,
+    /// The page of mentees left waiting.
+    #[serde(default)]
+    waiting_page: Option<String>,
+}
+
+/// The matching page's address for pages of pairs and of mentees waiting.
+fn matching_link(programme: ProgrammeId, page: u64, waiting_page: u64) -> String {
+    let mut link = format!("/programmes/{programme}/matching");
+    let mut sep = '?';
+    if page > 1 {
+        link.push_str(&format!("{sep}page={page}"));
+        sep = '&';
+    }
+    if waiting_page > 1 {
+        link.push_str(&format!("{sep}waiting_page={waiting_page}#waiting"));
+    }
+    link
+}
+
+fn pages(total: u64) -> i64 {
+    i64::try_from(total.div_ceil(RUN_PAGE_SIZE).max(1)).unwrap_or(i64::MAX)
 }
 
 fn matching_content(
     caller: &Caller,
-    run: &MatchingRun,
+    run: &StoredRun,
     sent: &[Proposal],
     sent_total: i64,
     notice: &MatchingNotice,
 ) -> Markup {
     let programme = run.programme_id;
+    let page = i64::try_from(run.pairs_page).unwrap_or(1);
+    let waiting_page = i64::try_from(run.unmatched_page).unwrap_or(1);
     html! {
         @if let Some(count) = &notice.sent {
             div.panel-success role="status" {
@@ -49,6 +80,15 @@ fn matching_content(
         @if notice.chosen.is_some() {
             div.panel-success role="status" { h2 { "Mentor chosen" } p { "Your choice and its reason are recorded; the other pairs were worked out again around it." } }
         }
+        @if notice.changed.is_some() {
+            div.warning-text role="alert" {
+                strong { "Nothing was sent: things changed since you read these pairs. " }
+                "Matching has been worked out again with the requests and mentors as they are now. Check the pairs below, then send them."
+            }
+        }
+        @if notice.rerun.is_some() {
+            div.panel-success role="status" { h2 { "Worked out again" } p { "These pairs use the requests, mentors and choices as they are now." } }
+        }
         span.caption { (run.programme_name) }
         h1 { "Matching" }
         p.lede {
@@ -57,6 +97,13 @@ fn matching_content(
                 "This programme allocates first come, first served: an earlier request is never left without a mentor so that a later one can have one."
             } @else {
                 "These pairs give the best total score within every mentor's free places."
+            }
+        }
+        form method="post" action={ "/programmes/" (programme) "/matching/run" } {
+            (csrf_field(&caller.csrf_token))
+            p {
+                "Worked out " (format_time(run.made_at)) ". Matching is worked out again by itself when requests, answers, mentors or the programme change. "
+                button.button.button--secondary type="submit" { "Work out again now" }
             }
         }
         @if !run.ignored_overrides.is_empty() {
@@ -72,10 +119,13 @@ fn matching_content(
                 ul { @for note in &run.named_not_proposed { li { (note) } } }
             }
         }
-        @if run.pairs.is_empty() {
+        @if run.pair_count == 0 {
             p { "There is nobody to propose now: every waiting request needs a mentor with a free place who is eligible and not ruled out." }
         } @else {
             h2 { "Proposed pairs" }
+            @if run.pair_count > RUN_PAGE_SIZE {
+                p { (counted(run.pair_count, "pair", "pairs")) " in all, " (RUN_PAGE_SIZE) " to a page, by request." }
+            }
             @for pair in &run.pairs {
                 div.card {
                     h3 { (pair.mentee_name) " with " (pair.mentor_name) }
@@ -94,13 +144,18 @@ fn matching_content(
                     p { a href={ "/programmes/" (programme) "/matching/choose?request=" (pair.request_id) } { "Choose another mentor for " (pair.mentee_name) } }
                 }
             }
+            (pager(page, pages(run.pair_count), |n| matching_link(programme, u64::try_from(n).unwrap_or(1), run.unmatched_page)))
             form method="post" action={ "/programmes/" (programme) "/matching/send" } {
                 (csrf_field(&caller.csrf_token))
-                button.button type="submit" { "Send " (counted(run.pairs.len() as u64, "proposal", "proposals")) " to " @if run.pairs.len() == 1 { "the mentor" } @else { "the mentors" } }
+                input type="hidden" name="run" value=(run.id);
+                button.button type="submit" { "Send " (counted(run.pair_count, "proposal", "proposals")) " to " @if run.pair_count == 1 { "the mentor" } @else { "the mentors" } }
             }
         }
-        @if !run.unmatched.is_empty() {
-            h2 { "Not matched this time" }
+        @if run.unmatched_count > 0 {
+            h2 id="waiting" { "Not matched this time" }
+            @if run.unmatched_count > RUN_PAGE_SIZE {
+                p { (counted(run.unmatched_count, "person", "people")) " in all, " (RUN_PAGE_SIZE) " to a page, by request." }
+            }
             @if !run.closed_mentors.is_empty() {
                 div.inset-text {
                     p { "Mentors on the register who can take nobody now:" }
@@ -122,6 +177,7 @@ fn matching_content(
                 }
                 p { a href={ "/programmes/" (programme) "/matching/choose?request=" (person.request_id) } { "Choose a mentor for " (person.mentee_name) } }
             }
+            (pager(waiting_page, pages(run.unmatched_count), |n| matching_link(programme, run.pairs_page, u64::try_from(n).unwrap_or(1))))
         }
         @if !sent.is_empty() {
             h2 { "Proposals sent" }
@@ -155,7 +211,8 @@ fn matching_content(
 /// Proposals sent that the matching page lists, the newest.
 const LATEST_PROPOSALS: i64 = 50;
 
-/// `GET /programmes/{id}/matching`: the proposed pairs, worked out afresh.
+/// `GET /programmes/{id}/matching`: a page of the stored run (worked out
+/// and stored first if there is none).
 pub async fn matching(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
@@ -166,7 +223,12 @@ pub async fn matching(
         .app
         .matching_authority(&caller.principal, programme)
         .await?;
-    let run = state.app.run_matching(&authority).await?;
+    let pairs_page = u64::try_from(page_number(notice.page.as_deref())).unwrap_or(1);
+    let waiting_page = u64::try_from(page_number(notice.waiting_page.as_deref())).unwrap_or(1);
+    let run = state
+        .app
+        .stored_matching_run(&authority, pairs_page, waiting_page)
+        .await?;
     let (sent, sent_total) = state
         .app
         .programme_proposals(&authority, LATEST_PROPOSALS)
@@ -178,8 +240,8 @@ pub async fn matching(
     ))
 }
 
-/// `POST /programmes/{id}/matching/send`.
-pub async fn send(
+/// `POST /programmes/{id}/matching/run`: work matching out again now.
+pub async fn rerun(
     State(state): State<AppState>,
     PageCaller(caller): PageCaller,
     PathId(programme): PathId<ProgrammeId>,
@@ -188,16 +250,41 @@ pub async fn send(
         .app
         .matching_authority(&caller.principal, programme)
         .await?;
-    match state.app.send_proposals(&authority).await {
-        Ok((_, ids)) => Ok(Redirect::to(&format!(
-            "/programmes/{programme}/matching?sent={}",
-            ids.len()
+    state.app.rerun_matching(&authority).await?;
+    Ok(Redirect::to(&format!("/programmes/{programme}/matching?rerun=1")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SendForm {
+    #[serde(default)]
+    run: String,
+}
+
+/// `POST /programmes/{id}/matching/send`: sends the run the coordinator
+/// read, if it still stands.
+pub async fn send(
+    State(state): State<AppState>,
+    PageCaller(caller): PageCaller,
+    PathId(programme): PathId<ProgrammeId>,
+    Form(form): Form<SendForm>,
+) -> Result<Response, PageError> {
+    let authority = state
+        .app
+        .matching_authority(&caller.principal, programme)
+        .await?;
+    let changed = format!("/programmes/{programme}/matching?changed=1");
+    // A form without a run it read is treated as out of date.
+    let Ok(run) = form.run.trim().parse() else {
+        return Ok(Redirect::to(&changed).into_response());
+    };
+    match state.app.send_stored_proposals(&authority, run).await {
+        Ok(Sending::Sent(count)) => Ok(Redirect::to(&format!(
+            "/programmes/{programme}/matching?sent={count}"
         ))
         .into_response()),
+        Ok(Sending::Changed) => Ok(Redirect::to(&changed).into_response()),
         // Someone else sent proposals meanwhile: show the page as it is now.
-        Err(AppError::Invalid(_)) => {
-            Ok(Redirect::to(&format!("/programmes/{programme}/matching")).into_response())
-        }
+        Err(AppError::Invalid(_)) => Ok(Redirect::to(&changed).into_response()),
         Err(other) => Err(other.into()),
     }
 }

@@ -7,6 +7,18 @@ use tandem_domain::roles::{Role, RoleGrant};
 
 use crate::client::Client;
 
+/// The stored run a matching page shows, from its send form.
+fn run_read(body: &str) -> i64 {
+    let at = body
+        .find("name=\"run\" value=\"")
+        .unwrap_or_else(|| panic!("no run on the page: {body}"));
+    body[at + 18..]
+        .split('"')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .expect("a run id")
+}
+
 #[tokio::test]
 async fn coordinator_matches_sends_and_the_mentor_declines_with_a_reason() {
     for db in test_support::all().await {
@@ -90,17 +102,62 @@ async fn coordinator_matches_sends_and_the_mentor_declines_with_a_reason() {
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(reply.body.contains("href=\"#mentor\""), "{}", reply.body);
 
+        // The page shows a stored run: reading it again does not work it
+        // out again, and sending names the run read.
+        let run = run_read(&matching.body);
+        let again = client.get(&format!("/programmes/{caf}/matching")).await;
+        assert_eq!(
+            run_read(&again.body),
+            run,
+            "{}: the same stored run",
+            db.label
+        );
+        // A run that is not the latest is not sent: the page says things
+        // changed, and nothing is sent.
+        let stale = client
+            .post_form(
+                &format!("/programmes/{caf}/matching/send"),
+                &[("csrf", &csrf), ("run", &(run + 1000).to_string())],
+            )
+            .await;
+        assert_eq!(stale.status, StatusCode::SEE_OTHER, "{}", stale.body);
+        assert!(
+            stale
+                .location
+                .as_deref()
+                .is_some_and(|l| l.contains("changed=")),
+            "{:?}",
+            stale.location
+        );
+        assert!(
+            db.store
+                .proposals()
+                .of_programme(caf)
+                .await
+                .expect("proposals")
+                .iter()
+                .all(|p| p.status != tandem_domain::proposals::ProposalStatus::AwaitingMentor),
+            "{}: nothing was sent",
+            db.label
+        );
+        let changed = client
+            .get(stale.location.as_deref().expect("a location"))
+            .await;
+        assert!(changed.body.contains("Nothing was sent"), "{}", db.label);
+
         let sent = client
             .post_form(
                 &format!("/programmes/{caf}/matching/send"),
-                &[("csrf", &csrf)],
+                &[("csrf", &csrf), ("run", &run.to_string())],
             )
             .await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
         assert!(
             sent.location
                 .as_deref()
-                .is_some_and(|l| l.contains("sent="))
+                .is_some_and(|l| l.contains("sent=")),
+            "{:?}",
+            sent.location
         );
         let proposals = db
             .store
@@ -166,6 +223,12 @@ async fn coordinator_matches_sends_and_the_mentor_declines_with_a_reason() {
             .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER);
         let after = client.get(&format!("/programmes/{caf}/matching")).await;
+        assert_ne!(
+            run_read(&after.body),
+            run,
+            "{}: sending and the decline forgot the run read before",
+            db.label
+        );
         assert!(
             after
                 .body

@@ -165,6 +165,7 @@ const TABLE: &[Row] = &[
     row("POST", "/requests/{id}/screening",                   MenteeRequest,  [422, 422, 404, 404, 404, 404, 403, 303]),
     row("GET",  "/programmes/{id}/matching",                  Caf,            [200, 200, 404, 403, 404, 404, 403, 303]),
     row("POST", "/programmes/{id}/matching/send",             Caf,            [303, 303, 404, 403, 404, 404, 403, 303]),
+    row("POST", "/programmes/{id}/matching/run",              Caf,            [303, 303, 404, 403, 404, 404, 403, 303]),
     Row { request: Some(MenteeRequest), ..row("GET", "/programmes/{id}/matching/choose", Caf, [200, 200, 404, 403, 404, 404, 403, 303]) },
     Row { request: Some(MenteeRequest), ..row("POST", "/programmes/{id}/matching/choose", Caf, [422, 422, 404, 403, 404, 404, 403, 303]) },
     row("GET",  "/proposals/{id}",                            MentorProposal, [404, 404, 404, 404, 404, 200, 404, 303]),
