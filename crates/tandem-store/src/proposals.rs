@@ -160,39 +160,36 @@ impl Proposals<'_> {
     }
 
     /// The latest `limit` proposals of a programme for mentees of
-    /// `organisations` (all when `None`), newest first, and how many there
-    /// are in all.
+    /// `organisations` (all when `None`), newest first, and whether there
+    /// are more: read newest first from the programme's index, never
+    /// counting or sorting them all.
     pub async fn latest_of_programme(
         &self,
         programme_id: ProgrammeId,
         organisations: Option<&[OrganisationId]>,
         limit: i64,
-    ) -> Result<(Vec<ProposalRow>, i64)> {
+    ) -> Result<(Vec<ProposalRow>, bool)> {
         // Ids from a permission decision, written into the SQL as numbers.
         let filter = match organisations {
             None => String::new(),
-            Some([]) => return Ok((Vec::new(), 0)),
+            Some([]) => return Ok((Vec::new(), false)),
             Some(ids) => {
                 let list: Vec<String> = ids.iter().map(|o| o.get().to_string()).collect();
                 format!(" AND mp.organisation_id IN ({})", list.join(", "))
             }
         };
-        let total: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM match_proposals m JOIN mentor_requests q ON q.id = m.request_id \
-             JOIN people mp ON mp.id = q.person_id WHERE m.programme_id = $1{filter}"
-        ))
-        .bind(programme_id.get())
-        .fetch_one(&self.store.pool)
-        .await?;
-        let rows = sqlx::query_as(&format!(
+        let limit = limit.max(0);
+        let mut rows: Vec<ProposalRow> = sqlx::query_as(&format!(
             "SELECT {PROPOSAL_COLUMNS} {PROPOSAL_JOINS} WHERE m.programme_id = $1{filter} \
              ORDER BY m.id DESC LIMIT $2"
         ))
         .bind(programme_id.get())
-        .bind(limit.max(0))
+        .bind(limit.saturating_add(1))
         .fetch_all(&self.store.pool)
         .await?;
-        Ok((rows, total))
+        let more = rows.len() as i64 > limit;
+        rows.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok((rows, more))
     }
 
     /// Proposals waiting for this person's answer as a mentor.

@@ -96,7 +96,20 @@ pub fn back_link(href: &str) -> Markup {
 
 /// A number with its noun, singular for one: "1 mentee", "3 mentees".
 pub fn counted(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// 1234567 as "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Links to the previous and next of `pages` pages, and where this one
@@ -150,4 +163,18 @@ pub fn format_time(unix: i64) -> String {
             .ok()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1_000), "1,000");
+        assert_eq!(super::thousands(500_000), "500,000");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
+        assert_eq!(super::counted(20_000, "pair", "pairs"), "20,000 pairs");
+        assert_eq!(super::counted(1, "pair", "pairs"), "1 pair");
+    }
 }

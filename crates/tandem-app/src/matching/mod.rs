@@ -365,12 +365,12 @@ impl App {
     }
 
     /// A programme's latest `limit` proposals, newest first, for the
-    /// requests the caller matches; and how many they have had in all.
+    /// requests the caller matches; and whether there are more.
     pub async fn programme_proposals(
         &self,
         authority: &MatchingAuthority,
         limit: i64,
-    ) -> Result<(Vec<ProposalRow>, i64), AppError> {
+    ) -> Result<(Vec<ProposalRow>, bool), AppError> {
         Ok(self
             .store
             .proposals()

@@ -400,11 +400,12 @@ async fn a_coordinator_matches_only_their_own_organisations_requests() {
         let (mine, theirs): (Vec<_>, Vec<_>) =
             all.iter().partition(|p| p.mentee_organisation_id == pha);
         assert!(!mine.is_empty() && !theirs.is_empty(), "{}", db.label);
-        let (seen, seen_total) = app.programme_proposals(&own, 1000).await.expect("own");
-        assert_eq!(seen_total, seen.len() as i64, "{}", db.label);
-        // The latest first, as many as asked for.
-        let (latest, _) = app.programme_proposals(&own, 1).await.expect("latest");
+        let (seen, more) = app.programme_proposals(&own, 1000).await.expect("own");
+        assert!(!more, "{}: every one of them fits", db.label);
+        // The latest first, as many as asked for, and whether there are more.
+        let (latest, more) = app.programme_proposals(&own, 1).await.expect("latest");
         assert_eq!(latest.len(), 1, "{}", db.label);
+        assert_eq!(more, seen.len() > 1, "{}", db.label);
         assert_eq!(latest[0].id, seen.iter().map(|p| p.id).max().expect("one"));
         assert_eq!(
             seen.iter().map(|p| p.id).collect::<Vec<_>>(),

@@ -52,3 +52,8 @@ CREATE TABLE matching_run_unmatched (
     ruled_out TEXT NOT NULL,
     PRIMARY KEY (run_id, position)
 );
+
+-- The matching page lists a programme's latest proposals, newest first:
+-- read backwards from this index and stopped at the page's end, rather
+-- than all 20,000 of a national programme's joined and sorted.
+CREATE INDEX match_proposals_by_programme_id ON match_proposals (programme_id, id);

@@ -16,7 +16,7 @@ use crate::extract::{PageCaller, PathId};
 use crate::forms::{
     Fields, Problem, csrf_field, described_by, error_message, error_summary, field_problem,
 };
-use crate::layout::{back_link, counted, format_time, invalid_page, page, summary_row};
+use crate::layout::{back_link, counted, format_time, invalid_page, page, summary_row, thousands};
 use crate::state::AppState;
 
 fn import_form(
@@ -257,19 +257,6 @@ fn status_content(title: &str, status: &ImportStatus) -> Markup {
     }
 }
 
-/// 1234567 as "1,234,567".
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// `GET /people/import/template.csv`: a file with every column's heading
 /// and no rows, to fill in.
 pub async fn template(PageCaller(_caller): PageCaller) -> Response {
@@ -285,16 +272,4 @@ pub async fn template(PageCaller(_caller): PageCaller) -> Response {
         format!("{}\r\n", header.join(",")),
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(999), "999");
-        assert_eq!(super::thousands(1_000), "1,000");
-        assert_eq!(super::thousands(500_000), "500,000");
-        assert_eq!(super::thousands(1_234_567), "1,234,567");
-    }
 }

@@ -19,7 +19,9 @@ use crate::caller::Caller;
 use crate::error::PageError;
 use crate::extract::{PageCaller, PathId};
 use crate::forms::{Choice, Fields, Problem, csrf_field, error_summary, problems};
-use crate::layout::{back_link, counted, format_time, invalid_page, page, page_number, pager};
+use crate::layout::{
+    back_link, counted, format_time, invalid_page, page, page_number, pager, thousands,
+};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -64,7 +66,7 @@ fn matching_content(
     caller: &Caller,
     run: &StoredRun,
     sent: &[Proposal],
-    sent_total: i64,
+    more_sent: bool,
     notice: &MatchingNotice,
 ) -> Markup {
     let programme = run.programme_id;
@@ -92,7 +94,7 @@ fn matching_content(
         span.caption { (run.programme_name) }
         h1 { "Matching" }
         p.lede {
-            (run.waiting) " " @if run.waiting == 1 { "person is" } @else { "people are" } " waiting for a mentor. "
+            (thousands(run.waiting)) " " @if run.waiting == 1 { "person is" } @else { "people are" } " waiting for a mentor. "
             @if run.first_come_first_served {
                 "This programme allocates first come, first served: an earlier request is never left without a mentor so that a later one can have one."
             } @else {
@@ -181,8 +183,8 @@ fn matching_content(
         }
         @if !sent.is_empty() {
             h2 { "Proposals sent" }
-            @if sent_total > i64::try_from(sent.len()).unwrap_or(i64::MAX) {
-                p { "The latest " (sent.len()) " of " (sent_total) ", newest first. Each relationship's page has the rest of its story." }
+            @if more_sent {
+                p { "The latest " (sent.len()) ", newest first. Each relationship's page has the rest of its story." }
             }
             table.table--stack {
                 caption.visually-hidden { "Proposals sent to mentors" }
@@ -229,14 +231,14 @@ pub async fn matching(
         .app
         .stored_matching_run(&authority, pairs_page, waiting_page)
         .await?;
-    let (sent, sent_total) = state
+    let (sent, more_sent) = state
         .app
         .programme_proposals(&authority, LATEST_PROPOSALS)
         .await?;
     Ok(page(
         "Matching",
         Some(&caller),
-        matching_content(&caller, &run, &sent, sent_total, &notice),
+        matching_content(&caller, &run, &sent, more_sent, &notice),
     ))
 }
 
