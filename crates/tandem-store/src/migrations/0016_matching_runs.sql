@@ -57,3 +57,8 @@ CREATE TABLE matching_run_unmatched (
 -- read backwards from this index and stopped at the page's end, rather
 -- than all 20,000 of a national programme's joined and sorted.
 CREATE INDEX match_proposals_by_programme_id ON match_proposals (programme_id, id);
+
+-- A programme's relationships page lists them newest first: walked
+-- backwards from this index and stopped at the page's end, rather than
+-- all of them joined and sorted (20,000 in a national programme).
+CREATE INDEX relationships_by_programme_started ON relationships (programme_id, started_at, id);
