@@ -98,6 +98,8 @@ pub struct RegisterFilter {
     pub language: Option<String>,
     /// available, paused or full.
     pub availability: Option<String>,
+    /// Part of the mentor's name.
+    pub name: Option<String>,
 }
 
 /// What waits in a programme for those who screen and match
@@ -439,6 +441,7 @@ impl Register<'_> {
         like("e.expertise", &filter.expertise, false);
         like("e.languages", &filter.language, false);
         like("e.availability", &filter.availability, true);
+        like("p.given_name || ' ' || p.family_name", &filter.name, false);
         let filter_sql = conditions.join(" AND ");
         let total = match page {
             None => None,

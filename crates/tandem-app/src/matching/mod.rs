@@ -108,6 +108,26 @@ pub struct RequestToMatch {
     pub named_mentor: Option<tandem_domain::ids::MentorEntryId>,
 }
 
+/// Mentors listed a page at a time for choosing one by hand.
+pub const MENTORS_PER_PAGE: i64 = 50;
+
+/// A page of the register for choosing a mentor by hand.
+#[derive(Debug, Clone)]
+pub struct MentorsToChoose {
+    pub mentors: Vec<MatchableMentor>,
+    /// How many mentors the search finds in all.
+    pub total: i64,
+    /// This page, from 1.
+    pub page: i64,
+}
+
+impl MentorsToChoose {
+    /// How many pages the search fills (at least 1).
+    pub fn pages(&self) -> i64 {
+        crate::page_count(self.total, MENTORS_PER_PAGE)
+    }
+}
+
 /// A mentor on the register, as a coordinator choosing one sees them:
 /// with whatever makes them ineligible for the programme (nothing when
 /// they can be matched).
@@ -423,17 +443,40 @@ impl App {
         })
     }
 
-    /// The programme's register, for choosing a mentor by hand.
+    /// A page of the programme's register, for choosing a mentor by hand:
+    /// mentors whose name contains `name` (all when empty), in name order,
+    /// `MENTORS_PER_PAGE` a page from `page` (from 1), each with whatever
+    /// makes them ineligible; and how many match in all.
     pub async fn register_for_matching(
         &self,
         authority: &MatchingAuthority,
-    ) -> Result<Vec<MatchableMentor>, AppError> {
+        name: &str,
+        page: i64,
+    ) -> Result<MentorsToChoose, AppError> {
         let (_, programme, _) = self.matching_programme(authority.programme_id()).await?;
-        let mut mentors: Vec<MatchableMentor> = self
+        let filter = RegisterFilter {
+            name: Some(name.trim().to_owned()).filter(|n| !n.is_empty()),
+            ..RegisterFilter::default()
+        };
+        let everyone = tandem_domain::permissions::RegisterScope {
+            everyone: true,
+            organisations: Vec::new(),
+            own: None,
+            browse: false,
+        };
+        let page = page.max(1);
+        let (entries, total) = self
             .store
             .register()
-            .list(authority.programme_id(), &RegisterFilter::default())
-            .await?
+            .list_page(
+                authority.programme_id(),
+                &filter,
+                &everyone,
+                MENTORS_PER_PAGE,
+                (page - 1).saturating_mul(MENTORS_PER_PAGE),
+            )
+            .await?;
+        let mentors = entries
             .into_iter()
             .map(|entry| {
                 let carer_level = entry
@@ -447,9 +490,11 @@ impl App {
                 MatchableMentor { entry, ineligible }
             })
             .collect();
-        // Eligible mentors first, each part by name as the register lists them.
-        mentors.sort_by_key(|m| !m.ineligible.is_empty());
-        Ok(mentors)
+        Ok(MentorsToChoose {
+            mentors,
+            total,
+            page,
+        })
     }
 
     /// The mentor accepts or declines, with a reason from the list.

@@ -154,6 +154,7 @@ pub async fn register(
         expertise: params.expertise,
         language: params.language,
         availability: params.availability,
+        name: None,
     };
     let per_page = crate::api::per_page(params.per_page);
     let register = state

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use tandem_app::AppError;
-use tandem_app::matching::{MatchableMentor, RUN_PAGE_SIZE, RequestToMatch, Sending, StoredRun};
+use tandem_app::matching::{MentorsToChoose, RUN_PAGE_SIZE, RequestToMatch, Sending, StoredRun};
 use tandem_app::views::Proposal;
 use tandem_domain::ids::{MentorEntryId, ProgrammeId, RequestId};
 use tandem_domain::proposals::DeclineReason;
@@ -294,6 +294,11 @@ pub async fn send(
 #[derive(Debug, Deserialize)]
 pub struct ChooseQuery {
     request: Option<String>,
+    /// Part of a mentor's name to look for.
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    page: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -303,6 +308,24 @@ pub struct ChooseForm {
     mentor: String,
     #[serde(default)]
     reason: String,
+    /// The search and page the mentor was chosen from, to show again.
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// The choose page's address for a search and a page of mentors.
+fn choose_link(programme: ProgrammeId, request: RequestId, name: &str, page: i64) -> String {
+    format!(
+        "/programmes/{programme}/matching/choose?{}",
+        serde_urlencoded::to_string([
+            ("request", request.to_string()),
+            ("name", name.trim().to_owned()),
+            ("page", page.to_string()),
+        ])
+        .unwrap_or_default()
+    )
 }
 
 fn choose_content(
@@ -310,12 +333,12 @@ fn choose_content(
     programme: ProgrammeId,
     request_id: RequestId,
     mentee: &RequestToMatch,
-    register: &[MatchableMentor],
+    register: &MentorsToChoose,
     form: &ChooseForm,
     problems: &[Problem],
 ) -> Markup {
     let fields = Fields::new(problems);
-    let mentors = register.iter().map(|mentor| {
+    let mentors = register.mentors.iter().map(|mentor| {
         let entry = &mentor.entry;
         let mut label = format!(
             "{} {}, {}",
@@ -363,12 +386,34 @@ fn choose_content(
                 "If your choice goes against this, say why in your reason: the mentor reads it."
             }
         }
-        form method="post" action={ "/programmes/" (programme) "/matching/choose" } novalidate {
-            (csrf_field(&caller.csrf_token))
+        form.search method="get" action={ "/programmes/" (programme) "/matching/choose" } role="search" {
             input type="hidden" name="request" value=(request_id);
-            (fields.radios("mentor", "Mentor").choices(mentors).chosen(&form.mentor))
-            (fields.textarea("reason", "Why this mentor?").hint("Recorded with the proposal, and shown to the mentor.").value(&form.reason))
-            button.button type="submit" { "Choose this mentor" }
+            (Fields::new(&[]).text("name", "Look for a mentor by name").kind("search").value(&form.name))
+            button.button.button--secondary type="submit" { "Search" }
+            @if !form.name.trim().is_empty() {
+                " " a href=(choose_link(programme, request_id, "", 1)) { "Show every mentor" }
+            }
+        }
+        @if register.mentors.is_empty() {
+            p { "No mentor on this programme's register has a name containing \u{201c}" (form.name.trim()) "\u{201d}. Try part of their first or last name." }
+        } @else {
+            p {
+                (counted(u64::try_from(register.total).unwrap_or(0), "mentor", "mentors"))
+                @if form.name.trim().is_empty() { " on the register" } @else { " found" }
+                ", in name order"
+                @if register.pages() > 1 { "; page " (register.page) " of " (register.pages()) }
+                "."
+            }
+            form method="post" action={ "/programmes/" (programme) "/matching/choose" } novalidate {
+                (csrf_field(&caller.csrf_token))
+                input type="hidden" name="request" value=(request_id);
+                input type="hidden" name="name" value=(form.name);
+                input type="hidden" name="page" value=(register.page);
+                (fields.radios("mentor", "Mentor").choices(mentors).chosen(&form.mentor))
+                (fields.textarea("reason", "Why this mentor?").hint("Recorded with the proposal, and shown to the mentor.").value(&form.reason))
+                button.button type="submit" { "Choose this mentor" }
+            }
+            (pager(register.page, register.pages(), |n| choose_link(programme, request_id, &form.name, n)))
         }
         p { a href={ "/programmes/" (programme) "/matching" } { "Back to matching" } }
     }
@@ -393,11 +438,16 @@ pub async fn choose_page(
         .await?;
     let request_id = request_id(query.request.as_deref().unwrap_or(""))?;
     let mentee = state.app.request_to_match(&authority, request_id).await?;
-    let register = state.app.register_for_matching(&authority).await?;
+    let register = state
+        .app
+        .register_for_matching(&authority, &query.name, page_number(query.page.as_deref()))
+        .await?;
     let form = ChooseForm {
         request: request_id.to_string(),
         mentor: String::new(),
         reason: String::new(),
+        name: query.name.clone(),
+        page: register.page.to_string(),
     };
     Ok(page(
         "Choose a mentor",
@@ -448,7 +498,10 @@ pub async fn choose(
                     problem.field_id = "mentor".into();
                 }
             }
-            let register = state.app.register_for_matching(&authority).await?;
+            let register = state
+                .app
+                .register_for_matching(&authority, &form.name, page_number(Some(&form.page)))
+                .await?;
             Ok(invalid_page(
                 &caller,
                 "Choose a mentor",

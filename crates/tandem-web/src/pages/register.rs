@@ -67,6 +67,7 @@ impl RegisterQuery {
             expertise: text(&self.expertise),
             language: text(&self.language),
             availability: text(&self.availability),
+            name: None,
         }
     }
 }

@@ -72,16 +72,45 @@ async fn coordinator_matches_sends_and_the_mentor_declines_with_a_reason() {
         assert!(matching.body.contains("people are waiting for a mentor"));
 
         // Choosing a mentor needs a reason; the message sits by the field.
-        let request = app
+        let run = app
             .run_matching(
                 &app.matching_authority(&coordinator, caf)
                     .await
                     .expect("authority"),
             )
             .await
-            .expect("run")
-            .pairs[0]
-            .request_id;
+            .expect("run");
+        let request = run.pairs[0].request_id;
+        // The register is searched by name: one mentor's family name finds
+        // them, and not a mentor with another name.
+        let mentors: std::collections::BTreeSet<&str> =
+            run.pairs.iter().map(|p| p.mentor_name.as_str()).collect();
+        let wanted = *mentors.iter().next().expect("a mentor");
+        let family = wanted.rsplit(' ').next().expect("a family name");
+        let found = client
+            .get(&format!(
+                "/programmes/{caf}/matching/choose?request={request}&name={family}"
+            ))
+            .await;
+        assert_eq!(found.status, StatusCode::OK);
+        assert!(found.body.contains(wanted), "{}: {wanted}", db.label);
+        for other in mentors.iter().filter(|m| !m.ends_with(family)) {
+            assert!(
+                !found.body.contains(other),
+                "{}: {other} is not {family}",
+                db.label
+            );
+        }
+        let nobody = client
+            .get(&format!(
+                "/programmes/{caf}/matching/choose?request={request}&name=Zzyzx"
+            ))
+            .await;
+        assert!(
+            nobody.body.contains("No mentor on this programme"),
+            "{}",
+            db.label
+        );
         let csrf = client.csrf().await;
         let choose = client
             .get(&format!(
