@@ -132,6 +132,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 17,
+        name: "people_search",
+        shared: include_str!("migrations/0017_people_search.sql"),
+        sqlite: include_str!("migrations/0017_people_search.sqlite.sql"),
+        postgres: "",
+    },
 ];
 
 /// An arbitrary constant naming Tandem's migration lock in PostgreSQL, so

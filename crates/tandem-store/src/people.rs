@@ -9,7 +9,7 @@ use tandem_domain::people::{EmploymentType, PersonRecord};
 use tandem_domain::permissions::{PeopleImportAuthority, PeopleScope, PersonFacts};
 
 use crate::imports::{ImportSummary, STAGE_CHUNK_ROWS};
-use crate::{People, Result};
+use crate::{Backend, People, Result};
 
 /// Ids per statement when reading several people at once.
 const IMPORT_BATCH_ROWS: usize = 500;
@@ -182,6 +182,18 @@ impl People<'_> {
                  OR LOWER(p.email) LIKE {p} ESCAPE '\\' OR LOWER(p.employee_id) LIKE {p} ESCAPE '\\' \
                  OR LOWER(p.job_title) LIKE {p} ESCAPE '\\')"
             ));
+            // On SQLite the trigram index (migration 17) first narrows the
+            // test to the people whose words hold every trigram of the
+            // search: never fewer than the test finds, so its answer is the
+            // same. Under three letters there is no trigram to look for.
+            if self.store.backend == Backend::Sqlite
+                && let Some(query) = trigram_query(&search.to_lowercase())
+            {
+                let query = binds.text(query);
+                filter.push_str(&format!(
+                    " AND p.id IN (SELECT rowid FROM people_search WHERE people_search MATCH {query})"
+                ));
+            }
         }
         // The filter reads only the person's own columns, and every person
         // has an organisation: the count needs none of the list's joins.
@@ -351,6 +363,25 @@ pub(crate) fn reports_cte(manager_param: &str) -> String {
            ON p.organisation_id = r.organisation_id AND p.line_manager_employee_id = r.employee_id \
            WHERE r.depth < {MAX_CHAIN_DEPTH})"
     )
+}
+
+/// An FTS5 query for the people whose words hold every trigram of
+/// `search` (at most the first eight different ones, which is narrow
+/// enough), each quoted as one token; `None` under three characters.
+fn trigram_query(search: &str) -> Option<String> {
+    let chars: Vec<char> = search.chars().collect();
+    let mut terms: Vec<String> = Vec::new();
+    for window in chars.windows(3) {
+        let term: String = window.iter().collect();
+        let term = format!("\"{}\"", term.replace('"', "\"\""));
+        if !terms.contains(&term) {
+            terms.push(term);
+        }
+        if terms.len() == 8 {
+            break;
+        }
+    }
+    (!terms.is_empty()).then(|| terms.join(" AND "))
 }
 
 fn escape_like(text: &str) -> String {

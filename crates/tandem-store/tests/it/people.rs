@@ -96,6 +96,71 @@ async fn import_creates_then_updates_by_employee_id() {
             store.audit().recent(1).await.expect("events")[0].action,
             tandem_domain::audit::AuditAction::PeopleImported
         );
+
+        // A search finds any part of a name, email, employee id or job
+        // title, whatever its case, and what a re-import changed: the new
+        // words, never the old (SQLite's trigram index is kept in step).
+        let scope = PeopleScope {
+            organisations: vec![org.id],
+            ..PeopleScope::default()
+        };
+        let found = |search: &'static str| {
+            let store = store.clone();
+            let scope = scope.clone();
+            async move {
+                let (people, total) = store
+                    .people()
+                    .list(&scope, search, 2_000, 0)
+                    .await
+                    .expect("search");
+                assert_eq!(total, people.len() as i64);
+                let mut ids: Vec<String> = people.into_iter().map(|p| p.employee_id).collect();
+                ids.sort();
+                ids
+            }
+        };
+        assert_eq!(found("SENIOR PRACT").await, ["E3"], "{}", db.label);
+        assert_eq!(
+            found("venE3 Fam").await,
+            ["E3"],
+            "{}: across the name",
+            db.label
+        );
+        assert_eq!(found("e2@example").await, ["E2"], "{}: email", db.label);
+        assert_eq!(found("x1199").await, ["X1199"], "{}: employee id", db.label);
+        assert_eq!(
+            found("X119").await.len(),
+            11,
+            "{}: X119 and X1190-9",
+            db.label
+        );
+        assert_eq!(
+            found("e4").await.len(),
+            1,
+            "{}: two letters, no trigram",
+            db.label
+        );
+        assert!(found("\"quoted\"").await.is_empty(), "{}", db.label);
+        assert!(found("nobody at all").await.is_empty(), "{}", db.label);
+        let mut renamed = organisation_rows(0);
+        renamed[1].family_name = "Quintero".to_owned();
+        store
+            .people()
+            .import(&authority, &renamed, &|_| {})
+            .await
+            .expect("rename");
+        assert_eq!(found("quinter").await, ["E2"], "{}: the new name", db.label);
+        assert!(
+            found("FamilyE2").await.is_empty(),
+            "{}: not the old",
+            db.label
+        );
+        assert_eq!(
+            found("practitioner").await.len(),
+            1_205,
+            "{}: the whole organisation",
+            db.label
+        );
         db.finish().await;
     }
 }
