@@ -14,7 +14,13 @@ CREATE TRIGGER people_search_insert AFTER INSERT ON people BEGIN
     VALUES (new.id, LOWER(new.given_name || ' ' || new.family_name || char(10) || new.email || char(10) || new.employee_id || char(10) || new.job_title));
 END;
 
-CREATE TRIGGER people_search_update AFTER UPDATE OF given_name, family_name, email, employee_id, job_title ON people BEGIN
+-- A re-import sets every column of everyone it names: only a change to
+-- the words touches the index.
+CREATE TRIGGER people_search_update AFTER UPDATE OF given_name, family_name, email, employee_id, job_title ON people
+WHEN old.given_name IS NOT new.given_name OR old.family_name IS NOT new.family_name
+    OR old.email IS NOT new.email OR old.employee_id IS NOT new.employee_id
+    OR old.job_title IS NOT new.job_title
+BEGIN
     INSERT INTO people_search (people_search, rowid, words)
     VALUES ('delete', old.id, LOWER(old.given_name || ' ' || old.family_name || char(10) || old.email || char(10) || old.employee_id || char(10) || old.job_title));
     INSERT INTO people_search (rowid, words)
