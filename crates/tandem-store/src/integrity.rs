@@ -14,8 +14,9 @@ impl Store {
     ///   page. (Its write-ahead log makes crash recovery the server's own
     ///   business, and it enforces foreign keys as it writes.)
     /// - Both: every unfinished people import has exactly as many rows
-    ///   staged as it says, so that applying it cannot apply a part; and
-    ///   every relationship's meetings are counted by day as they are.
+    ///   staged as it says, so that applying it cannot apply a part;
+    ///   every relationship's meetings are counted by day as they are; and
+    ///   every request's live-proposal mark agrees with its proposals.
     pub async fn check_integrity(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         match self.backend {
@@ -95,6 +96,18 @@ impl Store {
             problems.push(format!(
                 "relationship {id}: its meetings are not counted by day as they are held \
                  (relationship_meeting_days)"
+            ));
+        }
+        let unmarked: Vec<i64> = sqlx::query_scalar(
+            "SELECT q.id FROM mentor_requests q WHERE q.live_proposal <> \
+             CASE WHEN EXISTS (SELECT 1 FROM match_proposals l WHERE l.request_id = q.id \
+             AND l.status IN ('awaiting_mentor', 'accepted')) THEN 1 ELSE 0 END ORDER BY q.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for id in unmarked {
+            problems.push(format!(
+                "request {id}: its live-proposal mark does not agree with its proposals"
             ));
         }
         Ok(problems)

@@ -139,6 +139,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/0017_people_search.sqlite.sql"),
         postgres: "",
     },
+    Migration {
+        version: 18,
+        name: "live_proposal",
+        shared: include_str!("migrations/0018_live_proposal.sql"),
+        sqlite: include_str!("migrations/0018_live_proposal.sqlite.sql"),
+        postgres: include_str!("migrations/0018_live_proposal.postgres.sql"),
+    },
 ];
 
 /// An arbitrary constant naming Tandem's migration lock in PostgreSQL, so

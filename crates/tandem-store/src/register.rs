@@ -184,9 +184,9 @@ const REQUEST_JOINS: &str = "FROM mentor_requests q JOIN people p ON p.id = q.pe
      JOIN organisations o ON o.id = p.organisation_id JOIN programmes g ON g.id = q.programme_id \
      LEFT JOIN teams t ON t.id = p.team_id";
 
-/// A request none of whose proposals waits for an answer or was accepted.
-const WITHOUT_LIVE_PROPOSAL: &str = " AND NOT EXISTS (SELECT 1 FROM match_proposals l \
-     WHERE l.request_id = q.id AND l.status IN ('awaiting_mentor', 'accepted'))";
+/// A request none of whose proposals waits for an answer or was accepted:
+/// the mark the triggers of migration 18 keep with every proposal write.
+const WITHOUT_LIVE_PROPOSAL: &str = " AND q.live_proposal = 0";
 
 /// ` AND p.organisation_id IN ($3, …)` for a list of organisations (their
 /// ids bound from the third parameter on); nothing for `None`, everyone.
@@ -812,8 +812,7 @@ impl Requests<'_> {
         };
         let sql = format!(
             "SELECT ({}) AS awaiting, \
-             ({} AND NOT EXISTS (SELECT 1 FROM match_proposals l WHERE l.request_id = q.id \
-             AND l.status IN ('awaiting_mentor', 'accepted'))) AS waiting_for_match, \
+             ({}{WITHOUT_LIVE_PROPOSAL}) AS waiting_for_match, \
              ({}) AS proposals_awaiting, ({}) AS accepted_lately, ({}) AS declined_lately",
             requests(RequestStatus::AwaitingScreening),
             requests(RequestStatus::Accepted),

@@ -10,7 +10,7 @@ use tandem_domain::people::PersonRecord;
 use crate::fixtures::{person, request};
 use tandem_domain::permissions::{Operator, Publication};
 use tandem_domain::programme::Organisation;
-use tandem_domain::proposals::{Answer, ProposalStatus};
+use tandem_domain::proposals::{Answer, DeclineReason, ProposalStatus};
 use tandem_domain::register::{
     Availability, Consultation, MentorProfile, RequestSource, RequestStatus, ScreeningDecision,
 };
@@ -211,6 +211,72 @@ async fn fifty_accepts_against_a_mentors_last_free_place_take_it_once() {
                 db.label
             );
         }
+
+        // Every request has a live proposal, and each one's mark says so
+        // (kept by the database's triggers, however the proposals moved).
+        let waiting = |store: Store| async move {
+            let counted = store
+                .requests()
+                .work_counts(programme, None, 0)
+                .await
+                .expect("counts")
+                .waiting_for_match;
+            let listed = store
+                .requests()
+                .all_waiting_for_match(programme)
+                .await
+                .expect("waiting");
+            assert_eq!(counted, listed.len() as i64);
+            listed.into_iter().map(|r| r.id).collect::<Vec<_>>()
+        };
+        assert!(waiting(store.clone()).await.is_empty(), "{}", db.label);
+        assert_eq!(
+            store.check_integrity().await.expect("checked"),
+            Vec::<String>::new()
+        );
+        // A decline sends its request back to wait for a mentor.
+        let declined = stored
+            .iter()
+            .find(|p| p.status == ProposalStatus::AwaitingMentor)
+            .expect("one waits");
+        store
+            .proposals()
+            .answer(
+                &operator.proposal_answer(declined.id),
+                &Answer::Decline {
+                    reason: DeclineReason::NotEnoughTime,
+                    detail: String::new(),
+                },
+                "kd",
+            )
+            .await
+            .expect("declined");
+        assert_eq!(
+            waiting(store.clone()).await,
+            [declined.request_id],
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            store.check_integrity().await.expect("checked"),
+            Vec::<String>::new()
+        );
+        // A mark that disagrees with the proposals is named.
+        db.execute(&format!(
+            "UPDATE mentor_requests SET live_proposal = 1 WHERE id = {}",
+            declined.request_id
+        ))
+        .await
+        .expect("tampered");
+        assert_eq!(
+            store.check_integrity().await.expect("checked"),
+            [format!(
+                "request {}: its live-proposal mark does not agree with its proposals",
+                declined.request_id
+            )],
+            "{}",
+            db.label
+        );
         db.finish().await;
     }
 }
