@@ -53,6 +53,10 @@ pub struct App {
     /// parsed from: a page parses a programme once per change, not once
     /// per use (issue 17).
     parsed: Arc<programmes::ParsedSettings>,
+    /// One matching run at a time per programme and scope in this
+    /// process: views that find no stored run wait for the one working it
+    /// out, rather than each working out the same run.
+    runs_in_progress: Arc<matching::RunsInProgress>,
 }
 
 impl App {
@@ -67,6 +71,7 @@ impl App {
             session_idle_seconds: auth::DEFAULT_IDLE_SECONDS,
             signals: Arc::default(),
             parsed: Arc::default(),
+            runs_in_progress: Arc::default(),
         }
     }
 

@@ -13,6 +13,7 @@ mod profiles;
 mod run;
 mod stored;
 
+pub(crate) use stored::RunsInProgress;
 pub use stored::{RUN_PAGE_SIZE, Sending, StoredRun};
 
 use tandem_domain::ids::{

@@ -5,8 +5,11 @@
 //! against a fresh one, so the proposals sent are always the ones the
 //! coordinator read.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
-use tandem_domain::ids::{MatchingRunId, ProgrammeId};
+use tandem_domain::ids::{MatchingRunId, OrganisationId, ProgrammeId};
 use tandem_domain::permissions::MatchingAuthority;
 use tandem_store::{NewRun, RunPair, RunRow, RunUnmatched};
 
@@ -46,6 +49,31 @@ pub struct StoredRun {
     /// The mentees left waiting on `unmatched_page` (from 1).
     pub unmatched: Vec<Unmatched>,
     pub unmatched_page: u64,
+}
+
+/// A lock per programme and scope (the organisations matched, `None` for
+/// all), held while a view works out the run it found missing.
+#[derive(Debug, Default)]
+pub(crate) struct RunsInProgress(std::sync::Mutex<HashMap<RunScope, Arc<tokio::sync::Mutex<()>>>>);
+
+/// A programme and the organisations a run matches for (`None`: all).
+type RunScope = (ProgrammeId, Option<Vec<OrganisationId>>);
+
+impl RunsInProgress {
+    fn lock_for(&self, authority: &MatchingAuthority) -> Arc<tokio::sync::Mutex<()>> {
+        let scope = authority.mentee_organisations().map(|ids| {
+            let mut ids = ids.to_vec();
+            ids.sort_unstable();
+            ids
+        });
+        // A poisoned map only means another view panicked while holding
+        // it; the map itself is still whole.
+        let mut locks = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(locks.entry((authority.programme_id(), scope)).or_default())
+    }
 }
 
 /// What sending a stored run's proposals did.
@@ -152,10 +180,19 @@ impl App {
         let row = match runs.latest(authority).await? {
             Some(row) => row,
             None => {
-                self.rerun_matching(authority).await?;
-                runs.latest(authority).await?.ok_or_else(|| {
-                    AppError::Internal("a stored matching run went missing".into())
-                })?
+                // One view works the run out; others for the same scope
+                // wait for it and read what it stored.
+                let lock = self.runs_in_progress.lock_for(authority);
+                let _working = lock.lock().await;
+                match runs.latest(authority).await? {
+                    Some(row) => row,
+                    None => {
+                        self.rerun_matching(authority).await?;
+                        runs.latest(authority).await?.ok_or_else(|| {
+                            AppError::Internal("a stored matching run went missing".into())
+                        })?
+                    }
+                }
             }
         };
         let (programme_name, _, _) = self.matching_programme(authority.programme_id()).await?;

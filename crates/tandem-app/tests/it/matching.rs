@@ -296,6 +296,56 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
     }
 }
 
+/// Two views that find no stored run at once work it out once: the second
+/// waits for the first and reads what it stored, so both show the same
+/// run (at national scale a run takes seconds, and two would take twice
+/// the machine).
+#[tokio::test]
+async fn views_that_find_no_stored_run_work_it_out_once() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone()).with_generated_master_key();
+        app.load_demo().await.expect("demo");
+        let coordinator = app
+            .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
+            .await
+            .expect("signs in")
+            .principal;
+        let caf = db
+            .store
+            .programmes()
+            .by_key("caf")
+            .await
+            .expect("query")
+            .expect("caf")
+            .id;
+        let authority = app
+            .matching_authority(&coordinator, caf)
+            .await
+            .expect("the coordinator may match");
+        let before = app
+            .stored_matching_run(&authority, 1, 1)
+            .await
+            .expect("a run")
+            .id;
+        // Something changes who is waiting: the stored run is forgotten.
+        app.rerun_matching(&authority).await.expect("again");
+        db.store
+            .matching_runs()
+            .forget(caf)
+            .await
+            .expect("forgotten");
+        let (a, b) = tokio::join!(
+            app.stored_matching_run(&authority, 1, 1),
+            app.stored_matching_run(&authority, 1, 1),
+        );
+        let (a, b) = (a.expect("first view").id, b.expect("second view").id);
+        assert_eq!(a, b, "{}: both views show one run", db.label);
+        // Runs are numbered without reuse: `before`, the rerun, then one.
+        assert_eq!(a.get(), before.get() + 2, "{}: worked out once", db.label);
+        db.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn only_coordinators_and_administrators_run_matching() {
     let db = test_support::sqlite().await;
