@@ -1,6 +1,6 @@
 use tandem_app::demo::DEMO_PASSWORD;
 use tandem_app::{App, AppError, Principal};
-use tandem_domain::ids::{AccountId, MentorEntryId, OrganisationId, RequestId};
+use tandem_domain::ids::{AccountId, MentorEntryId, OrganisationId, ProgrammeId, RequestId};
 use tandem_domain::proposals::{Answer, DeclineReason};
 use tandem_domain::register::ScreeningInput;
 use tandem_domain::roles::{Role, RoleGrant};
@@ -14,24 +14,30 @@ fn points(line: &str) -> i64 {
         .unwrap_or_else(|| panic!("no points in {line}"))
 }
 
+/// The demo, its CAF coordinator signed in, and the CAF programme.
+async fn demo_caf(db: &test_support::TestStore) -> (App, Principal, ProgrammeId) {
+    let app = App::new(db.store.clone()).with_generated_master_key();
+    app.load_demo().await.expect("demo");
+    let coordinator = app
+        .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
+        .await
+        .expect("signs in")
+        .principal;
+    let caf = db
+        .store
+        .programmes()
+        .by_key("caf")
+        .await
+        .expect("query")
+        .expect("caf")
+        .id;
+    (app, coordinator, caf)
+}
+
 #[tokio::test]
 async fn matching_proposes_explains_sends_and_mentors_answer() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone()).with_generated_master_key();
-        app.load_demo().await.expect("demo");
-        let coordinator = app
-            .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
-            .await
-            .expect("signs in")
-            .principal;
-        let caf = db
-            .store
-            .programmes()
-            .by_key("caf")
-            .await
-            .expect("query")
-            .expect("caf")
-            .id;
+        let (app, coordinator, caf) = demo_caf(&db).await;
 
         // Screen every waiting request in, first come first served.
         let waiting = db
@@ -303,21 +309,7 @@ async fn matching_proposes_explains_sends_and_mentors_answer() {
 #[tokio::test]
 async fn views_that_find_no_stored_run_work_it_out_once() {
     for db in test_support::all().await {
-        let app = App::new(db.store.clone()).with_generated_master_key();
-        app.load_demo().await.expect("demo");
-        let coordinator = app
-            .sign_in("coordinator@tandem.example", DEMO_PASSWORD)
-            .await
-            .expect("signs in")
-            .principal;
-        let caf = db
-            .store
-            .programmes()
-            .by_key("caf")
-            .await
-            .expect("query")
-            .expect("caf")
-            .id;
+        let (app, coordinator, caf) = demo_caf(&db).await;
         let authority = app
             .matching_authority(&coordinator, caf)
             .await
