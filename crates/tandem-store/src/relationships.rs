@@ -316,25 +316,21 @@ impl Relationships<'_> {
         programme_id: Option<ProgrammeId>,
         limit: i64,
     ) -> Result<Vec<RelationshipRow>> {
-        Ok(self
-            .list_page(scope, programme_id, limit, 0, false)
-            .await?
-            .0)
+        self.list_page(scope, programme_id, limit, 0).await
     }
 
     /// One page of [`Relationships::list`]: at most `limit` after the
-    /// first `offset`, and, when `count` is set, how many the scope finds
-    /// in all (else 0).
+    /// first `offset`. Nothing is counted: a page asks for one more than
+    /// it shows to know whether there is a next.
     pub async fn list_page(
         &self,
         scope: &RelationshipScope,
         programme_id: Option<ProgrammeId>,
         limit: i64,
         offset: i64,
-        count: bool,
-    ) -> Result<(Vec<RelationshipRow>, i64)> {
+    ) -> Result<Vec<RelationshipRow>> {
         if scope.is_empty() {
-            return Ok((Vec::new(), 0));
+            return Ok(Vec::new());
         }
         // Every value here is an integer id from a permission decision, so
         // it is written into the SQL as a number; nothing typed is.
@@ -381,22 +377,14 @@ impl Relationships<'_> {
         if let Some(programme) = programme_id {
             filter.push_str(&format!(" AND r.programme_id = {programme}"));
         }
-        let total = if count {
-            sqlx::query_scalar(&format!("{with}SELECT COUNT(*) {JOINS} WHERE {filter}"))
-                .fetch_one(&self.store.pool)
-                .await?
-        } else {
-            0
-        };
-        let rows = sqlx::query_as(&format!(
+        Ok(sqlx::query_as(&format!(
             "{with}SELECT {COLUMNS} {JOINS} WHERE {filter} \
              ORDER BY r.started_at DESC, r.id DESC LIMIT $1 OFFSET $2"
         ))
         .bind(limit.max(0))
         .bind(offset.max(0))
         .fetch_all(&self.store.pool)
-        .await?;
-        Ok((rows, total))
+        .await?)
     }
 
     /// The relationship a proposal started, if it has.

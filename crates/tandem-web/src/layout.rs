@@ -129,6 +129,22 @@ pub fn pager(page: i64, pages: i64, link: impl Fn(i64) -> String) -> Markup {
     }
 }
 
+/// Links to the previous and next pages of a listing that is not counted,
+/// and which page this is; nothing on a first page with no more.
+pub fn pager_without_count(page: i64, more: bool, link: impl Fn(i64) -> String) -> Markup {
+    html! {
+        @if page > 1 || more {
+            nav aria-label="Pages of results" {
+                ul.pagination {
+                    @if page > 1 { li { a href=(link(page - 1)) rel="prev" { "Previous page" } } }
+                    li { "Page " (page) }
+                    @if more { li { a href=(link(page + 1)) rel="next" { "Next page" } } }
+                }
+            }
+        }
+    }
+}
+
 /// A page number from a query string: anything but a whole number from 1
 /// is the first page.
 pub fn page_number(raw: Option<&str>) -> i64 {

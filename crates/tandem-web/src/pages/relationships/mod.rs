@@ -33,7 +33,7 @@ use crate::caller::Caller;
 use crate::error::PageError;
 use crate::extract::{Form, PageCaller, PathId, PathIds, Query};
 use crate::forms::{prefixed, problems};
-use crate::layout::{page, page_number, pager};
+use crate::layout::{page, page_number, pager_without_count};
 use crate::state::AppState;
 
 mod page;
@@ -108,12 +108,12 @@ pub async fn programme_overview(
             span.caption { (programme.programme.name) }
             h1 { "Relationships" }
             p { "Dates, meetings and compliance only: what the pairs write stays theirs." }
-            @if rows.is_empty() && listing.total > 0 {
-                p { "There are no more relationships after page " (listing.pages()) ". " a href={ "/programmes/" (programme_id) "/relationships" } { "Go to the first page" } }
+            @if rows.is_empty() && listing.page > 1 {
+                p { "There are no relationships on page " (listing.page) ". " a href={ "/programmes/" (programme_id) "/relationships" } { "Go to the first page" } }
             } @else if rows.is_empty() {
                 p { "No relationships you oversee yet. They start when mentors accept proposals from " a href={ "/programmes/" (programme_id) "/matching" } { "matching" } "." }
-            } @else if listing.pages() > 1 {
-                p { (listing.total) " relationships, newest first; " (rows.len()) " on this page." }
+            } @else if listing.more || listing.page > 1 {
+                p { "Newest first, " (listing.per_page) " to a page." }
             }
             @for state_group in RelState::ALL {
                 @let group: Vec<RelationshipSummary> = rows.iter().filter(|r| r.state == Some(state_group)).cloned().collect();
@@ -127,7 +127,7 @@ pub async fn programme_overview(
                 h2 { "Relationships of people you manage" }
                 (relationship_table(&existence))
             }
-            (pager(listing.page, listing.pages(), |n| format!("/programmes/{programme_id}/relationships?page={n}")))
+            (pager_without_count(listing.page, listing.more, |n| format!("/programmes/{programme_id}/relationships?page={n}")))
         },
     ))
 }
