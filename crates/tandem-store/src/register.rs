@@ -446,7 +446,18 @@ impl Register<'_> {
         let total = match page {
             None => None,
             Some(_) => {
-                let count_sql = format!("SELECT COUNT(*) {ENTRY_JOINS} WHERE {filter_sql}");
+                // The filters read the entry, the person and (filtering
+                // by region) the region: the count needs none of the list's
+                // other joins.
+                let region = if text(&filter.region) {
+                    " LEFT JOIN regions r ON r.id = p.region_id"
+                } else {
+                    ""
+                };
+                let count_sql = format!(
+                    "SELECT COUNT(*) FROM mentor_entries e JOIN people p ON p.id = e.person_id{region} \
+                     WHERE {filter_sql}"
+                );
                 let mut count = sqlx::query_scalar(&count_sql).bind(programme_id.get());
                 if let Some(organisation_id) = filter.organisation_id {
                     count = count.bind(organisation_id.get());
