@@ -1499,6 +1499,18 @@ impl MatchingAuthority {
     pub fn mentee_organisations(&self) -> Option<&[OrganisationId]> {
         self.mentee_organisations.as_deref()
     }
+
+    /// The register as whoever matches reads it: every entry in full, of
+    /// every organisation taking part. A coordinator matching only their
+    /// own organisation's mentees still chooses from the whole register.
+    pub fn register_scope(&self) -> RegisterScope {
+        RegisterScope {
+            everyone: true,
+            organisations: Vec::new(),
+            own: None,
+            browse: false,
+        }
+    }
 }
 
 /// Administrators match every organisation's requests; a coordinator the

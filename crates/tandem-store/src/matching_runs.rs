@@ -92,12 +92,9 @@ fn scope(authority: &MatchingAuthority) -> String {
 
 impl MatchingRuns<'_> {
     /// Stores the run as the latest for the authority's programme and
-    /// scope, replacing the one before: all of it, or nothing.
-    pub async fn replace(
-        &self,
-        authority: &MatchingAuthority,
-        run: &NewRun<'_>,
-    ) -> Result<MatchingRunId> {
+    /// scope, replacing the one before: all of it, or nothing. Returns its
+    /// summary as [`MatchingRuns::latest`] reads it.
+    pub async fn replace(&self, authority: &MatchingAuthority, run: &NewRun<'_>) -> Result<RunRow> {
         let programme_id = authority.programme_id();
         let scope = scope(authority);
         let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
@@ -116,6 +113,7 @@ impl MatchingRuns<'_> {
             .bind(scope.as_str())
             .execute(&mut *tx)
             .await?;
+        let made_at = self.store.now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO matching_runs (programme_id, scope, made_at, made_by, \
              first_come_first_served, waiting, total_score, pair_count, unmatched_count, notes) \
@@ -123,7 +121,7 @@ impl MatchingRuns<'_> {
         )
         .bind(programme_id.get())
         .bind(scope.as_str())
-        .bind(self.store.now())
+        .bind(made_at)
         .bind(crate::audit::actor_key(authority.actor()))
         .bind(i64::from(run.first_come_first_served))
         .bind(run.waiting)
@@ -174,7 +172,16 @@ impl MatchingRuns<'_> {
             query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        Ok(MatchingRunId::new(id))
+        Ok(RunRow {
+            id: MatchingRunId::new(id),
+            made_at,
+            first_come_first_served: run.first_come_first_served,
+            waiting: run.waiting,
+            total_score: run.total_score,
+            pair_count: count(run.pairs.len()),
+            unmatched_count: count(run.unmatched.len()),
+            notes: run.notes.to_owned(),
+        })
     }
 
     /// The latest run for the authority's programme and scope.
@@ -235,24 +242,6 @@ impl MatchingRuns<'_> {
         .fetch_all(&self.store.pool)
         .await?)
     }
-
-    /// Forgets every stored run of the programme, whatever its scope:
-    /// something changed who is waiting or who can mentor.
-    pub async fn forget(&self, programme_id: ProgrammeId) -> Result<()> {
-        sqlx::query("DELETE FROM matching_runs WHERE programme_id = $1")
-            .bind(programme_id.get())
-            .execute(&self.store.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Forgets every stored run of every programme: people changed.
-    pub async fn forget_all(&self) -> Result<()> {
-        sqlx::query("DELETE FROM matching_runs")
-            .execute(&self.store.pool)
-            .await?;
-        Ok(())
-    }
 }
 
 /// What changed, for [`forget_runs`]: the stored runs of its programme
@@ -293,7 +282,12 @@ where
              (SELECT programme_id FROM relationships WHERE id = $1)",
             id,
         ),
-        Changed::People => ("DELETE FROM matching_runs WHERE id > $1", 0),
+        Changed::People => {
+            sqlx::query("DELETE FROM matching_runs")
+                .execute(executor)
+                .await?;
+            return Ok(());
+        }
     };
     sqlx::query(sql).bind(key).execute(executor).await?;
     Ok(())

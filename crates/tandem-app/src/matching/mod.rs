@@ -459,12 +459,6 @@ impl App {
             name: Some(name.trim().to_owned()).filter(|n| !n.is_empty()),
             ..RegisterFilter::default()
         };
-        let everyone = tandem_domain::permissions::RegisterScope {
-            everyone: true,
-            organisations: Vec::new(),
-            own: None,
-            browse: false,
-        };
         let page = page.max(1);
         let (entries, total) = self
             .store
@@ -472,7 +466,7 @@ impl App {
             .list_page(
                 authority.programme_id(),
                 &filter,
-                &everyone,
+                &authority.register_scope(),
                 MENTORS_PER_PAGE,
                 (page - 1).saturating_mul(MENTORS_PER_PAGE),
             )

@@ -3,6 +3,7 @@
 //! and solve, check the certificate against every pair, and explain the
 //! pairs proposed and the mentees left waiting.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use tandem_domain::ids::{OrganisationId, OverrideId, PersonId};
@@ -153,8 +154,12 @@ impl App {
         let free: Vec<usize> = (0..profiles.mentees.len())
             .filter(|&i| !places.fixed[i])
             .collect();
-        let free_mentees: Vec<MenteeRequest> =
-            free.iter().map(|&i| profiles.mentees[i].clone()).collect();
+        // Usually nobody is fixed, and the profiles serve as they are.
+        let free_mentees: Cow<'_, [MenteeRequest]> = if free.len() == profiles.mentees.len() {
+            Cow::Borrowed(&profiles.mentees)
+        } else {
+            Cow::Owned(free.iter().map(|&i| profiles.mentees[i].clone()).collect())
+        };
         let scorer = Scorer::new(
             &free_mentees,
             &profiles.mentors,

@@ -95,17 +95,24 @@ fn clamp_page(page: u64, total: u64) -> u64 {
     page.clamp(1, total.div_ceil(RUN_PAGE_SIZE).max(1))
 }
 
+/// Page `page` (from 1, within range) of `items`, `RUN_PAGE_SIZE` a page.
+fn page_of<T>(items: Vec<T>, page: u64) -> Vec<T> {
+    let skip = usize::try_from((page - 1) * RUN_PAGE_SIZE).unwrap_or(usize::MAX);
+    let take = usize::try_from(RUN_PAGE_SIZE).unwrap_or(usize::MAX);
+    items.into_iter().skip(skip).take(take).collect()
+}
+
 fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 impl App {
-    /// Stores a run as the latest for the authority's scope.
+    /// Stores a run as the latest for the authority's scope; its summary.
     pub(super) async fn store_run(
         &self,
         authority: &MatchingAuthority,
         run: &MatchingRun,
-    ) -> Result<MatchingRunId, AppError> {
+    ) -> Result<RunRow, AppError> {
         let notes = serde_json::to_string(&RunNotes {
             ignored_overrides: run.ignored_overrides.clone(),
             named_not_proposed: run.named_not_proposed.clone(),
@@ -177,20 +184,20 @@ impl App {
         unmatched_page: u64,
     ) -> Result<StoredRun, AppError> {
         let runs = self.store.matching_runs();
-        let row = match runs.latest(authority).await? {
-            Some(row) => row,
+        // A run worked out here is shown from memory: read back, it could
+        // already have been forgotten by a change made meanwhile.
+        let (row, fresh) = match runs.latest(authority).await? {
+            Some(row) => (row, None),
             None => {
                 // One view works the run out; others for the same scope
                 // wait for it and read what it stored.
                 let lock = self.runs_in_progress.lock_for(authority);
                 let _working = lock.lock().await;
                 match runs.latest(authority).await? {
-                    Some(row) => row,
+                    Some(row) => (row, None),
                     None => {
-                        self.rerun_matching(authority).await?;
-                        runs.latest(authority).await?.ok_or_else(|| {
-                            AppError::Internal("a stored matching run went missing".into())
-                        })?
+                        let run = self.run_matching(authority).await?;
+                        (self.store_run(authority, &run).await?, Some(run))
                     }
                 }
             }
@@ -211,6 +218,42 @@ impl App {
         let unmatched_count = u64::try_from(unmatched_count).unwrap_or(0);
         let pairs_page = clamp_page(pairs_page, pair_count);
         let unmatched_page = clamp_page(unmatched_page, unmatched_count);
+        let (pairs, unmatched) = match fresh {
+            Some(run) => (
+                page_of(run.pairs, pairs_page),
+                page_of(run.unmatched, unmatched_page),
+            ),
+            None => self.stored_page(id, pairs_page, unmatched_page).await?,
+        };
+        Ok(StoredRun {
+            id,
+            programme_id: authority.programme_id(),
+            programme_name,
+            made_at,
+            first_come_first_served,
+            waiting: u64::try_from(waiting).unwrap_or(0),
+            total_score,
+            pair_count,
+            unmatched_count,
+            ignored_overrides: notes.ignored_overrides,
+            named_not_proposed: notes.named_not_proposed,
+            closed_mentors: notes.closed_mentors,
+            pairs,
+            pairs_page,
+            unmatched,
+            unmatched_page,
+        })
+    }
+
+    /// One page of a stored run's pairs and one of the mentees it leaves
+    /// waiting, read from the store.
+    async fn stored_page(
+        &self,
+        id: MatchingRunId,
+        pairs_page: u64,
+        unmatched_page: u64,
+    ) -> Result<(Vec<ProposedPair>, Vec<Unmatched>), AppError> {
+        let runs = self.store.matching_runs();
         let offset = |page: u64| i64::try_from((page - 1) * RUN_PAGE_SIZE).unwrap_or(i64::MAX);
         let limit = i64::try_from(RUN_PAGE_SIZE).unwrap_or(i64::MAX);
         let (pairs, unmatched) = tokio::try_join!(
@@ -247,24 +290,7 @@ impl App {
                 })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
-        Ok(StoredRun {
-            id,
-            programme_id: authority.programme_id(),
-            programme_name,
-            made_at,
-            first_come_first_served,
-            waiting: u64::try_from(waiting).unwrap_or(0),
-            total_score,
-            pair_count,
-            unmatched_count,
-            ignored_overrides: notes.ignored_overrides,
-            named_not_proposed: notes.named_not_proposed,
-            closed_mentors: notes.closed_mentors,
-            pairs,
-            pairs_page,
-            unmatched,
-            unmatched_page,
-        })
+        Ok((pairs, unmatched))
     }
 
     /// Sends the proposals of the stored run the coordinator read (MAT-4),

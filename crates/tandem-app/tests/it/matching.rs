@@ -319,13 +319,37 @@ async fn views_that_find_no_stored_run_work_it_out_once() {
             .await
             .expect("a run")
             .id;
-        // Something changes who is waiting: the stored run is forgotten.
+        // Something changes who is waiting: a request screened in forgets
+        // the stored run.
         app.rerun_matching(&authority).await.expect("again");
-        db.store
-            .matching_runs()
-            .forget(caf)
+        let queued = db
+            .store
+            .requests()
+            .with_status(
+                caf,
+                tandem_domain::register::RequestStatus::AwaitingScreening,
+                None,
+            )
             .await
-            .expect("forgotten");
+            .expect("queue");
+        let accept = ScreeningInput {
+            decision: "accept".into(),
+            reason: String::new(),
+            detail: String::new(),
+        };
+        app.screen_request(&coordinator, queued[0].id, &accept)
+            .await
+            .expect("accepted");
+        assert!(
+            db.store
+                .matching_runs()
+                .latest(&authority)
+                .await
+                .expect("read")
+                .is_none(),
+            "{}: forgotten",
+            db.label
+        );
         let (a, b) = tokio::join!(
             app.stored_matching_run(&authority, 1, 1),
             app.stored_matching_run(&authority, 1, 1),

@@ -53,7 +53,8 @@ async fn the_latest_run_is_read_by_page_replaced_whole_and_forgotten_on_a_change
                 },
             )
             .await
-            .expect("stored");
+            .expect("stored")
+            .id;
         let row = runs.latest(&authority).await.expect("read").expect("a run");
         assert_eq!(row.id, first, "{}", db.label);
         assert_eq!(
@@ -100,7 +101,8 @@ async fn the_latest_run_is_read_by_page_replaced_whole_and_forgotten_on_a_change
                 },
             )
             .await
-            .expect("stored again");
+            .expect("stored again")
+            .id;
         assert_ne!(second, first);
         assert_eq!(
             runs.latest(&authority).await.expect("read").map(|r| r.id),
@@ -155,7 +157,8 @@ async fn the_latest_run_is_read_by_page_replaced_whole_and_forgotten_on_a_change
                 },
             )
             .await
-            .expect("stored after");
+            .expect("stored after")
+            .id;
         assert!(third > second, "{}: {third} after {second}", db.label);
         db.finish().await;
     }
