@@ -140,8 +140,8 @@ const roles = [
   ['hr@tandem.example', 'hr', ['/', '/people', '/programmes']],
   ['manager@tandem.example', 'line-manager', ['/', '/people']],
   ['ssw@tandem.example', 'ssw', ['/', '/people', '/programmes']],
-  ['mentor@tandem.example', 'mentor', ['/', '/programmes']],
-  ['mentee@tandem.example', 'mentee', ['/', '/people']],
+  ['mentor@tandem.example', 'mentor', ['/', '/programmes', '/profile']],
+  ['mentee@tandem.example', 'mentee', ['/', '/people', '/profile']],
 ];
 
 for (const [email, name, paths] of roles) {
@@ -247,6 +247,36 @@ test('a coordinator screens a request and runs matching; the pages are accessibl
     assert.equal(await page.locator('h1').count(), 1, `${path} has one heading`);
     await checkAccessibility(page, `coordinator_caf${path.replaceAll('/', '_')}`);
   }
+  await context.close();
+});
+
+test('a mentor records a characteristic on their profile and agrees to matching on it', async () => {
+  const { context, page } = await signIn('mentor@tandem.example');
+  await page.click('header >> text=About you');
+  await page.waitForSelector('h1');
+  assert.match(await page.textContent('h1'), /About you, for matching/);
+  await page.fill('#religion', 'Quaker');
+  await page.check('#religion_consent');
+  await submit(page, '/profile');
+  assert.match(await page.textContent('.panel-success'), /Saved/);
+  assert.equal(await page.inputValue('#religion'), 'Quaker');
+  assert.ok(await page.isChecked('#religion_consent'));
+  assert.ok(!(await page.isChecked('#gender_consent')));
+  await checkAccessibility(page, 'mentor_profile_saved');
+  await context.close();
+});
+
+test("a CAF request asks only what CAF matches on", async () => {
+  const { context, page } = await signIn('coordinator@tandem.example');
+  await page.goto(`${baseUrl}/programmes`);
+  const href = await page.locator('main a', { hasText: 'CAFCASS' }).first().getAttribute('href');
+  await page.goto(`${baseUrl}${href}/request`);
+  await page.waitForSelector('h1');
+  assert.ok(await page.$('#race'));
+  assert.ok(await page.$('#other_team'));
+  assert.equal(await page.$('#religion'), null);
+  assert.equal(await page.$('#other_jurisdiction'), null);
+  await checkAccessibility(page, 'caf_request_form');
   await context.close();
 });
 

@@ -826,6 +826,24 @@ impl App {
             );
             self.store.register().put(&authority, &profile).await?;
         }
+        // A Cafcass mentor has said on their own profile that they are
+        // Welsh, and agreed to matching on it (caf.toml weighs culture);
+        // the head of service below asks for a mentor who shares it.
+        let welsh = tandem_domain::identity::PersonIdentity {
+            culture: tandem_domain::identity::Recorded {
+                value: "Welsh".to_owned(),
+                consent: true,
+            },
+            ..Default::default()
+        };
+        self.store
+            .identities()
+            .save(
+                tandem_domain::permissions::Actor::Operator,
+                person("Cafcass", "CAF0021").await?,
+                &welsh,
+            )
+            .await?;
         for (key, org, employee_id, track, goals) in DEMO_REQUESTS {
             let programme = programme_id(key).await?;
             let person_id = person(org, employee_id).await?;
@@ -844,7 +862,15 @@ impl App {
                 other_jurisdiction: key == "cwt",
                 language: String::new(),
                 gender: String::new(),
-                culture: String::new(),
+                culture: if employee_id == "CAF0011" {
+                    "Welsh".to_owned()
+                } else {
+                    String::new()
+                },
+                race: String::new(),
+                religion: String::new(),
+                sexuality: String::new(),
+                location: String::new(),
                 specific_requests: String::new(),
                 isolated: false,
                 named_mentor: None,

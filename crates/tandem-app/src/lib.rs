@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod demo;
 pub mod home;
+pub mod identity;
 pub mod import;
 mod job_kinds;
 pub mod jobs;

@@ -220,9 +220,15 @@ fn hide_content(row: &mut RequestRow) {
         &mut row.language,
         &mut row.gender,
         &mut row.culture,
+        &mut row.race,
+        &mut row.religion,
+        &mut row.sexuality,
+        &mut row.location,
+        &mut row.specific_requests,
     ] {
         text.clear();
     }
+    row.isolated = false;
     row.other_team = false;
     row.other_region = false;
     row.other_organisation = false;
@@ -896,6 +902,10 @@ impl App {
                 language: String::new(),
                 gender: String::new(),
                 culture: String::new(),
+                race: String::new(),
+                religion: String::new(),
+                sexuality: String::new(),
+                location: String::new(),
                 specific_requests: String::new(),
                 isolated: false,
                 named_mentor: None,

@@ -26,10 +26,11 @@ pub enum AuditAction {
     ProposalsSent,
     ProposalAccepted,
     ProposalDeclined,
+    IdentitySaved,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 18] = [
         AuditAction::AccountCreated,
         AuditAction::SignedIn,
         AuditAction::SignedOut,
@@ -47,6 +48,7 @@ impl AuditAction {
         AuditAction::ProposalsSent,
         AuditAction::ProposalAccepted,
         AuditAction::ProposalDeclined,
+        AuditAction::IdentitySaved,
     ];
 
     /// The stored spelling; never changes once written.
@@ -69,6 +71,7 @@ impl AuditAction {
             AuditAction::ProposalsSent => "matching.proposed",
             AuditAction::ProposalAccepted => "matching.accepted",
             AuditAction::ProposalDeclined => "matching.declined",
+            AuditAction::IdentitySaved => "identity.saved",
         }
     }
 
@@ -96,6 +99,7 @@ impl AuditAction {
             AuditAction::ProposalsSent => "Proposals sent to mentors",
             AuditAction::ProposalAccepted => "Proposal accepted",
             AuditAction::ProposalDeclined => "Proposal declined",
+            AuditAction::IdentitySaved => "Own characteristics for matching saved",
         }
     }
 }

@@ -192,6 +192,14 @@ pub fn own_sessions(principal: &Principal) -> AccountId {
     principal.account_id
 }
 
+/// Whose characteristics for matching a caller may read and change
+/// (MAT-1, issue 11): their own person's, and nobody else's — neither a
+/// coordinator's nor an administrator's. `None` for an account with no
+/// person (an operator's or an administrator's own).
+pub fn own_identity(principal: &Principal) -> Option<PersonId> {
+    principal.person_id
+}
+
 /// Administrators see the whole system's figures and its recent audit
 /// events on their home page.
 pub fn sees_system_overview(principal: &Principal) -> bool {

@@ -519,11 +519,17 @@ pub enum Criterion {
     /// "on a cross regional basis where individuals seeking mentoring are
     /// from a minority group and possibly professionally isolated").
     OtherTeamOrRegionIfIsolated,
+    /// The mentor is from the other team, region, organisation or
+    /// jurisdiction the mentee asked for in their request, counted once
+    /// per wish met (REQ-1: "another team [CAF], another organisation or
+    /// jurisdiction [CWT]"). The request asks these questions only where
+    /// the programme weighs this.
+    PreferredElsewhere,
 }
 
 impl Criterion {
     /// Every criterion, in the order they are listed in settings.
-    pub const ALL: [Criterion; 18] = [
+    pub const ALL: [Criterion; 19] = [
         Criterion::RelevantExperience,
         Criterion::SpecificRequests,
         Criterion::StyleAndApproach,
@@ -542,6 +548,7 @@ impl Criterion {
         Criterion::OtherTeam,
         Criterion::OtherRegion,
         Criterion::OtherTeamOrRegionIfIsolated,
+        Criterion::PreferredElsewhere,
     ];
 
     /// The criterion's name in settings, e.g. `relevant_experience`.
@@ -565,6 +572,7 @@ impl Criterion {
             Criterion::OtherTeam => "other_team",
             Criterion::OtherRegion => "other_region",
             Criterion::OtherTeamOrRegionIfIsolated => "other_team_or_region_if_isolated",
+            Criterion::PreferredElsewhere => "preferred_elsewhere",
         }
     }
 }
@@ -615,6 +623,8 @@ pub struct MatchingWeights {
     pub other_region: Option<Weight>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_team_or_region_if_isolated: Option<Weight>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_elsewhere: Option<Weight>,
 }
 
 impl MatchingWeights {
@@ -639,6 +649,7 @@ impl MatchingWeights {
             Criterion::OtherTeam => self.other_team,
             Criterion::OtherRegion => self.other_region,
             Criterion::OtherTeamOrRegionIfIsolated => self.other_team_or_region_if_isolated,
+            Criterion::PreferredElsewhere => self.preferred_elsewhere,
         }
     }
 

@@ -692,6 +692,14 @@ pub struct MentorRequestInput {
     pub language: String,
     pub gender: String,
     pub culture: String,
+    /// An ethnicity the mentee would like their mentor to share.
+    pub race: String,
+    /// A religion or belief the mentee would like their mentor to share.
+    pub religion: String,
+    /// A sexual orientation the mentee would like their mentor to share.
+    pub sexuality: String,
+    /// Where the mentee is based, for programmes that weigh location.
+    pub location: String,
     /// What the mentee asks that a particular mentor may offer (CWT 2.2.3).
     pub specific_requests: String,
     /// The mentee is from a minority or professionally isolated in their
@@ -718,6 +726,10 @@ pub struct MentorRequest {
     pub language: String,
     pub gender: String,
     pub culture: String,
+    pub race: String,
+    pub religion: String,
+    pub sexuality: String,
+    pub location: String,
     pub specific_requests: String,
     pub isolated: bool,
     pub named_mentor: Option<MentorEntryId>,
@@ -735,6 +747,10 @@ pub mod request_fields {
     pub const LANGUAGE: &str = "language";
     pub const GENDER: &str = "gender";
     pub const CULTURE: &str = "culture";
+    pub const RACE: &str = "race";
+    pub const RELIGION: &str = "religion";
+    pub const SEXUALITY: &str = "sexuality";
+    pub const LOCATION: &str = "location";
     pub const SPECIFIC_REQUESTS: &str = "specific_requests";
     pub const NAMED_MENTOR: &str = "named_mentor";
 }
@@ -798,6 +814,25 @@ impl MentorRequestInput {
         let language = text(f::LANGUAGE, "Language", &self.language, &mut problems);
         let gender = text(f::GENDER, "Gender", &self.gender, &mut problems);
         let culture = text(f::CULTURE, "Culture", &self.culture, &mut problems);
+        let race = text(f::RACE, "Ethnicity", &self.race, &mut problems);
+        let religion = text(
+            f::RELIGION,
+            "Religion or belief",
+            &self.religion,
+            &mut problems,
+        );
+        let sexuality = text(
+            f::SEXUALITY,
+            "Sexual orientation",
+            &self.sexuality,
+            &mut problems,
+        );
+        let location = text(
+            f::LOCATION,
+            "Where you are based",
+            &self.location,
+            &mut problems,
+        );
         let specific_requests = text(
             f::SPECIFIC_REQUESTS,
             "Specific requests",
@@ -835,6 +870,10 @@ impl MentorRequestInput {
             language,
             gender,
             culture,
+            race,
+            religion,
+            sexuality,
+            location,
             specific_requests,
             isolated: self.isolated,
             named_mentor,

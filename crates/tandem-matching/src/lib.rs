@@ -23,7 +23,7 @@ pub use problem::{
     Blocked, Certificate, FairWitness, Mode, Pair, Problem, Solution, SolveStats, WeightTransform,
 };
 pub use scoring::{
-    Assessment, Conflict, Contribution, Criterion, ExcludedPair, ExclusionData, ExclusionReason,
-    Identity, MenteeRequest, MentorProfile, MentorStatus, PersonId, Place, ScoredPair, Scorer,
-    Weights, assess, exclusions, explain,
+    Assessment, Conflict, Contribution, Criterion, Elsewhere, ExcludedPair, ExclusionData,
+    ExclusionReason, Identity, MenteeRequest, MentorProfile, MentorStatus, PersonId, Place,
+    ScoredPair, Scorer, Weights, assess, exclusions, explain,
 };

@@ -10,6 +10,7 @@
 mod accounts;
 mod audit;
 mod decode;
+mod identities;
 mod imports;
 mod integrity;
 mod jobs;
@@ -184,6 +185,11 @@ repository!(
     /// Matching proposals, their answers and coordinators' overrides (MAT-3 to MAT-5).
     Proposals,
     proposals
+);
+repository!(
+    /// People's own characteristics for matching, with their consent (MAT-1).
+    Identities,
+    identities
 );
 repository!(
     /// Stored matching runs, the latest per programme and scope (MAT-3).

@@ -5,7 +5,7 @@
 //! a new run replaces it, and whatever changes who is waiting or who can
 //! mentor forgets the programme's runs.
 
-use tandem_domain::ids::{MatchingRunId, MentorEntryId, ProgrammeId, RequestId};
+use tandem_domain::ids::{MatchingRunId, MentorEntryId, PersonId, ProgrammeId, RequestId};
 use tandem_domain::permissions::MatchingAuthority;
 
 use crate::decode::IntFlag;
@@ -252,6 +252,8 @@ pub(crate) enum Changed {
     Request(RequestId),
     Proposal(i64),
     Relationship(i64),
+    /// A person's profile as a mentor, in whichever programmes they mentor.
+    Mentor(PersonId),
     People,
 }
 
@@ -281,6 +283,11 @@ where
             "DELETE FROM matching_runs WHERE programme_id = \
              (SELECT programme_id FROM relationships WHERE id = $1)",
             id,
+        ),
+        Changed::Mentor(id) => (
+            "DELETE FROM matching_runs WHERE programme_id IN \
+             (SELECT programme_id FROM mentor_entries WHERE person_id = $1)",
+            id.get(),
         ),
         Changed::People => {
             sqlx::query("DELETE FROM matching_runs")

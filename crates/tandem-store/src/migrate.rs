@@ -146,6 +146,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("migrations/0018_live_proposal.sqlite.sql"),
         postgres: include_str!("migrations/0018_live_proposal.postgres.sql"),
     },
+    Migration {
+        version: 19,
+        name: "identities",
+        shared: include_str!("migrations/0019_identities.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// An arbitrary constant naming Tandem's migration lock in PostgreSQL, so

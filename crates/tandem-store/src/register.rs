@@ -153,6 +153,11 @@ pub struct RequestRow {
     pub language: String,
     pub gender: String,
     pub culture: String,
+    pub race: String,
+    pub religion: String,
+    pub sexuality: String,
+    /// Where the mentee is based.
+    pub location: String,
     /// What the mentee asks that a particular mentor may offer.
     pub specific_requests: String,
     /// The mentee is from a minority or professionally isolated in their
@@ -176,7 +181,8 @@ const REQUEST_COLUMNS: &str = "q.id, q.programme_id, g.name AS programme_name, q
      p.family_name, p.organisation_id, o.name AS organisation, t.name AS team, p.job_title, p.start_date, \
      q.track, q.source, q.status, q.goals, q.help_needed, q.preferred_style, q.meeting_frequency, \
      q.relationship_length, q.meeting_location, q.other_team, q.other_region, q.other_organisation, \
-     q.other_jurisdiction, q.language, q.gender, q.culture, q.specific_requests, q.isolated, \
+     q.other_jurisdiction, q.language, q.gender, q.culture, q.race, q.religion, q.sexuality, q.location, \
+     q.specific_requests, q.isolated, \
      q.named_mentor_id, q.consultation, \
      q.consultation_note, q.rejection_reason, q.rejection_detail, q.created_at, q.screened_at";
 
@@ -568,8 +574,9 @@ impl Requests<'_> {
             "INSERT INTO mentor_requests (programme_id, person_id, track, source, status, goals, help_needed, \
              preferred_style, meeting_frequency, relationship_length, meeting_location, other_team, other_region, \
              other_organisation, other_jurisdiction, language, gender, culture, named_mentor_id, consultation, \
-             created_by, created_at, specific_requests, isolated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-             $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id",
+             created_by, created_at, specific_requests, isolated, race, religion, sexuality, location) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+             $20, $21, $22, $23, $24, $25, $26, $27, $28) RETURNING id",
         )
         .bind(programme_id.get())
         .bind(person_id.get())
@@ -595,6 +602,10 @@ impl Requests<'_> {
         .bind(at)
         .bind(&r.specific_requests)
         .bind(flag(r.isolated))
+        .bind(&r.race)
+        .bind(&r.religion)
+        .bind(&r.sexuality)
+        .bind(&r.location)
         .fetch_one(&mut *tx)
         .await;
         let id: i64 = match inserted {

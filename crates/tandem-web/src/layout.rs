@@ -36,6 +36,9 @@ pub fn page(title: &str, caller: Option<&Caller>, content: Markup) -> Markup {
                                         li { a href="/people/import" { "Import people" } }
                                     }
                                     li.header__user { "Signed in as " (caller.principal.display_name) }
+                                    @if caller.principal.person_id.is_some() {
+                                        li { a href="/profile" { "About you" } }
+                                    }
                                     li { a href="/sessions" { "Your sessions" } }
                                     li {
                                         form method="post" action="/sign-out" {

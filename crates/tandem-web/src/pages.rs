@@ -7,6 +7,7 @@ pub mod home;
 pub mod import;
 pub mod matching;
 pub mod people;
+pub mod profile;
 pub mod programme_settings;
 pub mod programmes;
 pub mod proposals;

@@ -56,8 +56,8 @@ fn put<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> R
 /// The table: pages first, then the API, each feature together.
 fn table() -> Vec<Route> {
     use pages::{
-        home, import, matching, people, programme_settings, programmes, proposals, register,
-        relationships, requests, screening, self_assessment, sessions, sign_in, site,
+        home, import, matching, people, profile, programme_settings, programmes, proposals,
+        register, relationships, requests, screening, self_assessment, sessions, sign_in, site,
     };
     vec![
         get("/", home::home),
@@ -65,6 +65,8 @@ fn table() -> Vec<Route> {
         post("/sign-in", sign_in::sign_in),
         post("/sign-out", sign_in::sign_out),
         get("/signed-out", sign_in::signed_out),
+        get("/profile", profile::profile),
+        post("/profile", profile::save_profile),
         get("/sessions", sessions::sessions),
         post("/sessions/end", sessions::end),
         get("/assets/tandem.css", site::stylesheet),

@@ -4,12 +4,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use tandem_domain::identity::{Characteristic, PersonIdentity};
 use tandem_domain::ids::{MentorEntryId, OrganisationId, PersonId, RequestId};
 use tandem_domain::programme::{
     CarerLevel, Criterion as SettingCriterion, MentorFacts, Months, Programme,
 };
 use tandem_matching::{
-    Criterion, ExclusionData, Identity, MenteeRequest, MentorProfile, MentorStatus, Place, Weights,
+    Criterion, Elsewhere, ExclusionData, Identity, MenteeRequest, MentorProfile, MentorStatus,
+    Place, Weights,
 };
 use tandem_store::{MentorEntryRow, PersonDetail, RequestRow};
 use time::Date;
@@ -27,6 +29,9 @@ pub(super) struct Loaded<'a> {
     pub entries: &'a [MentorEntryRow],
     /// Everyone named by a request or an entry, by person id.
     pub people: &'a HashMap<PersonId, PersonDetail>,
+    /// The characteristics each mentor consented to matching on, by
+    /// person id; a mentor without a row has none.
+    pub identities: &'a HashMap<PersonId, PersonIdentity>,
     /// Each organisation's jurisdiction, by organisation id.
     pub jurisdictions: &'a HashMap<OrganisationId, String>,
     /// Live proposals (awaiting the mentor or accepted) per register entry.
@@ -109,6 +114,7 @@ pub(super) fn build_profiles(loaded: &Loaded<'_>) -> Result<Profiles, AppError> 
             Ok(mentor_profile(
                 entry,
                 person,
+                loaded.identities.get(&entry.person_id),
                 loaded.programme,
                 live,
                 loaded.today,
@@ -205,9 +211,10 @@ fn phrases(text: &str) -> BTreeSet<String> {
 }
 
 /// One waiting request as the engine sees it: the mentee's wishes for a
-/// mentor who shares their language, gender or culture become identity
-/// wishes; their approval type, household and interests come from their
-/// person record.
+/// mentor who shares their language, gender, culture, ethnicity, religion
+/// or sexual orientation become identity wishes; their approval type,
+/// household and interests come from their person record, and where they
+/// are based from the request.
 fn mentee_request(
     request: &RequestRow,
     person: &PersonDetail,
@@ -218,6 +225,9 @@ fn mentee_request(
         (Identity::Language, &request.language),
         (Identity::Gender, &request.gender),
         (Identity::Culture, &request.culture),
+        (Identity::Race, &request.race),
+        (Identity::Religion, &request.religion),
+        (Identity::Sexuality, &request.sexuality),
     ] {
         let wanted = phrases(text);
         if !wanted.is_empty() {
@@ -242,9 +252,15 @@ fn mentee_request(
                 .cloned(),
             team: person.team.clone().unwrap_or_default(),
             region: person.region.clone(),
-            location: None,
+            location: location(&request.location),
         },
         isolated: request.isolated,
+        prefers: Elsewhere {
+            team: request.other_team,
+            region: request.other_region,
+            organisation: request.other_organisation,
+            jurisdiction: request.other_jurisdiction,
+        },
         not_with: BTreeSet::new(),
     }
 }
@@ -278,21 +294,37 @@ fn mentor_status(entry: &MentorEntryRow, programme: &Programme, today: Date) -> 
     }
 }
 
+/// A location as typed, compared however it is capitalised or spaced;
+/// none when empty.
+fn location(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (!words.is_empty()).then(|| words.join(" ").to_lowercase())
+}
+
 /// One register entry as the engine sees it; `live` proposals (awaiting
-/// the mentor or accepted) are the places in use.
+/// the mentor or accepted) are the places in use. `identity` holds only
+/// what the mentor consented to matching on.
 fn mentor_profile(
     entry: &MentorEntryRow,
     person: &PersonDetail,
+    identity: Option<&PersonIdentity>,
     programme: &Programme,
     live: i64,
     today: Date,
 ) -> MentorProfile {
     let mut experience = phrases(&entry.expertise);
     experience.extend(phrases(&entry.experience));
+    let consented = identity;
     let mut identity = BTreeMap::new();
     let languages = phrases(&entry.languages);
     if !languages.is_empty() {
         identity.insert(Identity::Language, languages);
+    }
+    for (characteristic, value) in consented.into_iter().flat_map(PersonIdentity::for_matching) {
+        let values = phrases(value);
+        if !values.is_empty() {
+            identity.insert(engine_identity(characteristic), values);
+        }
     }
     MentorProfile {
         person: engine_person(entry.person_id),
@@ -308,11 +340,21 @@ fn mentor_profile(
             jurisdiction: Some(entry.jurisdiction.clone()).filter(|j| !j.is_empty()),
             team: entry.team.clone().unwrap_or_default(),
             region: entry.region.clone(),
-            location: Some(entry.location.clone()).filter(|l| !l.is_empty()),
+            location: location(&entry.location),
         },
         capacity: u32::try_from(entry.capacity).unwrap_or(0),
         current_mentees: u32::try_from(live).unwrap_or(u32::MAX),
         status: mentor_status(entry, programme, today),
+    }
+}
+
+fn engine_identity(characteristic: Characteristic) -> Identity {
+    match characteristic {
+        Characteristic::Gender => Identity::Gender,
+        Characteristic::Culture => Identity::Culture,
+        Characteristic::Race => Identity::Race,
+        Characteristic::Religion => Identity::Religion,
+        Characteristic::Sexuality => Identity::Sexuality,
     }
 }
 
@@ -335,6 +377,7 @@ fn criterion(setting: SettingCriterion) -> Criterion {
         SettingCriterion::OtherJurisdiction => Criterion::OtherJurisdiction,
         SettingCriterion::OtherTeam | SettingCriterion::OtherRegion => Criterion::OtherTeamOrRegion,
         SettingCriterion::OtherTeamOrRegionIfIsolated => Criterion::OtherTeamForIsolated,
+        SettingCriterion::PreferredElsewhere => Criterion::PreferredElsewhere,
     }
 }
 
@@ -417,6 +460,10 @@ mod tests {
             language: String::new(),
             gender: String::new(),
             culture: String::new(),
+            race: String::new(),
+            religion: String::new(),
+            sexuality: String::new(),
+            location: String::new(),
             specific_requests: String::new(),
             isolated: false,
             named_mentor_id: None,
@@ -472,6 +519,25 @@ mod tests {
         live_per_entry: &HashMap<MentorEntryId, i64>,
         today: Date,
     ) -> Result<Profiles, AppError> {
+        build_with(
+            programme,
+            request,
+            entry,
+            live_per_entry,
+            &HashMap::new(),
+            today,
+        )
+    }
+
+    /// The same, with the mentors' characteristics for matching.
+    fn build_with(
+        programme: &Programme,
+        request: RequestRow,
+        entry: MentorEntryRow,
+        live_per_entry: &HashMap<MentorEntryId, i64>,
+        identities: &HashMap<PersonId, PersonIdentity>,
+        today: Date,
+    ) -> Result<Profiles, AppError> {
         let people = HashMap::from([
             (request.person_id, person(request.person_id, 1)),
             (entry.person_id, person(entry.person_id, 2)),
@@ -487,6 +553,7 @@ mod tests {
             requests: &[request],
             entries: &[entry],
             people: &people,
+            identities,
             jurisdictions: &jurisdictions,
             live_per_entry,
             management_chains: &management_chains,
@@ -503,11 +570,22 @@ mod tests {
     /// The score and explanation of the one pair, under the programme's
     /// own weights.
     fn scored(programme: &Programme, request: RequestRow, entry: MentorEntryRow) -> (i64, String) {
-        let profiles = build(
+        scored_with(programme, request, entry, &HashMap::new())
+    }
+
+    /// The same, with the mentors' characteristics for matching.
+    fn scored_with(
+        programme: &Programme,
+        request: RequestRow,
+        entry: MentorEntryRow,
+        identities: &HashMap<PersonId, PersonIdentity>,
+    ) -> (i64, String) {
+        let profiles = build_with(
             programme,
             request,
             entry,
             &HashMap::new(),
+            identities,
             date!(2026 - 01 - 01),
         )
         .expect("builds");
@@ -536,6 +614,93 @@ mod tests {
         );
         assert!(
             asked.1.contains("has adopted, as the mentee asked"),
+            "{}",
+            asked.1
+        );
+    }
+
+    #[test]
+    fn an_afc_mentors_characteristic_scores_only_with_their_consent() {
+        // AFC "Matching": "language needs, race, culture, religion, gender,
+        // sexuality or geographical location".
+        use tandem_domain::identity::Recorded;
+        let afc = programme("afc");
+        let mut asking = request(1, 10);
+        asking.religion = "Muslim".to_owned();
+        asking.sexuality = "Gay".to_owned();
+        let recorded = |consent: bool| PersonIdentity {
+            religion: Recorded {
+                value: "muslim".to_owned(),
+                consent,
+            },
+            sexuality: Recorded {
+                value: "gay".to_owned(),
+                consent: false,
+            },
+            ..PersonIdentity::default()
+        };
+        let mentor = PersonId::new(20);
+        let with = scored_with(
+            &afc,
+            asking.clone(),
+            entry(1, 20),
+            &HashMap::from([(mentor, recorded(true))]),
+        );
+        let without = scored_with(
+            &afc,
+            asking,
+            entry(1, 20),
+            &HashMap::from([(mentor, recorded(false))]),
+        );
+        assert_eq!(with.0 - without.0, 2, "{with:?} against {without:?}");
+        assert!(
+            with.1.contains("religion muslim, as requested"),
+            "{}",
+            with.1
+        );
+        assert!(!with.1.contains("sexuality"), "not consented: {}", with.1);
+        assert!(!without.1.contains("religion"), "{}", without.1);
+    }
+
+    #[test]
+    fn an_afc_mentee_where_they_are_based_meets_a_mentor_in_the_same_place() {
+        let afc = programme("afc");
+        let mut based = request(1, 10);
+        based.location = " Kingston  upon Thames ".to_owned();
+        let mut nearby = entry(1, 20);
+        nearby.location = "kingston upon thames".to_owned();
+        let plain = scored(&afc, request(1, 10), nearby.clone());
+        let same = scored(&afc, based, nearby);
+        assert_eq!(same.0 - plain.0, 2, "{same:?} against {plain:?}");
+        assert!(
+            same.1.contains("also in kingston upon thames"),
+            "{}",
+            same.1
+        );
+    }
+
+    #[test]
+    fn a_cwt_mentee_asking_for_another_jurisdiction_counts_a_mentor_there_again() {
+        // CWT 1.2 a): mentee and mentor "in an opposite jurisdiction or
+        // organisation"; REQ-1: the mentee may also ask for it.
+        let cwt = programme("cwt");
+        let mut asking = request(1, 10);
+        asking.other_jurisdiction = true;
+        let plain = scored(&cwt, request(1, 10), entry(1, 20));
+        let asked = scored(&cwt, asking, entry(1, 20));
+        let weight = i64::from(
+            cwt.matching
+                .weights
+                .get(SettingCriterion::PreferredElsewhere)
+                .expect("CWT weighs the mentee's wish")
+                .get(),
+        );
+        // The entry's person is in Northern Ireland, the mentee in England.
+        assert_eq!(asked.0 - plain.0, weight, "{asked:?} against {plain:?}");
+        assert!(
+            asked
+                .1
+                .contains("from another jurisdiction, as the mentee asked"),
             "{}",
             asked.1
         );
@@ -718,6 +883,7 @@ mod tests {
             requests: &[request(7, 10)],
             entries: &[],
             people: &HashMap::new(),
+            identities: &HashMap::new(),
             jurisdictions: &HashMap::new(),
             live_per_entry: &HashMap::new(),
             management_chains: &HashMap::new(),

@@ -33,30 +33,33 @@ impl App {
         // The queries that do not depend on each other run at once, each
         // on its own connection.
         let store = &self.store;
-        let (organisations, waiting, entries, live_per_entry, tried, former, in_force) = tokio::try_join!(
-            async { store.organisations().all().await },
-            // Accepted requests without a live proposal, found in the
-            // query rather than read out and dropped (at national scale
-            // nearly all accepted requests have their mentor).
-            async { store.requests().all_waiting_for_match(programme_id).await },
-            async {
-                store
-                    .register()
-                    .list(programme_id, &RegisterFilter::default())
-                    .await
-            },
-            async { store.proposals().live_per_entry(programme_id).await },
-            async { store.relationships().excluded_pairs(programme_id).await },
-            async {
-                // MAT-5: only AFC links a mentee with a former mentor again.
-                if programme.matching.relink_former_mentor {
-                    Ok(Vec::new())
-                } else {
-                    store.relationships().former_pairs(programme_id).await
-                }
-            },
-            async { store.proposals().overrides(programme_id).await },
-        )?;
+        let (organisations, waiting, entries, live_per_entry, tried, former, in_force, identities) =
+            tokio::try_join!(
+                async { store.organisations().all().await },
+                // Accepted requests without a live proposal, found in the
+                // query rather than read out and dropped (at national scale
+                // nearly all accepted requests have their mentor).
+                async { store.requests().all_waiting_for_match(programme_id).await },
+                async {
+                    store
+                        .register()
+                        .list(programme_id, &RegisterFilter::default())
+                        .await
+                },
+                async { store.proposals().live_per_entry(programme_id).await },
+                async { store.relationships().excluded_pairs(programme_id).await },
+                async {
+                    // MAT-5: only AFC links a mentee with a former mentor again.
+                    if programme.matching.relink_former_mentor {
+                        Ok(Vec::new())
+                    } else {
+                        store.relationships().former_pairs(programme_id).await
+                    }
+                },
+                async { store.proposals().overrides(programme_id).await },
+                // Only what each mentor consented to matching on.
+                async { store.identities().for_matching(programme_id).await },
+            )?;
         let jurisdictions: HashMap<OrganisationId, String> = organisations
             .into_iter()
             .map(|o| (o.id, o.jurisdiction))
@@ -82,6 +85,7 @@ impl App {
             requests: &requests,
             entries: &entries,
             people: &people,
+            identities: &identities,
             jurisdictions: &jurisdictions,
             live_per_entry: &live_per_entry,
             management_chains: &management_chains,

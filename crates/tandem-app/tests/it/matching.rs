@@ -544,3 +544,168 @@ async fn a_coordinator_matches_only_their_own_organisations_requests() {
         db.finish().await;
     }
 }
+
+/// The explanation of the pair matching proposes for `request`.
+async fn explanation_for(
+    app: &App,
+    authority: &tandem_domain::permissions::MatchingAuthority,
+    request: RequestId,
+) -> Vec<String> {
+    let run = app.run_matching(authority).await.expect("a run");
+    run.pairs
+        .into_iter()
+        .find(|p| p.request_id == request)
+        .expect("the chosen pair is proposed")
+        .explanation
+}
+
+#[tokio::test]
+async fn a_mentors_characteristic_counts_only_while_they_consent_to_it() {
+    // CAF 2: "full reference to diversity"; caf.toml weighs race. A mentee
+    // asks for a mentor who shares their ethnicity; a mentor records theirs
+    // on their own profile and decides whether matching may use it.
+    use tandem_domain::identity::{PersonIdentity, Recorded};
+    use tandem_domain::register::MentorRequestInput;
+    for db in test_support::all().await {
+        let (app, coordinator, caf) = demo_caf(&db).await;
+        let cafcass = app.organisation_named("Cafcass").await.expect("org");
+        let mentee_person = app
+            .person_with_employee_id(
+                &tandem_domain::permissions::Operator::assume(),
+                cafcass.id,
+                "CAF0040",
+            )
+            .await
+            .expect("read")
+            .expect("person");
+        let mentee = Principal {
+            account_id: AccountId::new(900),
+            person_id: Some(mentee_person),
+            display_name: "CAF0040".to_owned(),
+            grants: vec![RoleGrant {
+                role: Role::Mentee,
+                organisation_id: Some(cafcass.id),
+                programme_id: None,
+            }],
+        };
+        let request = app
+            .submit_request(
+                &mentee,
+                caf,
+                &MentorRequestInput {
+                    track: "change_of_role".into(),
+                    goals: "Settle into the new role".into(),
+                    help_needed: "Court reports".into(),
+                    race: "Black British".into(),
+                    ..MentorRequestInput::default()
+                },
+            )
+            .await
+            .expect("asks");
+        let accept = ScreeningInput {
+            decision: "accept".into(),
+            reason: String::new(),
+            detail: String::new(),
+        };
+        app.screen_request(&coordinator, request, &accept)
+            .await
+            .expect("accepted");
+        let authority = app
+            .matching_authority(&coordinator, caf)
+            .await
+            .expect("the coordinator may match");
+
+        // The coordinator fixes the pair with a mentor who can take them.
+        let entries = db
+            .store
+            .register()
+            .list(caf, &tandem_store::RegisterFilter::default())
+            .await
+            .expect("register");
+        let mut chosen = None;
+        for entry in &entries {
+            if app
+                .override_pair(&authority, request, entry.id, "Asked for by name")
+                .await
+                .is_ok()
+            {
+                chosen = Some(entry.clone());
+                break;
+            }
+        }
+        let chosen = chosen.expect("some mentor can take them");
+        let mentor = Principal {
+            account_id: AccountId::new(901),
+            person_id: Some(chosen.person_id),
+            display_name: "Mentor".to_owned(),
+            grants: Vec::new(),
+        };
+        let shared = |consent: bool| PersonIdentity {
+            race: Recorded {
+                value: "black british".into(),
+                consent,
+            },
+            ..PersonIdentity::default()
+        };
+        let mentions = |lines: &[String]| lines.iter().any(|l| l.contains("ethnicity"));
+
+        // Recorded, without consent: matching ignores it.
+        app.save_own_identity(&mentor, shared(false))
+            .await
+            .expect("saved");
+        let before = app
+            .stored_matching_run(&authority, 1, 1)
+            .await
+            .expect("a stored run");
+        let without = explanation_for(&app, &authority, request).await;
+        assert!(!mentions(&without), "{}: {without:?}", db.label);
+
+        // With consent, the pair gains the CAF race weight, and the run
+        // stored before the change is worked out again.
+        app.save_own_identity(&mentor, shared(true))
+            .await
+            .expect("saved");
+        let with = explanation_for(&app, &authority, request).await;
+        let line = with
+            .iter()
+            .find(|l| l.contains("ethnicity"))
+            .unwrap_or_else(|| panic!("{}: {with:?}", db.label));
+        assert_eq!(line, "ethnicity black british, as requested: +2");
+        let after = app
+            .stored_matching_run(&authority, 1, 1)
+            .await
+            .expect("a stored run");
+        assert_ne!(
+            after.id, before.id,
+            "{}: the old run is forgotten",
+            db.label
+        );
+
+        // The mentor's own profile shows what they wrote; nobody else's
+        // call reads it.
+        assert_eq!(
+            app.own_identity(&mentor).await.expect("own").race.value,
+            "black british"
+        );
+        assert_eq!(
+            app.own_identity(&mentee).await.expect("own"),
+            PersonIdentity::default()
+        );
+        let admin = app
+            .sign_in("admin@tandem.example", DEMO_PASSWORD)
+            .await
+            .expect("signs in")
+            .principal;
+        assert!(matches!(
+            app.own_identity(&admin).await,
+            Err(AppError::Forbidden(_))
+        ));
+
+        // Consent taken back: the line goes again.
+        app.save_own_identity(&mentor, shared(false))
+            .await
+            .expect("saved");
+        let again = explanation_for(&app, &authority, request).await;
+        assert!(!mentions(&again), "{}: {again:?}", db.label);
+    }
+}

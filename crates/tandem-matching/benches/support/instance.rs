@@ -4,7 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use tandem_matching::{Criterion as Rule, Identity, MenteeRequest, MentorProfile, Place, Weights};
+use tandem_matching::{
+    Criterion as Rule, Elsewhere, Identity, MenteeRequest, MentorProfile, Place, Weights,
+};
 
 /// Seed shared with the scipy script.
 pub const SEED: u64 = 0x5EED_7A4D_E300_0001;
@@ -125,6 +127,9 @@ pub fn profiles(m: usize, n: usize, capacity: u32) -> (Vec<MenteeRequest>, Vec<M
                 wishes,
                 place: random_place(&mut rng),
                 isolated: rng.below(10) == 0,
+                // No wishes for a mentor from elsewhere, so the figures
+                // stay comparable with runs before the criterion existed.
+                prefers: Elsewhere::default(),
                 not_with: BTreeSet::new(),
             }
         })

@@ -76,6 +76,8 @@ impl RowData {
         }
         let a = person;
         let w = weight;
+        let p = a.prefers;
+        let preferred = |wished: bool| if wished { w.preferred as i32 } else { 0 };
         Terms {
             single,
             groups,
@@ -83,9 +85,11 @@ impl RowData {
             approval: w.approval as i32,
             household: w.household as i32,
             location: w.location as i32,
-            organisation: w.organisation as i32,
-            jurisdiction: w.jurisdiction as i32,
+            organisation: w.organisation as i32 + preferred(p.organisation),
+            jurisdiction: w.jurisdiction as i32 + preferred(p.jurisdiction),
             elsewhere: w.team as i32 + if a.isolated { w.isolated as i32 } else { 0 },
+            other_team: preferred(p.team),
+            other_region: preferred(p.region),
         }
     }
 
@@ -187,6 +191,10 @@ pub(super) struct Terms {
     jurisdiction: i32,
     /// Another team or region, plus the bonus for an isolated mentee.
     elsewhere: i32,
+    /// Another team, where the mentee asked for one.
+    other_team: i32,
+    /// Another region (both known), where the mentee asked for one.
+    other_region: i32,
 }
 
 /// Interned attributes, one column each (or one person's, for a mentee).
@@ -346,10 +354,22 @@ fn block_sums<T: Lane, K: Key>(
     if terms.elsewhere != 0 {
         let (team, region, w) = (a.team, a.region, lane(terms.elsewhere));
         let teams = &keys.team[block.clone()];
-        let regions = &keys.region[block];
+        let regions = &keys.region[block.clone()];
         for ((s, &t), &r) in acc.iter_mut().zip(teams).zip(regions) {
             let other_region = region != K::NONE && r != K::NONE && r != region;
             *s += w & -T::from(t != team || other_region);
+        }
+    }
+    if terms.other_team != 0 {
+        let (team, w) = (a.team, lane(terms.other_team));
+        for (s, &t) in acc.iter_mut().zip(&keys.team[block.clone()]) {
+            *s += w & -T::from(t != team);
+        }
+    }
+    if terms.other_region != 0 && a.region != K::NONE {
+        let (region, w) = (a.region, lane(terms.other_region));
+        for (s, &r) in acc.iter_mut().zip(&keys.region[block]) {
+            *s += w & -T::from(r != K::NONE && r != region);
         }
     }
 }
@@ -391,6 +411,8 @@ pub(super) fn row_data(
     ] {
         total += i128::from(x).abs();
     }
+    // Up to four wishes for a mentor from elsewhere.
+    total += i128::from(w.preferred).abs() * 4;
     if total > i128::from(i32::MAX) {
         return None;
     }

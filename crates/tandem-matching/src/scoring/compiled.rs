@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::profiles::{Identity, MenteeRequest, MentorProfile, PersonId};
+use super::profiles::{Elsewhere, Identity, MenteeRequest, MentorProfile, PersonId};
 
 /// Interns strings to small numbers, one table per kind of attribute.
 #[derive(Default)]
@@ -83,6 +83,8 @@ pub(super) struct CompiledWeights {
     pub(super) jurisdiction: i64,
     pub(super) team: i64,
     pub(super) isolated: i64,
+    /// Per wish for a mentor from elsewhere that the mentor meets.
+    pub(super) preferred: i64,
 }
 
 /// One person's attributes, interned.
@@ -97,4 +99,6 @@ pub(super) struct CompiledPerson {
     pub(super) team: u32,
     pub(super) region: u32,
     pub(super) isolated: bool,
+    /// A mentee's wishes for a mentor from elsewhere (none for a mentor).
+    pub(super) prefers: Elsewhere,
 }

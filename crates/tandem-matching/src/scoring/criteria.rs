@@ -44,11 +44,14 @@ pub enum Criterion {
     /// 1 when the mentee is from a minority or isolated in their own team
     /// and the mentor is from another team or region.
     OtherTeamForIsolated,
+    /// Number of the mentee's wishes for a mentor from another team,
+    /// region, organisation or jurisdiction that the mentor meets.
+    PreferredElsewhere,
 }
 
 impl Criterion {
     /// Every criterion, in a stable order.
-    pub const ALL: [Criterion; 17] = [
+    pub const ALL: [Criterion; 18] = [
         Criterion::Experience,
         Criterion::SpecificRequests,
         Criterion::Style,
@@ -66,6 +69,7 @@ impl Criterion {
         Criterion::OtherJurisdiction,
         Criterion::OtherTeamOrRegion,
         Criterion::OtherTeamForIsolated,
+        Criterion::PreferredElsewhere,
     ];
 }
 

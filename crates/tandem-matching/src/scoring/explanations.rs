@@ -124,6 +124,10 @@ pub fn explain(
             });
         }
     }
+    let met = mentee.prefers.met(&mentee.place, &mentor.place);
+    add(Criterion::PreferredElsewhere, met.len(), &|_| {
+        format!("from another {}, as the mentee asked", list(&met))
+    });
     let score = lines
         .iter()
         .fold(0i64, |total, line| total.saturating_add(line.points));

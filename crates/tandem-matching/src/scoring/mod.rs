@@ -29,6 +29,8 @@ pub(crate) use columns::BLOCK_EXCLUDED;
 pub use criteria::{Criterion, Weights};
 pub use exclusions::{Conflict, ExclusionData, ExclusionReason, exclusions};
 pub use explanations::{Contribution, explain};
-pub use profiles::{Identity, MenteeRequest, MentorProfile, MentorStatus, PersonId, Place};
+pub use profiles::{
+    Elsewhere, Identity, MenteeRequest, MentorProfile, MentorStatus, PersonId, Place,
+};
 pub(crate) use scorer::EXCLUDED;
 pub use scorer::Scorer;

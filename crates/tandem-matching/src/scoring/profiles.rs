@@ -63,6 +63,48 @@ pub struct Place {
     pub location: Option<String>,
 }
 
+/// Where a mentee would prefer their mentor to come from (REQ-1: another
+/// team [CAF], another organisation or jurisdiction [CWT]): each wish met
+/// counts once for [`Criterion::PreferredElsewhere`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Elsewhere {
+    /// Another team.
+    pub team: bool,
+    /// Another region (when both regions are known).
+    pub region: bool,
+    /// Another organisation.
+    pub organisation: bool,
+    /// Another jurisdiction (when both jurisdictions are known).
+    pub jurisdiction: bool,
+}
+
+impl Elsewhere {
+    /// The wishes `mentor` meets for a mentee at `mentee`, in the order
+    /// team, region, organisation, jurisdiction.
+    pub fn met(self, mentee: &Place, mentor: &Place) -> Vec<&'static str> {
+        let known_and_differ =
+            |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(x), Some(y)) if x != y);
+        [
+            (self.team && mentee.team != mentor.team, "team"),
+            (
+                self.region && known_and_differ(&mentee.region, &mentor.region),
+                "region",
+            ),
+            (
+                self.organisation && mentee.organisation != mentor.organisation,
+                "organisation",
+            ),
+            (
+                self.jurisdiction && known_and_differ(&mentee.jurisdiction, &mentor.jurisdiction),
+                "jurisdiction",
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(met, what)| met.then_some(what))
+        .collect()
+    }
+}
+
 /// A mentee's request for a mentor.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MenteeRequest {
@@ -92,6 +134,8 @@ pub struct MenteeRequest {
     /// The mentee is from a minority or isolated in their own team, so a
     /// mentor from elsewhere may help more.
     pub isolated: bool,
+    /// Where the mentee would prefer their mentor to come from.
+    pub prefers: Elsewhere,
     /// People the mentee asked not to be matched with.
     pub not_with: BTreeSet<PersonId>,
 }

@@ -11,7 +11,7 @@ use super::compiled::{
 };
 use super::criteria::{Criterion, Weights};
 use super::exclusions::ExclusionData;
-use super::profiles::{MenteeRequest, MentorProfile, MentorStatus, PersonId, Place};
+use super::profiles::{Elsewhere, MenteeRequest, MentorProfile, MentorStatus, PersonId, Place};
 
 /// Scores pairs fast and without explanations, for matching at scale: the
 /// profiles are compiled into bit sets and interned numbers once. It gives
@@ -101,7 +101,8 @@ impl Scorer {
                            a: &Option<String>,
                            h: &Option<String>,
                            place: &Place,
-                           isolated: bool| CompiledPerson {
+                           isolated: bool,
+                           prefers: Elsewhere| CompiledPerson {
             person,
             approval: approval.optional(a),
             household: household.optional(h),
@@ -111,6 +112,7 @@ impl Scorer {
             team: team.id(&place.team),
             region: region.optional(&place.region),
             isolated,
+            prefers,
         };
         let mentee: Vec<CompiledPerson> = mentees
             .iter()
@@ -121,12 +123,22 @@ impl Scorer {
                     &m.household,
                     &m.place,
                     m.isolated,
+                    m.prefers,
                 )
             })
             .collect();
         let mentor: Vec<CompiledPerson> = mentors
             .iter()
-            .map(|m| compile(m.person, &m.approval_type, &m.household, &m.place, false))
+            .map(|m| {
+                compile(
+                    m.person,
+                    &m.approval_type,
+                    &m.household,
+                    &m.place,
+                    false,
+                    Elsewhere::default(),
+                )
+            })
             .collect();
 
         // Pairwise exclusions become short sorted lists of blocked people.
@@ -211,6 +223,7 @@ impl Scorer {
             jurisdiction: weights.get(Criterion::OtherJurisdiction),
             team: weights.get(Criterion::OtherTeamOrRegion),
             isolated: weights.get(Criterion::OtherTeamForIsolated),
+            preferred: weights.get(Criterion::PreferredElsewhere),
         };
         let rows = row_data(
             &dims,
@@ -356,6 +369,17 @@ impl Scorer {
         let elsewhere = a.team != b.team || differ(a.region, b.region);
         add(elsewhere, w.team);
         add(elsewhere && a.isolated, w.isolated);
+        let p = a.prefers;
+        add(p.team && a.team != b.team, w.preferred);
+        add(p.region && differ(a.region, b.region), w.preferred);
+        add(
+            p.organisation && a.organisation != b.organisation,
+            w.preferred,
+        );
+        add(
+            p.jurisdiction && differ(a.jurisdiction, b.jurisdiction),
+            w.preferred,
+        );
         Some(score)
     }
 }

@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use tandem_matching::{
-    Conflict, Criterion, ExclusionData, Identity, MenteeRequest, MentorProfile, MentorStatus, Mode,
-    Place, Scorer, Solution, SolveOptions, Weights, assess, exclusions, explain,
-    solve_with_score_fn, solve_with_scorer, verify_certificate_with_score_fn,
+    Conflict, Criterion, Elsewhere, ExclusionData, Identity, MenteeRequest, MentorProfile,
+    MentorStatus, Mode, Place, Scorer, Solution, SolveOptions, Weights, assess, exclusions,
+    explain, solve_with_score_fn, solve_with_scorer, verify_certificate_with_score_fn,
     verify_certificate_with_scorer,
 };
 
@@ -179,6 +179,46 @@ fn isolated_mentee_from_another_team_and_region() {
 from another team and region, as the programme prefers: +2
 from another team and region, which can help a mentee isolated in their own: +6
 score 8",
+    );
+}
+
+#[test]
+fn a_mentee_asking_for_a_mentor_from_elsewhere_counts_each_wish_met() {
+    check(
+        |e, r| {
+            e.prefers = Elsewhere {
+                team: true,
+                region: true,
+                organisation: true,
+                jurisdiction: true,
+            };
+            e.place.region = Some("North".into());
+            e.place.jurisdiction = Some("NI".into());
+            r.place.organisation = "Charity".into();
+            r.place.team = "Adoption".into();
+            r.place.jurisdiction = Some("IE".into());
+        },
+        &[
+            (Criterion::PreferredElsewhere, 2),
+            (Criterion::OtherOrganisation, 3),
+        ],
+        "
+from another organisation, as the programme prefers: +3
+from another team, organisation and jurisdiction, as the mentee asked: +6
+score 9",
+    );
+}
+
+#[test]
+fn a_wish_for_a_mentor_from_elsewhere_that_is_not_met_scores_nothing() {
+    check(
+        |e, _| {
+            e.prefers.team = true;
+            e.prefers.region = true;
+            e.place.region = Some("North".into());
+        },
+        &[(Criterion::PreferredElsewhere, 5)],
+        "score 0",
     );
 }
 
@@ -365,7 +405,7 @@ fn any_mentee() -> impl Strategy<Value = MenteeRequest> {
         (option_word(), option_word()),
         identities(),
         any_place(),
-        any::<bool>(),
+        (any::<bool>(), any::<[bool; 4]>()),
         proptest::collection::btree_set(0u64..4, 0..2),
     )
         .prop_map(
@@ -375,7 +415,7 @@ fn any_mentee() -> impl Strategy<Value = MenteeRequest> {
                 (a, h),
                 wishes,
                 place,
-                isolated,
+                (isolated, [team, region, organisation, jurisdiction]),
                 not_with,
             )| {
                 MenteeRequest {
@@ -390,6 +430,12 @@ fn any_mentee() -> impl Strategy<Value = MenteeRequest> {
                     wishes,
                     place,
                     isolated,
+                    prefers: Elsewhere {
+                        team,
+                        region,
+                        organisation,
+                        jurisdiction,
+                    },
                     not_with,
                 }
             },

@@ -35,6 +35,14 @@ pub struct RequestBody {
     language: String,
     gender: String,
     culture: String,
+    /// An ethnicity the mentee would like their mentor to share.
+    race: String,
+    /// A religion or belief the mentee would like their mentor to share.
+    religion: String,
+    /// A sexual orientation the mentee would like their mentor to share.
+    sexuality: String,
+    /// Where the mentee is based, for programmes that weigh location.
+    location: String,
     /// What the mentee asks that a particular mentor may offer.
     #[serde(default)]
     specific_requests: String,
@@ -76,6 +84,10 @@ pub async fn create_request(
         language: body.language,
         gender: body.gender,
         culture: body.culture,
+        race: body.race,
+        religion: body.religion,
+        sexuality: body.sexuality,
+        location: body.location,
         specific_requests: body.specific_requests,
         isolated: body.isolated,
         named_mentor: body.named_mentor.map(|m| m.to_string()).unwrap_or_default(),
@@ -103,6 +115,10 @@ pub struct RequestContent {
     language: String,
     gender: String,
     culture: String,
+    race: String,
+    religion: String,
+    sexuality: String,
+    location: String,
     specific_requests: String,
     isolated: bool,
     named_mentor: Option<String>,
@@ -168,6 +184,10 @@ fn request_json(view: &RequestView) -> MentorRequest {
             language: r.language.clone(),
             gender: r.gender.clone(),
             culture: r.culture.clone(),
+            race: r.race.clone(),
+            religion: r.religion.clone(),
+            sexuality: r.sexuality.clone(),
+            location: r.location.clone(),
             specific_requests: r.specific_requests.clone(),
             isolated: r.isolated,
             named_mentor: view.named_mentor.clone(),

@@ -43,6 +43,10 @@ pub struct RequestFormInput {
     language: String,
     gender: String,
     culture: String,
+    race: String,
+    religion: String,
+    sexuality: String,
+    location: String,
     specific_requests: String,
     isolated: String,
     named_mentor: String,
@@ -65,6 +69,10 @@ impl RequestFormInput {
             language: self.language.clone(),
             gender: self.gender.clone(),
             culture: self.culture.clone(),
+            race: self.race.clone(),
+            religion: self.religion.clone(),
+            sexuality: self.sexuality.clone(),
+            location: self.location.clone(),
             specific_requests: self.specific_requests.clone(),
             isolated: yes(&self.isolated),
             named_mentor: self.named_mentor.clone(),
@@ -93,6 +101,71 @@ fn request_form(
             .get(criterion)
             .is_some()
     };
+    // Only the preferences the programme matches on are asked (MAT-1):
+    // another organisation only where several take part, another
+    // jurisdiction only where they span more than one.
+    let organisations = &form.programme.programme.organisations;
+    let several_jurisdictions = organisations
+        .iter()
+        .any(|o| o.jurisdiction != organisations[0].jurisdiction);
+    let mut prefer = fields
+        .checkboxes("prefer", "I would prefer a mentor from")
+        .hint("Optional. Tick any that apply: matching looks for a mentor who is.")
+        .checkbox("other_team", "another team", input.other_team)
+        .checkbox("other_region", "another region", input.other_region);
+    if organisations.len() > 1 {
+        prefer = prefer.checkbox(
+            "other_organisation",
+            "another organisation",
+            input.other_organisation,
+        );
+    }
+    if several_jurisdictions {
+        prefer = prefer.checkbox(
+            "other_jurisdiction",
+            "another jurisdiction",
+            input.other_jurisdiction,
+        );
+    }
+    let shared = [
+        (
+            Criterion::Language,
+            "language",
+            "A language you would like your mentor to speak",
+            &input.language,
+        ),
+        (
+            Criterion::Gender,
+            "gender",
+            "Your mentor's gender, if it matters to you",
+            &input.gender,
+        ),
+        (
+            Criterion::Culture,
+            "culture",
+            "A culture or background you would like your mentor to share",
+            &input.culture,
+        ),
+        (
+            Criterion::Race,
+            "race",
+            "An ethnicity you would like your mentor to share",
+            &input.race,
+        ),
+        (
+            Criterion::Religion,
+            "religion",
+            "A religion or belief you would like your mentor to share",
+            &input.religion,
+        ),
+        (
+            Criterion::Sexuality,
+            "sexuality",
+            "A sexual orientation you would like your mentor to share",
+            &input.sexuality,
+        ),
+    ];
+    let shared: Vec<_> = shared.into_iter().filter(|(c, ..)| weighs(*c)).collect();
     html! {
         (back_link(&format!("/programmes/{id}")))
         (error_summary(problems))
@@ -116,15 +189,18 @@ fn request_form(
                 (fields.text("meeting_frequency", "How often would you like to meet?").value(&input.meeting_frequency))
                 (fields.text("relationship_length", "For how long?").value(&input.relationship_length))
                 (fields.text("meeting_location", "Where, or how, would you like to meet?").value(&input.meeting_location))
-                h2 { "Preferences" }
-                (fields.checkboxes("prefer", "I would prefer a mentor from")
-                    .checkbox("other_team", "another team", input.other_team)
-                    .checkbox("other_region", "another region", input.other_region)
-                    .checkbox("other_organisation", "another organisation", input.other_organisation)
-                    .checkbox("other_jurisdiction", "another jurisdiction", input.other_jurisdiction))
-                (fields.text("language", "Language").hint("Optional.").value(&input.language))
-                (fields.text("gender", "Gender of the mentor").hint("Optional.").value(&input.gender))
-                (fields.text("culture", "Culture or background").hint("Optional.").value(&input.culture))
+                @if weighs(Criterion::Location) {
+                    (fields.text("location", "Where are you based?").hint("Optional. A town or area: matching looks for a mentor nearby.").value(&input.location))
+                }
+                @if weighs(Criterion::PreferredElsewhere) || !shared.is_empty() {
+                    h2 { "Preferences" }
+                }
+                @if weighs(Criterion::PreferredElsewhere) {
+                    (prefer)
+                }
+                @for (_, name, label, value) in &shared {
+                    (fields.text(name, label).hint("Optional. Only the coordinator and the mentor proposed to you see this. Matching looks for a mentor who has said the same and agreed to matching on it.").value(value))
+                }
                 @if weighs(Criterion::SpecificRequests) {
                     (fields.textarea("specific_requests", "Anything specific you would like a mentor to offer?").hint("Optional. For example, experience of a merger, or of leading a service across the border. Matching looks for a mentor who offers it.").value(&input.specific_requests))
                 }
@@ -279,9 +355,19 @@ fn request_content(
                     (r.other_organisation, "another organisation"),
                     (r.other_jurisdiction, "another jurisdiction"),
                 ].iter().filter(|(on, _)| *on).map(|(_, l)| *l).collect::<Vec<_>>().join(", "))))
-                (summary_row("Language", Some(&r.language)))
-                (summary_row("Gender", Some(&r.gender)))
-                (summary_row("Culture", Some(&r.culture)))
+                @for (label, value) in [
+                    ("Where they are based", &r.location),
+                    ("Language", &r.language),
+                    ("Gender", &r.gender),
+                    ("Culture", &r.culture),
+                    ("Ethnicity", &r.race),
+                    ("Religion or belief", &r.religion),
+                    ("Sexual orientation", &r.sexuality),
+                ] {
+                    @if !value.is_empty() {
+                        (summary_row(label, Some(value)))
+                    }
+                }
                 @if !r.specific_requests.is_empty() {
                     (summary_row("Specific requests", Some(&r.specific_requests)))
                 }

@@ -128,6 +128,9 @@ const TABLE: &[Row] = &[
     row("POST", "/sign-in",                                   NoId,           [422, 422, 422, 422, 422, 422, 422, 422]),
     row("POST", "/sign-out",                                  NoId,           [303, 303, 303, 303, 303, 303, 303, 303]),
     row("GET",  "/signed-out",                                NoId,           [200, 200, 200, 200, 200, 200, 200, 200]),
+    // The administrator's account has no staff record, so no profile.
+    row("GET",  "/profile",                                   NoId,           [403, 200, 200, 200, 200, 200, 200, 303]),
+    row("POST", "/profile",                                   NoId,           [403, 303, 303, 303, 303, 303, 303, 303]),
     row("GET",  "/sessions",                                  NoId,           [200, 200, 200, 200, 200, 200, 200, 303]),
     row("POST", "/sessions/end",                              NoId,           [422, 422, 422, 422, 422, 422, 422, 303]),
     row("GET",  "/assets/tandem.css",                         NoId,           [200, 200, 200, 200, 200, 200, 200, 200]),

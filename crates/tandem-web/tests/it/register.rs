@@ -576,3 +576,110 @@ async fn the_openapi_document_lists_the_register_and_request_endpoints() {
     }
     db.finish().await;
 }
+
+#[tokio::test]
+async fn a_request_asks_only_what_the_programme_matches_on() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone()).with_generated_master_key();
+        app.load_demo().await.expect("demo");
+        let caf = programme(&app, "caf").await;
+        // The coordinator is Cafcass staff too, and has not asked.
+        let mut staff = signed_in(&db, "coordinator@tandem.example").await;
+        let form = staff.get(&format!("/programmes/{caf}/request")).await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+        let asks = |name: &str| form.body.contains(&format!("name=\"{name}\""));
+        // caf.toml weighs race and culture (CAF 2), and the mentee's wish
+        // for another team or region (CAF 3); Cafcass is one organisation
+        // in one jurisdiction.
+        for name in ["race", "culture", "other_team", "other_region"] {
+            assert!(asks(name), "{}: asks {name}", db.label);
+        }
+        for name in [
+            "language",
+            "gender",
+            "religion",
+            "sexuality",
+            "location",
+            "other_organisation",
+            "other_jurisdiction",
+        ] {
+            assert!(!asks(name), "{}: does not ask {name}", db.label);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_person_records_their_characteristics_for_matching_and_only_they_see_them() {
+    for db in test_support::all().await {
+        let app = App::new(db.store.clone()).with_generated_master_key();
+        app.load_demo().await.expect("demo");
+        let mut mentor = signed_in(&db, "mentor@tandem.example").await;
+        let home = mentor.get("/").await;
+        assert!(home.body.contains("href=\"/profile\""), "{}", db.label);
+        let page = mentor.get("/profile").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("special category data"));
+        let csrf = hidden_value(&page.body, "csrf");
+
+        // Too long: refused naming the field, and nothing saved.
+        let long = "x".repeat(4_001);
+        let refused = mentor
+            .post_form(
+                "/profile",
+                &[
+                    ("csrf", &csrf),
+                    ("religion", &long),
+                    ("gender", "Woman"),
+                    ("gender_consent", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused.body.contains("href=\"#religion\""),
+            "{}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains("value=\"Woman\""),
+            "the typed value is kept"
+        );
+        assert!(
+            !mentor
+                .get("/profile")
+                .await
+                .body
+                .contains("value=\"Woman\"")
+        );
+
+        let saved = mentor
+            .post_form(
+                "/profile",
+                &[
+                    ("csrf", &csrf),
+                    ("religion", "Quaker"),
+                    ("religion_consent", "yes"),
+                    ("gender", "Woman"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let page = mentor.get("/profile?saved=1").await;
+        assert!(page.body.contains("Saved"));
+        assert!(page.body.contains("value=\"Quaker\""));
+        assert!(page.body.contains("value=\"Woman\""));
+        let ticked = |name: &str| {
+            page.body
+                .split("<input")
+                .any(|tag| tag.contains(&format!("name=\"{name}\"")) && tag.contains("checked"))
+        };
+        assert!(ticked("religion_consent"), "{}", db.label);
+        assert!(!ticked("gender_consent"), "{}", db.label);
+
+        // Anyone else's profile page is their own, without the mentor's words.
+        let mut coordinator = signed_in(&db, "coordinator@tandem.example").await;
+        let theirs = coordinator.get("/profile").await;
+        assert_eq!(theirs.status, StatusCode::OK);
+        assert!(!theirs.body.contains("Quaker"), "{}", db.label);
+    }
+}
